@@ -1,0 +1,147 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// An ISO 4217 currency Retour trades in. The minor units differ: JPY has none, KWD has three.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Currency {
+    USD,
+    EUR,
+    GBP,
+    CNY,
+    JPY,
+    KRW,
+    MXN,
+    BRL,
+    KWD,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 9] = [
+        Currency::USD,
+        Currency::EUR,
+        Currency::GBP,
+        Currency::CNY,
+        Currency::JPY,
+        Currency::KRW,
+        Currency::MXN,
+        Currency::BRL,
+        Currency::KWD,
+    ];
+
+    /// The ISO 4217 alphabetic code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::USD => "USD",
+            Currency::EUR => "EUR",
+            Currency::GBP => "GBP",
+            Currency::CNY => "CNY",
+            Currency::JPY => "JPY",
+            Currency::KRW => "KRW",
+            Currency::MXN => "MXN",
+            Currency::BRL => "BRL",
+            Currency::KWD => "KWD",
+        }
+    }
+
+    /// Digits after the decimal point, per ISO 4217.
+    pub fn minor_units(self) -> u32 {
+        match self {
+            Currency::JPY | Currency::KRW => 0,
+            Currency::KWD => 3,
+            _ => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown currency code {0:?}")]
+pub struct UnknownCurrency(pub String);
+
+impl FromStr for Currency {
+    type Err = UnknownCurrency;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::ALL
+            .into_iter()
+            .find(|c| c.code() == s)
+            .ok_or_else(|| UnknownCurrency(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum MoneyError {
+    #[error("cannot combine {0} with {1}")]
+    CurrencyMismatch(Currency, Currency),
+    #[error("amount out of range")]
+    Overflow,
+}
+
+/// An amount in integer minor units (cents, fen, yen) of one currency. `i64`, never a float and
+/// never `usize` (32-bit on wasm).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Money { minor, currency }
+    }
+
+    pub fn zero(currency: Currency) -> Self {
+        Money::new(0, currency)
+    }
+
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
+        }
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(minor, self.currency))
+    }
+
+    pub fn checked_mul(self, quantity: u32) -> Result<Money, MoneyError> {
+        let minor = self
+            .minor
+            .checked_mul(i64::from(quantity))
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(minor, self.currency))
+    }
+
+    /// The amount as a plain decimal string with the currency's minor units, e.g. `"12.50"`,
+    /// `"1500"` (JPY) or `"0.250"` (KWD). Locale-aware formatting is the UI's job.
+    pub fn decimal(self) -> String {
+        let digits = self.currency.minor_units();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        if digits == 0 {
+            return format!("{sign}{abs}");
+        }
+        let scale = 10u64.pow(digits);
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = digits as usize
+        )
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.decimal(), self.currency)
+    }
+}

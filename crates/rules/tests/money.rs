@@ -1,0 +1,62 @@
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use retour_rules::{Currency, Money, MoneyError, Reason};
+
+#[test]
+fn minor_units_follow_iso_4217() {
+    let cases = [
+        (Currency::USD, 1234, "12.34"),
+        (Currency::JPY, 1500, "1500"),
+        (Currency::KRW, 35000, "35000"),
+        (Currency::KWD, 250, "0.250"),
+        (Currency::EUR, -5, "-0.05"),
+        (Currency::CNY, 9900, "99.00"),
+    ];
+    for (currency, minor, text) in cases {
+        assert_eq!(Money::new(minor, currency).decimal(), text, "{currency}");
+    }
+    assert_eq!(Money::new(1999, Currency::GBP).to_string(), "19.99 GBP");
+}
+
+#[test]
+fn currencies_parse_from_their_codes_only() {
+    for c in Currency::ALL {
+        assert_eq!(c.code().parse::<Currency>().unwrap(), c);
+    }
+    assert!("usd".parse::<Currency>().is_err());
+    assert!("XXX".parse::<Currency>().is_err());
+}
+
+#[test]
+fn arithmetic_refuses_mixed_currencies_and_overflow() {
+    let eur = Money::new(100, Currency::EUR);
+    assert_eq!(
+        eur.checked_add(Money::new(1, Currency::USD)),
+        Err(MoneyError::CurrencyMismatch(Currency::EUR, Currency::USD))
+    );
+    assert_eq!(
+        Money::new(i64::MAX, Currency::EUR).checked_mul(2),
+        Err(MoneyError::Overflow)
+    );
+    assert_eq!(eur.checked_mul(3).unwrap(), Money::new(300, Currency::EUR));
+}
+
+#[test]
+fn reason_codes_are_stable_and_round_trip() {
+    for r in Reason::ALL {
+        assert_eq!(Reason::from_code(r.code()), Some(r));
+        assert_eq!(serde_json_code(r), r.code());
+    }
+    assert_eq!(Reason::from_code("nope"), None);
+}
+
+fn serde_json_code(r: Reason) -> String {
+    serde_json::to_value(r)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}

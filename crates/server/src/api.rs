@@ -1,0 +1,123 @@
+//! The JSON API under `/api`.
+
+use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rules::api::{CaseView, NewReturn, OrderView, DESCRIPTION_MAX_CHARS};
+use rules::{eligibility, CaseState, Decision, RefundError};
+
+use crate::demo::DEMO_BUYER_ID;
+use crate::error::AppError;
+use crate::store::{self, NewCase};
+use crate::AppState;
+
+/// `axum::Json` whose rejections answer in our `{code, message}` shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+/// `axum::extract::Path` whose rejections answer in our `{code, message}` shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/orders", get(list_orders))
+        .route("/orders/{id}", get(get_order))
+        .route("/returns", post(file_return))
+        .route("/returns/{id}", get(get_return))
+        .route("/seller/returns", get(seller_returns))
+        // Without its own fallback a nested router inherits the app's, which serves index.html.
+        .fallback(unknown_endpoint)
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn unknown_endpoint() -> AppError {
+    AppError::NotFound("endpoint")
+}
+
+async fn list_orders(State(state): State<AppState>) -> Result<Json<Vec<OrderView>>, AppError> {
+    Ok(Json(
+        store::orders_of_buyer(&state.pool, DEMO_BUYER_ID).await?,
+    ))
+}
+
+async fn get_order(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<OrderView>, AppError> {
+    Ok(Json(
+        store::order_of_buyer(&state.pool, DEMO_BUYER_ID, &id).await?,
+    ))
+}
+
+impl From<RefundError> for AppError {
+    fn from(e: RefundError) -> Self {
+        AppError::unprocessable(e.code(), e.to_string())
+    }
+}
+
+/// Files a return after checking it again with the same rules the browser ran.
+async fn file_return(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<NewReturn>,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    let description = request.description.trim();
+    if description.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(AppError::unprocessable(
+            "description_too_long",
+            format!("the description is longer than {DESCRIPTION_MAX_CHARS} characters"),
+        ));
+    }
+    let view = store::order_of_buyer(&state.pool, DEMO_BUYER_ID, &request.order_id).await?;
+    let now = state.now();
+    let verdict = eligibility(
+        &view.order,
+        &request.lines,
+        request.reason,
+        now,
+        &state.policy,
+    )?;
+    if verdict.decision != Decision::Eligible {
+        return Err(AppError::NotEligible(verdict.explanation));
+    }
+    let refund = verdict.refund_for(request.resolution, request.partial_amount_minor)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    store::insert_case(
+        &state.pool,
+        &NewCase {
+            id: id.clone(),
+            order_id: &view.order.id,
+            state: CaseState::on_filing(&verdict),
+            reason: request.reason,
+            resolution: request.resolution,
+            refund,
+            description,
+            explanation: &verdict.explanation,
+            lines: &request.lines,
+            created_at: now,
+        },
+    )
+    .await?;
+    let case = store::case_of_buyer(&state.pool, DEMO_BUYER_ID, &id).await?;
+    Ok((StatusCode::CREATED, Json(case)))
+}
+
+async fn get_return(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<CaseView>, AppError> {
+    Ok(Json(
+        store::case_of_buyer(&state.pool, DEMO_BUYER_ID, &id).await?,
+    ))
+}
+
+async fn seller_returns(State(state): State<AppState>) -> Result<Json<Vec<CaseView>>, AppError> {
+    Ok(Json(store::all_cases(&state.pool).await?))
+}

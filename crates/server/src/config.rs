@@ -1,0 +1,33 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Retour's server: the JSON API under /api and the built app for every other path.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "retour-server", version)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "RETOUR_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Directory for the database and stored files; created when missing.
+    #[arg(long, env = "RETOUR_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Database URL [default: a SQLite file `retour.db` in the data directory].
+    #[arg(long, env = "RETOUR_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The built app (Trunk's output directory).
+    #[arg(long, env = "RETOUR_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Do not seed demo data into an empty database.
+    #[arg(long, env = "RETOUR_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("retour.db").display()))
+    }
+}

@@ -1,0 +1,65 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use retour_server::config::Config;
+use retour_server::{app, db, demo, system_clock, AppState};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    match run(Config::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("retour-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
+    let url = config.database_url();
+    let pool = db::connect(&url)
+        .await
+        .map_err(|e| format!("cannot open the database {url}: {e}"))?;
+    let clock = system_clock();
+    if !config.no_demo
+        && demo::seed_if_empty(&pool, clock())
+            .await
+            .map_err(|e| format!("cannot seed the demo data: {e}"))?
+    {
+        tracing::info!("seeded the demo data");
+    }
+    if !config.dist.join("index.html").exists() {
+        tracing::warn!(
+            "{} has no index.html: the API works, the app does not (run `cargo xtask serve`)",
+            config.dist.display()
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {}: {e} (choose another with --addr)",
+                config.addr
+            )
+        })?;
+    let state = AppState {
+        pool,
+        policy: Arc::new(Default::default()),
+        clock,
+        dist: config.dist.clone(),
+    };
+    println!("Retour is running at http://{}", config.addr);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
+}

@@ -1,0 +1,43 @@
+//! Serving the built app: files from Trunk's `dist/`, and `index.html` for the app's own paths so
+//! deep links survive a reload.
+
+use std::path::{Path, PathBuf};
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, MethodRouter};
+use tower_http::services::ServeDir;
+
+pub fn service(dist: &Path) -> ServeDir<MethodRouter> {
+    let index = dist.join("index.html");
+    let fallback: MethodRouter = get(move |uri: Uri| app_page(uri, index.clone()));
+    ServeDir::new(dist).fallback(fallback)
+}
+
+async fn app_page(uri: Uri, index: PathBuf) -> Response {
+    // A missing asset must stay a 404: index.html in place of a `.wasm` or `.js` file breaks the
+    // page with a confusing parse error instead of an honest "not found".
+    let last_segment = uri.path().rsplit('/').next().unwrap_or_default();
+    if last_segment.contains('.') {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    match tokio::fs::read(&index).await {
+        Ok(html) => (
+            [
+                (CONTENT_TYPE, "text/html; charset=utf-8"),
+                (CACHE_CONTROL, "no-cache"),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "The app is not built ({} is missing): run `cargo xtask serve`.",
+                index.display()
+            ),
+        )
+            .into_response(),
+    }
+}
