@@ -1,1 +1,12 @@
+//! Retour's browser app (Leptos, client-side rendered). Everything but mounting lives here, so
+//! browser tests can import it.
 
+pub mod api;
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod draft;
+pub mod pages;
+pub mod text;
+
+pub use app::App;

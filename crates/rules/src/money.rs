@@ -79,6 +79,13 @@ impl fmt::Display for Currency {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum MoneyError {
+    #[error("not an amount: use digits and one decimal separator")]
+    NotAnAmount,
+    #[error("{currency} has {minor_units} decimal places at most")]
+    TooManyDecimals {
+        currency: Currency,
+        minor_units: u32,
+    },
     #[error("cannot combine {0} with {1}")]
     CurrencyMismatch(Currency, Currency),
     #[error("amount out of range")]
@@ -119,6 +126,40 @@ impl Money {
             .checked_mul(i64::from(quantity))
             .ok_or(MoneyError::Overflow)?;
         Ok(Money::new(minor, self.currency))
+    }
+
+    /// Parses an amount as a person types it: `"12.5"`, `"12,50"` (a comma is the decimal
+    /// separator in much of the world), `"1500"`. No thousands separators, no sign.
+    pub fn parse(text: &str, currency: Currency) -> Result<Money, MoneyError> {
+        let text = text.trim();
+        let (whole, fraction) = match text.find(['.', ',']) {
+            Some(i) => (&text[..i], &text[i + 1..]),
+            None => (text, ""),
+        };
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+            return Err(MoneyError::NotAnAmount);
+        }
+        let digits = currency.minor_units();
+        if fraction.len() > digits as usize {
+            return Err(MoneyError::TooManyDecimals {
+                currency,
+                minor_units: digits,
+            });
+        }
+        let scale = 10i64.pow(digits);
+        let whole: i64 = whole.parse().map_err(|_| MoneyError::Overflow)?;
+        let padded = format!("{fraction:0<width$}", width = digits as usize);
+        let fraction: i64 = if padded.is_empty() {
+            0
+        } else {
+            padded.parse().map_err(|_| MoneyError::NotAnAmount)?
+        };
+        let minor = whole
+            .checked_mul(scale)
+            .and_then(|w| w.checked_add(fraction))
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(minor, currency))
     }
 
     /// The amount as a plain decimal string with the currency's minor units, e.g. `"12.50"`,

@@ -60,3 +60,39 @@ fn serde_json_code(r: Reason) -> String {
         .unwrap()
         .to_owned()
 }
+
+#[test]
+fn amounts_parse_as_people_type_them() {
+    let ok = [
+        ("12.5", Currency::EUR, 1250),
+        ("12,50", Currency::EUR, 1250),
+        (" 7 ", Currency::USD, 700),
+        ("1500", Currency::JPY, 1500),
+        ("0.125", Currency::KWD, 125),
+    ];
+    for (text, currency, minor) in ok {
+        assert_eq!(
+            Money::parse(text, currency),
+            Ok(Money::new(minor, currency)),
+            "{text}"
+        );
+    }
+    for bad in ["", "abc", "-3", "1.2.3", ".5", "1 000", "12€"] {
+        assert_eq!(
+            Money::parse(bad, Currency::EUR),
+            Err(MoneyError::NotAnAmount),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        Money::parse("10.5", Currency::JPY),
+        Err(MoneyError::TooManyDecimals {
+            currency: Currency::JPY,
+            minor_units: 0
+        })
+    );
+    assert_eq!(
+        Money::parse("99999999999999999999", Currency::EUR),
+        Err(MoneyError::Overflow)
+    );
+}

@@ -1,0 +1,216 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use rules::api::{CaseView, NewReturn, DESCRIPTION_MAX_CHARS};
+use rules::{Decision, Fault, Order, Policy, Reason, Resolution};
+
+use crate::components::VerdictPanel;
+use crate::draft::ReturnDraft;
+use crate::{api, clock, text};
+
+/// The return request form. The verdict is recomputed in the browser by the rules crate on every
+/// change; only the submit talks to the server.
+#[component]
+pub fn ReturnForm(
+    /// The order the return is for.
+    order: Order,
+    /// The line the buyer clicked, selected to start with.
+    #[prop(optional)]
+    line: Option<String>,
+    /// Called with the new case once the server has filed it.
+    #[prop(into)]
+    on_filed: Callback<CaseView>,
+) -> impl IntoView {
+    let zone = clock::local_offset();
+    let opened_at = clock::now();
+    let (draft, set_draft) = signal(ReturnDraft::new(&order, line.as_deref()));
+    let order = StoredValue::new(order);
+    let verdict = Memo::new(move |_| {
+        draft.with(|d| order.with_value(|o| d.verdict(o, opened_at, &Policy::default())))
+    });
+    let eligible = move || {
+        verdict.with(|v| matches!(v, Some(Ok(e)) if e.decision == Decision::Eligible))
+    };
+    let (form_error, set_form_error) = signal(None::<String>);
+
+    let submit = Action::new_local(|request: &NewReturn| {
+        let request = request.clone();
+        async move { api::file_return(&request).await }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(case)) => on_filed.run(case),
+        Some(Err(error)) => set_form_error.set(Some(text::error(error.code(), &error.to_string()))),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if submit.pending().get_untracked() {
+            return;
+        }
+        let request = draft.with_untracked(|d| {
+            order.with_value(|o| d.to_request(o, clock::now(), &Policy::default()))
+        });
+        match request {
+            Ok(request) => {
+                set_form_error.set(None);
+                submit.dispatch(request);
+            }
+            Err(error) => set_form_error.set(Some(text::error(error.code(), &error.to_string()))),
+        }
+    };
+
+    let lines = order.with_value(|o| {
+        o.lines
+            .iter()
+            .map(|line| {
+                let id = line.id.clone();
+                let max = line.quantity;
+                let checkbox_id = format!("line-{id}");
+                let quantity_id = format!("qty-{id}");
+                let (id_checked, id_toggle, id_qty, id_set) =
+                    (id.clone(), id.clone(), id.clone(), id.clone());
+                let quantity = (max > 1).then(|| {
+                    view! {
+                        <label for=quantity_id.clone()>"Quantity"</label>
+                        <input
+                            id=quantity_id
+                            type="number"
+                            min="1"
+                            max=max.to_string()
+                            prop:value=move || draft.with(|d| d.quantity(&id_qty).max(1).to_string())
+                            on:input=move |ev| {
+                                if let Ok(q) = event_target_value(&ev).trim().parse::<u32>() {
+                                    set_draft.update(|d| d.set_quantity(&id_set, q.clamp(1, max)));
+                                }
+                            }
+                        />
+                    }
+                });
+                view! {
+                    <div class="line-choice">
+                        <input
+                            id=checkbox_id.clone()
+                            type="checkbox"
+                            prop:checked=move || draft.with(|d| d.quantity(&id_checked) > 0)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                set_draft.update(|d| d.set_quantity(&id_toggle, if on { max } else { 0 }));
+                            }
+                        />
+                        <label for=checkbox_id>
+                            {format!("{} — {} each", line.product.title, line.unit_price)}
+                        </label>
+                        {quantity}
+                    </div>
+                }
+            })
+            .collect_view()
+    });
+
+    let reason_options = |fault: Fault| {
+        Reason::ALL
+            .into_iter()
+            .filter(move |r| r.fault() == fault)
+            .map(|r| view! { <option value=r.code()>{text::reason(r)}</option> })
+            .collect_view()
+    };
+
+    let resolutions = move || {
+        let Some(Ok(v)) = verdict.get() else {
+            return None;
+        };
+        let chosen = draft.with(|d| d.effective_resolution(&v));
+        let max = v.max_refund;
+        let options = v
+            .resolutions
+            .iter()
+            .map(|&r| {
+                view! {
+                    <label class="choice">
+                        <input
+                            type="radio"
+                            name="resolution"
+                            value=r.code()
+                            prop:checked=chosen == Some(r)
+                            on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
+                        />
+                        {text::resolution(r)}
+                    </label>
+                }
+            })
+            .collect_view();
+        let partial = (chosen == Some(Resolution::PartialRefund)).then(|| {
+            view! {
+                <label for="partial-amount">
+                    {format!("Amount you want back, in {} (up to {})", max.currency, max.decimal())}
+                </label>
+                <input
+                    id="partial-amount"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    prop:value=move || draft.with(|d| d.partial_amount.clone())
+                    on:input=move |ev| set_draft.update(|d| d.partial_amount = event_target_value(&ev))
+                />
+            }
+        });
+        Some(view! {
+            <fieldset>
+                <legend>"3. What would you like?"</legend>
+                {options}
+                {partial}
+            </fieldset>
+        })
+    };
+
+    view! {
+        <form class="return-form" on:submit=on_submit novalidate>
+            <fieldset>
+                <legend>"1. Which items?"</legend>
+                {lines}
+            </fieldset>
+            <fieldset>
+                <legend>"2. What happened?"</legend>
+                <label for="reason">"Reason"</label>
+                <select
+                    id="reason"
+                    on:change=move |ev| {
+                        let code = event_target_value(&ev);
+                        set_draft.update(|d| d.reason = Reason::from_code(&code));
+                    }
+                >
+                    <option value="" selected>"Choose a reason…"</option>
+                    <optgroup label="A problem with the item or the delivery">
+                        {reason_options(Fault::Seller)}
+                    </optgroup>
+                    <optgroup label="I changed my mind">{reason_options(Fault::Buyer)}</optgroup>
+                </select>
+            </fieldset>
+            <VerdictPanel verdict=verdict zone=zone />
+            {resolutions}
+            <Show when=eligible>
+                <fieldset>
+                    <legend>"4. Anything the seller should know?"</legend>
+                    <label for="description">"Description (optional)"</label>
+                    <textarea
+                        id="description"
+                        rows="4"
+                        maxlength=DESCRIPTION_MAX_CHARS.to_string()
+                        prop:value=move || draft.with(|d| d.description.clone())
+                        on:input=move |ev| set_draft.update(|d| d.description = event_target_value(&ev))
+                    ></textarea>
+                    <p class="hint">
+                        {move || {
+                            format!(
+                                "{} / {DESCRIPTION_MAX_CHARS}",
+                                draft.with(|d| d.description.chars().count()),
+                            )
+                        }}
+                    </p>
+                </fieldset>
+            </Show>
+            {move || form_error.get().map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
+            <button type="submit" class="button primary" disabled=move || submit.pending().get()>
+                {move || if submit.pending().get() { "Sending…" } else { "Send request" }}
+            </button>
+        </form>
+    }
+}

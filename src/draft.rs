@@ -1,0 +1,242 @@
+//! The return form's state, kept as plain data so its logic is tested without a browser.
+
+use chrono::{DateTime, Utc};
+use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
+use rules::{
+    eligibility, Decision, Eligibility, LineSelection, Money, MoneyError, Order, Policy, Reason,
+    Resolution, SelectionError,
+};
+
+/// What the buyer has entered so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReturnDraft {
+    /// Quantity chosen per line, in the order's line order; 0 means not selected.
+    pub quantities: Vec<(String, u32)>,
+    pub reason: Option<Reason>,
+    pub resolution: Option<Resolution>,
+    /// The partial refund as typed, in the order's currency.
+    pub partial_amount: String,
+    pub description: String,
+}
+
+/// Why the draft cannot be submitted yet. Each has a code the UI translates.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DraftError {
+    #[error("choose a reason")]
+    NoReason,
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    #[error("not eligible")]
+    NotEligible,
+    #[error("choose a resolution")]
+    NoResolution,
+    #[error("the partial amount: {0}")]
+    Amount(MoneyError),
+    #[error("the description is too long")]
+    DescriptionTooLong,
+}
+
+impl DraftError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DraftError::NoReason => "no_reason",
+            DraftError::Selection(e) => e.code(),
+            DraftError::NotEligible => "not_eligible",
+            DraftError::NoResolution => "no_resolution",
+            DraftError::Amount(_) => "partial_amount_invalid",
+            DraftError::DescriptionTooLong => "description_too_long",
+        }
+    }
+}
+
+impl ReturnDraft {
+    /// A fresh draft; `line_id` (the line the buyer clicked) starts selected with all its items.
+    pub fn new(order: &Order, line_id: Option<&str>) -> Self {
+        let only_line = order.lines.len() == 1;
+        ReturnDraft {
+            quantities: order
+                .lines
+                .iter()
+                .map(|l| {
+                    let chosen = only_line || line_id == Some(l.id.as_str());
+                    (l.id.clone(), if chosen { l.quantity } else { 0 })
+                })
+                .collect(),
+            ..ReturnDraft::default()
+        }
+    }
+
+    pub fn quantity(&self, line_id: &str) -> u32 {
+        self.quantities
+            .iter()
+            .find(|(id, _)| id == line_id)
+            .map_or(0, |(_, q)| *q)
+    }
+
+    pub fn set_quantity(&mut self, line_id: &str, quantity: u32) {
+        if let Some(entry) = self.quantities.iter_mut().find(|(id, _)| id == line_id) {
+            entry.1 = quantity;
+        }
+    }
+
+    pub fn selection(&self) -> Vec<LineSelection> {
+        self.quantities
+            .iter()
+            .filter(|(_, q)| *q > 0)
+            .map(|(id, q)| LineSelection {
+                line_id: id.clone(),
+                quantity: *q,
+            })
+            .collect()
+    }
+
+    /// The rules' verdict on the draft as it stands; `None` until a reason is chosen.
+    pub fn verdict(
+        &self,
+        order: &Order,
+        now: DateTime<Utc>,
+        policy: &Policy,
+    ) -> Option<Result<Eligibility, SelectionError>> {
+        self.reason
+            .map(|reason| eligibility(order, &self.selection(), reason, now, policy))
+    }
+
+    /// The resolution to submit: the chosen one if still allowed, else the only one offered.
+    pub fn effective_resolution(&self, verdict: &Eligibility) -> Option<Resolution> {
+        match self.resolution {
+            Some(r) if verdict.resolutions.contains(&r) => Some(r),
+            _ if verdict.resolutions.len() == 1 => Some(verdict.resolutions[0]),
+            _ => None,
+        }
+    }
+
+    /// The request to send, or the first thing the buyer still has to fix.
+    pub fn to_request(
+        &self,
+        order: &Order,
+        now: DateTime<Utc>,
+        policy: &Policy,
+    ) -> Result<NewReturn, DraftError> {
+        let reason = self.reason.ok_or(DraftError::NoReason)?;
+        let verdict = eligibility(order, &self.selection(), reason, now, policy)?;
+        if verdict.decision != Decision::Eligible {
+            return Err(DraftError::NotEligible);
+        }
+        let resolution = self
+            .effective_resolution(&verdict)
+            .ok_or(DraftError::NoResolution)?;
+        let partial_amount_minor = if resolution == Resolution::PartialRefund {
+            Some(
+                Money::parse(&self.partial_amount, order.currency)
+                    .map_err(DraftError::Amount)?
+                    .minor,
+            )
+        } else {
+            None
+        };
+        if self.description.trim().chars().count() > DESCRIPTION_MAX_CHARS {
+            return Err(DraftError::DescriptionTooLong);
+        }
+        Ok(NewReturn {
+            order_id: order.id.clone(),
+            lines: self.selection(),
+            reason,
+            resolution,
+            partial_amount_minor,
+            description: self.description.trim().to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeDelta, TimeZone};
+    use rules::{Category, Currency, Fulfillment, OrderLine, Product};
+
+    fn delivered_order(delivered_at: DateTime<Utc>) -> Order {
+        let line = |id: &str, quantity| OrderLine {
+            id: id.into(),
+            product: Product {
+                title: id.into(),
+                category: Category::General,
+                no_returns: false,
+            },
+            quantity,
+            unit_price: Money::new(1000, Currency::EUR),
+        };
+        Order {
+            id: "o".into(),
+            placed_at: delivered_at - TimeDelta::days(5),
+            currency: Currency::EUR,
+            lines: vec![line("a", 1), line("b", 3)],
+            shipping: Money::new(300, Currency::EUR),
+            fulfillment: Fulfillment::Delivered {
+                shipped_at: delivered_at - TimeDelta::days(2),
+                delivered_at,
+            },
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_clicked_line_starts_selected_with_all_its_items() {
+        let order = delivered_order(now());
+        let draft = ReturnDraft::new(&order, Some("b"));
+        assert_eq!(draft.quantity("a"), 0);
+        assert_eq!(draft.quantity("b"), 3);
+        assert_eq!(draft.selection().len(), 1);
+    }
+
+    #[test]
+    fn verdict_waits_for_a_reason_then_follows_it() {
+        let order = delivered_order(now() - TimeDelta::days(10));
+        let mut draft = ReturnDraft::new(&order, Some("a"));
+        assert!(draft.verdict(&order, now(), &Policy::default()).is_none());
+        draft.reason = Some(Reason::NoLongerWanted);
+        let late = draft.verdict(&order, now(), &Policy::default()).unwrap().unwrap();
+        assert_eq!(late.decision, Decision::Refused);
+        draft.reason = Some(Reason::Defective);
+        let covered = draft.verdict(&order, now(), &Policy::default()).unwrap().unwrap();
+        assert_eq!(covered.decision, Decision::Eligible);
+    }
+
+    #[test]
+    fn request_is_built_only_when_everything_fits() {
+        let order = delivered_order(now() - TimeDelta::days(1));
+        let policy = Policy::default();
+        let mut draft = ReturnDraft::new(&order, None);
+        assert_eq!(draft.to_request(&order, now(), &policy), Err(DraftError::NoReason));
+        draft.reason = Some(Reason::Defective);
+        assert_eq!(
+            draft.to_request(&order, now(), &policy).unwrap_err().code(),
+            "no_lines_selected"
+        );
+        draft.set_quantity("b", 2);
+        assert_eq!(draft.to_request(&order, now(), &policy), Err(DraftError::NoResolution));
+        draft.resolution = Some(Resolution::PartialRefund);
+        draft.partial_amount = "abc".into();
+        assert_eq!(
+            draft.to_request(&order, now(), &policy),
+            Err(DraftError::Amount(MoneyError::NotAnAmount))
+        );
+        draft.partial_amount = "7,50".into();
+        draft.description = "  Cracked lid  ".into();
+        let request = draft.to_request(&order, now(), &policy).unwrap();
+        assert_eq!(request.partial_amount_minor, Some(750));
+        assert_eq!(request.description, "Cracked lid");
+        assert_eq!(request.lines, vec![LineSelection { line_id: "b".into(), quantity: 2 }]);
+    }
+
+    #[test]
+    fn a_single_offered_resolution_is_chosen_for_the_buyer() {
+        let order = delivered_order(now() - TimeDelta::days(1));
+        let mut draft = ReturnDraft::new(&order, Some("a"));
+        draft.reason = Some(Reason::NoLongerWanted);
+        let request = draft.to_request(&order, now(), &Policy::default()).unwrap();
+        assert_eq!(request.resolution, Resolution::ReturnAndRefund);
+    }
+}

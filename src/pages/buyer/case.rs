@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use rules::api::CaseView;
+
+use crate::components::ErrorView;
+use crate::{api, clock, text};
+
+/// One return case, as its buyer follows it: `/returns/:id`.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let case = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move { api::case(&id).await }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading the return…"</p> }>
+            <ErrorBoundary fallback=move |errors| {
+                view! { <ErrorView errors retry=move |_| case.refetch() /> }
+            }>
+                {move || Suspend::new(async move { case.await.map(|case| view! { <CaseDetails case /> }) })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseDetails(case: CaseView) -> impl IntoView {
+    let zone = clock::local_offset();
+    let lines = case
+        .lines
+        .into_iter()
+        .map(|l| view! { <li>{format!("{} × {}", l.title, l.quantity)}</li> })
+        .collect_view();
+    view! {
+        <section class="case" data-case=case.id.clone()>
+            <header class="status-header">
+                <p class="state">{text::case_state(case.state)}</p>
+                <p>{text::case_next_step(case.state)}</p>
+            </header>
+            <h1>{format!("Return for order {}", case.order_id)}</h1>
+            <dl class="facts">
+                <dt>"Store"</dt>
+                <dd>{case.store}</dd>
+                <dt>"Reason"</dt>
+                <dd>{text::reason(case.reason)}</dd>
+                <dt>"You asked for"</dt>
+                <dd>{text::resolution(case.resolution)}</dd>
+                <dt>"Refund"</dt>
+                <dd>{case.refund.to_string()}</dd>
+                <dt>"Filed"</dt>
+                <dd>{text::date_time(case.created_at, zone)}</dd>
+                <dt>"Why it was accepted"</dt>
+                <dd>{text::explanation(&case.explanation, zone)}</dd>
+            </dl>
+            <h2>"Items"</h2>
+            <ul>{lines}</ul>
+            {(!case.description.is_empty())
+                .then(|| view! { <h2>"Your description"</h2><p class="description">{case.description}</p> })}
+            <p class="muted">{format!("Case {}", case.id)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+pub mod buyer;
+mod not_found;
+pub mod seller;
+
+pub use not_found::NotFound;

@@ -1,0 +1,3 @@
+mod returns;
+
+pub use returns::SellerReturnsPage;

@@ -1,0 +1,76 @@
+use leptos::prelude::*;
+use rules::api::CaseView;
+
+use crate::components::ErrorView;
+use crate::{api, clock, text};
+
+/// The sellers' list of return requests, newest first.
+#[component]
+pub fn SellerReturnsPage() -> impl IntoView {
+    let cases = LocalResource::new(api::seller_returns);
+    view! {
+        <h1>"Return requests"</h1>
+        <Transition fallback=|| view! { <p class="loading">"Loading return requests…"</p> }>
+            <ErrorBoundary fallback=move |errors| {
+                view! { <ErrorView errors retry=move |_| cases.refetch() /> }
+            }>
+                {move || Suspend::new(async move {
+                    cases
+                        .await
+                        .map(|list| {
+                            if list.is_empty() {
+                                view! { <p class="empty">"No return requests yet."</p> }.into_any()
+                            } else {
+                                view! { <CaseTable cases=list /> }.into_any()
+                            }
+                        })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseTable(cases: Vec<CaseView>) -> impl IntoView {
+    let zone = clock::local_offset();
+    let rows = cases
+        .into_iter()
+        .map(|c| {
+            let items = c
+                .lines
+                .iter()
+                .map(|l| format!("{} × {}", l.title, l.quantity))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <tr data-case=c.id.clone()>
+                    <td>{text::date_time(c.created_at, zone)}</td>
+                    <td>{c.order_id}<br /><span class="muted">{c.store}</span></td>
+                    <td>{items}</td>
+                    <td>{text::reason(c.reason)}</td>
+                    <td>{text::resolution(c.resolution)}</td>
+                    <td class="num">{c.refund.to_string()}</td>
+                    <td>{text::case_state(c.state)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="cases">
+                <thead>
+                    <tr>
+                        <th scope="col">"Filed"</th>
+                        <th scope="col">"Order"</th>
+                        <th scope="col">"Items"</th>
+                        <th scope="col">"Reason"</th>
+                        <th scope="col">"Asked for"</th>
+                        <th scope="col">"Refund"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,192 @@
+//! What the app says for each stable code (reasons, resolutions, states, explanations, errors),
+//! and how it writes dates. English for now; the codes are what other languages will key on.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rules::{CaseState, Category, Explanation, Fulfillment, Party, Reason, Resolution};
+
+pub fn reason(r: Reason) -> &'static str {
+    match r {
+        Reason::WrongItemOrdered => "I bought the wrong item",
+        Reason::WrongAddress => "I entered the wrong address",
+        Reason::NoLongerWanted => "I no longer want it",
+        Reason::BetterPriceFound => "I found a better price",
+        Reason::OrderedByMistake => "I ordered it by mistake",
+        Reason::NotReceived => "It never arrived",
+        Reason::ArrivedLate => "It arrived too late",
+        Reason::DamagedInTransit => "It arrived damaged",
+        Reason::Defective => "It is defective or of poor quality",
+        Reason::NotAsDescribed => "It is not as described",
+        Reason::WrongItemSent => "I received the wrong item",
+        Reason::MissingParts => "Parts or items are missing",
+        Reason::Counterfeit => "It is counterfeit",
+    }
+}
+
+pub fn resolution(r: Resolution) -> &'static str {
+    match r {
+        Resolution::RefundOnly => "Refund only (keep or never had the goods)",
+        Resolution::ReturnAndRefund => "Return the goods for a refund",
+        Resolution::Replacement => "Replacement",
+        Resolution::PartialRefund => "Partial refund, keep the goods",
+    }
+}
+
+pub fn case_state(s: CaseState) -> &'static str {
+    match s {
+        CaseState::AwaitingSeller => "Waiting for the seller",
+        CaseState::RefundApproved => "Refund approved",
+    }
+}
+
+/// What happens next, in one sentence, for the case's party-neutral header.
+pub fn case_next_step(s: CaseState) -> &'static str {
+    match s {
+        CaseState::AwaitingSeller => {
+            "The seller has been asked to answer; you will see their answer here."
+        }
+        CaseState::RefundApproved => {
+            "Your refund was approved at once and goes back to your original payment method."
+        }
+    }
+}
+
+pub fn category(c: Category) -> &'static str {
+    match c {
+        Category::General => "general goods",
+        Category::FreshFood => "fresh or perishable food",
+        Category::Personalised => "personalised or custom-made goods",
+        Category::Digital => "digital goods",
+        Category::OpenedHygiene => "opened hygiene products",
+    }
+}
+
+pub fn party(p: Party) -> &'static str {
+    match p {
+        Party::Buyer => "you",
+        Party::Seller => "the seller",
+        Party::Platform => "the platform",
+    }
+}
+
+/// A date and time in the viewer's time zone, e.g. "12 Mar 2026, 23:59".
+pub fn date_time(at: DateTime<Utc>, zone: FixedOffset) -> String {
+    at.with_timezone(&zone).format("%-d %b %Y, %H:%M").to_string()
+}
+
+pub fn fulfillment(f: &Fulfillment, zone: FixedOffset) -> String {
+    match f {
+        Fulfillment::NotShipped => "Not shipped yet".into(),
+        Fulfillment::GroupBuyWaiting { since } => {
+            format!("Group buy waiting for its group since {}", date_time(*since, zone))
+        }
+        Fulfillment::Shipped { shipped_at, .. } => {
+            format!("Shipped on {}, on its way", date_time(*shipped_at, zone))
+        }
+        Fulfillment::Delivered { delivered_at, .. } => {
+            format!("Delivered on {}", date_time(*delivered_at, zone))
+        }
+    }
+}
+
+/// The verdict's explanation as a sentence: why, until when, and what to do instead.
+pub fn explanation(e: &Explanation, zone: FixedOffset) -> String {
+    let when = |at: &DateTime<Utc>| date_time(*at, zone);
+    match e {
+        Explanation::CancelBeforeShipment => {
+            "It has not shipped yet: cancel now and the refund is approved at once.".into()
+        }
+        Explanation::GroupBuyWaiting { opens_at } => format!(
+            "This group-buy order is still waiting for its group. If it is not matched, you can ask for a refund from {}.",
+            when(opens_at)
+        ),
+        Explanation::GroupBuyUnmatched { .. } => {
+            "The group was not matched in time: you can get a refund at once.".into()
+        }
+        Explanation::InTransit { not_received_opens_at } => format!(
+            "The order is on its way. Wait for it to arrive, or report it as not received from {}.",
+            when(not_received_opens_at)
+        ),
+        Explanation::NotReceivedOpensAt { opens_at } => format!(
+            "You can report it as not received from {}.",
+            when(opens_at)
+        ),
+        Explanation::NotReceivedOpen { .. } => {
+            "It should have arrived by now: you can ask for a refund.".into()
+        }
+        Explanation::ChangeOfMindWindow { closes_at } => format!(
+            "You can return it for any reason until {}.",
+            when(closes_at)
+        ),
+        Explanation::ChangeOfMindClosed { closed_at } => format!(
+            "The 7-day window for returns without a reason closed on {}. If something is wrong with the item, choose that reason instead.",
+            when(closed_at)
+        ),
+        Explanation::ProtectionWindow { closes_at } => format!(
+            "Covered by buyer protection until {}: the seller pays any return shipping.",
+            when(closes_at)
+        ),
+        Explanation::ProtectionClosed { closed_at } => format!(
+            "Buyer protection for this order ended on {}.",
+            when(closed_at)
+        ),
+        Explanation::NonReturnable { category: c } => format!(
+            "{} cannot be returned for a change of mind. If it arrived damaged or wrong, choose that reason instead.",
+            capitalised(category(*c))
+        ),
+        Explanation::ListingNoReturns => {
+            "The listing said \"no returns\", so a change of mind is not accepted. If it arrived damaged or wrong, choose that reason instead.".into()
+        }
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// An error code from the API or the form, as a sentence; `fallback` is the server's own message.
+pub fn error(code: &str, fallback: &str) -> String {
+    match code {
+        "network" => "We could not reach Retour. Check your connection and try again; nothing was lost.".into(),
+        "not_found" => "We could not find this. It may have been removed, or the link is wrong.".into(),
+        "no_lines_selected" => "Choose at least one item to return.".into(),
+        "quantity_out_of_range" => "Choose a quantity between 1 and the number you ordered.".into(),
+        "resolution_not_allowed" => "Choose one of the resolutions offered for this request.".into(),
+        "partial_amount_missing" => "Enter the amount you want back.".into(),
+        "partial_amount_out_of_range" => "The partial refund must be more than zero and no more than the maximum shown.".into(),
+        "description_too_long" => "The description is too long.".into(),
+        "internal" => "Something went wrong on our side; nothing was changed. Please try again.".into(),
+        _ if fallback.is_empty() => format!("Something went wrong ({code})."),
+        _ => fallback.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn every_reason_has_its_own_label() {
+        let labels: std::collections::HashSet<_> = Reason::ALL.into_iter().map(reason).collect();
+        assert_eq!(labels.len(), Reason::ALL.len());
+    }
+
+    #[test]
+    fn dates_are_shown_in_the_viewers_zone() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 12, 23, 30, 0).unwrap();
+        let madrid = FixedOffset::east_opt(3600).unwrap();
+        assert_eq!(date_time(at, madrid), "13 Mar 2026, 00:30");
+        let text = explanation(&Explanation::ChangeOfMindWindow { closes_at: at }, madrid);
+        assert!(text.contains("13 Mar 2026, 00:30"), "{text}");
+    }
+
+    #[test]
+    fn unknown_error_codes_fall_back_to_the_servers_message() {
+        assert_eq!(error("teapot", "I am a teapot"), "I am a teapot");
+        assert!(error("network", "").contains("connection"));
+    }
+}
