@@ -197,10 +197,16 @@ mod tests {
         let mut draft = ReturnDraft::new(&order, Some("a"));
         assert!(draft.verdict(&order, now(), &Policy::default()).is_none());
         draft.reason = Some(Reason::NoLongerWanted);
-        let late = draft.verdict(&order, now(), &Policy::default()).unwrap().unwrap();
+        let late = draft
+            .verdict(&order, now(), &Policy::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(late.decision, Decision::Refused);
         draft.reason = Some(Reason::Defective);
-        let covered = draft.verdict(&order, now(), &Policy::default()).unwrap().unwrap();
+        let covered = draft
+            .verdict(&order, now(), &Policy::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(covered.decision, Decision::Eligible);
     }
 
@@ -209,14 +215,20 @@ mod tests {
         let order = delivered_order(now() - TimeDelta::days(1));
         let policy = Policy::default();
         let mut draft = ReturnDraft::new(&order, None);
-        assert_eq!(draft.to_request(&order, now(), &policy), Err(DraftError::NoReason));
+        assert_eq!(
+            draft.to_request(&order, now(), &policy),
+            Err(DraftError::NoReason)
+        );
         draft.reason = Some(Reason::Defective);
         assert_eq!(
             draft.to_request(&order, now(), &policy).unwrap_err().code(),
             "no_lines_selected"
         );
         draft.set_quantity("b", 2);
-        assert_eq!(draft.to_request(&order, now(), &policy), Err(DraftError::NoResolution));
+        assert_eq!(
+            draft.to_request(&order, now(), &policy),
+            Err(DraftError::NoResolution)
+        );
         draft.resolution = Some(Resolution::PartialRefund);
         draft.partial_amount = "abc".into();
         assert_eq!(
@@ -228,7 +240,13 @@ mod tests {
         let request = draft.to_request(&order, now(), &policy).unwrap();
         assert_eq!(request.partial_amount_minor, Some(750));
         assert_eq!(request.description, "Cracked lid");
-        assert_eq!(request.lines, vec![LineSelection { line_id: "b".into(), quantity: 2 }]);
+        assert_eq!(
+            request.lines,
+            vec![LineSelection {
+                line_id: "b".into(),
+                quantity: 2
+            }]
+        );
     }
 
     #[test]

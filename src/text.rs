@@ -70,14 +70,19 @@ pub fn party(p: Party) -> &'static str {
 
 /// A date and time in the viewer's time zone, e.g. "12 Mar 2026, 23:59".
 pub fn date_time(at: DateTime<Utc>, zone: FixedOffset) -> String {
-    at.with_timezone(&zone).format("%-d %b %Y, %H:%M").to_string()
+    at.with_timezone(&zone)
+        .format("%-d %b %Y, %H:%M")
+        .to_string()
 }
 
 pub fn fulfillment(f: &Fulfillment, zone: FixedOffset) -> String {
     match f {
         Fulfillment::NotShipped => "Not shipped yet".into(),
         Fulfillment::GroupBuyWaiting { since } => {
-            format!("Group buy waiting for its group since {}", date_time(*since, zone))
+            format!(
+                "Group buy waiting for its group since {}",
+                date_time(*since, zone)
+            )
         }
         Fulfillment::Shipped { shipped_at, .. } => {
             format!("Shipped on {}, on its way", date_time(*shipped_at, zone))
@@ -150,15 +155,35 @@ fn capitalised(s: &str) -> String {
 /// An error code from the API or the form, as a sentence; `fallback` is the server's own message.
 pub fn error(code: &str, fallback: &str) -> String {
     match code {
-        "network" => "We could not reach Retour. Check your connection and try again; nothing was lost.".into(),
-        "not_found" => "We could not find this. It may have been removed, or the link is wrong.".into(),
+        "network" => {
+            "We could not reach Retour. Check your connection and try again; nothing was lost."
+                .into()
+        }
+        "not_found" => {
+            "We could not find this. It may have been removed, or the link is wrong.".into()
+        }
+        "no_reason" => "Choose a reason first.".into(),
+        "not_eligible" => {
+            "This request is not possible: the panel above says why, and what you can do instead."
+                .into()
+        }
+        "no_resolution" => {
+            "Choose what you would like: a refund, a return or a replacement.".into()
+        }
+        "partial_amount_invalid" => "Enter the amount as a number, for example 12.50.".into(),
         "no_lines_selected" => "Choose at least one item to return.".into(),
         "quantity_out_of_range" => "Choose a quantity between 1 and the number you ordered.".into(),
-        "resolution_not_allowed" => "Choose one of the resolutions offered for this request.".into(),
+        "resolution_not_allowed" => {
+            "Choose one of the resolutions offered for this request.".into()
+        }
         "partial_amount_missing" => "Enter the amount you want back.".into(),
-        "partial_amount_out_of_range" => "The partial refund must be more than zero and no more than the maximum shown.".into(),
+        "partial_amount_out_of_range" => {
+            "The partial refund must be more than zero and no more than the maximum shown.".into()
+        }
         "description_too_long" => "The description is too long.".into(),
-        "internal" => "Something went wrong on our side; nothing was changed. Please try again.".into(),
+        "internal" => {
+            "Something went wrong on our side; nothing was changed. Please try again.".into()
+        }
         _ if fallback.is_empty() => format!("Something went wrong ({code})."),
         _ => fallback.to_owned(),
     }

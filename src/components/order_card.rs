@@ -17,7 +17,10 @@ pub fn OrderCard(
         .into_iter()
         .map(|line| {
             let href = format!("/orders/{}/return?line={}", order_id, line.id);
-            let total = line.unit_price.checked_mul(line.quantity).unwrap_or(line.unit_price);
+            let total = line
+                .unit_price
+                .checked_mul(line.quantity)
+                .unwrap_or(line.unit_price);
             view! {
                 <li class="line">
                     <span class="title">{line.product.title}</span>

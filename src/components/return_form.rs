@@ -27,9 +27,8 @@ pub fn ReturnForm(
     let verdict = Memo::new(move |_| {
         draft.with(|d| order.with_value(|o| d.verdict(o, opened_at, &Policy::default())))
     });
-    let eligible = move || {
-        verdict.with(|v| matches!(v, Some(Ok(e)) if e.decision == Decision::Eligible))
-    };
+    let eligible =
+        move || verdict.with(|v| matches!(v, Some(Ok(e)) if e.decision == Decision::Eligible));
     let (form_error, set_form_error) = signal(None::<String>);
 
     let submit = Action::new_local(|request: &NewReturn| {

@@ -1,1 +1,65 @@
-fn main() {}
+//! `cargo xtask`: everything a fresh machine needs to run and test Retour.
+
+mod bundle;
+mod proc;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup                 install what is missing (wasm target, Trunk, wasm-bindgen, wasm-opt, Chromium)
+  build                 set up, then build the app in release mode into dist/
+  serve [--addr ADDR]   set up, build, and run Retour with demo data (default 127.0.0.1:8080)
+  test                  set up, then run every check: fmt, clippy, native, browser and end-to-end
+                        tests, and the bundle budget
+  bundle                build, then report the first-load bytes against xtask/budget.toml";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run().map(|_| ()),
+        Some("build") => setup::run().and_then(|_| proc::build_app()),
+        Some("serve") => serve(&args[1..]),
+        Some("test") => return test::run(),
+        Some("bundle") => setup::run()
+            .and_then(|_| proc::build_app())
+            .and_then(|_| bundle::report().map(|_| ())),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let addr = match args {
+        [] => "127.0.0.1:8080".to_owned(),
+        [flag, addr] if flag == "--addr" => addr.clone(),
+        _ => return Err(format!("serve takes only --addr ADDR\n\n{USAGE}")),
+    };
+    setup::run()?;
+    proc::build_app()?;
+    proc::run(
+        proc::cargo()
+            .args(["build", "--release", "--package", "retour-server"])
+            .current_dir(proc::root()),
+    )?;
+    let root = proc::root();
+    proc::run(
+        proc::command(root.join("target/release/retour-server"))
+            .args(["--addr", &addr, "--data-dir", "data", "--dist", "dist"])
+            .current_dir(&root),
+    )
+}

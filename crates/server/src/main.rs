@@ -56,6 +56,12 @@ async fn run(config: Config) -> Result<(), String> {
         dist: config.dist.clone(),
     };
     println!("Retour is running at http://{}", config.addr);
+    if !config.no_demo {
+        println!("Demo accounts (sign-in comes with accounts; until then the app acts as the first buyer):");
+        for (_, email, name, role) in demo::ACCOUNTS {
+            println!("  {role:<9} {name:<14} {email}");
+        }
+    }
     axum::serve(listener, app(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -1,0 +1,459 @@
+mod common;
+
+use common::{fixed_clock, fixed_now, serve, spawn_app, TestApp};
+use reqwest::StatusCode;
+use rules::api::{CaseView, ErrorBody, NewReturn, OrderView};
+use rules::{CaseState, Currency, Fulfillment, LineSelection, Money, Reason, Resolution};
+use serde_json::json;
+
+fn no_dist() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn request(
+    order: &str,
+    line: &str,
+    quantity: u32,
+    reason: Reason,
+    resolution: Resolution,
+) -> NewReturn {
+    NewReturn {
+        order_id: order.into(),
+        lines: vec![LineSelection {
+            line_id: line.into(),
+            quantity,
+        }],
+        reason,
+        resolution,
+        partial_amount_minor: None,
+        description: String::new(),
+    }
+}
+
+async fn file(app: &TestApp, body: &NewReturn) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/returns"))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
+    let status = response.status();
+    (
+        status,
+        response
+            .json()
+            .await
+            .expect("errors are JSON {code, message}"),
+    )
+}
+
+async fn seller_cases(app: &TestApp) -> Vec<CaseView> {
+    let response = app
+        .client
+        .get(app.url("/api/seller/returns"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn orders_cover_every_shipping_situation_and_only_the_buyers_own() {
+    let dist = no_dist();
+    let app = spawn_app(fixed_clock(), dist.path()).await;
+    let orders: Vec<OrderView> = app
+        .client
+        .get(app.url("/api/orders"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<_> = orders.iter().map(|o| o.order.id.as_str()).collect();
+    assert!(
+        !ids.contains(&"ord-2001"),
+        "another buyer's order leaked: {ids:?}"
+    );
+    let states: std::collections::HashSet<_> = orders
+        .iter()
+        .map(|o| match o.order.fulfillment {
+            Fulfillment::NotShipped => "not_shipped",
+            Fulfillment::GroupBuyWaiting { .. } => "group_buy",
+            Fulfillment::Shipped { .. } => "shipped",
+            Fulfillment::Delivered { .. } => "delivered",
+        })
+        .collect();
+    assert_eq!(states.len(), 4, "{states:?}");
+    let currencies: std::collections::HashSet<_> =
+        orders.iter().map(|o| o.order.currency).collect();
+    for c in [
+        Currency::CNY,
+        Currency::EUR,
+        Currency::USD,
+        Currency::JPY,
+        Currency::KWD,
+    ] {
+        assert!(currencies.contains(&c), "no demo order in {c}");
+    }
+    let other = app
+        .client
+        .get(app.url("/api/orders/ord-2001"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(other).await.1.code, "not_found");
+}
+
+#[tokio::test]
+async fn an_eligible_return_is_filed_and_the_seller_sees_it() {
+    let dist = no_dist();
+    let app = spawn_app(fixed_clock(), dist.path()).await;
+    let mut body = request(
+        "ord-1005",
+        "ord-1005-2",
+        2,
+        Reason::NoLongerWanted,
+        Resolution::ReturnAndRefund,
+    );
+    body.description = "  Too warm for me  ".into();
+    let response = file(&app, &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let case: CaseView = response.json().await.unwrap();
+    assert_eq!(case.state, CaseState::AwaitingSeller);
+    assert_eq!(case.refund, Money::new(2 * 1250, Currency::EUR));
+    assert_eq!(case.description, "Too warm for me");
+    assert_eq!(case.lines[0].title, "Merino socks");
+    assert_eq!(case.created_at, fixed_now());
+    assert_eq!(case.explanation.code(), "change_of_mind_window");
+
+    let again: CaseView = app
+        .client
+        .get(app.url(&format!("/api/returns/{}", case.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, case);
+    assert_eq!(seller_cases(&app).await, vec![case]);
+}
+
+#[tokio::test]
+async fn cancelling_before_shipment_is_approved_at_once_with_shipping() {
+    let dist = no_dist();
+    let app = spawn_app(fixed_clock(), dist.path()).await;
+    let response = file(
+        &app,
+        &request(
+            "ord-1001",
+            "ord-1001-1",
+            1,
+            Reason::OrderedByMistake,
+            Resolution::RefundOnly,
+        ),
+    )
+    .await;
+    let case: CaseView = response.json().await.unwrap();
+    assert_eq!(case.state, CaseState::RefundApproved);
+    assert_eq!(case.refund, Money::new(8990 + 499, Currency::EUR));
+}
+
+#[tokio::test]
+async fn the_server_applies_the_rules_even_when_the_browser_is_bypassed() {
+    let dist = no_dist();
+    let app = spawn_app(fixed_clock(), dist.path()).await;
+    let cases = [
+        (
+            request(
+                "ord-1007",
+                "ord-1007-1",
+                1,
+                Reason::NoLongerWanted,
+                Resolution::ReturnAndRefund,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "change_of_mind_closed",
+        ),
+        (
+            request(
+                "ord-1008",
+                "ord-1008-1",
+                1,
+                Reason::NoLongerWanted,
+                Resolution::ReturnAndRefund,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "non_returnable",
+        ),
+        (
+            request(
+                "ord-1010",
+                "ord-1010-1",
+                1,
+                Reason::BetterPriceFound,
+                Resolution::ReturnAndRefund,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "listing_no_returns",
+        ),
+        (
+            request(
+                "ord-1003",
+                "ord-1003-1",
+                1,
+                Reason::NotReceived,
+                Resolution::RefundOnly,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_received_opens_at",
+        ),
+        (
+            request(
+                "ord-1005",
+                "ord-1005-1",
+                1,
+                Reason::NoLongerWanted,
+                Resolution::Replacement,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "resolution_not_allowed",
+        ),
+        (
+            request(
+                "ord-1005",
+                "ord-1005-2",
+                4,
+                Reason::Defective,
+                Resolution::Replacement,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quantity_out_of_range",
+        ),
+        (
+            request(
+                "ord-1005",
+                "ord-1001-1",
+                1,
+                Reason::Defective,
+                Resolution::Replacement,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_line",
+        ),
+        (
+            request(
+                "ord-2001",
+                "ord-2001-1",
+                1,
+                Reason::Defective,
+                Resolution::Replacement,
+            ),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            NewReturn {
+                partial_amount_minor: Some(5900 + 499 + 1),
+                ..request(
+                    "ord-1005",
+                    "ord-1005-1",
+                    1,
+                    Reason::Defective,
+                    Resolution::PartialRefund,
+                )
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "partial_amount_out_of_range",
+        ),
+        (
+            NewReturn {
+                description: "x".repeat(2001),
+                ..request(
+                    "ord-1005",
+                    "ord-1005-1",
+                    1,
+                    Reason::Defective,
+                    Resolution::Replacement,
+                )
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "description_too_long",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let (got_status, error) = error_of(file(&app, &body).await).await;
+        assert_eq!(
+            (got_status, error.code.as_str()),
+            (status, code),
+            "{body:?}: {}",
+            error.message
+        );
+        assert!(!error.message.is_empty());
+    }
+    assert!(
+        seller_cases(&app).await.is_empty(),
+        "a refused request left a case behind"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_a_json_error_that_names_the_field() {
+    let dist = no_dist();
+    let app = spawn_app(fixed_clock(), dist.path()).await;
+    let unknown_reason = json!({"order_id": "ord-1005", "lines": [], "reason": "bored", "resolution": "refund_only"});
+    let (status, error) = error_of(
+        app.client
+            .post(app.url("/api/returns"))
+            .json(&unknown_reason)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+    );
+    assert!(error.message.contains("reason"), "{}", error.message);
+
+    let wrong_type = json!({"order_id": "ord-1005", "lines": [{"line_id": "ord-1005-1", "quantity": "two"}], "reason": "defective", "resolution": "replacement"});
+    let (_, error) = error_of(
+        app.client
+            .post(app.url("/api/returns"))
+            .json(&wrong_type)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(error.message.contains("quantity"), "{}", error.message);
+
+    let malformed = app
+        .client
+        .post(app.url("/api/returns"))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(malformed).await;
+    assert_eq!(
+        (status, error.code.as_str()),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
+
+    let not_json = app
+        .client
+        .post(app.url("/api/returns"))
+        .body("order_id=1")
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(not_json).await;
+    assert_eq!(
+        (status, error.code.as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
+}
+
+#[tokio::test]
+async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
+    let dist = no_dist();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><title>Retour</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("retour-abc123.js"), "console.log(1)").unwrap();
+    let app = spawn_app(fixed_clock(), dist.path()).await;
+    let get = |path: &str| app.client.get(app.url(path)).send();
+
+    for deep_link in [
+        "/",
+        "/seller/returns",
+        "/returns/some-id",
+        "/orders/ord-1005/return?line=ord-1005-1",
+    ] {
+        let response = get(deep_link).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{deep_link}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>Retour</title>"),
+            "{deep_link}"
+        );
+    }
+    let js = get("/retour-abc123.js").await.unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
+    assert_eq!(
+        get("/retour-old.wasm").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    for api in [
+        "/api/nope",
+        "/api/returns/no-such-case",
+        "/api/orders/ord-9999",
+    ] {
+        let (status, error) = error_of(get(api).await.unwrap()).await;
+        assert_eq!(
+            (status, error.code.as_str()),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{api}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn cases_survive_a_restart_and_demo_data_is_seeded_once() {
+    let dist = no_dist();
+    let data = tempfile::tempdir().unwrap();
+    let (addr, pool) = serve(data.path(), fixed_clock(), dist.path().to_path_buf()).await;
+    let client = reqwest::Client::new();
+    let body = request(
+        "ord-1006",
+        "ord-1006-1",
+        1,
+        Reason::Defective,
+        Resolution::Replacement,
+    );
+    let filed: CaseView = client
+        .post(format!("http://{addr}/api/returns"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    pool.close().await;
+
+    let (addr, pool) = serve(data.path(), fixed_clock(), dist.path().to_path_buf()).await;
+    let after: CaseView = client
+        .get(format!("http://{addr}/api/returns/{}", filed.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after, filed);
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 5);
+}

@@ -1,0 +1,133 @@
+//! The return form in a real browser: the verdict follows the buyer's choices at once, computed
+//! by the rules crate compiled to wasm, with no server behind the page.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::TimeDelta;
+use leptos::prelude::*;
+use retour::components::ReturnForm;
+use rules::{Category, Currency, Fulfillment, Money, Order, OrderLine, Product};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Event, EventInit, HtmlElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element per test: all tests of a binary share one page.
+fn fresh_root() -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root.unchecked_into()
+}
+
+fn order_delivered_days_ago(days: i64) -> Order {
+    let delivered_at = retour::clock::now() - TimeDelta::days(days);
+    Order {
+        id: "o-1".into(),
+        placed_at: delivered_at - TimeDelta::days(4),
+        currency: Currency::EUR,
+        lines: vec![OrderLine {
+            id: "a".into(),
+            product: Product {
+                title: "Wool sweater".into(),
+                category: Category::General,
+                no_returns: false,
+            },
+            quantity: 1,
+            unit_price: Money::new(5900, Currency::EUR),
+        }],
+        shipping: Money::new(499, Currency::EUR),
+        fulfillment: Fulfillment::Delivered {
+            shipped_at: delivered_at - TimeDelta::days(2),
+            delivered_at,
+        },
+    }
+}
+
+fn choose(root: &HtmlElement, selector: &str, value: &str) {
+    let select: HtmlSelectElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value(value);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+fn verdict(root: &HtmlElement) -> (String, String) {
+    let panel = root
+        .query_selector(".verdict")
+        .unwrap()
+        .expect("a verdict panel");
+    (panel.class_name(), panel.text_content().unwrap_or_default())
+}
+
+#[wasm_bindgen_test]
+async fn the_verdict_follows_the_reason_at_once() {
+    let root = fresh_root();
+    let order = order_delivered_days_ago(10);
+    let _handle = mount_to(root.clone(), move || {
+        view! { <ReturnForm order=order.clone() line="a".to_string() on_filed=|_| {} /> }
+    });
+    leptos::task::tick().await;
+    assert!(
+        verdict(&root).1.contains("Choose a reason"),
+        "{:?}",
+        verdict(&root)
+    );
+
+    // Ten days after delivery the 7-day change-of-mind window has closed...
+    choose(&root, "#reason", "no_longer_wanted");
+    leptos::task::tick().await;
+    let (class, text) = verdict(&root);
+    assert!(class.contains("refused"), "{class}: {text}");
+    assert!(text.contains("7-day window"), "{text}");
+    assert!(root
+        .query_selector("input[name=resolution]")
+        .unwrap()
+        .is_none());
+
+    // ...but a defect is still covered by buyer protection, with the seller paying shipping.
+    choose(&root, "#reason", "defective");
+    leptos::task::tick().await;
+    let (class, text) = verdict(&root);
+    assert!(class.contains("eligible"), "{class}: {text}");
+    assert!(
+        text.contains("63.99 EUR"),
+        "max refund with shipping: {text}"
+    );
+    assert!(text.contains("paid by the seller"), "{text}");
+    let offered = root
+        .query_selector_all("input[name=resolution]")
+        .unwrap()
+        .length();
+    assert_eq!(offered, 3);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn submitting_without_a_reason_says_what_is_missing() {
+    let root = fresh_root();
+    let order = order_delivered_days_ago(1);
+    let _handle = mount_to(root.clone(), move || {
+        view! { <ReturnForm order=order.clone() on_filed=|_| {} /> }
+    });
+    leptos::task::tick().await;
+    let button: HtmlElement = root
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    leptos::task::tick().await;
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("an error message");
+    assert_eq!(alert.text_content().unwrap(), "Choose a reason first.");
+    root.remove();
+}

@@ -1,0 +1,172 @@
+//! `cargo xtask setup`: installs each tool only when it is missing or at the wrong version.
+
+use std::path::Path;
+
+use crate::proc::{self, command, version_of};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const WASM_OPT_VERSION: &str = "132";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Whether a step had anything to do.
+enum Outcome {
+    Present(String),
+    Installed(String),
+}
+
+/// Runs every step; returns how many installed something.
+pub fn run() -> Result<usize, String> {
+    let steps: [(&str, fn() -> Result<Outcome, String>); 5] = [
+        ("wasm target", wasm_target),
+        ("Trunk", trunk),
+        ("wasm-bindgen CLI", wasm_bindgen),
+        ("wasm-opt (binaryen)", wasm_opt),
+        ("Chromium and ChromeDriver", chromium),
+    ];
+    let mut installed = 0;
+    for (name, step) in steps {
+        match step().map_err(|e| format!("setup of {name} failed: {e}"))? {
+            Outcome::Present(what) => println!("setup: {name}: {what}, already installed"),
+            Outcome::Installed(what) => {
+                installed += 1;
+                println!("setup: {name}: installed {what}");
+            }
+        }
+    }
+    if installed == 0 {
+        println!("setup: everything is already installed; nothing to do");
+    }
+    Ok(installed)
+}
+
+fn wasm_target() -> Result<Outcome, String> {
+    let has_target = || {
+        command("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .is_ok_and(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .any(|l| l.trim() == WASM_TARGET)
+            })
+    };
+    if has_target() {
+        return Ok(Outcome::Present(WASM_TARGET.into()));
+    }
+    proc::run(command("rustup").args(["target", "add", WASM_TARGET]))?;
+    Ok(Outcome::Installed(WASM_TARGET.into()))
+}
+
+fn trunk() -> Result<Outcome, String> {
+    let wanted = format!("trunk {TRUNK_VERSION}");
+    if version_of("trunk").as_deref() == Some(wanted.as_str()) {
+        return Ok(Outcome::Present(wanted));
+    }
+    println!("setup: building Trunk {TRUNK_VERSION} (about 10 minutes on 2 cores)");
+    // `--locked` is required: without it 0.21.14 resolves dependencies that do not compile.
+    proc::run(proc::cargo().args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))?;
+    Ok(Outcome::Installed(wanted))
+}
+
+/// The `wasm-bindgen` version pinned in Cargo.lock, which the CLI must equal.
+pub fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = std::fs::read_to_string(proc::root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+fn wasm_bindgen() -> Result<Outcome, String> {
+    let version = locked_wasm_bindgen()?;
+    let cli = format!("wasm-bindgen {version}");
+    let runner = format!("wasm-bindgen-test-runner {version}");
+    if version_of("wasm-bindgen").as_deref() == Some(cli.as_str())
+        && version_of("wasm-bindgen-test-runner").as_deref() == Some(runner.as_str())
+    {
+        return Ok(Outcome::Present(cli));
+    }
+    println!("setup: building the wasm-bindgen CLI {version} (about 3 minutes)");
+    // Not `--locked`: the CLI's own lockfile names a crate version the registry no longer has.
+    proc::run(proc::cargo().args(["install", "--force", &format!("wasm-bindgen-cli@{version}")]))?;
+    Ok(Outcome::Installed(cli))
+}
+
+fn wasm_opt() -> Result<Outcome, String> {
+    let wasm_opt = proc::tools_bin().join("wasm-opt");
+    let wanted = format!("version {WASM_OPT_VERSION}");
+    if version_of(&wasm_opt).is_some_and(|v| v.contains(&wanted)) {
+        return Ok(Outcome::Present(format!("wasm-opt {wanted}")));
+    }
+    if version_of("npm").is_none() {
+        apt_install(&["npm"])?;
+    }
+    let tools = proc::root().join(".tools");
+    std::fs::create_dir_all(&tools)
+        .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    proc::run(
+        command("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&tools)
+            .arg(format!("binaryen@{WASM_OPT_VERSION}")),
+    )?;
+    match version_of(&wasm_opt) {
+        Some(v) if v.contains(&wanted) => Ok(Outcome::Installed(v)),
+        other => Err(format!(
+            "npm installed wasm-opt, but it reports {other:?}, not {wanted}"
+        )),
+    }
+}
+
+fn chromium() -> Result<Outcome, String> {
+    let present = || Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if present() {
+        let version = version_of(CHROMEDRIVER).unwrap_or_else(|| "chromedriver".into());
+        return Ok(Outcome::Present(version));
+    }
+    apt_install(&["chromium", "chromium-driver"])?;
+    if !present() {
+        return Err(format!(
+            "{CHROMIUM} or {CHROMEDRIVER} is still missing after apt-get"
+        ));
+    }
+    Ok(Outcome::Installed(
+        version_of(CHROMEDRIVER).unwrap_or_else(|| "chromium".into()),
+    ))
+}
+
+fn is_root() -> bool {
+    command("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Installs Debian packages as root; otherwise stops with the exact command to run.
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    if !is_root() {
+        return Err(format!(
+            "this needs root; run: sudo apt-get update && sudo apt-get install -y {}",
+            packages.join(" ")
+        ));
+    }
+    proc::run(command("apt-get").arg("update"))?;
+    proc::run(
+        command("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y"])
+            .args(packages),
+    )
+}

@@ -1,0 +1,193 @@
+//! `cargo xtask test`: every check, in order, stopping at the first failure, then one summary line
+//! `N passed, N failed` counting the tests run and the checks that are not tests.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitCode, Stdio};
+
+use crate::proc::{self, describe};
+use crate::setup::{CHROMEDRIVER, CHROMIUM};
+use crate::{bundle, setup};
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    fn summary(&self) -> String {
+        format!("{} passed, {} failed", self.passed, self.failed)
+    }
+}
+
+/// Counts from a libtest or wasm-bindgen-test-runner line such as
+/// `test result: ok. 12 passed; 0 failed; 0 ignored; ...`.
+fn parse_result_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let count = |label: &str| {
+        rest.split(';').find_map(|part| {
+            let part = part.trim();
+            let number = part.strip_suffix(label)?.trim();
+            number.rsplit(' ').next()?.parse::<u64>().ok()
+        })
+    };
+    Some((count("passed")?, count("failed")?))
+}
+
+/// A check that is not a test run: it counts as one.
+fn check(tally: &mut Tally, name: &str, result: Result<(), String>) -> Result<(), ()> {
+    match result {
+        Ok(()) => {
+            tally.passed += 1;
+            println!("xtask test: {name}: ok");
+            Ok(())
+        }
+        Err(e) => {
+            tally.failed += 1;
+            println!("xtask test: {name}: FAILED: {e}");
+            Err(())
+        }
+    }
+}
+
+/// Runs a test command, echoing its output and adding up its test counts.
+fn tests(tally: &mut Tally, name: &str, cmd: &mut Command) -> Result<(), ()> {
+    println!("xtask test: {name}\n$ {}", describe(cmd));
+    let mut child = match cmd.stdout(Stdio::piped()).spawn() {
+        Ok(child) => child,
+        Err(e) => return check(tally, name, Err(format!("cannot start: {e}"))),
+    };
+    let (mut passed, mut failed) = (0, 0);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some((p, f)) = parse_result_line(&line) {
+                passed += p;
+                failed += f;
+            }
+        }
+    }
+    let status = child.wait().map_err(|_| ())?;
+    tally.passed += passed;
+    tally.failed += failed;
+    if status.success() && failed == 0 {
+        println!("xtask test: {name}: {passed} passed");
+        Ok(())
+    } else {
+        if failed == 0 {
+            // It failed before any test could report (a build error, a crash): count the step.
+            tally.failed += 1;
+        }
+        println!("xtask test: {name}: FAILED ({status})");
+        Err(())
+    }
+}
+
+fn steps(tally: &mut Tally) -> Result<(), ()> {
+    let root = proc::root();
+    let cargo = || {
+        let mut c = proc::cargo();
+        c.current_dir(&root);
+        c
+    };
+    check(tally, "setup", setup::run().map(|_| ()))?;
+    check(
+        tally,
+        "cargo fmt --check",
+        proc::run(cargo().args(["fmt", "--all", "--check"])),
+    )?;
+    check(
+        tally,
+        "clippy (native)",
+        proc::run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    )?;
+    check(
+        tally,
+        "clippy (wasm32)",
+        proc::run(cargo().args([
+            "clippy",
+            "--package",
+            "retour",
+            "--package",
+            "retour-rules",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    )?;
+    tests(tally, "native tests", cargo().args(["test", "--workspace"]))?;
+    tests(
+        tally,
+        "browser tests (headless Chromium)",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "retour",
+                "--package",
+                "retour-rules",
+                "--tests",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", CHROMEDRIVER),
+    )?;
+    check(tally, "release build of the app", proc::build_app())?;
+    tests(
+        tally,
+        "end-to-end tests (release build in Chromium)",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "retour-server",
+                "--features",
+                "e2e",
+                "--test",
+                "e2e",
+            ])
+            .env("RETOUR_DIST", root.join("dist"))
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("CHROMIUM", CHROMIUM),
+    )?;
+    check(tally, "bundle budget", bundle::report())
+}
+
+pub fn run() -> ExitCode {
+    let mut tally = Tally::default();
+    let outcome = steps(&mut tally);
+    println!("{}", tally.summary());
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(()) => ExitCode::FAILURE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result_line;
+
+    #[test]
+    fn reads_libtest_and_wasm_runner_summaries() {
+        assert_eq!(
+            parse_result_line("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"),
+            Some((12, 0))
+        );
+        assert_eq!(
+            parse_result_line("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2))
+        );
+        assert_eq!(parse_result_line("running 3 tests"), None);
+    }
+}
