@@ -16,9 +16,12 @@ enum Outcome {
     Installed(String),
 }
 
+/// A named step: checks what is there and installs what is not.
+type Step = (&'static str, fn() -> Result<Outcome, String>);
+
 /// Runs every step; returns how many installed something.
 pub fn run() -> Result<usize, String> {
-    let steps: [(&str, fn() -> Result<Outcome, String>); 5] = [
+    let steps: [Step; 5] = [
         ("wasm target", wasm_target),
         ("Trunk", trunk),
         ("wasm-bindgen CLI", wasm_bindgen),

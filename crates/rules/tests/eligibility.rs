@@ -67,6 +67,9 @@ fn delivered_order() -> Order {
     })
 }
 
+/// (name, order, reason, now, expected decision, expected explanation code)
+type Row<'a> = (&'a str, &'a Order, Reason, DateTime<Utc>, Decision, &'a str);
+
 #[test]
 fn windows_on_both_sides_of_each_boundary() {
     let policy = Policy::default();
@@ -83,8 +86,7 @@ fn windows_on_both_sides_of_each_boundary() {
     let not_received_opens = shipped_at + TimeDelta::days(10);
     let group_opens = group_since + TimeDelta::hours(24);
 
-    // (name, order, reason, now, expected decision, expected explanation code)
-    let rows: Vec<(&str, &Order, Reason, DateTime<Utc>, Decision, &str)> = vec![
+    let rows: Vec<Row> = vec![
         (
             "change of mind, last second",
             &home,

@@ -1,10 +1,23 @@
 mod common;
 
-use common::{fixed_clock, fixed_now, serve, spawn_app, TestApp};
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use common::{serve, spawn_app, TestApp};
 use reqwest::StatusCode;
+use retour_server::Clock;
 use rules::api::{CaseView, ErrorBody, NewReturn, OrderView};
 use rules::{CaseState, Currency, Fulfillment, LineSelection, Money, Reason, Resolution};
 use serde_json::json;
+
+/// A fixed "now", so dates in answers are predictable.
+fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
+}
+
+fn fixed_clock() -> Clock {
+    Arc::new(fixed_now)
+}
 
 fn no_dist() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()

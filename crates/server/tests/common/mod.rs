@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeZone, Utc};
 use retour_server::{app, db, demo, AppState, Clock};
 use sqlx::SqlitePool;
 use tempfile::TempDir;
@@ -20,15 +19,6 @@ impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
-}
-
-/// A fixed "now" for API tests, so dates in answers are predictable.
-pub fn fixed_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
-}
-
-pub fn fixed_clock() -> Clock {
-    Arc::new(fixed_now)
 }
 
 /// Starts the app with demo data over a new database in a temporary directory.
