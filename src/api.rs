@@ -1,6 +1,9 @@
 //! The typed client of Retour's JSON API.
 
+use std::marker::PhantomData;
+
 use gloo_net::http::{Request, Response};
+use leptos::prelude::*;
 use rules::api::{CaseView, ErrorBody, NewReturn, OrderView};
 use serde::de::DeserializeOwned;
 
@@ -33,55 +36,95 @@ impl ApiError {
     }
 }
 
-async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+/// The body of a successful answer; anything else becomes an [`ApiError`]. Not generic, so it is
+/// compiled once for every endpoint.
+async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiError> {
     let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiError::Decode(e.to_string()));
-    }
     let status = response.status();
-    match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Server {
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(text);
+    }
+    Err(match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => ApiError::Server {
             status,
             code: body.code,
             message: body.message,
-        }),
+        },
         // A proxy or a crash answered, not our API.
-        Err(_) => Err(ApiError::Server {
+        Err(_) => ApiError::Server {
             status,
             code: "http_error".into(),
             message: format!("the server answered {status}"),
-        }),
+        },
+    })
+}
+
+/// The JSON text of a GET, decoded by whoever asked for it.
+async fn get_text(path: String) -> Result<String, ApiError> {
+    body(Request::get(&path).send().await).await
+}
+
+/// A page's load: the JSON answer of one GET, typed by `T` and decoded where it is shown.
+///
+/// Every page shares the one resource type underneath, so Leptos' async machinery is compiled
+/// once rather than once per type: that keeps the bundle within its budget.
+pub struct Load<T> {
+    pub resource: LocalResource<Result<String, ApiError>>,
+    _decodes_to: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Load<T> {
+    fn clone(&self) -> Self {
+        *self
     }
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::get(path).send().await).await
+impl<T> Copy for Load<T> {}
+
+impl<T: DeserializeOwned> Load<T> {
+    fn new(path: Signal<String>) -> Self {
+        Load {
+            resource: LocalResource::new(move || get_text(path.get())),
+            _decodes_to: PhantomData,
+        }
+    }
+
+    pub fn decode(text: &str) -> Result<T, ApiError> {
+        serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+    }
 }
 
-pub async fn orders() -> Result<Vec<OrderView>, ApiError> {
-    get("/api/orders").await
+/// The signed-in buyer's orders.
+pub fn orders() -> Load<Vec<OrderView>> {
+    Load::new(Signal::stored("/api/orders".into()))
 }
 
-pub async fn order(id: &str) -> Result<OrderView, ApiError> {
-    get(&format!("/api/orders/{}", encode(id))).await
+/// One of the buyer's orders; `id` may change with the route.
+pub fn order(id: Signal<String>) -> Load<OrderView> {
+    Load::new(Signal::derive(move || {
+        format!("/api/orders/{}", encode(&id.get()))
+    }))
+}
+
+pub fn case(id: Signal<String>) -> Load<CaseView> {
+    Load::new(Signal::derive(move || {
+        format!("/api/returns/{}", encode(&id.get()))
+    }))
+}
+
+pub fn seller_returns() -> Load<Vec<CaseView>> {
+    Load::new(Signal::stored("/api/seller/returns".into()))
 }
 
 pub async fn file_return(request: &NewReturn) -> Result<CaseView, ApiError> {
     let built = Request::post("/api/returns")
         .json(request)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    read(built.send().await).await
-}
-
-pub async fn case(id: &str) -> Result<CaseView, ApiError> {
-    get(&format!("/api/returns/{}", encode(id))).await
-}
-
-pub async fn seller_returns() -> Result<Vec<CaseView>, ApiError> {
-    get("/api/seller/returns").await
+    Load::<CaseView>::decode(&body(built.send().await).await?)
 }
 
 /// Ids come from URLs the user can edit: keep them inside one path segment.

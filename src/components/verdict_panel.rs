@@ -48,7 +48,7 @@ pub fn VerdictPanel(
                 }
             });
             view! {
-                <div class=class data-decision=format!("{:?}", v.decision).to_lowercase()>
+                <div class=class>
                     <p class="headline">{headline}</p>
                     <p>{text::explanation(&v.explanation, zone)}</p>
                     {details}

@@ -52,6 +52,7 @@ pub struct CaseView {
     /// The verdict's explanation when the case was filed.
     pub explanation: Explanation,
     pub lines: Vec<CaseLine>,
+    #[serde(deserialize_with = "crate::wire::instant")]
     pub created_at: DateTime<Utc>,
 }
 

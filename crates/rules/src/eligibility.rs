@@ -90,7 +90,11 @@ pub enum Decision {
 /// Why a verdict is what it is: a stable code plus the dates that the UI puts into a sentence in
 /// the viewer's language and time zone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(
+    tag = "code",
+    rename_all = "snake_case",
+    try_from = "crate::wire::ExplanationWire"
+)]
 pub enum Explanation {
     /// Not shipped yet: refunded at once, without the seller.
     CancelBeforeShipment,
@@ -154,7 +158,9 @@ impl Explanation {
 /// When the request can be made: either bound may be open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
+    #[serde(default, deserialize_with = "crate::wire::optional_instant")]
     pub opens_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::wire::optional_instant")]
     pub closes_at: Option<DateTime<Utc>>,
 }
 

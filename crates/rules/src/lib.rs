@@ -9,6 +9,7 @@ mod eligibility;
 mod money;
 mod order;
 mod reason;
+mod wire;
 
 pub use case::CaseState;
 pub use eligibility::{
@@ -18,3 +19,4 @@ pub use eligibility::{
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
 pub use order::{Category, Fulfillment, Order, OrderLine, Product};
 pub use reason::{Fault, Reason};
+pub use wire::parse_rfc3339;

@@ -62,7 +62,11 @@ pub struct OrderLine {
 
 /// Where the goods are. The dates are what eligibility windows count from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    try_from = "crate::wire::FulfillmentWire"
+)]
 pub enum Fulfillment {
     NotShipped,
     GroupBuyWaiting {
@@ -81,6 +85,7 @@ pub enum Fulfillment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: String,
+    #[serde(deserialize_with = "crate::wire::instant")]
     pub placed_at: DateTime<Utc>,
     pub currency: Currency,
     pub lines: Vec<OrderLine>,

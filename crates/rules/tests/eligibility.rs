@@ -470,3 +470,54 @@ fn refunds_never_exceed_the_maximum_and_partials_are_validated() {
         Err(RefundError::NotEligible)
     );
 }
+
+#[test]
+fn every_explanation_and_fulfillment_round_trips_through_json() {
+    let t = delivered();
+    let explanations = [
+        Explanation::CancelBeforeShipment,
+        Explanation::GroupBuyWaiting { opens_at: t },
+        Explanation::GroupBuyUnmatched { since: t },
+        Explanation::InTransit {
+            not_received_opens_at: t,
+        },
+        Explanation::NotReceivedOpensAt { opens_at: t },
+        Explanation::NotReceivedOpen { opened_at: t },
+        Explanation::ChangeOfMindWindow { closes_at: t },
+        Explanation::ChangeOfMindClosed { closed_at: t },
+        Explanation::ProtectionWindow { closes_at: t },
+        Explanation::ProtectionClosed { closed_at: t },
+        Explanation::NonReturnable {
+            category: Category::Digital,
+        },
+        Explanation::ListingNoReturns,
+    ];
+    for e in explanations {
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], e.code());
+        assert_eq!(serde_json::from_value::<Explanation>(json).unwrap(), e);
+    }
+    let fulfillments = [
+        Fulfillment::NotShipped,
+        Fulfillment::GroupBuyWaiting { since: t },
+        Fulfillment::Shipped {
+            shipped_at: t,
+            promised_by: None,
+        },
+        Fulfillment::Shipped {
+            shipped_at: t,
+            promised_by: Some(t),
+        },
+        Fulfillment::Delivered {
+            shipped_at: t,
+            delivered_at: t,
+        },
+    ];
+    for f in fulfillments {
+        let json = serde_json::to_value(f).unwrap();
+        assert_eq!(serde_json::from_value::<Fulfillment>(json).unwrap(), f);
+    }
+    let missing = serde_json::json!({"code": "change_of_mind_window"});
+    let error = serde_json::from_value::<Explanation>(missing).unwrap_err();
+    assert!(error.to_string().contains("closes_at"), "{error}");
+}

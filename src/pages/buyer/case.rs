@@ -2,25 +2,23 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use rules::api::CaseView;
 
-use crate::components::ErrorView;
+use crate::components::Loaded;
 use crate::{api, clock, text};
 
 /// One return case, as its buyer follows it: `/returns/:id`.
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
-    let case = LocalResource::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
-        async move { api::case(&id).await }
-    });
+    let case = api::case(Signal::derive(move || {
+        params.read().get("id").unwrap_or_default()
+    }));
+    let render = |case: CaseView| view! { <CaseDetails case /> }.into_any();
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the return…"</p> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorView errors retry=move |_| case.refetch() /> }
-            }>
-                {move || Suspend::new(async move { case.await.map(|case| view! { <CaseDetails case /> }) })}
-            </ErrorBoundary>
-        </Transition>
+        <Loaded
+            load=case
+            loading="Loading the return…"
+            render=render
+        />
     }
 }
 

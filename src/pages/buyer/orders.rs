@@ -1,33 +1,30 @@
 use leptos::prelude::*;
 
+use rules::api::OrderView;
+
 use crate::api;
-use crate::components::{ErrorView, OrderCard};
+use crate::components::{Loaded, OrderCard};
 
 /// The buyer's orders, each line with a way to start a return.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    let orders = LocalResource::new(api::orders);
+    let orders = api::orders();
+    let render = |list: Vec<OrderView>| {
+        if list.is_empty() {
+            view! { <p class="empty">"You have no orders yet."</p> }.into_any()
+        } else {
+            list.into_iter()
+                .map(|order| view! { <OrderCard order /> })
+                .collect_view()
+                .into_any()
+        }
+    };
     view! {
         <h1>"My orders"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading your orders…"</p> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorView errors retry=move |_| orders.refetch() /> }
-            }>
-                {move || Suspend::new(async move {
-                    orders
-                        .await
-                        .map(|list| {
-                            if list.is_empty() {
-                                view! { <p class="empty">"You have no orders yet."</p> }.into_any()
-                            } else {
-                                list.into_iter()
-                                    .map(|order| view! { <OrderCard order /> })
-                                    .collect_view()
-                                    .into_any()
-                            }
-                        })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        <Loaded
+            load=orders
+            loading="Loading your orders…"
+            render=render
+        />
     }
 }

@@ -1,32 +1,27 @@
 use leptos::prelude::*;
 use rules::api::CaseView;
 
-use crate::components::ErrorView;
+use crate::components::Loaded;
 use crate::{api, clock, text};
 
 /// The sellers' list of return requests, newest first.
 #[component]
 pub fn SellerReturnsPage() -> impl IntoView {
-    let cases = LocalResource::new(api::seller_returns);
+    let cases = api::seller_returns();
+    let render = |list: Vec<CaseView>| {
+        if list.is_empty() {
+            view! { <p class="empty">"No return requests yet."</p> }.into_any()
+        } else {
+            view! { <CaseTable cases=list /> }.into_any()
+        }
+    };
     view! {
         <h1>"Return requests"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading return requests…"</p> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorView errors retry=move |_| cases.refetch() /> }
-            }>
-                {move || Suspend::new(async move {
-                    cases
-                        .await
-                        .map(|list| {
-                            if list.is_empty() {
-                                view! { <p class="empty">"No return requests yet."</p> }.into_any()
-                            } else {
-                                view! { <CaseTable cases=list /> }.into_any()
-                            }
-                        })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        <Loaded
+            load=cases
+            loading="Loading return requests…"
+            render=render
+        />
     }
 }
 
