@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{
     eligibility, Decision, Eligibility, LineSelection, Money, MoneyError, Order, Policy, Reason,
-    Resolution, SelectionError,
+    RefundError, Resolution, SelectionError,
 };
 
 /// What the buyer has entered so far.
@@ -32,6 +32,8 @@ pub enum DraftError {
     NoResolution,
     #[error("the partial amount: {0}")]
     Amount(MoneyError),
+    #[error(transparent)]
+    Refund(#[from] RefundError),
     #[error("the description is too long")]
     DescriptionTooLong,
 }
@@ -44,6 +46,7 @@ impl DraftError {
             DraftError::NotEligible => "not_eligible",
             DraftError::NoResolution => "no_resolution",
             DraftError::Amount(_) => "partial_amount_invalid",
+            DraftError::Refund(e) => e.code(),
             DraftError::DescriptionTooLong => "description_too_long",
         }
     }
@@ -134,6 +137,8 @@ impl ReturnDraft {
         } else {
             None
         };
+        // The same check the server makes: never above what was paid.
+        verdict.refund_for(resolution, partial_amount_minor)?;
         if self.description.trim().chars().count() > DESCRIPTION_MAX_CHARS {
             return Err(DraftError::DescriptionTooLong);
         }
@@ -234,6 +239,11 @@ mod tests {
         assert_eq!(
             draft.to_request(&order, now(), &policy),
             Err(DraftError::Amount(MoneyError::NotAnAmount))
+        );
+        draft.partial_amount = "1000".into();
+        assert_eq!(
+            draft.to_request(&order, now(), &policy).unwrap_err().code(),
+            "partial_amount_out_of_range"
         );
         draft.partial_amount = "7,50".into();
         draft.description = "  Cracked lid  ".into();

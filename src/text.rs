@@ -158,7 +158,7 @@ pub fn explanation(e: &Explanation, zone: FixedOffset) -> String {
             when(closed_at)
         ),
         Explanation::ProtectionWindow { closes_at } => format!(
-            "Covered by buyer protection until {}: the seller pays any return shipping.",
+            "Covered by buyer protection until {}.",
             when(closes_at)
         ),
         Explanation::ProtectionClosed { closed_at } => format!(

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::text;
 
-/// What went wrong with a load, in words the viewer understands, and a way to try again.
+/// What went wrong with a load, in words the viewer understands, and what to do: try again, or
+/// for something that does not exist, go back to the orders.
 #[component]
 pub fn ErrorView(
     /// The failure.
@@ -12,6 +13,7 @@ pub fn ErrorView(
     #[prop(into)]
     retry: Callback<()>,
 ) -> impl IntoView {
+    let missing = error.code() == "not_found";
     let message = match &error {
         ApiError::Server { code, message, .. } => text::error(code, message),
         other => text::error(other.code(), ""),
@@ -19,9 +21,16 @@ pub fn ErrorView(
     view! {
         <div class="notice error" role="alert">
             <p>{message}</p>
-            <button type="button" class="button secondary" on:click=move |_| retry.run(())>
-                "Try again"
-            </button>
+            {if missing {
+                view! { <a class="button secondary" href="/">"Go to my orders"</a> }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="button secondary" on:click=move |_| retry.run(())>
+                        "Try again"
+                    </button>
+                }
+                    .into_any()
+            }}
         </div>
     }
 }

@@ -67,21 +67,40 @@ pub fn ReturnForm(
                 let quantity_id = format!("qty-{id}");
                 let (id_checked, id_toggle, id_qty, id_set) =
                     (id.clone(), id.clone(), id.clone(), id.clone());
+                let title = line.product.title.clone();
+                // Only a selected line has a quantity to choose; the input stays mounted while
+                // it is selected, so typing or arrow keys keep their focus.
+                let selected = Memo::new(move |_| draft.with(|d| d.quantity(&id_qty) > 0));
                 let quantity = (max > 1).then(|| {
+                    let id_value = id_set.clone();
                     view! {
-                        <label for=quantity_id.clone()>"Quantity"</label>
-                        <input
-                            id=quantity_id
-                            type="number"
-                            min="1"
-                            max=max.to_string()
-                            prop:value=move || draft.with(|d| d.quantity(&id_qty).max(1).to_string())
-                            on:input=move |ev| {
-                                if let Ok(q) = event_target_value(&ev).trim().parse::<u32>() {
-                                    set_draft.update(|d| d.set_quantity(&id_set, q.clamp(1, max)));
-                                }
-                            }
-                        />
+                        <Show when=move || selected.get()>
+                            <span class="quantity">
+                                <label for=quantity_id.clone()>{format!("How many {title}?")}</label>
+                                <input
+                                    id=quantity_id.clone()
+                                    type="number"
+                                    inputmode="numeric"
+                                    min="1"
+                                    max=max.to_string()
+                                    prop:value={
+                                        let id_value = id_value.clone();
+                                        move || draft.with(|d| d.quantity(&id_value).to_string())
+                                    }
+                                    on:change={
+                                        let id_set = id_set.clone();
+                                        move |ev| {
+                                            let typed = event_target_value(&ev).trim().parse::<u32>();
+                                            let current = draft.with_untracked(|d| d.quantity(&id_set));
+                                            // Out-of-range or garbage snaps back to what is allowed.
+                                            let q = typed.map_or(current, |q| q.clamp(1, max));
+                                            set_draft.update(|d| d.set_quantity(&id_set, q));
+                                        }
+                                    }
+                                />
+                                <span class="hint-inline">{format!("of {max}")}</span>
+                            </span>
+                        </Show>
                     }
                 });
                 view! {
