@@ -16,6 +16,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use rules::Policy;
 use sqlx::SqlitePool;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 /// Where "now" comes from: the system clock in production, a fixed or moving one in tests.
@@ -46,6 +47,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api", api::router())
         .fallback_service(spa)
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -4,15 +4,24 @@
 use std::path::{Path, PathBuf};
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 
-pub fn service(dist: &Path) -> ServeDir<MethodRouter> {
+/// Trunk names every asset after its content hash, so a file never changes under its name.
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+pub fn service(dist: &Path) -> SetResponseHeader<ServeDir<MethodRouter>, HeaderValue> {
     let index = dist.join("index.html");
     let fallback: MethodRouter = get(move |uri: Uri| app_page(uri, index.clone()));
-    ServeDir::new(dist).fallback(fallback)
+    // `/` goes to the fallback too, so index.html is always served with `no-cache`: a browser
+    // must never keep an old page that points at assets a new deployment removed.
+    let files = ServeDir::new(dist)
+        .append_index_html_on_directories(false)
+        .fallback(fallback);
+    SetResponseHeader::if_not_present(files, CACHE_CONTROL, IMMUTABLE)
 }
 
 async fn app_page(uri: Uri, index: PathBuf) -> Response {

@@ -43,7 +43,7 @@ fn request(
     }
 }
 
-async fn file(app: &TestApp, body: &NewReturn) -> reqwest::Response {
+async fn post_json(app: &TestApp, body: &impl serde::Serialize) -> reqwest::Response {
     app.client
         .post(app.url("/api/returns"))
         .json(body)
@@ -64,29 +64,14 @@ async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
 }
 
 async fn seller_cases(app: &TestApp) -> Vec<CaseView> {
-    let response = app
-        .client
-        .get(app.url("/api/seller/returns"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    app.get_json("/api/seller/returns").await
 }
 
 #[tokio::test]
 async fn orders_cover_every_shipping_situation_and_only_the_buyers_own() {
     let dist = no_dist();
     let app = spawn_app(fixed_clock(), dist.path()).await;
-    let orders: Vec<OrderView> = app
-        .client
-        .get(app.url("/api/orders"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let orders: Vec<OrderView> = app.get_json("/api/orders").await;
     let ids: Vec<_> = orders.iter().map(|o| o.order.id.as_str()).collect();
     assert!(
         !ids.contains(&"ord-2001"),
@@ -134,7 +119,7 @@ async fn an_eligible_return_is_filed_and_the_seller_sees_it() {
         Resolution::ReturnAndRefund,
     );
     body.description = "  Too warm for me  ".into();
-    let response = file(&app, &body).await;
+    let response = post_json(&app, &body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let case: CaseView = response.json().await.unwrap();
     assert_eq!(case.state, CaseState::AwaitingSeller);
@@ -144,15 +129,7 @@ async fn an_eligible_return_is_filed_and_the_seller_sees_it() {
     assert_eq!(case.created_at, fixed_now());
     assert_eq!(case.explanation.code(), "change_of_mind_window");
 
-    let again: CaseView = app
-        .client
-        .get(app.url(&format!("/api/returns/{}", case.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again: CaseView = app.get_json(&format!("/api/returns/{}", case.id)).await;
     assert_eq!(again, case);
     assert_eq!(seller_cases(&app).await, vec![case]);
 }
@@ -161,7 +138,7 @@ async fn an_eligible_return_is_filed_and_the_seller_sees_it() {
 async fn cancelling_before_shipment_is_approved_at_once_with_shipping() {
     let dist = no_dist();
     let app = spawn_app(fixed_clock(), dist.path()).await;
-    let response = file(
+    let response = post_json(
         &app,
         &request(
             "ord-1001",
@@ -300,7 +277,7 @@ async fn the_server_applies_the_rules_even_when_the_browser_is_bypassed() {
         ),
     ];
     for (body, status, code) in cases {
-        let (got_status, error) = error_of(file(&app, &body).await).await;
+        let (got_status, error) = error_of(post_json(&app, &body).await).await;
         assert_eq!(
             (got_status, error.code.as_str()),
             (status, code),
@@ -320,15 +297,7 @@ async fn bad_input_is_a_json_error_that_names_the_field() {
     let dist = no_dist();
     let app = spawn_app(fixed_clock(), dist.path()).await;
     let unknown_reason = json!({"order_id": "ord-1005", "lines": [], "reason": "bored", "resolution": "refund_only"});
-    let (status, error) = error_of(
-        app.client
-            .post(app.url("/api/returns"))
-            .json(&unknown_reason)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, error) = error_of(post_json(&app, &unknown_reason).await).await;
     assert_eq!(
         (status, error.code.as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
@@ -336,43 +305,32 @@ async fn bad_input_is_a_json_error_that_names_the_field() {
     assert!(error.message.contains("reason"), "{}", error.message);
 
     let wrong_type = json!({"order_id": "ord-1005", "lines": [{"line_id": "ord-1005-1", "quantity": "two"}], "reason": "defective", "resolution": "replacement"});
-    let (_, error) = error_of(
-        app.client
-            .post(app.url("/api/returns"))
-            .json(&wrong_type)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, error) = error_of(post_json(&app, &wrong_type).await).await;
     assert!(error.message.contains("quantity"), "{}", error.message);
 
-    let malformed = app
-        .client
-        .post(app.url("/api/returns"))
-        .header("content-type", "application/json")
-        .body("{")
-        .send()
-        .await
-        .unwrap();
-    let (status, error) = error_of(malformed).await;
-    assert_eq!(
-        (status, error.code.as_str()),
-        (StatusCode::BAD_REQUEST, "malformed_json")
-    );
-
-    let not_json = app
-        .client
-        .post(app.url("/api/returns"))
-        .body("order_id=1")
-        .send()
-        .await
-        .unwrap();
-    let (status, error) = error_of(not_json).await;
-    assert_eq!(
-        (status, error.code.as_str()),
-        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-    );
+    // Bodies that are not JSON at all.
+    let raw = [
+        (
+            Some("application/json"),
+            "{",
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            None,
+            "order_id=1",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+    ];
+    for (content_type, body, status, code) in raw {
+        let mut request = app.client.post(app.url("/api/returns")).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let (got, error) = error_of(request.send().await.unwrap()).await;
+        assert_eq!((got, error.code.as_str()), (status, code), "{body:?}");
+    }
 }
 
 #[tokio::test]
@@ -407,6 +365,22 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
     let js = get("/retour-abc123.js").await.unwrap();
     assert_eq!(js.status(), StatusCode::OK);
     assert_eq!(
+        js.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    for page in ["/", "/seller/returns"] {
+        let response = get(page).await.unwrap();
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{page}");
+    }
+    let compressed = app
+        .client
+        .get(app.url("/"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    assert_eq!(
         get("/retour-old.wasm").await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
@@ -429,8 +403,7 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
 async fn cases_survive_a_restart_and_demo_data_is_seeded_once() {
     let dist = no_dist();
     let data = tempfile::tempdir().unwrap();
-    let (addr, pool) = serve(data.path(), fixed_clock(), dist.path().to_path_buf()).await;
-    let client = reqwest::Client::new();
+    let (app, pool) = serve(data.path(), fixed_clock(), dist.path().to_path_buf()).await;
     let body = request(
         "ord-1006",
         "ord-1006-1",
@@ -438,15 +411,7 @@ async fn cases_survive_a_restart_and_demo_data_is_seeded_once() {
         Reason::Defective,
         Resolution::Replacement,
     );
-    let filed: CaseView = client
-        .post(format!("http://{addr}/api/returns"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filed: CaseView = post_json(&app, &body).await.json().await.unwrap();
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&pool)
         .await
@@ -454,15 +419,8 @@ async fn cases_survive_a_restart_and_demo_data_is_seeded_once() {
     assert_eq!(mode, "wal");
     pool.close().await;
 
-    let (addr, pool) = serve(data.path(), fixed_clock(), dist.path().to_path_buf()).await;
-    let after: CaseView = client
-        .get(format!("http://{addr}/api/returns/{}", filed.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (app, pool) = serve(data.path(), fixed_clock(), dist.path().to_path_buf()).await;
+    let after: CaseView = app.get_json(&format!("/api/returns/{}", filed.id)).await;
     assert_eq!(after, filed);
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&pool)

@@ -160,15 +160,7 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
         .ends_with(&case_id));
 
     // What the form sent is what the buyer chose.
-    let filed: rules::api::CaseView = app
-        .client
-        .get(app.url(&format!("/api/returns/{case_id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filed: rules::api::CaseView = app.get_json(&format!("/api/returns/{case_id}")).await;
     assert_eq!(filed.reason, rules::Reason::NoLongerWanted);
     assert_eq!(filed.lines[0].line_id, "ord-1005-1");
 

@@ -11,29 +11,44 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
-    /// Kept so the database outlives the test's requests; deleted on drop.
-    _data: TempDir,
+    /// The temporary data directory when the app owns it: deleted on drop.
+    _data: Option<TempDir>,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+
+    /// GETs `path` and decodes its JSON, failing the test on any error status.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent");
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.expect("a JSON answer")
+    }
 }
 
 /// Starts the app with demo data over a new database in a temporary directory.
 pub async fn spawn_app(clock: Clock, dist: &Path) -> TestApp {
     let data = tempfile::tempdir().expect("temporary directory");
-    let (addr, _) = serve(data.path(), clock, dist.to_path_buf()).await;
+    let (app, _) = serve(data.path(), clock, dist.to_path_buf()).await;
     TestApp {
-        addr,
-        client: reqwest::Client::new(),
-        _data: data,
+        _data: Some(data),
+        ..app
     }
 }
 
 /// Starts the app over the database in `data_dir`, seeding it only when empty.
-pub async fn serve(data_dir: &Path, clock: Clock, dist: PathBuf) -> (SocketAddr, SqlitePool) {
+pub async fn serve(data_dir: &Path, clock: Clock, dist: PathBuf) -> (TestApp, SqlitePool) {
     let url = format!("sqlite://{}", data_dir.join("retour.db").display());
     let pool = db::connect(&url)
         .await
@@ -56,5 +71,10 @@ pub async fn serve(data_dir: &Path, clock: Clock, dist: PathBuf) -> (SocketAddr,
             .await
             .expect("server runs")
     });
-    (addr, pool)
+    let app = TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        _data: None,
+    };
+    (app, pool)
 }
