@@ -6,6 +6,7 @@ use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
 use rules::api::{CaseView, ErrorBody, NewReturn, OrderView};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a call to the API failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -26,6 +27,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// What went wrong, in the viewer's words: our sentence for the code, else the server's.
+    pub fn describe(&self) -> String {
+        match self {
+            ApiError::Server { code, message, .. } => crate::text::error(code, message),
+            other => crate::text::error(other.code(), ""),
+        }
+    }
+
     /// The stable code to translate: the server's own, or one for the failures on our side.
     pub fn code(&self) -> &str {
         match self {
@@ -48,7 +57,7 @@ async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiErro
     if response.ok() {
         return Ok(text);
     }
-    Err(match serde_json::from_str::<ErrorBody>(&text) {
+    Err(match parse::<ErrorBody>(&text) {
         Ok(body) => ApiError::Server {
             status,
             code: body.code,
@@ -61,6 +70,22 @@ async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiErro
             message: format!("the server answered {status}"),
         },
     })
+}
+
+/// JSON text to a value, with the browser's own parser: serde_json's would add tens of kilobytes
+/// to the bundle for the same result.
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value = js_sys::JSON::parse(text).map_err(|_| "the answer is not JSON".to_owned())?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}
+
+/// A value to JSON text, with the browser's own `JSON.stringify`.
+fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = value.serialize(&serializer).map_err(|e| e.to_string())?;
+    js_sys::JSON::stringify(&value)
+        .map(String::from)
+        .map_err(|_| "the request cannot be written as JSON".to_owned())
 }
 
 /// The JSON text of a GET, decoded by whoever asked for it.
@@ -94,7 +119,7 @@ impl<T: DeserializeOwned> Load<T> {
     }
 
     pub fn decode(text: &str) -> Result<T, ApiError> {
-        serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+        parse(text).map_err(ApiError::Decode)
     }
 }
 
@@ -122,7 +147,8 @@ pub fn seller_returns() -> Load<Vec<CaseView>> {
 
 pub async fn file_return(request: &NewReturn) -> Result<CaseView, ApiError> {
     let built = Request::post("/api/returns")
-        .json(request)
+        .header("content-type", "application/json")
+        .body(to_json(request).map_err(ApiError::Decode)?)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     Load::<CaseView>::decode(&body(built.send().await).await?)
 }

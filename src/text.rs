@@ -194,6 +194,15 @@ pub fn error(code: &str, fallback: &str) -> String {
             "Choose what you would like: a refund, a return or a replacement.".into()
         }
         "partial_amount_invalid" => "Enter the amount as a number, for example 12.50.".into(),
+        "unknown_line" | "duplicate_line" => {
+            "The items chosen do not match this order. Reload the page and choose again.".into()
+        }
+        "amount_out_of_range" => "That amount is too large.".into(),
+        "partial_amount_unexpected" => "An amount is only needed for a partial refund.".into(),
+        "decode" | "http_error" => {
+            "Retour answered in a way this page does not understand. Reload the page and try again."
+                .into()
+        }
         "no_lines_selected" => "Choose at least one item to return.".into(),
         "quantity_out_of_range" => "Choose a quantity between 1 and the number you ordered.".into(),
         "resolution_not_allowed" => {
@@ -248,6 +257,47 @@ mod tests {
                 assert_eq!(date_time(t, zone), expected, "{t} at {offset}");
             }
             t += chrono::TimeDelta::minutes(2 * 24 * 60 + 7 * 60 + 13);
+        }
+    }
+
+    #[test]
+    fn every_error_the_app_can_make_has_its_own_sentence() {
+        use crate::draft::DraftError;
+        use rules::{Money, MoneyError, RefundError, SelectionError};
+        let max = Money::new(100, rules::Currency::EUR);
+        let errors = [
+            DraftError::NoReason,
+            DraftError::NotEligible,
+            DraftError::NoResolution,
+            DraftError::Amount(MoneyError::NotAnAmount),
+            DraftError::DescriptionTooLong,
+            DraftError::Selection(SelectionError::NoLines),
+            DraftError::Selection(SelectionError::UnknownLine("x".into())),
+            DraftError::Selection(SelectionError::DuplicateLine("x".into())),
+            DraftError::Selection(SelectionError::Quantity {
+                line_id: "x".into(),
+                ordered: 2,
+            }),
+            DraftError::Selection(SelectionError::Money(MoneyError::Overflow)),
+            DraftError::Refund(RefundError::ResolutionNotAllowed),
+            DraftError::Refund(RefundError::NotEligible),
+            DraftError::Refund(RefundError::PartialAmountMissing),
+            DraftError::Refund(RefundError::PartialAmountOutOfRange { max }),
+            DraftError::Refund(RefundError::PartialAmountUnexpected),
+        ];
+        for e in errors {
+            let sentence = error(e.code(), "");
+            assert!(
+                !sentence.starts_with("Something went wrong"),
+                "{}: {sentence}",
+                e.code()
+            );
+        }
+        for code in ["network", "decode", "http_error", "not_found", "internal"] {
+            assert!(
+                !error(code, "").starts_with("Something went wrong ("),
+                "{code}"
+            );
         }
     }
 

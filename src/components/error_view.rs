@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::text;
 
 /// What went wrong with a load, in words the viewer understands, and what to do: try again, or
 /// for something that does not exist, go back to the orders.
@@ -14,10 +13,7 @@ pub fn ErrorView(
     retry: Callback<()>,
 ) -> impl IntoView {
     let missing = error.code() == "not_found";
-    let message = match &error {
-        ApiError::Server { code, message, .. } => text::error(code, message),
-        other => text::error(other.code(), ""),
-    };
+    let message = error.describe();
     view! {
         <div class="notice error" role="alert">
             <p>{message}</p>

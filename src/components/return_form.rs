@@ -21,11 +21,12 @@ pub fn ReturnForm(
     on_filed: Callback<CaseView>,
 ) -> impl IntoView {
     let zone = clock::local_offset();
-    let opened_at = clock::now();
     let (draft, set_draft) = signal(ReturnDraft::new(&order, line.as_deref()));
     let order = StoredValue::new(order);
+    // Judged at the moment of each change, so a window that closes while the buyer types is
+    // seen closed; the server judges again at submit.
     let verdict = Memo::new(move |_| {
-        draft.with(|d| order.with_value(|o| d.verdict(o, opened_at, &Policy::default())))
+        draft.with(|d| order.with_value(|o| d.verdict(o, clock::now(), &Policy::default())))
     });
     let eligible =
         move || verdict.with(|v| matches!(v, Some(Ok(e)) if e.decision == Decision::Eligible));
@@ -37,7 +38,7 @@ pub fn ReturnForm(
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(case)) => on_filed.run(case),
-        Some(Err(error)) => set_form_error.set(Some(text::error(error.code(), &error.to_string()))),
+        Some(Err(error)) => set_form_error.set(Some(error.describe())),
         None => {}
     });
     let on_submit = move |ev: SubmitEvent| {
@@ -53,7 +54,7 @@ pub fn ReturnForm(
                 set_form_error.set(None);
                 submit.dispatch(request);
             }
-            Err(error) => set_form_error.set(Some(text::error(error.code(), &error.to_string()))),
+            Err(error) => set_form_error.set(Some(text::error(error.code(), ""))),
         }
     };
 

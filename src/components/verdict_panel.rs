@@ -22,7 +22,7 @@ pub fn VerdictPanel(
         .into_any(),
         Some(Err(error)) => view! {
             <div class="verdict refused">
-                <p>{text::error(error.code(), &error.to_string())}</p>
+                <p>{text::error(error.code(), "")}</p>
             </div>
         }
         .into_any(),

@@ -1,6 +1,7 @@
 //! `cargo xtask`: everything a fresh machine needs to run and test Retour.
 
 mod bundle;
+mod minify;
 mod proc;
 mod setup;
 mod test;
@@ -11,7 +12,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup                 install what is missing (wasm target, Trunk, wasm-bindgen, wasm-opt, Chromium)
+  setup                 install what is missing (wasm target, Trunk, wasm-bindgen, wasm-opt, terser, Chromium)
   build                 set up, then build the app in release mode into dist/
   serve [--addr ADDR]   set up, build, and run Retour with demo data (default 127.0.0.1:8080)
   test                  set up, then run every check: fmt, clippy, native, browser and end-to-end

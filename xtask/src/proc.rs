@@ -78,9 +78,11 @@ pub fn version_of(program: impl AsRef<OsStr>) -> Option<String> {
         .map(|l| l.trim().to_owned())
 }
 
-/// The release build of the app into `dist/`, with the pinned tools and no downloads.
+/// The release build of the app into `dist/`, with the pinned tools and no downloads, and its
+/// JavaScript minified.
 pub fn build_app() -> Result<(), String> {
     run(command("trunk")
         .args(["build", "--release", "--offline"])
-        .current_dir(root()))
+        .current_dir(root()))?;
+    crate::minify::javascript(&root().join("dist"))
 }

@@ -6,6 +6,7 @@ use crate::proc::{self, command, version_of};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_OPT_VERSION: &str = "132";
+pub const TERSER_VERSION: &str = "5.51.2";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -21,11 +22,12 @@ type Step = (&'static str, fn() -> Result<Outcome, String>);
 
 /// Runs every step; returns how many installed something.
 pub fn run() -> Result<usize, String> {
-    let steps: [Step; 5] = [
+    let steps: [Step; 6] = [
         ("wasm target", wasm_target),
         ("Trunk", trunk),
         ("wasm-bindgen CLI", wasm_bindgen),
         ("wasm-opt (binaryen)", wasm_opt),
+        ("terser (JS minifier)", terser),
         ("Chromium and ChromeDriver", chromium),
     ];
     let mut installed = 0;
@@ -107,11 +109,11 @@ fn wasm_bindgen() -> Result<Outcome, String> {
     Ok(Outcome::Installed(cli))
 }
 
-fn wasm_opt() -> Result<Outcome, String> {
-    let wasm_opt = proc::tools_bin().join("wasm-opt");
-    let wanted = format!("version {WASM_OPT_VERSION}");
-    if version_of(&wasm_opt).is_some_and(|v| v.contains(&wanted)) {
-        return Ok(Outcome::Present(format!("wasm-opt {wanted}")));
+/// Installs an npm package into `.tools/` unless `bin` there already reports `wanted`.
+fn npm_tool(package: &str, version: &str, bin: &str, wanted: &str) -> Result<Outcome, String> {
+    let path = proc::tools_bin().join(bin);
+    if let Some(v) = version_of(&path).filter(|v| v.contains(wanted)) {
+        return Ok(Outcome::Present(v));
     }
     if version_of("npm").is_none() {
         apt_install(&["npm"])?;
@@ -123,14 +125,25 @@ fn wasm_opt() -> Result<Outcome, String> {
         command("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&tools)
-            .arg(format!("binaryen@{WASM_OPT_VERSION}")),
+            .arg(format!("{package}@{version}")),
     )?;
-    match version_of(&wasm_opt) {
-        Some(v) if v.contains(&wanted) => Ok(Outcome::Installed(v)),
+    match version_of(&path) {
+        Some(v) if v.contains(wanted) => Ok(Outcome::Installed(v)),
         other => Err(format!(
-            "npm installed wasm-opt, but it reports {other:?}, not {wanted}"
+            "npm installed {bin}, but it reports {other:?}, not {wanted}"
         )),
     }
+}
+
+fn wasm_opt() -> Result<Outcome, String> {
+    let wanted = format!("version {WASM_OPT_VERSION}");
+    npm_tool("binaryen", WASM_OPT_VERSION, "wasm-opt", &wanted)
+}
+
+/// Trunk's own minifier cannot parse wasm-bindgen's current glue and ships it unminified.
+fn terser() -> Result<Outcome, String> {
+    let wanted = format!("terser {TERSER_VERSION}");
+    npm_tool("terser", TERSER_VERSION, "terser", &wanted)
 }
 
 fn chromium() -> Result<Outcome, String> {

@@ -2,6 +2,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chrono::{DateTime, Utc};
 use rules::api::ErrorBody;
 use rules::{Explanation, SelectionError};
 
@@ -69,24 +70,33 @@ impl From<PathRejection> for AppError {
     }
 }
 
+/// An instant as people read it in a message: minutes, UTC.
+fn when(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 fn explanation_message(explanation: &Explanation) -> String {
     match explanation {
         Explanation::GroupBuyWaiting { opens_at } => {
-            format!("the group-buy order can be refunded from {opens_at}")
+            format!(
+                "the group-buy order can be refunded from {}",
+                when(opens_at)
+            )
         }
         Explanation::InTransit {
             not_received_opens_at,
         } => format!(
-            "the order is on its way; it can be reported as not received from {not_received_opens_at}"
+            "the order is on its way; it can be reported as not received from {}",
+            when(not_received_opens_at)
         ),
         Explanation::NotReceivedOpensAt { opens_at } => {
-            format!("a not-received claim opens on {opens_at}")
+            format!("a not-received claim opens on {}", when(opens_at))
         }
         Explanation::ChangeOfMindClosed { closed_at } => {
-            format!("the change-of-mind window closed on {closed_at}")
+            format!("the change-of-mind window closed on {}", when(closed_at))
         }
         Explanation::ProtectionClosed { closed_at } => {
-            format!("the protection period closed on {closed_at}")
+            format!("the protection period closed on {}", when(closed_at))
         }
         Explanation::NonReturnable { category } => format!(
             "{} goods cannot be returned for a change of mind",

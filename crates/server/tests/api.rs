@@ -286,6 +286,18 @@ async fn the_server_applies_the_rules_even_when_the_browser_is_bypassed() {
         );
         assert!(!error.message.is_empty());
     }
+    let late = request(
+        "ord-1007",
+        "ord-1007-1",
+        1,
+        Reason::NoLongerWanted,
+        Resolution::ReturnAndRefund,
+    );
+    let (_, error) = error_of(post_json(&app, &late).await).await;
+    assert_eq!(
+        error.message,
+        "Not eligible: the change-of-mind window closed on 2026-02-25 12:00 UTC"
+    );
     assert!(
         seller_cases(&app).await.is_empty(),
         "a refused request left a case behind"
