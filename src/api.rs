@@ -63,10 +63,15 @@ async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiErro
             code: body.code,
             message: body.message,
         },
-        // A proxy or a crash answered, not our API.
+        // A proxy or a crash answered, not our API: a 5xx means Retour is down for a moment.
         Err(_) => ApiError::Server {
             status,
-            code: "http_error".into(),
+            code: if status >= 500 {
+                "unavailable"
+            } else {
+                "http_error"
+            }
+            .into(),
             message: format!("the server answered {status}"),
         },
     })

@@ -199,6 +199,9 @@ pub fn error(code: &str, fallback: &str) -> String {
         }
         "amount_out_of_range" => "That amount is too large.".into(),
         "partial_amount_unexpected" => "An amount is only needed for a partial refund.".into(),
+        "unavailable" => {
+            "Retour is not available right now. Try again in a moment; nothing was lost.".into()
+        }
         "decode" | "http_error" => {
             "Retour answered in a way this page does not understand. Reload the page and try again."
                 .into()
@@ -293,7 +296,14 @@ mod tests {
                 e.code()
             );
         }
-        for code in ["network", "decode", "http_error", "not_found", "internal"] {
+        for code in [
+            "network",
+            "unavailable",
+            "decode",
+            "http_error",
+            "not_found",
+            "internal",
+        ] {
             assert!(
                 !error(code, "").starts_with("Something went wrong ("),
                 "{code}"

@@ -131,3 +131,56 @@ async fn submitting_without_a_reason_says_what_is_missing() {
     assert_eq!(alert.text_content().unwrap(), "Choose a reason first.");
     root.remove();
 }
+
+fn type_into(root: &HtmlElement, selector: &str, text: &str) -> web_sys::Element {
+    let input: web_sys::HtmlInputElement = root
+        .query_selector(selector)
+        .unwrap()
+        .expect(selector)
+        .unchecked_into();
+    input.focus().unwrap();
+    input.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    input.unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn typing_an_amount_keeps_the_field_and_its_focus() {
+    let root = fresh_root();
+    let order = order_delivered_days_ago(1);
+    let _handle = mount_to(root.clone(), move || {
+        view! { <ReturnForm order=order.clone() on_filed=|_| {} /> }
+    });
+    leptos::task::tick().await;
+    choose(&root, "#reason", "defective");
+    leptos::task::tick().await;
+    let partial: HtmlElement = root
+        .query_selector("input[value=partial_refund]")
+        .unwrap()
+        .expect("partial refund is offered")
+        .unchecked_into();
+    partial.click();
+    leptos::task::tick().await;
+
+    let typed = type_into(&root, "#partial-amount", "12");
+    leptos::task::tick().await;
+    let field = root
+        .query_selector("#partial-amount")
+        .unwrap()
+        .expect("the amount field");
+    assert!(
+        field.is_same_node(Some(&typed)),
+        "the field was re-created while typing"
+    );
+    let document = web_sys::window().unwrap().document().unwrap();
+    assert!(document
+        .active_element()
+        .is_some_and(|e| e.is_same_node(Some(&typed))));
+    let value = field.unchecked_into::<web_sys::HtmlInputElement>().value();
+    assert_eq!(value, "12");
+    root.remove();
+}

@@ -1,6 +1,8 @@
 //! Reading and writing orders and cases. Rows are turned into the rules crate's types here, so
 //! handlers only ever see domain values.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rules::api::{CaseLine, CaseView, OrderView};
 use rules::{
@@ -34,6 +36,15 @@ struct LineRow {
     no_returns: bool,
     quantity: i64,
     unit_price_minor: i64,
+}
+
+/// Child rows by their parent's id, in their query order.
+fn group_by<T>(rows: Vec<T>, parent: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
+    let mut groups: HashMap<String, Vec<T>> = HashMap::new();
+    for row in rows {
+        groups.entry(parent(&row).clone()).or_default().push(row);
+    }
+    groups
 }
 
 fn corrupt(what: &str, value: &str) -> AppError {
@@ -117,18 +128,18 @@ pub async fn orders_of_buyer(
     .bind(buyer_id)
     .fetch_all(pool)
     .await?;
-    let mut lines: Vec<LineRow> = sqlx::query_as(&format!(
+    let lines: Vec<LineRow> = sqlx::query_as(&format!(
         "SELECT {LINE_COLUMNS} FROM order_lines l JOIN orders o ON o.id = l.order_id \
          WHERE o.buyer_id = ? ORDER BY l.order_id, l.position"
     ))
     .bind(buyer_id)
     .fetch_all(pool)
     .await?;
+    let mut lines = group_by(lines, |l| &l.order_id);
     orders
         .into_iter()
         .map(|o| {
-            let (mine, rest) = lines.drain(..).partition(|l| l.order_id == o.id);
-            lines = rest;
+            let mine = lines.remove(&o.id).unwrap_or_default();
             o.into_view(mine)
         })
         .collect()
@@ -283,12 +294,11 @@ async fn cases_where(
         lines_query = lines_query.bind(*value);
     }
     let cases = cases_query.fetch_all(pool).await?;
-    let mut lines = lines_query.fetch_all(pool).await?;
+    let mut lines = group_by(lines_query.fetch_all(pool).await?, |l| &l.case_id);
     cases
         .into_iter()
         .map(|c| {
-            let (mine, rest) = lines.drain(..).partition(|l| l.case_id == c.id);
-            lines = rest;
+            let mine = lines.remove(&c.id).unwrap_or_default();
             c.into_view(mine)
         })
         .collect()
