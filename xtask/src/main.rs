@@ -6,13 +6,16 @@ mod proc;
 mod setup;
 mod test;
 
+use setup::Purpose;
+
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup                 install what is missing (wasm target, Trunk, wasm-bindgen, wasm-opt, terser, Chromium)
+  setup                 install what is missing (wasm target, Trunk, wasm-bindgen, wasm-opt, terser,
+                        and Chromium for the tests)
   build                 set up, then build the app in release mode into dist/
   serve [--addr ADDR]   set up, build, and run Retour with demo data (default 127.0.0.1:8080)
   test                  set up, then run every check: fmt, clippy, native, browser and end-to-end
@@ -22,11 +25,11 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::run().map(|_| ()),
-        Some("build") => setup::run().and_then(|_| proc::build_app()),
+        Some("setup") => setup::run(Purpose::Test).map(|_| ()),
+        Some("build") => setup::run(Purpose::Build).and_then(|_| proc::build_app()),
         Some("serve") => serve(&args[1..]),
         Some("test") => return test::run(),
-        Some("bundle") => setup::run()
+        Some("bundle") => setup::run(Purpose::Build)
             .and_then(|_| proc::build_app())
             .and_then(|_| bundle::report().map(|_| ())),
         Some("-h" | "--help" | "help") => {
@@ -50,7 +53,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         [flag, addr] if flag == "--addr" => addr.clone(),
         _ => return Err(format!("serve takes only --addr ADDR\n\n{USAGE}")),
     };
-    setup::run()?;
+    setup::run(Purpose::Build)?;
     proc::build_app()?;
     proc::run(
         proc::cargo()

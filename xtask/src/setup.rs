@@ -20,16 +20,26 @@ enum Outcome {
 /// A named step: checks what is there and installs what is not.
 type Step = (&'static str, fn() -> Result<Outcome, String>);
 
-/// Runs every step; returns how many installed something.
-pub fn run() -> Result<usize, String> {
-    let steps: [Step; 6] = [
+/// What the set-up is for: building and running needs no browser, testing does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Build,
+    Test,
+}
+
+/// Runs every step the purpose needs; returns how many installed something.
+pub fn run(purpose: Purpose) -> Result<usize, String> {
+    let build: [Step; 5] = [
         ("wasm target", wasm_target),
         ("Trunk", trunk),
         ("wasm-bindgen CLI", wasm_bindgen),
         ("wasm-opt (binaryen)", wasm_opt),
         ("terser (JS minifier)", terser),
-        ("Chromium and ChromeDriver", chromium),
     ];
+    let browser: Step = ("Chromium and ChromeDriver", chromium);
+    let steps = build
+        .into_iter()
+        .chain((purpose == Purpose::Test).then_some(browser));
     let mut installed = 0;
     for (name, step) in steps {
         match step().map_err(|e| format!("setup of {name} failed: {e}"))? {

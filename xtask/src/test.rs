@@ -90,7 +90,7 @@ fn steps(tally: &mut Tally) -> Result<(), ()> {
         c.current_dir(&root);
         c
     };
-    check(tally, "setup", setup::run().map(|_| ()))?;
+    check(tally, "setup", setup::run(setup::Purpose::Test).map(|_| ()))?;
     check(
         tally,
         "cargo fmt --check",

@@ -63,9 +63,25 @@ async fn run(config: Config) -> Result<(), String> {
         }
     }
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_requested())
         .await
         .map_err(|e| format!("server stopped: {e}"))
+}
+
+/// Ctrl-C in a terminal, or SIGTERM from a service manager or container runtime: requests in
+/// flight finish before the server stops.
+async fn shutdown_requested() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
 }
