@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/seller/returns", get(seller_returns))
         // Without its own fallback a nested router inherits the app's, which serves index.html.
         .fallback(unknown_endpoint)
+        .method_not_allowed_fallback(wrong_method)
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -40,6 +41,14 @@ async fn health() -> Json<serde_json::Value> {
 
 async fn unknown_endpoint() -> AppError {
     AppError::NotFound("endpoint")
+}
+
+async fn wrong_method(method: axum::http::Method) -> AppError {
+    AppError::Invalid {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: format!("this endpoint does not accept {method}"),
+    }
 }
 
 async fn list_orders(State(state): State<AppState>) -> Result<Json<Vec<OrderView>>, AppError> {

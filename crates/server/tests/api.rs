@@ -320,6 +320,23 @@ async fn bad_input_is_a_json_error_that_names_the_field() {
     let (_, error) = error_of(post_json(&app, &wrong_type).await).await;
     assert!(error.message.contains("quantity"), "{}", error.message);
 
+    let huge = json!({"order_id": "ord-1005", "lines": [], "reason": "defective",
+        "resolution": "replacement", "description": "x".repeat(3 * 1024 * 1024)});
+    let (status, error) = error_of(post_json(&app, &huge).await).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{}", error.message);
+
+    let wrong_method = app
+        .client
+        .delete(app.url("/api/orders"))
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(wrong_method).await;
+    assert_eq!(
+        (status, error.code.as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+
     // Bodies that are not JSON at all.
     let raw = [
         (
