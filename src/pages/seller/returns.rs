@@ -39,13 +39,15 @@ fn CaseTable(cases: Vec<CaseView>) -> impl IntoView {
                 .join(", ");
             view! {
                 <tr data-case=c.id.clone()>
-                    <td>{text::date_time(c.created_at, zone)}</td>
-                    <td>{c.order_id}<br /><span class="muted">{c.store}</span></td>
-                    <td>{items}</td>
-                    <td>{text::reason(c.reason)}</td>
-                    <td>{text::resolution(c.resolution)}</td>
-                    <td class="num">{c.refund.to_string()}</td>
-                    <td>{text::case_state(c.state)}</td>
+                    <td data-label="Filed">{text::date_time(c.created_at, zone)}</td>
+                    <td data-label="Order">
+                        <span>{c.order_id}<br /><span class="muted">{c.store}</span></span>
+                    </td>
+                    <td data-label="Items">{items}</td>
+                    <td data-label="Reason">{text::reason(c.reason)}</td>
+                    <td data-label="Asked for">{text::resolution(c.resolution)}</td>
+                    <td data-label="Refund" class="num">{c.refund.to_string()}</td>
+                    <td data-label="Status">{text::case_state(c.state)}</td>
                 </tr>
             }
         })
