@@ -67,7 +67,10 @@ fn tests(tally: &mut Tally, name: &str, cmd: &mut Command) -> Result<(), ()> {
             }
         }
     }
-    let status = child.wait().map_err(|_| ())?;
+    let status = match child.wait() {
+        Ok(status) => status,
+        Err(e) => return check(tally, name, Err(format!("lost the test run: {e}"))),
+    };
     tally.passed += passed;
     tally.failed += failed;
     if status.success() && failed == 0 {
