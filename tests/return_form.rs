@@ -44,6 +44,19 @@ fn order_delivered_days_ago(days: i64) -> Order {
     }
 }
 
+/// The form for an order delivered `days` ago, mounted in a fresh element. Keep the handle:
+/// dropping it unmounts the form.
+async fn mount_form(days: i64, line: Option<&str>) -> (HtmlElement, UnmountHandle<impl Mountable>) {
+    let root = fresh_root();
+    let order = order_delivered_days_ago(days);
+    let line = line.map(str::to_owned);
+    let handle = mount_to(root.clone(), move || {
+        view! { <ReturnForm order=order.clone() line=line.clone() on_filed=|_| {} /> }
+    });
+    leptos::task::tick().await;
+    (root, handle)
+}
+
 fn choose(root: &HtmlElement, selector: &str, value: &str) {
     let select: HtmlSelectElement = root
         .query_selector(selector)
@@ -68,12 +81,7 @@ fn verdict(root: &HtmlElement) -> (String, String) {
 
 #[wasm_bindgen_test]
 async fn the_verdict_follows_the_reason_at_once() {
-    let root = fresh_root();
-    let order = order_delivered_days_ago(10);
-    let _handle = mount_to(root.clone(), move || {
-        view! { <ReturnForm order=order.clone() line="a".to_string() on_filed=|_| {} /> }
-    });
-    leptos::task::tick().await;
+    let (root, _handle) = mount_form(10, Some("a")).await;
     assert!(
         verdict(&root).1.contains("Choose a reason"),
         "{:?}",
@@ -111,12 +119,7 @@ async fn the_verdict_follows_the_reason_at_once() {
 
 #[wasm_bindgen_test]
 async fn submitting_without_a_reason_says_what_is_missing() {
-    let root = fresh_root();
-    let order = order_delivered_days_ago(1);
-    let _handle = mount_to(root.clone(), move || {
-        view! { <ReturnForm order=order.clone() on_filed=|_| {} /> }
-    });
-    leptos::task::tick().await;
+    let (root, _handle) = mount_form(1, None).await;
     let button: HtmlElement = root
         .query_selector("button[type=submit]")
         .unwrap()
@@ -150,12 +153,7 @@ fn type_into(root: &HtmlElement, selector: &str, text: &str) -> web_sys::Element
 
 #[wasm_bindgen_test]
 async fn typing_an_amount_keeps_the_field_and_its_focus() {
-    let root = fresh_root();
-    let order = order_delivered_days_ago(1);
-    let _handle = mount_to(root.clone(), move || {
-        view! { <ReturnForm order=order.clone() on_filed=|_| {} /> }
-    });
-    leptos::task::tick().await;
+    let (root, _handle) = mount_form(1, None).await;
     choose(&root, "#reason", "defective");
     leptos::task::tick().await;
     let partial: HtmlElement = root

@@ -14,7 +14,7 @@ pub fn ReturnForm(
     /// The order the return is for.
     order: Order,
     /// The line the buyer clicked, selected to start with.
-    #[prop(optional)]
+    #[prop(into, default = None)]
     line: Option<String>,
     /// Called with the new case once the server has filed it.
     #[prop(into)]

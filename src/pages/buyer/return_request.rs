@@ -21,7 +21,7 @@ pub fn ReturnRequestPage() -> impl IntoView {
         let line = query.read_untracked().get("line");
         view! {
             <p class="muted">{format!("{} · order {}", view.store, view.order.id)}</p>
-            <ReturnForm order=view.order line=line.unwrap_or_default() on_filed />
+            <ReturnForm order=view.order line on_filed />
         }
         .into_any()
     };
