@@ -84,6 +84,10 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
 
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    parse(text).map_err(ApiError::Decode)
+}
+
 /// A value to JSON text, with the browser's own `JSON.stringify`.
 fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
@@ -124,7 +128,7 @@ impl<T: DeserializeOwned> Load<T> {
     }
 
     pub fn decode(text: &str) -> Result<T, ApiError> {
-        parse(text).map_err(ApiError::Decode)
+        decode(text)
     }
 }
 
@@ -155,7 +159,7 @@ pub async fn file_return(request: &NewReturn) -> Result<CaseView, ApiError> {
         .header("content-type", "application/json")
         .body(to_json(request).map_err(ApiError::Decode)?)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    Load::<CaseView>::decode(&body(built.send().await).await?)
+    decode(&body(built.send().await).await?)
 }
 
 /// Ids come from URLs the user can edit: keep them inside one path segment.

@@ -26,8 +26,6 @@ pub enum DraftError {
     NoReason,
     #[error(transparent)]
     Selection(#[from] SelectionError),
-    #[error("not eligible")]
-    NotEligible,
     #[error("choose a resolution")]
     NoResolution,
     #[error("the partial amount: {0}")]
@@ -43,8 +41,8 @@ impl DraftError {
         match self {
             DraftError::NoReason => "no_reason",
             DraftError::Selection(e) => e.code(),
-            DraftError::NotEligible => "not_eligible",
             DraftError::NoResolution => "no_resolution",
+            DraftError::Amount(MoneyError::TooManyDecimals { .. }) => "partial_amount_too_precise",
             DraftError::Amount(_) => "partial_amount_invalid",
             DraftError::Refund(e) => e.code(),
             DraftError::DescriptionTooLong => "description_too_long",
@@ -123,7 +121,7 @@ impl ReturnDraft {
         let reason = self.reason.ok_or(DraftError::NoReason)?;
         let verdict = eligibility(order, &self.selection(), reason, now, policy)?;
         if verdict.decision != Decision::Eligible {
-            return Err(DraftError::NotEligible);
+            return Err(RefundError::NotEligible.into());
         }
         let resolution = self
             .effective_resolution(&verdict)
@@ -239,6 +237,11 @@ mod tests {
         assert_eq!(
             draft.to_request(&order, now(), &policy),
             Err(DraftError::Amount(MoneyError::NotAnAmount))
+        );
+        draft.partial_amount = "7.505".into();
+        assert_eq!(
+            draft.to_request(&order, now(), &policy).unwrap_err().code(),
+            "partial_amount_too_precise"
         );
         draft.partial_amount = "1000".into();
         assert_eq!(

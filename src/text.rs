@@ -1,8 +1,11 @@
 //! What the app says for each stable code (reasons, resolutions, states, explanations, errors),
 //! and how it writes dates. English for now; the codes are what other languages will key on.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
+use rules::calendar::civil_from_days;
 use rules::{CaseState, Category, Explanation, Fulfillment, Party, Reason, Resolution};
+
+use crate::clock::Zone;
 
 pub fn reason(r: Reason) -> &'static str {
     match r {
@@ -72,41 +75,21 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, usize, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month as usize, day)
-}
-
 /// A date and time in the viewer's time zone, e.g. "12 Mar 2026, 23:59". Computed from the
 /// timestamp: chrono's calendar and strftime code costs the app bytes it does not need.
-pub fn date_time(at: DateTime<Utc>, zone: FixedOffset) -> String {
-    let local = at.timestamp() + i64::from(zone.local_minus_utc());
+pub fn date_time(at: DateTime<Utc>, zone: Zone) -> String {
+    let local = at.timestamp() + zone.offset_seconds_at(at);
     let (year, month, day) = civil_from_days(local.div_euclid(86_400));
     let seconds = local.rem_euclid(86_400);
     format!(
         "{day} {} {year}, {:02}:{:02}",
-        MONTHS[month - 1],
+        MONTHS[(month - 1) as usize],
         seconds / 3600,
         seconds % 3600 / 60
     )
 }
 
-pub fn fulfillment(f: &Fulfillment, zone: FixedOffset) -> String {
+pub fn fulfillment(f: &Fulfillment, zone: Zone) -> String {
     match f {
         Fulfillment::NotShipped => "Not shipped yet".into(),
         Fulfillment::GroupBuyWaiting { since } => {
@@ -125,7 +108,7 @@ pub fn fulfillment(f: &Fulfillment, zone: FixedOffset) -> String {
 }
 
 /// The verdict's explanation as a sentence: why, until when, and what to do instead.
-pub fn explanation(e: &Explanation, zone: FixedOffset) -> String {
+pub fn explanation(e: &Explanation, zone: Zone) -> String {
     let when = |at: &DateTime<Utc>| date_time(*at, zone);
     match e {
         Explanation::CancelBeforeShipment => {
@@ -154,7 +137,7 @@ pub fn explanation(e: &Explanation, zone: FixedOffset) -> String {
             when(closes_at)
         ),
         Explanation::ChangeOfMindClosed { closed_at } => format!(
-            "The 7-day window for returns without a reason closed on {}. If something is wrong with the item, choose that reason instead.",
+            "The window for returns without a reason closed on {}. If something is wrong with the item, choose that reason instead.",
             when(closed_at)
         ),
         Explanation::ProtectionWindow { closes_at } => format!(
@@ -194,6 +177,9 @@ pub fn error(code: &str, fallback: &str) -> String {
             "Choose what you would like: a refund, a return or a replacement.".into()
         }
         "partial_amount_invalid" => "Enter the amount as a number, for example 12.50.".into(),
+        "partial_amount_too_precise" => {
+            "That amount has more decimal places than the currency has.".into()
+        }
         "unknown_line" | "duplicate_line" => {
             "The items chosen do not match this order. Reload the page and choose again.".into()
         }
@@ -227,7 +213,7 @@ pub fn error(code: &str, fallback: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{FixedOffset, TimeZone};
 
     #[test]
     fn every_reason_has_its_own_label() {
@@ -238,7 +224,7 @@ mod tests {
     #[test]
     fn dates_are_shown_in_the_viewers_zone() {
         let at = Utc.with_ymd_and_hms(2026, 3, 12, 23, 30, 0).unwrap();
-        let madrid = FixedOffset::east_opt(3600).unwrap();
+        let madrid = Zone::Fixed(FixedOffset::east_opt(3600).unwrap());
         assert_eq!(date_time(at, madrid), "13 Mar 2026, 00:30");
         let text = explanation(&Explanation::ChangeOfMindWindow { closes_at: at }, madrid);
         assert!(text.contains("13 Mar 2026, 00:30"), "{text}");
@@ -252,12 +238,16 @@ mod tests {
         let end = Utc.with_ymd_and_hms(2100, 12, 31, 23, 59, 0).unwrap();
         while t < end {
             for offset in zones {
-                let zone = FixedOffset::east_opt(offset).unwrap();
+                let offset = FixedOffset::east_opt(offset).unwrap();
                 let expected = t
-                    .with_timezone(&zone)
+                    .with_timezone(&offset)
                     .format("%-d %b %Y, %H:%M")
                     .to_string();
-                assert_eq!(date_time(t, zone), expected, "{t} at {offset}");
+                assert_eq!(
+                    date_time(t, Zone::Fixed(offset)),
+                    expected,
+                    "{t} at {offset}"
+                );
             }
             t += chrono::TimeDelta::minutes(2 * 24 * 60 + 7 * 60 + 13);
         }
@@ -270,9 +260,12 @@ mod tests {
         let max = Money::new(100, rules::Currency::EUR);
         let errors = [
             DraftError::NoReason,
-            DraftError::NotEligible,
             DraftError::NoResolution,
             DraftError::Amount(MoneyError::NotAnAmount),
+            DraftError::Amount(MoneyError::TooManyDecimals {
+                currency: rules::Currency::JPY,
+                minor_units: 0,
+            }),
             DraftError::DescriptionTooLong,
             DraftError::Selection(SelectionError::NoLines),
             DraftError::Selection(SelectionError::UnknownLine("x".into())),

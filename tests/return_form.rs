@@ -4,8 +4,9 @@
 
 use chrono::TimeDelta;
 use leptos::prelude::*;
+use retour::clock::Zone;
 use retour::components::ReturnForm;
-use rules::{Category, Currency, Fulfillment, Money, Order, OrderLine, Product};
+use rules::{Category, Currency, Fulfillment, Money, Order, OrderLine, Policy, Product};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Event, EventInit, HtmlElement, HtmlSelectElement};
@@ -44,11 +45,13 @@ fn order_delivered_days_ago(days: i64) -> Order {
     }
 }
 
-/// The form for an order delivered `days` ago, mounted in a fresh element. Keep the handle:
-/// dropping it unmounts the form.
-async fn mount_form(days: i64, line: Option<&str>) -> (HtmlElement, UnmountHandle<impl Mountable>) {
+/// The form for `order`, mounted in a fresh element. Keep the handle: dropping it unmounts the
+/// form.
+async fn mount_form(
+    order: Order,
+    line: Option<&str>,
+) -> (HtmlElement, UnmountHandle<impl Mountable>) {
     let root = fresh_root();
-    let order = order_delivered_days_ago(days);
     let line = line.map(str::to_owned);
     let handle = mount_to(root.clone(), move || {
         view! { <ReturnForm order=order.clone() line=line.clone() on_filed=|_| {} /> }
@@ -81,7 +84,8 @@ fn verdict(root: &HtmlElement) -> (String, String) {
 
 #[wasm_bindgen_test]
 async fn the_verdict_follows_the_reason_at_once() {
-    let (root, _handle) = mount_form(10, Some("a")).await;
+    let order = order_delivered_days_ago(10);
+    let (root, _handle) = mount_form(order.clone(), Some("a")).await;
     assert!(
         verdict(&root).1.contains("Choose a reason"),
         "{:?}",
@@ -93,7 +97,16 @@ async fn the_verdict_follows_the_reason_at_once() {
     leptos::task::tick().await;
     let (class, text) = verdict(&root);
     assert!(class.contains("refused"), "{class}: {text}");
-    assert!(text.contains("7-day window"), "{text}");
+    let Fulfillment::Delivered { delivered_at, .. } = order_delivered_days_ago(10).fulfillment
+    else {
+        unreachable!("a delivered order")
+    };
+    let closed = delivered_at + TimeDelta::days(i64::from(Policy::default().change_of_mind_days));
+    let expected = format!(
+        "window for returns without a reason closed on {}",
+        retour::text::date_time(closed, Zone::Browser)
+    );
+    assert!(text.contains(&expected), "{text}");
     assert!(root
         .query_selector("input[name=resolution]")
         .unwrap()
@@ -119,7 +132,7 @@ async fn the_verdict_follows_the_reason_at_once() {
 
 #[wasm_bindgen_test]
 async fn submitting_without_a_reason_says_what_is_missing() {
-    let (root, _handle) = mount_form(1, None).await;
+    let (root, _handle) = mount_form(order_delivered_days_ago(1), None).await;
     let button: HtmlElement = root
         .query_selector("button[type=submit]")
         .unwrap()
@@ -132,6 +145,11 @@ async fn submitting_without_a_reason_says_what_is_missing() {
         .unwrap()
         .expect("an error message");
     assert_eq!(alert.text_content().unwrap(), "Choose a reason first.");
+
+    // Fixing what it asked for takes the message away.
+    choose(&root, "#reason", "defective");
+    leptos::task::tick().await;
+    assert!(root.query_selector("[role=alert]").unwrap().is_none());
     root.remove();
 }
 
@@ -153,7 +171,7 @@ fn type_into(root: &HtmlElement, selector: &str, text: &str) -> web_sys::Element
 
 #[wasm_bindgen_test]
 async fn typing_an_amount_keeps_the_field_and_its_focus() {
-    let (root, _handle) = mount_form(1, None).await;
+    let (root, _handle) = mount_form(order_delivered_days_ago(1), None).await;
     choose(&root, "#reason", "defective");
     leptos::task::tick().await;
     let partial: HtmlElement = root

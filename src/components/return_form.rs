@@ -3,9 +3,10 @@ use leptos::prelude::*;
 use rules::api::{CaseView, NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{Decision, Fault, Order, Policy, Reason, Resolution};
 
+use crate::clock::{self, Zone};
 use crate::components::VerdictPanel;
 use crate::draft::ReturnDraft;
-use crate::{api, clock, text};
+use crate::{api, text};
 
 /// The return request form. The verdict is recomputed in the browser by the rules crate on every
 /// change; only the submit talks to the server.
@@ -20,7 +21,7 @@ pub fn ReturnForm(
     #[prop(into)]
     on_filed: Callback<CaseView>,
 ) -> impl IntoView {
-    let zone = clock::local_offset();
+    let zone = Zone::Browser;
     let (draft, set_draft) = signal(ReturnDraft::new(&order, line.as_deref()));
     let order = StoredValue::new(order);
     // Judged at the moment of each change, so a window that closes while the buyer types is
@@ -30,7 +31,19 @@ pub fn ReturnForm(
     });
     let eligible =
         move || verdict.with(|v| matches!(v, Some(Ok(e)) if e.decision == Decision::Eligible));
-    let (form_error, set_form_error) = signal(None::<String>);
+    // An error is about the draft as it was: once the buyer changes anything, it is gone.
+    let (form_error, set_form_error) = signal(None::<(String, ReturnDraft)>);
+    let show_error = move |message: String| {
+        set_form_error.set(Some((message, draft.get_untracked())));
+    };
+    let current_error = move || {
+        form_error.with(|error| {
+            error
+                .as_ref()
+                .filter(|(_, about)| draft.with(|d| d == about))
+                .map(|(message, _)| message.clone())
+        })
+    };
 
     let submit = Action::new_local(|request: &NewReturn| {
         let request = request.clone();
@@ -38,7 +51,7 @@ pub fn ReturnForm(
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(case)) => on_filed.run(case),
-        Some(Err(error)) => set_form_error.set(Some(error.describe())),
+        Some(Err(error)) => show_error(error.describe()),
         None => {}
     });
     let on_submit = move |ev: SubmitEvent| {
@@ -54,7 +67,7 @@ pub fn ReturnForm(
                 set_form_error.set(None);
                 submit.dispatch(request);
             }
-            Err(error) => set_form_error.set(Some(text::error(error.code(), ""))),
+            Err(error) => show_error(text::error(error.code(), "")),
         }
     };
 
@@ -226,7 +239,7 @@ pub fn ReturnForm(
                     </p>
                 </fieldset>
             </Show>
-            {move || form_error.get().map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
+            {move || current_error().map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
             <button type="submit" class="button primary" disabled=move || submit.pending().get()>
                 {move || if submit.pending().get() { "Sending…" } else { "Send request" }}
             </button>

@@ -1,7 +1,7 @@
-use chrono::FixedOffset;
 use leptos::prelude::*;
 use rules::{Decision, Eligibility, SelectionError};
 
+use crate::clock::Zone;
 use crate::text;
 
 /// The rules' verdict on the request as it stands, updated as the buyer changes the form.
@@ -11,7 +11,7 @@ pub fn VerdictPanel(
     #[prop(into)]
     verdict: Signal<Option<Result<Eligibility, SelectionError>>>,
     /// The viewer's time zone, for the dates in the explanation.
-    zone: FixedOffset,
+    zone: Zone,
 ) -> impl IntoView {
     let body = move || match verdict.get() {
         None => view! {

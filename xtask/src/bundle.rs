@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::proc::root;
+use crate::proc::{files_with_extension, root};
 
 const FIRST_LOAD: [&str; 4] = ["html", "js", "wasm", "css"];
 
@@ -44,17 +44,8 @@ pub fn report() -> Result<(), String> {
     let budget = budget_value(&budget_text, "gzip_budget_bytes")?;
     let target = budget_value(&budget_text, "gzip_target_bytes")?;
     let dist = root.join("dist");
-    let mut files: Vec<_> = std::fs::read_dir(&dist)
-        .map_err(|e| format!("cannot read {} (build the app first): {e}", dist.display()))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| FIRST_LOAD.contains(&e))
-        })
-        .collect();
-    files.sort();
+    let files = files_with_extension(&dist, &FIRST_LOAD)
+        .map_err(|e| format!("{e} (build the app first)"))?;
     if !files
         .iter()
         .any(|p| p.extension().is_some_and(|e| e == "wasm"))

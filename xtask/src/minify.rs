@@ -21,12 +21,7 @@ pub fn javascript(dist: &Path) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let mut index = std::fs::read_to_string(&index_path)
         .map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
-    let scripts: Vec<_> = std::fs::read_dir(dist)
-        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .collect();
+    let scripts = proc::files_with_extension(dist, &["js"])?;
     for script in scripts {
         let before =
             std::fs::read(&script).map_err(|e| format!("cannot read {}: {e}", script.display()))?;

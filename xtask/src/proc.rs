@@ -53,6 +53,25 @@ pub fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
+/// The files directly in `dir` whose extension is one of `extensions`, sorted.
+pub fn files_with_extension(
+    dir: &std::path::Path,
+    extensions: &[&str],
+) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// Runs `cmd`, showing it first; an error names the command that failed.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     println!("$ {}", describe(cmd));

@@ -4,6 +4,7 @@
 //! [`Policy`] default, never a constant in the rules themselves.
 
 pub mod api;
+pub mod calendar;
 mod case;
 mod eligibility;
 mod money;

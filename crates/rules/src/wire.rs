@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use crate::calendar::{days_from_civil, days_in_month};
 use crate::eligibility::Explanation;
 use crate::order::{Category, Fulfillment};
 
@@ -133,25 +134,6 @@ impl TryFrom<FulfillmentWire> for Fulfillment {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// Parses an RFC 3339 instant such as `2026-03-12T14:00:00Z`, `2026-03-12T14:00:00.123Z` or
 /// `2026-03-12T22:00:00+08:00`. Written by hand because chrono's general parser is a large part
 /// of the browser bundle; the tests hold it to chrono's results.
@@ -219,22 +201,21 @@ pub fn parse_rfc3339(text: &str) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(local - offset_seconds, nanos)
 }
 
+fn instant_field<E: serde::de::Error>(text: &str) -> Result<DateTime<Utc>, E> {
+    parse_rfc3339(text)
+        .ok_or_else(|| E::custom(format!("`{text}` is not an RFC 3339 date and time")))
+}
+
 /// `deserialize_with` for an instant.
 pub fn instant<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_rfc3339(&text).ok_or_else(|| {
-        serde::de::Error::custom(format!("`{text}` is not an RFC 3339 date and time"))
-    })
+    instant_field(&String::deserialize(d)?)
 }
 
 /// `deserialize_with` for an optional instant (with `#[serde(default)]`).
 pub fn optional_instant<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(text) => parse_rfc3339(&text).map(Some).ok_or_else(|| {
-            serde::de::Error::custom(format!("`{text}` is not an RFC 3339 date and time"))
-        }),
-    }
+    Option::<String>::deserialize(d)?
+        .map(|text| instant_field(&text))
+        .transpose()
 }

@@ -78,3 +78,23 @@ fn json_fields_name_the_bad_instant() {
         "{error}"
     );
 }
+
+#[test]
+fn calendar_days_round_trip_and_agree_with_chrono() {
+    use chrono::{Datelike, NaiveDate};
+    use retour_rules::calendar::{civil_from_days, days_from_civil, days_in_month};
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    for days in (-80_000..80_000).step_by(7) {
+        let date = epoch + TimeDelta::days(days);
+        let civil = (
+            i64::from(date.year()),
+            i64::from(date.month()),
+            i64::from(date.day()),
+        );
+        assert_eq!(civil_from_days(days), civil, "{date}");
+        assert_eq!(days_from_civil(civil.0, civil.1, civil.2), days, "{date}");
+    }
+    assert_eq!(days_in_month(2024, 2), 29);
+    assert_eq!(days_in_month(2100, 2), 28);
+    assert_eq!(days_in_month(2000, 2), 29);
+}

@@ -7,13 +7,25 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
+use tower_http::services::fs::ServeFileSystemResponseBody;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 
-/// Trunk names every asset after its content hash, so a file never changes under its name.
-const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+type Files = ServeDir<MethodRouter>;
+type FileResponse = Response<ServeFileSystemResponseBody>;
 
-pub fn service(dist: &Path) -> SetResponseHeader<ServeDir<MethodRouter>, HeaderValue> {
+/// Trunk names every asset after its content hash, so a file found under its name never changes.
+/// Anything else (a 404, the page telling that the app is not built) must not be kept.
+fn cache_control(response: &FileResponse) -> Option<HeaderValue> {
+    response
+        .status()
+        .is_success()
+        .then_some(HeaderValue::from_static(
+            "public, max-age=31536000, immutable",
+        ))
+}
+
+pub fn service(dist: &Path) -> SetResponseHeader<Files, fn(&FileResponse) -> Option<HeaderValue>> {
     let index = dist.join("index.html");
     let fallback: MethodRouter = get(move |uri: Uri| app_page(uri, index.clone()));
     // `/` goes to the fallback too, so index.html is always served with `no-cache`: a browser
@@ -21,7 +33,7 @@ pub fn service(dist: &Path) -> SetResponseHeader<ServeDir<MethodRouter>, HeaderV
     let files = ServeDir::new(dist)
         .append_index_html_on_directories(false)
         .fallback(fallback);
-    SetResponseHeader::if_not_present(files, CACHE_CONTROL, IMMUTABLE)
+    SetResponseHeader::if_not_present(files, CACHE_CONTROL, cache_control as fn(&_) -> _)
 }
 
 async fn app_page(uri: Uri, index: PathBuf) -> Response {

@@ -409,9 +409,12 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
         .await
         .unwrap();
     assert_eq!(compressed.headers()["content-encoding"], "br");
-    assert_eq!(
-        get("/retour-old.wasm").await.unwrap().status(),
-        StatusCode::NOT_FOUND
+    let missing = get("/retour-old.wasm").await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(
+        !missing.headers().contains_key("cache-control"),
+        "a 404 must not be cached: {:?}",
+        missing.headers().get("cache-control")
     );
 
     for api in [
@@ -425,6 +428,18 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
             (StatusCode::NOT_FOUND, "not_found"),
             "{api}"
         );
+    }
+}
+
+#[tokio::test]
+async fn an_unbuilt_app_says_so_and_is_not_cached() {
+    let dist = no_dist();
+    let app = spawn_app(fixed_clock(), dist.path()).await;
+    for path in ["/", "/seller/returns"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(!response.headers().contains_key("cache-control"), "{path}");
+        assert!(response.text().await.unwrap().contains("cargo xtask serve"));
     }
 }
 

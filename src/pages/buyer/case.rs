@@ -2,8 +2,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use rules::api::CaseView;
 
+use crate::clock::Zone;
 use crate::components::Loaded;
-use crate::{api, clock, text};
+use crate::{api, text};
 
 /// One return case, as its buyer follows it: `/returns/:id`.
 #[component]
@@ -24,7 +25,7 @@ pub fn CasePage() -> impl IntoView {
 
 #[component]
 fn CaseDetails(case: CaseView) -> impl IntoView {
-    let zone = clock::local_offset();
+    let zone = Zone::Browser;
     let lines = case
         .lines
         .into_iter()

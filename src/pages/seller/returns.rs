@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use rules::api::CaseView;
 
+use crate::clock::Zone;
 use crate::components::Loaded;
-use crate::{api, clock, text};
+use crate::{api, text};
 
 /// The sellers' list of return requests, newest first.
 #[component]
@@ -27,7 +28,7 @@ pub fn SellerReturnsPage() -> impl IntoView {
 
 #[component]
 fn CaseTable(cases: Vec<CaseView>) -> impl IntoView {
-    let zone = clock::local_offset();
+    let zone = Zone::Browser;
     let rows = cases
         .into_iter()
         .map(|c| {
