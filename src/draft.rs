@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{
     eligibility, Decision, Eligibility, LineSelection, Money, MoneyError, Order, Policy, Reason,
-    RefundError, Resolution, SelectionError,
+    RefundError, Resolution, ReturnRequest, SelectionError,
 };
 
 /// What the buyer has entered so far.
@@ -98,8 +98,14 @@ impl ReturnDraft {
         now: DateTime<Utc>,
         policy: &Policy,
     ) -> Option<Result<Eligibility, SelectionError>> {
-        self.reason
-            .map(|reason| eligibility(order, &self.selection(), reason, now, policy))
+        self.reason.map(|reason| {
+            eligibility(
+                order,
+                &ReturnRequest::new(self.selection(), reason),
+                now,
+                policy,
+            )
+        })
     }
 
     /// The resolution to submit: the chosen one if still allowed, else the only one offered.
@@ -119,7 +125,7 @@ impl ReturnDraft {
         policy: &Policy,
     ) -> Result<NewReturn, DraftError> {
         let reason = self.reason.ok_or(DraftError::NoReason)?;
-        let verdict = eligibility(order, &self.selection(), reason, now, policy)?;
+        let verdict = eligibility(order, &ReturnRequest::new(self.selection(), reason), now, policy)?;
         if verdict.decision != Decision::Eligible {
             return Err(RefundError::NotEligible.into());
         }
@@ -171,6 +177,7 @@ mod tests {
         Order {
             id: "o".into(),
             placed_at: delivered_at - TimeDelta::days(5),
+            utc_offset_minutes: 0,
             currency: Currency::EUR,
             lines: vec![line("a", 1), line("b", 3)],
             shipping: Money::new(300, Currency::EUR),

@@ -37,7 +37,16 @@ pub fn resolution(r: Resolution) -> &'static str {
 pub fn case_state(s: CaseState) -> &'static str {
     match s {
         CaseState::AwaitingSeller => "Waiting for the seller",
-        CaseState::RefundApproved => "Refund approved",
+        CaseState::Negotiating => "Negotiating",
+        CaseState::Escalated => "With the platform's mediator",
+        CaseState::AwaitingReturnAddress => "Waiting for the return address",
+        CaseState::AwaitingReturnShipment => "Waiting for the return to be shipped",
+        CaseState::ReturnInTransit => "Return on its way",
+        CaseState::ReturnDelivered => "Return delivered to the seller",
+        CaseState::RefundDue => "Refund being issued",
+        CaseState::ReplacementDue => "Waiting for the replacement",
+        CaseState::Resolved => "Resolved",
+        CaseState::Closed => "Closed",
     }
 }
 
@@ -47,15 +56,26 @@ pub fn case_next_step(s: CaseState) -> &'static str {
         CaseState::AwaitingSeller => {
             "The seller has been asked to answer; you will see their answer here."
         }
-        CaseState::RefundApproved => {
-            "Your refund was approved at once and goes back to your original payment method."
+        CaseState::Negotiating => "An offer is waiting for an answer.",
+        CaseState::Escalated => "The platform's mediator is looking at the case and will decide.",
+        CaseState::AwaitingReturnAddress => "The seller will give the address to send it back to.",
+        CaseState::AwaitingReturnShipment => {
+            "Send the goods back and enter the tracking number here."
         }
+        CaseState::ReturnInTransit => "The return is on its way to the seller.",
+        CaseState::ReturnDelivered => "The seller is checking the returned goods.",
+        CaseState::RefundDue => "The refund is going back to your original payment method.",
+        CaseState::ReplacementDue => "The seller will ship the replacement.",
+        CaseState::Resolved | CaseState::Closed => "This case is settled.",
     }
 }
 
 pub fn category(c: Category) -> &'static str {
     match c {
         Category::General => "General goods",
+        Category::Electronics => "Electronics",
+        Category::Fashion => "Clothing and accessories",
+        Category::Home => "Home and garden",
         Category::FreshFood => "Fresh or perishable food",
         Category::Personalised => "Personalised or custom-made goods",
         Category::Digital => "Digital goods",
@@ -155,6 +175,17 @@ pub fn explanation(e: &Explanation, zone: Zone) -> String {
         Explanation::ListingNoReturns => {
             "The listing said \"no returns\", so a change of mind is not accepted. If it arrived damaged or wrong, choose that reason instead.".into()
         }
+        Explanation::SellerFaultStillOpen { closes_at } => format!(
+            "If something is wrong with the item, you can still report it until {}.",
+            when(closes_at)
+        ),
+        Explanation::ReturnCostsMoreThanGoods { return_cost, goods } => format!(
+            "Sending it back would cost {return_cost}, more than it is worth ({goods}): keep it and get a refund."
+        ),
+        Explanation::ResolutionNotOffered { wanted } => format!(
+            "\"{}\" is not possible for this request; choose one of those offered.",
+            resolution(*wanted)
+        ),
     }
 }
 

@@ -26,6 +26,7 @@ fn order_delivered_days_ago(days: i64) -> Order {
     Order {
         id: "o-1".into(),
         placed_at: delivered_at - TimeDelta::days(4),
+        utc_offset_minutes: 60,
         currency: Currency::EUR,
         lines: vec![OrderLine {
             id: "a".into(),

@@ -50,7 +50,11 @@ pub fn VerdictPanel(
             view! {
                 <div class=class>
                     <p class="headline">{headline}</p>
-                    <p>{text::explanation(&v.explanation, zone)}</p>
+                    {v
+                        .explanations
+                        .iter()
+                        .map(|e| view! { <p>{text::explanation(e, zone)}</p> })
+                        .collect_view()}
                     {details}
                 </div>
             }

@@ -1,38 +1,833 @@
+//! The return case: its states, the parties' proposals, and what each party may do.
+//!
+//! A case changes only through [`file`], [`apply`] and [`crate::advance`]; each returns the new
+//! case and the events to append to its timeline.
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
-use crate::eligibility::{Eligibility, Explanation};
+use crate::deadline::{advance, AutoAction};
+use crate::eligibility::{
+    eligibility, refund_amount, Decision, Explanation, LineSelection, Party, RefundError,
+    Resolution, ReturnRequest, SelectionError,
+};
+use crate::money::Money;
+use crate::order::Order;
+use crate::policy::Policy;
+use crate::reason::Reason;
+use crate::tracking::TrackingNumber;
 
-/// Where a return case stands. The full negotiation state machine grows from here.
+/// Notes, reasons and comments are at most this long, in characters.
+pub const TEXT_MAX_CHARS: usize = 2000;
+/// A return address is at most this long, in characters.
+pub const ADDRESS_MAX_CHARS: usize = 500;
+
+/// Where a case stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
-    /// Filed; the seller must answer.
+    /// Filed; the seller must answer the buyer's proposal.
     AwaitingSeller,
-    /// Approved without the seller (cancelled before shipment, unmatched group buy).
-    RefundApproved,
+    /// A counter-offer or a rejection stands; `Case::awaiting` must answer.
+    Negotiating,
+    /// The platform's mediator decides.
+    Escalated,
+    /// Agreed on sending the goods back; the seller must give the return address.
+    AwaitingReturnAddress,
+    /// The buyer must ship the goods back and enter the tracking number.
+    AwaitingReturnShipment,
+    ReturnInTransit,
+    /// The return arrived; the seller must confirm receipt and condition.
+    ReturnDelivered,
+    /// The refund is due to the original payment method.
+    RefundDue,
+    /// The seller must ship the replacement.
+    ReplacementDue,
+    /// The outcome is settled; the buyer may rate how it went.
+    Resolved,
+    /// Over: accepts nothing.
+    Closed,
 }
 
 impl CaseState {
+    pub const ALL: [CaseState; 11] = [
+        CaseState::AwaitingSeller,
+        CaseState::Negotiating,
+        CaseState::Escalated,
+        CaseState::AwaitingReturnAddress,
+        CaseState::AwaitingReturnShipment,
+        CaseState::ReturnInTransit,
+        CaseState::ReturnDelivered,
+        CaseState::RefundDue,
+        CaseState::ReplacementDue,
+        CaseState::Resolved,
+        CaseState::Closed,
+    ];
+
+    /// Stable code, the same as the JSON form.
     pub fn code(self) -> &'static str {
         match self {
             CaseState::AwaitingSeller => "awaiting_seller",
-            CaseState::RefundApproved => "refund_approved",
+            CaseState::Negotiating => "negotiating",
+            CaseState::Escalated => "escalated",
+            CaseState::AwaitingReturnAddress => "awaiting_return_address",
+            CaseState::AwaitingReturnShipment => "awaiting_return_shipment",
+            CaseState::ReturnInTransit => "return_in_transit",
+            CaseState::ReturnDelivered => "return_delivered",
+            CaseState::RefundDue => "refund_due",
+            CaseState::ReplacementDue => "replacement_due",
+            CaseState::Resolved => "resolved",
+            CaseState::Closed => "closed",
         }
     }
 
     pub fn from_code(code: &str) -> Option<CaseState> {
-        [CaseState::AwaitingSeller, CaseState::RefundApproved]
-            .into_iter()
-            .find(|s| s.code() == code)
+        CaseState::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// The state a newly filed case starts in, given its (eligible) verdict.
-    pub fn on_filing(verdict: &Eligibility) -> CaseState {
-        match verdict.explanation {
-            Explanation::CancelBeforeShipment | Explanation::GroupBuyUnmatched { .. } => {
-                CaseState::RefundApproved
-            }
-            _ => CaseState::AwaitingSeller,
+    pub fn is_terminal(self) -> bool {
+        self == CaseState::Closed
+    }
+}
+
+/// What a proposal offers, checked against what may be refunded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    pub resolution: Resolution,
+    /// The money back: all that may be refunded, the stated part of it, or zero for a
+    /// replacement.
+    pub refund: Money,
+    /// Who pays to send the goods back; only when they go back.
+    pub return_shipping_paid_by: Option<Party>,
+}
+
+/// A plan a party puts forward, before the rules check it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub resolution: Resolution,
+    /// For a partial refund: the amount, in the order's minor units.
+    #[serde(default)]
+    pub partial_amount_minor: Option<i64>,
+    /// Required when the goods go back (return and refund, replacement).
+    #[serde(default)]
+    pub return_shipping_paid_by: Option<Party>,
+    #[serde(default)]
+    pub note: String,
+    /// Ids of the evidence (photos, documents) that supports it.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// A party's standing proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub by: Party,
+    pub terms: Terms,
+    pub note: String,
+    pub evidence: Vec<String>,
+    pub made_at: DateTime<Utc>,
+}
+
+/// At most one standing proposal per party.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposals {
+    pub buyer: Option<Proposal>,
+    pub seller: Option<Proposal>,
+    pub platform: Option<Proposal>,
+}
+
+impl Proposals {
+    pub fn of(&self, party: Party) -> Option<&Proposal> {
+        match party {
+            Party::Buyer => self.buyer.as_ref(),
+            Party::Seller => self.seller.as_ref(),
+            Party::Platform => self.platform.as_ref(),
         }
+    }
+
+    fn slot(&mut self, party: Party) -> &mut Option<Proposal> {
+        match party {
+            Party::Buyer => &mut self.buyer,
+            Party::Seller => &mut self.seller,
+            Party::Platform => &mut self.platform,
+        }
+    }
+}
+
+/// How the parties came to a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reached {
+    /// Approved at filing (not shipped, unmatched group buy).
+    AtFiling,
+    /// The other party accepted it.
+    Accepted,
+    /// The clock carried it out: nobody answered in time.
+    Automatically,
+    /// The platform's mediator ruled.
+    Ruling,
+}
+
+/// The plan being carried out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub terms: Terms,
+    /// Whose proposal it was.
+    pub proposed_by: Party,
+    pub reached: Reached,
+}
+
+/// How a case ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Outcome {
+    Refunded { amount: Money },
+    Replaced,
+    /// The buyer withdrew the request.
+    Withdrawn,
+    /// The seller's rejection stood.
+    Rejected,
+    /// The buyer did not ship the return in time.
+    ReturnNotShipped,
+    /// The mediator ruled that no refund is due.
+    RuledNoRefund,
+}
+
+/// The buyer's rating once the outcome is settled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    /// 1 to 5.
+    pub stars: u8,
+    pub comment: String,
+}
+
+/// A return case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub order_id: String,
+    pub reason: Reason,
+    pub lines: Vec<LineSelection>,
+    pub description: String,
+    /// What may be refunded at most: paid for the lines, plus shipping when the seller is at
+    /// fault. No refund of this case ever goes above it.
+    pub max_refund: Money,
+    pub state: CaseState,
+    /// Grows by one with every change, so a writer can tell it saw the latest case.
+    pub version: u32,
+    pub filed_at: DateTime<Utc>,
+    /// When the current state (or, while negotiating, the current turn) began: the deadlines
+    /// count from it.
+    pub since: DateTime<Utc>,
+    /// While negotiating: whose answer is awaited.
+    pub awaiting: Option<Party>,
+    pub proposals: Proposals,
+    /// The seller's reason, when the seller rejected the request: it opens escalation.
+    pub rejection: Option<String>,
+    pub agreement: Option<Agreement>,
+    pub return_address: Option<String>,
+    pub return_tracking: Option<TrackingNumber>,
+    pub replacement_tracking: Option<TrackingNumber>,
+    pub outcome: Option<Outcome>,
+    pub rating: Option<Rating>,
+}
+
+/// Who did something: a party, or the clock acting for a party that did not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Buyer,
+    Seller,
+    Platform,
+    System,
+}
+
+impl From<Party> for Actor {
+    fn from(p: Party) -> Self {
+        match p {
+            Party::Buyer => Actor::Buyer,
+            Party::Seller => Actor::Seller,
+            Party::Platform => Actor::Platform,
+        }
+    }
+}
+
+/// What the mediator decides.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decree {
+    /// This plan is carried out.
+    Plan(Offer),
+    /// Nothing is refunded.
+    NoRefund,
+}
+
+/// Everything a party can do to a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Put forward a plan, replacing the party's own standing proposal (a counter-offer).
+    Propose(Offer),
+    /// Take back the party's own standing proposal.
+    WithdrawProposal,
+    /// Accept another party's standing proposal: the negotiation ends.
+    Accept { of: Party },
+    /// Turn down the other side's standing proposal, saying why.
+    Reject { reason: String },
+    /// Ask the platform to step in (after the seller rejected).
+    Escalate,
+    /// The mediator's final decision, with its reason.
+    Rule { decree: Decree, reason: String },
+    GiveReturnAddress { address: String },
+    ShipReturn { tracking: TrackingNumber },
+    /// The carrier delivered the return to the seller.
+    ReturnDelivered,
+    /// The goods came back in the agreed condition.
+    ConfirmReceipt,
+    /// The goods came back damaged, different or not at all: the platform decides.
+    ReportProblem { reason: String },
+    RefundIssued,
+    ShipReplacement { tracking: TrackingNumber },
+    /// The buyer takes the request back.
+    Withdraw,
+    Rate { stars: u8, comment: String },
+}
+
+/// An action's kind, for permissions and error messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Propose,
+    WithdrawProposal,
+    Accept,
+    Reject,
+    Escalate,
+    Rule,
+    GiveReturnAddress,
+    ShipReturn,
+    ReturnDelivered,
+    ConfirmReceipt,
+    ReportProblem,
+    RefundIssued,
+    ShipReplacement,
+    Withdraw,
+    Rate,
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Propose(_) => ActionKind::Propose,
+            Action::WithdrawProposal => ActionKind::WithdrawProposal,
+            Action::Accept { .. } => ActionKind::Accept,
+            Action::Reject { .. } => ActionKind::Reject,
+            Action::Escalate => ActionKind::Escalate,
+            Action::Rule { .. } => ActionKind::Rule,
+            Action::GiveReturnAddress { .. } => ActionKind::GiveReturnAddress,
+            Action::ShipReturn { .. } => ActionKind::ShipReturn,
+            Action::ReturnDelivered => ActionKind::ReturnDelivered,
+            Action::ConfirmReceipt => ActionKind::ConfirmReceipt,
+            Action::ReportProblem { .. } => ActionKind::ReportProblem,
+            Action::RefundIssued => ActionKind::RefundIssued,
+            Action::ShipReplacement { .. } => ActionKind::ShipReplacement,
+            Action::Withdraw => ActionKind::Withdraw,
+            Action::Rate { .. } => ActionKind::Rate,
+        }
+    }
+}
+
+/// One entry of the case's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    pub what: EventKind,
+    /// The state the case was in afterwards.
+    pub state: CaseState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The buyer filed the request with these terms.
+    Filed { terms: Terms },
+    /// A party acted.
+    Acted(Action),
+    /// The clock acted for a party that did not.
+    Automatic(AutoAction),
+}
+
+/// A party and an action it may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permission {
+    pub party: Party,
+    pub action: ActionKind,
+}
+
+/// Why an action was refused. Each has a stable code the UI translates.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CaseError {
+    #[error("the request is not eligible ({})", .0.code())]
+    NotEligible(Explanation),
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    #[error(transparent)]
+    Refund(#[from] RefundError),
+    #[error("the case is closed and accepts nothing more")]
+    Closed,
+    #[error("the {by:?} cannot {action:?} while the case is {}; allowed now: {allowed:?}", .state.code())]
+    NotAllowed {
+        by: Party,
+        action: ActionKind,
+        state: CaseState,
+        /// Who may do what instead.
+        allowed: Vec<Permission>,
+    },
+    #[error("the {0:?} has no standing proposal")]
+    NoProposal(Party),
+    #[error("withdrawing the only proposal would leave nothing to answer: withdraw the request instead")]
+    LastProposal,
+    #[error("say who pays return shipping (the buyer or the seller)")]
+    ShippingPayerMissing,
+    #[error("only a return or a replacement has return shipping")]
+    ShippingPayerUnexpected,
+    #[error("give a reason")]
+    ReasonRequired,
+    #[error("enter the return address")]
+    AddressRequired,
+    #[error("the text is longer than {max} characters")]
+    TooLong { max: usize },
+    #[error("the rating is 1 to 5 stars")]
+    Stars,
+}
+
+impl CaseError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseError::NotEligible(_) => "not_eligible",
+            CaseError::Selection(e) => e.code(),
+            CaseError::Refund(e) => e.code(),
+            CaseError::Closed => "case_closed",
+            CaseError::NotAllowed { .. } => "action_not_allowed",
+            CaseError::NoProposal(_) => "no_standing_proposal",
+            CaseError::LastProposal => "last_proposal",
+            CaseError::ShippingPayerMissing => "shipping_payer_missing",
+            CaseError::ShippingPayerUnexpected => "shipping_payer_unexpected",
+            CaseError::ReasonRequired => "reason_required",
+            CaseError::AddressRequired => "address_required",
+            CaseError::TooLong { .. } => "text_too_long",
+            CaseError::Stars => "stars_out_of_range",
+        }
+    }
+}
+
+/// What the buyer files: the request, the resolution wanted and the words and evidence for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filing {
+    pub request: ReturnRequest,
+    pub offer: Offer,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn text(value: &str, max: usize) -> Result<String, CaseError> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(CaseError::TooLong { max });
+    }
+    Ok(value.to_owned())
+}
+
+fn required_text(value: &str, max: usize, missing: CaseError) -> Result<String, CaseError> {
+    let value = text(value, max)?;
+    if value.is_empty() {
+        return Err(missing);
+    }
+    Ok(value)
+}
+
+impl Case {
+    /// Checks an offer against this case: the refund within what may be refunded, and who pays
+    /// return shipping only when goods go back.
+    pub fn terms_of(&self, offer: &Offer) -> Result<Terms, CaseError> {
+        let refund = match offer.resolution {
+            Resolution::Replacement if offer.partial_amount_minor.is_none() => {
+                Money::zero(self.max_refund.currency)
+            }
+            r => refund_amount(self.max_refund, r, offer.partial_amount_minor)?,
+        };
+        let return_shipping_paid_by = match (offer.resolution.sends_goods_back(), offer.return_shipping_paid_by) {
+            (true, Some(p @ (Party::Buyer | Party::Seller))) => Some(p),
+            (true, _) => return Err(CaseError::ShippingPayerMissing),
+            (false, None) => None,
+            (false, Some(_)) => return Err(CaseError::ShippingPayerUnexpected),
+        };
+        Ok(Terms {
+            resolution: offer.resolution,
+            refund,
+            return_shipping_paid_by,
+        })
+    }
+
+    fn proposal(&self, by: Party, offer: &Offer, now: DateTime<Utc>) -> Result<Proposal, CaseError> {
+        Ok(Proposal {
+            by,
+            terms: self.terms_of(offer)?,
+            note: text(&offer.note, TEXT_MAX_CHARS)?,
+            evidence: offer.evidence.clone(),
+            made_at: now,
+        })
+    }
+
+    /// What each party may do now. The UI offers exactly these; [`apply`] refuses the rest.
+    pub fn permissions(&self) -> Vec<Permission> {
+        use ActionKind as A;
+        use Party::{Buyer, Platform, Seller};
+        let mut allowed = Vec::new();
+        let mut allow = |party, action| allowed.push(Permission { party, action });
+        let has = |p| self.proposals.of(p).is_some();
+        match self.state {
+            CaseState::AwaitingSeller | CaseState::Negotiating => {
+                for party in [Buyer, Seller] {
+                    let other = Case::counterpart(party);
+                    allow(party, A::Propose);
+                    if has(other) {
+                        allow(party, A::Accept);
+                        // Withdrawing leaves the other side's proposal to answer.
+                        if has(party) {
+                            allow(party, A::WithdrawProposal);
+                        }
+                        // Only the party whose answer is awaited rejects, and a buyer only
+                        // while their own proposal stands (else they counter).
+                        if self.awaiting == Some(party) && (party == Seller || has(party)) {
+                            allow(party, A::Reject);
+                        }
+                    }
+                    if self.rejection.is_some() {
+                        allow(party, A::Escalate);
+                    }
+                }
+                allow(Buyer, A::Withdraw);
+            }
+            CaseState::Escalated => {
+                for party in [Buyer, Seller, Platform] {
+                    allow(party, A::Propose);
+                    if has(party) {
+                        allow(party, A::WithdrawProposal);
+                    }
+                }
+                if has(Seller) || has(Platform) {
+                    allow(Buyer, A::Accept);
+                }
+                if has(Buyer) || has(Platform) {
+                    allow(Seller, A::Accept);
+                }
+                allow(Platform, A::Rule);
+                allow(Buyer, A::Withdraw);
+            }
+            CaseState::AwaitingReturnAddress => {
+                allow(Seller, A::GiveReturnAddress);
+                allow(Buyer, A::Withdraw);
+            }
+            CaseState::AwaitingReturnShipment => {
+                allow(Buyer, A::ShipReturn);
+                allow(Buyer, A::Withdraw);
+            }
+            CaseState::ReturnInTransit => {
+                allow(Platform, A::ReturnDelivered);
+                allow(Seller, A::ConfirmReceipt);
+                allow(Seller, A::ReportProblem);
+            }
+            CaseState::ReturnDelivered => {
+                allow(Seller, A::ConfirmReceipt);
+                allow(Seller, A::ReportProblem);
+            }
+            CaseState::RefundDue => allow(Platform, A::RefundIssued),
+            CaseState::ReplacementDue => allow(Seller, A::ShipReplacement),
+            CaseState::Resolved => allow(Buyer, A::Rate),
+            CaseState::Closed => {}
+        }
+        allowed
+    }
+
+    /// Whether `party` may take `action` now.
+    pub fn may(&self, party: Party, action: ActionKind) -> bool {
+        self.permissions()
+            .iter()
+            .any(|p| p.party == party && p.action == action)
+    }
+
+    /// The refund the case owes once it is due: the agreed amount, or everything that may be
+    /// refunded when a replacement falls through.
+    pub fn refund_owed(&self) -> Money {
+        match self.agreement {
+            Some(a) if a.terms.resolution != Resolution::Replacement => a.terms.refund,
+            _ => self.max_refund,
+        }
+    }
+
+    pub(crate) fn enter(&mut self, state: CaseState, now: DateTime<Utc>) {
+        self.state = state;
+        self.since = now;
+        if !matches!(state, CaseState::AwaitingSeller | CaseState::Negotiating) {
+            self.awaiting = None;
+        }
+    }
+
+    /// The plan is settled: carry it out.
+    pub(crate) fn agree(&mut self, terms: Terms, proposed_by: Party, reached: Reached, now: DateTime<Utc>) {
+        self.agreement = Some(Agreement {
+            terms,
+            proposed_by,
+            reached,
+        });
+        // Standing proposals belong to the negotiation that just ended; the timeline keeps them.
+        self.proposals = Proposals::default();
+        let next = if terms.resolution.sends_goods_back() {
+            CaseState::AwaitingReturnAddress
+        } else {
+            CaseState::RefundDue
+        };
+        self.enter(next, now);
+    }
+
+    pub(crate) fn settle(&mut self, outcome: Outcome, now: DateTime<Utc>) {
+        self.outcome = Some(outcome);
+        self.enter(CaseState::Resolved, now);
+    }
+
+    /// The other party of a buyer–seller negotiation.
+    fn counterpart(party: Party) -> Party {
+        match party {
+            Party::Buyer => Party::Seller,
+            _ => Party::Buyer,
+        }
+    }
+}
+
+/// Files a return: checks it with the same rules as [`eligibility`] and opens the case with the
+/// buyer's proposal. An order not shipped yet, or an unmatched group buy, is approved at once.
+pub fn file(
+    id: String,
+    order: &Order,
+    filing: &Filing,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<(Case, Vec<Event>), CaseError> {
+    let verdict = eligibility(order, &filing.request, now, policy)?;
+    if verdict.decision != Decision::Eligible {
+        return Err(CaseError::NotEligible(verdict.explanation().clone()));
+    }
+    verdict.refund_for(filing.offer.resolution, filing.offer.partial_amount_minor)?;
+    let mut case = Case {
+        id,
+        order_id: order.id.clone(),
+        reason: filing.request.reason,
+        lines: filing.request.lines.clone(),
+        description: text(&filing.description, TEXT_MAX_CHARS)?,
+        max_refund: verdict.max_refund,
+        state: CaseState::AwaitingSeller,
+        version: 1,
+        filed_at: now,
+        since: now,
+        awaiting: Some(Party::Seller),
+        proposals: Proposals::default(),
+        rejection: None,
+        agreement: None,
+        return_address: None,
+        return_tracking: None,
+        replacement_tracking: None,
+        outcome: None,
+        rating: None,
+    };
+    // Who pays return shipping is the policy's to say, not the buyer's.
+    let offer = Offer {
+        return_shipping_paid_by: verdict.return_shipping_paid_by,
+        ..filing.offer.clone()
+    };
+    let proposal = case.proposal(Party::Buyer, &offer, now)?;
+    let terms = proposal.terms;
+    if matches!(
+        verdict.explanation(),
+        Explanation::CancelBeforeShipment | Explanation::GroupBuyUnmatched { .. }
+    ) {
+        case.agree(terms, Party::Buyer, Reached::AtFiling, now);
+    } else {
+        case.proposals.buyer = Some(proposal);
+    }
+    let event = Event {
+        at: now,
+        by: Actor::Buyer,
+        what: EventKind::Filed { terms },
+        state: case.state,
+    };
+    Ok((case, vec![event]))
+}
+
+/// `party` takes `action` at `now`. Deadlines that passed before `now` are carried out first, so
+/// an answer that comes too late finds the clock has already acted.
+///
+/// Returns the new case and every event to record, or why the action is refused (with who may do
+/// what instead).
+pub fn apply(
+    case: &Case,
+    party: Party,
+    action: Action,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<(Case, Vec<Event>), CaseError> {
+    let (mut case, mut events) = advance(case, now, policy);
+    if case.state.is_terminal() {
+        return Err(CaseError::Closed);
+    }
+    let kind = action.kind();
+    if !case.may(party, kind) {
+        return Err(CaseError::NotAllowed {
+            by: party,
+            action: kind,
+            state: case.state,
+            allowed: case.permissions(),
+        });
+    }
+    act(&mut case, party, &action, now)?;
+    case.version += 1;
+    events.push(Event {
+        at: now,
+        by: party.into(),
+        what: EventKind::Acted(action),
+        state: case.state,
+    });
+    Ok((case, events))
+}
+
+/// Carries out a permitted action.
+fn act(case: &mut Case, party: Party, action: &Action, now: DateTime<Utc>) -> Result<(), CaseError> {
+    let negotiating = matches!(case.state, CaseState::AwaitingSeller | CaseState::Negotiating);
+    match action {
+        Action::Propose(offer) => {
+            let proposal = case.proposal(party, offer, now)?;
+            *case.proposals.slot(party) = Some(proposal);
+            if negotiating {
+                // A counter-offer (or the buyer's amended request): the other side must answer,
+                // with a fresh turn to consider it.
+                let next = if case.state == CaseState::AwaitingSeller && party == Party::Buyer {
+                    CaseState::AwaitingSeller
+                } else {
+                    CaseState::Negotiating
+                };
+                case.awaiting = Some(Case::counterpart(party));
+                case.enter(next, now);
+            }
+        }
+        Action::WithdrawProposal => {
+            *case.proposals.slot(party) = None;
+            if negotiating {
+                // What stands now is the other side's proposal, which this party must answer.
+                case.awaiting = Some(party);
+                case.enter(CaseState::Negotiating, now);
+            }
+        }
+        Action::Accept { of } => {
+            let proposal = match case.proposals.of(*of) {
+                Some(p) if *of != party => p.clone(),
+                _ => return Err(CaseError::NoProposal(*of)),
+            };
+            case.agree(proposal.terms, *of, Reached::Accepted, now);
+        }
+        Action::Reject { reason } => {
+            let reason = required_text(reason, TEXT_MAX_CHARS, CaseError::ReasonRequired)?;
+            let other = Case::counterpart(party);
+            if party == Party::Seller {
+                // The buyer's proposal stays on the board for a mediator to see; the rejection
+                // opens escalation.
+                case.rejection = Some(reason);
+            } else {
+                *case.proposals.slot(other) = None;
+            }
+            case.awaiting = Some(other);
+            case.enter(CaseState::Negotiating, now);
+        }
+        Action::Escalate => case.enter(CaseState::Escalated, now),
+        Action::Rule { decree, reason } => {
+            required_text(reason, TEXT_MAX_CHARS, CaseError::ReasonRequired)?;
+            match decree {
+                Decree::Plan(offer) => {
+                    let terms = case.terms_of(offer)?;
+                    case.agree(terms, Party::Platform, Reached::Ruling, now);
+                }
+                Decree::NoRefund => case.settle(Outcome::RuledNoRefund, now),
+            }
+        }
+        Action::GiveReturnAddress { address } => {
+            case.return_address = Some(required_text(
+                address,
+                ADDRESS_MAX_CHARS,
+                CaseError::AddressRequired,
+            )?);
+            case.enter(CaseState::AwaitingReturnShipment, now);
+        }
+        Action::ShipReturn { tracking } => {
+            case.return_tracking = Some(tracking.clone());
+            case.enter(CaseState::ReturnInTransit, now);
+        }
+        Action::ReturnDelivered => case.enter(CaseState::ReturnDelivered, now),
+        Action::ConfirmReceipt => {
+            let replacement = case
+                .agreement
+                .is_some_and(|a| a.terms.resolution == Resolution::Replacement);
+            let next = if replacement {
+                CaseState::ReplacementDue
+            } else {
+                CaseState::RefundDue
+            };
+            case.enter(next, now);
+        }
+        Action::ReportProblem { reason } => {
+            required_text(reason, TEXT_MAX_CHARS, CaseError::ReasonRequired)?;
+            case.enter(CaseState::Escalated, now);
+        }
+        Action::RefundIssued => {
+            let amount = case.refund_owed();
+            case.settle(Outcome::Refunded { amount }, now);
+        }
+        Action::ShipReplacement { tracking } => {
+            case.replacement_tracking = Some(tracking.clone());
+            case.settle(Outcome::Replaced, now);
+        }
+        Action::Withdraw => case.settle(Outcome::Withdrawn, now),
+        Action::Rate { stars, comment } => {
+            if !(1..=5).contains(stars) {
+                return Err(CaseError::Stars);
+            }
+            case.rating = Some(Rating {
+                stars: *stars,
+                comment: text(comment, TEXT_MAX_CHARS)?,
+            });
+            case.enter(CaseState::Closed, now);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `auto` for the clock. Used by [`crate::advance`].
+pub(crate) fn carry_out(case: &mut Case, auto: AutoAction, at: DateTime<Utc>) {
+    match auto {
+        AutoAction::CarryOutProposal { of } => match case.proposals.of(of) {
+            Some(p) => {
+                let terms = p.terms;
+                case.agree(terms, of, Reached::Automatically, at);
+            }
+            // `next_deadline` names only standing proposals; nothing to carry out otherwise.
+            None => case.settle(Outcome::Rejected, at),
+        },
+        AutoAction::CloseRejected => case.settle(Outcome::Rejected, at),
+        AutoAction::PlatformStepsIn => case.enter(CaseState::Escalated, at),
+        AutoAction::RefundWithoutReturn | AutoAction::IssueRefund => {
+            let amount = case.refund_owed();
+            case.settle(Outcome::Refunded { amount }, at);
+        }
+        AutoAction::CloseNotShipped => case.settle(Outcome::ReturnNotShipped, at),
+        AutoAction::Close => case.enter(CaseState::Closed, at),
     }
 }

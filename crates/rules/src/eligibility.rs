@@ -4,32 +4,8 @@ use thiserror::Error;
 
 use crate::money::{Money, MoneyError};
 use crate::order::{Category, Fulfillment, Order, OrderLine};
+use crate::policy::Policy;
 use crate::reason::{Fault, Reason};
-
-/// The windows a marketplace grants. These are DOMAIN.md's defaults; a marketplace, seller or
-/// category may set its own.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Policy {
-    /// "7 days, no reason": buyer's-side reasons, counted from delivery.
-    pub change_of_mind_days: u32,
-    /// The protection period for seller's-side reasons, counted from delivery.
-    pub protection_days: u32,
-    /// A "not received" claim opens this long after shipment (or once the promised date passed).
-    pub not_received_after_days: u32,
-    /// An unmatched group-buy order is refunded after this long.
-    pub group_buy_wait_hours: u32,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            change_of_mind_days: 7,
-            protection_days: 15,
-            not_received_after_days: 10,
-            group_buy_wait_hours: 24,
-        }
-    }
-}
 
 /// One line of the order and how many of its items the buyer wants to return.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,8 +44,14 @@ impl Resolution {
     pub fn from_code(code: &str) -> Option<Resolution> {
         Resolution::ALL.into_iter().find(|r| r.code() == code)
     }
+
+    /// Whether the goods travel back to the seller.
+    pub fn sends_goods_back(self) -> bool {
+        matches!(self, Resolution::ReturnAndRefund | Resolution::Replacement)
+    }
 }
 
+/// The three sides of a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
@@ -82,13 +64,13 @@ pub enum Party {
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Eligible,
-    /// Not yet: the window opens later (see the explanation for when).
+    /// Not yet: the window opens later (see the explanations for when).
     NotYetOpen,
     Refused,
 }
 
-/// Why a verdict is what it is: a stable code plus the dates that the UI puts into a sentence in
-/// the viewer's language and time zone.
+/// Why a verdict is what it is: a stable code plus the dates and amounts that the UI puts into a
+/// sentence in the viewer's language and time zone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     tag = "code",
@@ -99,41 +81,27 @@ pub enum Explanation {
     /// Not shipped yet: refunded at once, without the seller.
     CancelBeforeShipment,
     /// A group-buy order still waiting for its group.
-    GroupBuyWaiting {
-        opens_at: DateTime<Utc>,
-    },
+    GroupBuyWaiting { opens_at: DateTime<Utc> },
     /// The group never matched in time: refunded.
-    GroupBuyUnmatched {
-        since: DateTime<Utc>,
-    },
-    /// On its way: only "not received" is possible, from `opens_at`.
-    InTransit {
-        not_received_opens_at: DateTime<Utc>,
-    },
-    NotReceivedOpensAt {
-        opens_at: DateTime<Utc>,
-    },
-    NotReceivedOpen {
-        opened_at: DateTime<Utc>,
-    },
-    ChangeOfMindWindow {
-        closes_at: DateTime<Utc>,
-    },
-    ChangeOfMindClosed {
-        closed_at: DateTime<Utc>,
-    },
-    ProtectionWindow {
-        closes_at: DateTime<Utc>,
-    },
-    ProtectionClosed {
-        closed_at: DateTime<Utc>,
-    },
+    GroupBuyUnmatched { since: DateTime<Utc> },
+    /// On its way: only "not received" is possible, from `not_received_opens_at`.
+    InTransit { not_received_opens_at: DateTime<Utc> },
+    NotReceivedOpensAt { opens_at: DateTime<Utc> },
+    NotReceivedOpen { opened_at: DateTime<Utc> },
+    ChangeOfMindWindow { closes_at: DateTime<Utc> },
+    ChangeOfMindClosed { closed_at: DateTime<Utc> },
+    ProtectionWindow { closes_at: DateTime<Utc> },
+    ProtectionClosed { closed_at: DateTime<Utc> },
     /// Goods of this category are not returnable for buyer's-side reasons.
-    NonReturnable {
-        category: Category,
-    },
+    NonReturnable { category: Category },
     /// The listing's page said "no returns".
     ListingNoReturns,
+    /// What the buyer can do instead: a problem with the item can still be reported until then.
+    SellerFaultStillOpen { closes_at: DateTime<Utc> },
+    /// Sending the goods back costs more than they are worth: refund only, keep the goods.
+    ReturnCostsMoreThanGoods { return_cost: Money, goods: Money },
+    /// The resolution asked for is not among those offered (listed in the verdict).
+    ResolutionNotOffered { wanted: Resolution },
 }
 
 impl Explanation {
@@ -151,6 +119,9 @@ impl Explanation {
             Explanation::ProtectionClosed { .. } => "protection_closed",
             Explanation::NonReturnable { .. } => "non_returnable",
             Explanation::ListingNoReturns => "listing_no_returns",
+            Explanation::SellerFaultStillOpen { .. } => "seller_fault_still_open",
+            Explanation::ReturnCostsMoreThanGoods { .. } => "return_costs_more_than_goods",
+            Explanation::ResolutionNotOffered { .. } => "resolution_not_offered",
         }
     }
 }
@@ -164,11 +135,38 @@ pub struct Window {
     pub closes_at: Option<DateTime<Utc>>,
 }
 
+/// What the buyer asks: which items, why, and (optionally) which resolution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnRequest {
+    pub lines: Vec<LineSelection>,
+    pub reason: Reason,
+    /// The resolution the buyer wants, when chosen.
+    #[serde(default)]
+    pub wanted: Option<Resolution>,
+    /// What sending the goods back would cost, postage plus duties, in the order's currency,
+    /// when known (a quote for a cross-border return).
+    #[serde(default)]
+    pub return_shipping_cost: Option<Money>,
+}
+
+impl ReturnRequest {
+    pub fn new(lines: Vec<LineSelection>, reason: Reason) -> Self {
+        ReturnRequest {
+            lines,
+            reason,
+            wanted: None,
+            return_shipping_cost: None,
+        }
+    }
+}
+
 /// The verdict on a return request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Eligibility {
     pub decision: Decision,
-    pub explanation: Explanation,
+    /// The rule that decided first, then what else the buyer should know: what they can do
+    /// instead, why a resolution is missing.
+    pub explanations: Vec<Explanation>,
     /// The resolutions the buyer may ask for; empty unless eligible.
     pub resolutions: Vec<Resolution>,
     /// What was paid for the selected items, plus shipping when the seller is at fault.
@@ -179,7 +177,14 @@ pub struct Eligibility {
     pub window: Window,
 }
 
-/// A selection of lines that does not fit the order.
+impl Eligibility {
+    /// The rule that decided.
+    pub fn explanation(&self) -> &Explanation {
+        &self.explanations[0]
+    }
+}
+
+/// A request that does not fit the order.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SelectionError {
     #[error("select at least one item to return")]
@@ -190,6 +195,8 @@ pub enum SelectionError {
     DuplicateLine(String),
     #[error("line {line_id}: the quantity must be between 1 and {ordered}")]
     Quantity { line_id: String, ordered: u32 },
+    #[error("the return shipping cost must be zero or more, in the order's currency")]
+    ReturnShippingCost,
     #[error(transparent)]
     Money(#[from] MoneyError),
 }
@@ -202,13 +209,10 @@ impl SelectionError {
             SelectionError::UnknownLine(_) => "unknown_line",
             SelectionError::DuplicateLine(_) => "duplicate_line",
             SelectionError::Quantity { .. } => "quantity_out_of_range",
+            SelectionError::ReturnShippingCost => "return_shipping_cost_invalid",
             SelectionError::Money(_) => "amount_out_of_range",
         }
     }
-}
-
-fn days(n: u32) -> TimeDelta {
-    TimeDelta::days(i64::from(n))
 }
 
 /// A requested refund that the verdict does not allow.
@@ -238,9 +242,28 @@ impl RefundError {
     }
 }
 
+/// The refund for `resolution` when at most `max` may be refunded: all of it, or for a partial
+/// refund the amount asked for, which must be above zero and never above `max`.
+pub fn refund_amount(
+    max: Money,
+    resolution: Resolution,
+    partial_amount_minor: Option<i64>,
+) -> Result<Money, RefundError> {
+    match (resolution, partial_amount_minor) {
+        (Resolution::PartialRefund, None) => Err(RefundError::PartialAmountMissing),
+        (Resolution::PartialRefund, Some(minor)) if minor > 0 && minor <= max.minor => {
+            Ok(Money::new(minor, max.currency))
+        }
+        (Resolution::PartialRefund, Some(_)) => {
+            Err(RefundError::PartialAmountOutOfRange { max })
+        }
+        (_, Some(_)) => Err(RefundError::PartialAmountUnexpected),
+        (_, None) => Ok(max),
+    }
+}
+
 impl Eligibility {
-    /// The refund for `resolution`: the maximum, or for a partial refund the amount asked for,
-    /// which must be above zero and never above the maximum.
+    /// The refund for `resolution` under this verdict (see [`refund_amount`]).
     pub fn refund_for(
         &self,
         resolution: Resolution,
@@ -252,19 +275,7 @@ impl Eligibility {
         if !self.resolutions.contains(&resolution) {
             return Err(RefundError::ResolutionNotAllowed);
         }
-        match (resolution, partial_amount_minor) {
-            (Resolution::PartialRefund, None) => Err(RefundError::PartialAmountMissing),
-            (Resolution::PartialRefund, Some(minor))
-                if minor > 0 && minor <= self.max_refund.minor =>
-            {
-                Ok(Money::new(minor, self.max_refund.currency))
-            }
-            (Resolution::PartialRefund, Some(_)) => Err(RefundError::PartialAmountOutOfRange {
-                max: self.max_refund,
-            }),
-            (_, Some(_)) => Err(RefundError::PartialAmountUnexpected),
-            (_, None) => Ok(self.max_refund),
-        }
+        refund_amount(self.max_refund, resolution, partial_amount_minor)
     }
 }
 
@@ -298,87 +309,143 @@ fn selected_lines<'a>(
     Ok(lines)
 }
 
-/// Decides whether `selection` of `order` may be returned or refunded for `reason` at `now`.
+/// The rule that applies, before money and the wanted resolution are looked at.
+struct Ruling {
+    decision: Decision,
+    explanations: Vec<Explanation>,
+    resolutions: Vec<Resolution>,
+    window: Window,
+    /// Original shipping is refunded too.
+    shipping_refunded: bool,
+}
+
+fn refused(explanation: Explanation, window: Window) -> Ruling {
+    Ruling {
+        decision: Decision::Refused,
+        explanations: vec![explanation],
+        resolutions: vec![],
+        window,
+        shipping_refunded: false,
+    }
+}
+
+fn window(opens_at: DateTime<Utc>, closes_at: Option<DateTime<Utc>>) -> Window {
+    Window {
+        opens_at: Some(opens_at),
+        closes_at,
+    }
+}
+
+/// Decides whether the request may be made at `now`: which resolutions, how much at most, who
+/// pays return shipping, and why, with what the buyer can do instead.
 ///
-/// Errors only when the selection does not fit the order; every business "no" is a verdict with
-/// an explanation.
+/// Errors only when the request does not fit the order; every business "no" is a verdict with
+/// its explanations.
 pub fn eligibility(
     order: &Order,
+    request: &ReturnRequest,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<Eligibility, SelectionError> {
+    let lines = selected_lines(order, &request.lines)?;
+    let mut goods = Money::zero(order.currency);
+    for (line, s) in lines.iter().zip(&request.lines) {
+        goods = goods.checked_add(line.unit_price.checked_mul(s.quantity)?)?;
+    }
+    if let Some(cost) = request.return_shipping_cost {
+        if cost.currency != order.currency || cost.minor < 0 {
+            return Err(SelectionError::ReturnShippingCost);
+        }
+    }
+    let reason = request.reason;
+    let mut ruling = rule(order, &lines, &request.lines, reason, now, policy);
+
+    // Cross-border: when sending the goods back costs more than they are worth, they stay.
+    if let Some(cost) = request.return_shipping_cost {
+        if reason.fault() == Fault::Seller
+            && cost.minor > goods.minor
+            && ruling.resolutions.iter().any(|r| r.sends_goods_back())
+        {
+            ruling.resolutions = vec![Resolution::RefundOnly, Resolution::PartialRefund];
+            ruling
+                .explanations
+                .push(Explanation::ReturnCostsMoreThanGoods {
+                    return_cost: cost,
+                    goods,
+                });
+        }
+    }
+    if let Some(wanted) = request.wanted {
+        if ruling.decision == Decision::Eligible && !ruling.resolutions.contains(&wanted) {
+            ruling
+                .explanations
+                .push(Explanation::ResolutionNotOffered { wanted });
+        }
+    }
+    let max_refund = if ruling.shipping_refunded {
+        goods.checked_add(order.shipping)?
+    } else {
+        goods
+    };
+    let return_shipping_paid_by = ruling
+        .resolutions
+        .iter()
+        .any(|r| r.sends_goods_back())
+        .then(|| policy.return_shipping.paid_by(reason.fault()));
+    Ok(Eligibility {
+        decision: ruling.decision,
+        explanations: ruling.explanations,
+        resolutions: ruling.resolutions,
+        max_refund,
+        return_shipping_paid_by,
+        photos_required: reason.photos_required(),
+        window: ruling.window,
+    })
+}
+
+fn rule(
+    order: &Order,
+    lines: &[&OrderLine],
     selection: &[LineSelection],
     reason: Reason,
     now: DateTime<Utc>,
     policy: &Policy,
-) -> Result<Eligibility, SelectionError> {
-    let lines = selected_lines(order, selection)?;
-    let mut goods = Money::zero(order.currency);
-    for (line, s) in lines.iter().zip(selection) {
-        goods = goods.checked_add(line.unit_price.checked_mul(s.quantity)?)?;
-    }
+) -> Ruling {
     let whole_order = selection.len() == order.lines.len()
         && lines
             .iter()
             .zip(selection)
             .all(|(l, s)| l.quantity == s.quantity);
-    let fault = reason.fault();
-
-    let verdict =
-        |decision, explanation, resolutions: Vec<Resolution>, window, shipping_refunded| {
-            let max_refund = if shipping_refunded {
-                goods.checked_add(order.shipping)?
-            } else {
-                goods
-            };
-            let return_shipping_paid_by = if resolutions
-                .iter()
-                .any(|r| matches!(r, Resolution::ReturnAndRefund | Resolution::Replacement))
-            {
-                Some(match fault {
-                    Fault::Buyer => Party::Buyer,
-                    Fault::Seller => Party::Seller,
-                })
-            } else {
-                None
-            };
-            Ok(Eligibility {
-                decision,
-                explanation,
-                resolutions,
-                max_refund,
-                return_shipping_paid_by,
-                photos_required: reason.photos_required(),
-                window,
-            })
-        };
-    let no_window = Window::default();
-
+    let eligible = |explanation, resolutions, window, shipping_refunded| Ruling {
+        decision: Decision::Eligible,
+        explanations: vec![explanation],
+        resolutions,
+        window,
+        shipping_refunded,
+    };
     match order.fulfillment {
-        Fulfillment::NotShipped => verdict(
-            Decision::Eligible,
+        // Cancelling the whole order refunds its shipping too.
+        Fulfillment::NotShipped => eligible(
             Explanation::CancelBeforeShipment,
             vec![Resolution::RefundOnly],
-            no_window,
+            Window::default(),
             whole_order,
         ),
         Fulfillment::GroupBuyWaiting { since } => {
             let opens_at = since + TimeDelta::hours(i64::from(policy.group_buy_wait_hours));
-            let window = Window {
-                opens_at: Some(opens_at),
-                closes_at: None,
-            };
             if now < opens_at {
-                verdict(
-                    Decision::NotYetOpen,
-                    Explanation::GroupBuyWaiting { opens_at },
-                    vec![],
-                    window,
-                    whole_order,
-                )
+                Ruling {
+                    decision: Decision::NotYetOpen,
+                    explanations: vec![Explanation::GroupBuyWaiting { opens_at }],
+                    resolutions: vec![],
+                    window: window(opens_at, None),
+                    shipping_refunded: whole_order,
+                }
             } else {
-                verdict(
-                    Decision::Eligible,
+                eligible(
                     Explanation::GroupBuyUnmatched { since },
                     vec![Resolution::RefundOnly],
-                    window,
+                    window(opens_at, None),
                     whole_order,
                 )
             }
@@ -387,127 +454,109 @@ pub fn eligibility(
             shipped_at,
             promised_by,
         } => {
-            let after_shipment = shipped_at + days(policy.not_received_after_days);
+            let after_shipment = order.start_of_day_after(shipped_at, policy.not_received_after_days);
             let opens_at = promised_by.map_or(after_shipment, |p| p.min(after_shipment));
-            let window = Window {
-                opens_at: Some(opens_at),
-                closes_at: None,
-            };
             if reason != Reason::NotReceived {
-                verdict(
-                    Decision::Refused,
+                refused(
                     Explanation::InTransit {
                         not_received_opens_at: opens_at,
                     },
-                    vec![],
-                    window,
-                    false,
+                    window(opens_at, None),
                 )
             } else if now < opens_at {
-                verdict(
-                    Decision::NotYetOpen,
-                    Explanation::NotReceivedOpensAt { opens_at },
-                    vec![],
-                    window,
-                    true,
-                )
+                Ruling {
+                    decision: Decision::NotYetOpen,
+                    explanations: vec![Explanation::NotReceivedOpensAt { opens_at }],
+                    resolutions: vec![],
+                    window: window(opens_at, None),
+                    shipping_refunded: true,
+                }
             } else {
-                verdict(
-                    Decision::Eligible,
+                eligible(
                     Explanation::NotReceivedOpen {
                         opened_at: opens_at,
                     },
                     vec![Resolution::RefundOnly],
-                    window,
+                    window(opens_at, None),
                     true,
                 )
             }
         }
-        Fulfillment::Delivered { delivered_at, .. } => match fault {
-            Fault::Buyer => {
-                if lines.iter().any(|l| l.product.no_returns) {
-                    return verdict(
-                        Decision::Refused,
-                        Explanation::ListingNoReturns,
-                        vec![],
-                        no_window,
-                        false,
-                    );
+        Fulfillment::Delivered { delivered_at, .. } => {
+            let protection_closes = order.end_of_day_after(delivered_at, policy.protection_days);
+            // What the buyer can still do when a buyer's-side reason is refused.
+            let instead = |mut ruling: Ruling| {
+                if now <= protection_closes {
+                    ruling.explanations.push(Explanation::SellerFaultStillOpen {
+                        closes_at: protection_closes,
+                    });
                 }
-                if let Some(category) = lines
-                    .iter()
-                    .map(|l| l.product.category)
-                    .find(|c| *c != Category::General)
-                {
-                    return verdict(
-                        Decision::Refused,
-                        Explanation::NonReturnable { category },
-                        vec![],
-                        no_window,
-                        false,
-                    );
+                ruling
+            };
+            match reason.fault() {
+                Fault::Buyer => {
+                    if lines.iter().any(|l| l.product.no_returns) {
+                        return instead(refused(Explanation::ListingNoReturns, Window::default()));
+                    }
+                    if let Some(category) = lines
+                        .iter()
+                        .map(|l| l.product.category)
+                        .find(|c| !policy.is_returnable(*c))
+                    {
+                        return instead(refused(
+                            Explanation::NonReturnable { category },
+                            Window::default(),
+                        ));
+                    }
+                    let closes_at = order.end_of_day_after(delivered_at, policy.change_of_mind_days);
+                    let window = window(delivered_at, Some(closes_at));
+                    if now <= closes_at {
+                        eligible(
+                            Explanation::ChangeOfMindWindow { closes_at },
+                            vec![Resolution::ReturnAndRefund],
+                            window,
+                            false,
+                        )
+                    } else {
+                        instead(refused(
+                            Explanation::ChangeOfMindClosed {
+                                closed_at: closes_at,
+                            },
+                            window,
+                        ))
+                    }
                 }
-                let closes_at = delivered_at + days(policy.change_of_mind_days);
-                let window = Window {
-                    opens_at: Some(delivered_at),
-                    closes_at: Some(closes_at),
-                };
-                if now <= closes_at {
-                    verdict(
-                        Decision::Eligible,
-                        Explanation::ChangeOfMindWindow { closes_at },
-                        vec![Resolution::ReturnAndRefund],
-                        window,
-                        false,
-                    )
-                } else {
-                    verdict(
-                        Decision::Refused,
-                        Explanation::ChangeOfMindClosed {
-                            closed_at: closes_at,
+                Fault::Seller => {
+                    let window = window(delivered_at, Some(protection_closes));
+                    if now > protection_closes {
+                        return refused(
+                            Explanation::ProtectionClosed {
+                                closed_at: protection_closes,
+                            },
+                            window,
+                        );
+                    }
+                    let perishable = lines.iter().any(|l| policy.is_perishable(l.product.category));
+                    // Nothing to send back when it never arrived or has perished.
+                    let resolutions = if reason == Reason::NotReceived || perishable {
+                        vec![Resolution::RefundOnly, Resolution::PartialRefund]
+                    } else {
+                        vec![
+                            Resolution::ReturnAndRefund,
+                            Resolution::Replacement,
+                            Resolution::PartialRefund,
+                        ]
+                    };
+                    eligible(
+                        Explanation::ProtectionWindow {
+                            closes_at: protection_closes,
                         },
-                        vec![],
-                        window,
-                        false,
-                    )
-                }
-            }
-            Fault::Seller => {
-                let closes_at = delivered_at + days(policy.protection_days);
-                let window = Window {
-                    opens_at: Some(delivered_at),
-                    closes_at: Some(closes_at),
-                };
-                if now > closes_at {
-                    return verdict(
-                        Decision::Refused,
-                        Explanation::ProtectionClosed {
-                            closed_at: closes_at,
-                        },
-                        vec![],
+                        resolutions,
                         window,
                         true,
-                    );
+                    )
                 }
-                let perishable = lines.iter().any(|l| l.product.category.is_perishable());
-                // Nothing to send back when it never arrived or has perished.
-                let resolutions = if reason == Reason::NotReceived || perishable {
-                    vec![Resolution::RefundOnly, Resolution::PartialRefund]
-                } else {
-                    vec![
-                        Resolution::ReturnAndRefund,
-                        Resolution::Replacement,
-                        Resolution::PartialRefund,
-                    ]
-                };
-                verdict(
-                    Decision::Eligible,
-                    Explanation::ProtectionWindow { closes_at },
-                    resolutions,
-                    window,
-                    true,
-                )
             }
-        },
+        }
     }
 }

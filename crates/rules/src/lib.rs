@@ -2,22 +2,43 @@
 //!
 //! Pure Rust: no I/O, no clock (`now` is always an argument), no randomness. Every number is a
 //! [`Policy`] default, never a constant in the rules themselves.
+//!
+//! The parts, in the order a return goes through them:
+//! - [`Order`], its lines and [`Fulfillment`]: what was bought and where it is.
+//! - [`eligibility`]: may this [`ReturnRequest`] be made now? A verdict with the resolutions
+//!   offered, the maximum refund and [`Explanation`]s the UI turns into sentences.
+//! - [`file`] opens a [`Case`]; [`apply`] is every later [`Action`] of a party; both return the
+//!   events for the case's timeline.
+//! - [`next_deadline`] says who must act by when and what the system does otherwise;
+//!   [`advance`] carries out the deadlines that have passed.
+//! - [`TrackingNumber`] checks return and replacement tracking numbers.
+//! - [`Money`] is integer minor units of a [`Currency`].
 
 pub mod api;
 pub mod calendar;
 mod case;
+mod deadline;
 mod eligibility;
 mod money;
 mod order;
+mod policy;
 mod reason;
+mod tracking;
 mod wire;
 
-pub use case::CaseState;
+pub use case::{
+    apply, file, Action, ActionKind, Actor, Agreement, Case, CaseError, CaseState, Decree, Event,
+    EventKind, Filing, Offer, Outcome, Permission, Proposal, Proposals, Rating, Reached, Terms,
+    ADDRESS_MAX_CHARS, TEXT_MAX_CHARS,
+};
+pub use deadline::{advance, next_deadline, AutoAction, Deadline};
 pub use eligibility::{
-    eligibility, Decision, Eligibility, Explanation, LineSelection, Party, Policy, RefundError,
-    Resolution, SelectionError, Window,
+    eligibility, refund_amount, Decision, Eligibility, Explanation, LineSelection, Party,
+    RefundError, Resolution, ReturnRequest, SelectionError, Window,
 };
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
 pub use order::{Category, Fulfillment, Order, OrderLine, Product};
+pub use policy::{Policy, PolicyError, PolicyOverride, PolicySet, ReturnShipping};
 pub use reason::{Fault, Reason};
+pub use tracking::{Carrier, TrackingError, TrackingNumber};
 pub use wire::parse_rfc3339;

@@ -1,13 +1,16 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money};
 
 /// What kind of goods a product is, as far as returns are concerned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     General,
+    Electronics,
+    Fashion,
+    Home,
     FreshFood,
     Personalised,
     Digital,
@@ -15,8 +18,11 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [
+    pub const ALL: [Category; 8] = [
         Category::General,
+        Category::Electronics,
+        Category::Fashion,
+        Category::Home,
         Category::FreshFood,
         Category::Personalised,
         Category::Digital,
@@ -27,6 +33,9 @@ impl Category {
     pub fn code(self) -> &'static str {
         match self {
             Category::General => "general",
+            Category::Electronics => "electronics",
+            Category::Fashion => "fashion",
+            Category::Home => "home",
             Category::FreshFood => "fresh_food",
             Category::Personalised => "personalised",
             Category::Digital => "digital",
@@ -36,11 +45,6 @@ impl Category {
 
     pub fn from_code(code: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.code() == code)
-    }
-
-    /// Goods that perish are never worth sending back.
-    pub fn is_perishable(self) -> bool {
-        matches!(self, Category::FreshFood)
     }
 }
 
@@ -87,6 +91,10 @@ pub struct Order {
     pub id: String,
     #[serde(deserialize_with = "crate::wire::instant")]
     pub placed_at: DateTime<Utc>,
+    /// The buyer's offset from UTC when ordering, in minutes (Madrid in winter: 60, Shanghai:
+    /// 480): windows counted in days end at midnight there.
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
     pub currency: Currency,
     pub lines: Vec<OrderLine>,
     /// What the buyer paid for shipping, refunded too when the seller is at fault.
@@ -97,5 +105,19 @@ pub struct Order {
 impl Order {
     pub fn line(&self, line_id: &str) -> Option<&OrderLine> {
         self.lines.iter().find(|l| l.id == line_id)
+    }
+
+    /// The last second of the calendar day, in the order's time zone, that comes `days` days
+    /// after `from`: "within 7 days of delivery" lasts until 23:59:59 of the 7th day.
+    pub fn end_of_day_after(&self, from: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        self.start_of_day_after(from, days + 1) - TimeDelta::seconds(1)
+    }
+
+    /// Midnight, in the order's time zone, at the start of the calendar day `days` days after
+    /// `from`: a claim that "opens 10 days after shipment" opens for that whole day.
+    pub fn start_of_day_after(&self, from: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        let offset = i64::from(self.utc_offset_minutes) * 60;
+        let local_day = (from.timestamp() + offset).div_euclid(86_400) + i64::from(days);
+        DateTime::from_timestamp(local_day * 86_400 - offset, 0).unwrap_or(from)
     }
 }

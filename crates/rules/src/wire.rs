@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::calendar::{days_from_civil, days_in_month};
-use crate::eligibility::Explanation;
+use crate::eligibility::{Explanation, Resolution};
+use crate::money::Money;
 use crate::order::{Category, Fulfillment};
 
 #[derive(Deserialize)]
@@ -24,6 +25,9 @@ enum ExplanationCode {
     ProtectionClosed,
     NonReturnable,
     ListingNoReturns,
+    SellerFaultStillOpen,
+    ReturnCostsMoreThanGoods,
+    ResolutionNotOffered,
 }
 
 /// Every parameter any explanation has; each variant takes the ones it needs.
@@ -43,6 +47,9 @@ pub(crate) struct ExplanationWire {
     #[serde(default, deserialize_with = "optional_instant")]
     not_received_opens_at: Option<DateTime<Utc>>,
     category: Option<Category>,
+    return_cost: Option<Money>,
+    goods: Option<Money>,
+    wanted: Option<Resolution>,
 }
 
 fn required<T>(value: Option<T>, field: &str) -> Result<T, String> {
@@ -87,6 +94,16 @@ impl TryFrom<ExplanationWire> for Explanation {
                 category: required(w.category, "category")?,
             },
             C::ListingNoReturns => Explanation::ListingNoReturns,
+            C::SellerFaultStillOpen => Explanation::SellerFaultStillOpen {
+                closes_at: required(w.closes_at, "closes_at")?,
+            },
+            C::ReturnCostsMoreThanGoods => Explanation::ReturnCostsMoreThanGoods {
+                return_cost: required(w.return_cost, "return_cost")?,
+                goods: required(w.goods, "goods")?,
+            },
+            C::ResolutionNotOffered => Explanation::ResolutionNotOffered {
+                wanted: required(w.wanted, "wanted")?,
+            },
         })
     }
 }

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use rules::api::{CaseView, NewReturn, OrderView, DESCRIPTION_MAX_CHARS};
-use rules::{eligibility, CaseState, Decision, RefundError};
+use rules::{advance, file, CaseError, Filing, Offer, RefundError, ReturnRequest};
 
 use crate::demo::DEMO_BUYER_ID;
 use crate::error::AppError;
@@ -72,6 +72,17 @@ impl From<RefundError> for AppError {
     }
 }
 
+impl From<CaseError> for AppError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::NotEligible(explanation) => AppError::NotEligible(explanation),
+            CaseError::Selection(e) => e.into(),
+            CaseError::Refund(e) => e.into(),
+            other => AppError::unprocessable(other.code(), other.to_string()),
+        }
+    }
+}
+
 /// Files a return after checking it again with the same rules the browser ran.
 async fn file_return(
     State(state): State<AppState>,
@@ -86,29 +97,39 @@ async fn file_return(
     }
     let view = store::order_of_buyer(&state.pool, DEMO_BUYER_ID, &request.order_id).await?;
     let now = state.now();
-    let verdict = eligibility(
-        &view.order,
-        &request.lines,
-        request.reason,
-        now,
-        &state.policy,
-    )?;
-    if verdict.decision != Decision::Eligible {
-        return Err(AppError::NotEligible(verdict.explanation));
-    }
-    let refund = verdict.refund_for(request.resolution, request.partial_amount_minor)?;
     let id = uuid::Uuid::now_v7().to_string();
+    let filing = Filing {
+        request: ReturnRequest::new(request.lines.clone(), request.reason),
+        offer: Offer {
+            resolution: request.resolution,
+            partial_amount_minor: request.partial_amount_minor,
+            return_shipping_paid_by: None,
+            note: String::new(),
+            evidence: vec![],
+        },
+        description: description.to_owned(),
+    };
+    let (filed, _) = file(id.clone(), &view.order, &filing, now, &state.policy)?;
+    let explanation = rules::eligibility(&view.order, &filing.request, now, &state.policy)?
+        .explanations
+        .swap_remove(0);
+    // A refund approved at filing is issued by the clock straight away.
+    let (case, _) = advance(&filed, now, &state.policy);
+    let refund = match case.agreement {
+        Some(agreement) => agreement.terms.refund,
+        None => case.proposals.buyer.as_ref().map_or(case.max_refund, |p| p.terms.refund),
+    };
     store::insert_case(
         &state.pool,
         &NewCase {
             id: id.clone(),
             order_id: &view.order.id,
-            state: CaseState::on_filing(&verdict),
+            state: case.state,
             reason: request.reason,
             resolution: request.resolution,
             refund,
             description,
-            explanation: &verdict.explanation,
+            explanation: &explanation,
             lines: &request.lines,
             created_at: now,
         },

@@ -223,15 +223,18 @@ pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> Result<bool
             ),
         };
         let placed_at = shipped.or(group_since).unwrap_or(now) - TimeDelta::days(1);
+        // Lucía orders from Madrid (UTC+1 in winter), Wei from Shanghai (UTC+8).
+        let utc_offset_minutes = if o.buyer == DEMO_BUYER_ID { 60 } else { 480 };
         sqlx::query(
-            "INSERT INTO orders (id, buyer_id, store_id, placed_at, currency, shipping_minor, \
-             fulfillment, group_buy_since, shipped_at, promised_by, delivered_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO orders (id, buyer_id, store_id, placed_at, utc_offset_minutes, currency, \
+             shipping_minor, fulfillment, group_buy_since, shipped_at, promised_by, delivered_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(o.id)
         .bind(o.buyer)
         .bind(o.store)
         .bind(placed_at)
+        .bind(utc_offset_minutes)
         .bind(o.currency)
         .bind(o.shipping_minor)
         .bind(state)

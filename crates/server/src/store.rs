@@ -18,6 +18,7 @@ struct OrderRow {
     id: String,
     store: String,
     placed_at: DateTime<Utc>,
+    utc_offset_minutes: i32,
     currency: String,
     shipping_minor: i64,
     fulfillment: String,
@@ -102,6 +103,7 @@ impl OrderRow {
                 fulfillment: self.fulfillment()?,
                 id: self.id,
                 placed_at: self.placed_at,
+                utc_offset_minutes: self.utc_offset_minutes,
                 currency,
                 lines,
                 shipping: Money::new(self.shipping_minor, currency),
@@ -111,7 +113,7 @@ impl OrderRow {
     }
 }
 
-const ORDER_COLUMNS: &str = "o.id, s.name AS store, o.placed_at, o.currency, o.shipping_minor, \
+const ORDER_COLUMNS: &str = "o.id, s.name AS store, o.placed_at, o.utc_offset_minutes, o.currency, o.shipping_minor, \
      o.fulfillment, o.group_buy_since, o.shipped_at, o.promised_by, o.delivered_at";
 const LINE_COLUMNS: &str =
     "l.id, l.order_id, l.title, l.category, l.no_returns, l.quantity, l.unit_price_minor";

@@ -1,0 +1,458 @@
+//! The marketplace's rules as data: every window and deadline of DOMAIN.md, the goods that cannot
+//! be returned, and who pays return shipping. A marketplace sets its own defaults; a seller and a
+//! category may override any of them; the whole set loads from a JSON or TOML file.
+
+use std::collections::BTreeMap;
+
+use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::order::Category;
+use crate::reason::Fault;
+use crate::Party;
+
+/// Who pays to send goods back, by the side the reason falls on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnShipping {
+    /// Change of mind and the other buyer's-side reasons.
+    pub buyer_side: Party,
+    /// Damaged, defective, wrong item and the other seller's-side reasons.
+    pub seller_side: Party,
+}
+
+impl ReturnShipping {
+    pub fn paid_by(self, fault: Fault) -> Party {
+        match fault {
+            Fault::Buyer => self.buyer_side,
+            Fault::Seller => self.seller_side,
+        }
+    }
+}
+
+/// One complete set of rules. Windows counted in days close at the end of that calendar day in
+/// the order's time zone; deadlines of a case are exact instants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// "7 days, no reason": buyer's-side reasons, counted from delivery.
+    pub change_of_mind_days: u32,
+    /// The protection period for seller's-side reasons, counted from delivery.
+    pub protection_days: u32,
+    /// A "not received" claim opens this long after shipment (or once the promised date passed).
+    pub not_received_after_days: u32,
+    /// An unmatched group-buy order is refunded after this long.
+    pub group_buy_wait_hours: u32,
+    /// The seller answers a new request within this, or the buyer's proposal is carried out.
+    pub seller_answer_days: u32,
+    /// A party answers a counter-offer within this, or the other party's proposal is carried out.
+    pub counter_offer_answer_days: u32,
+    /// Negotiation without agreement for this long (from filing): the platform steps in.
+    pub negotiation_days: u32,
+    /// The seller gives a return address within this, or the refund is issued without a return.
+    pub return_address_days: u32,
+    /// The buyer ships the return within this (from receiving the address), or the case closes
+    /// without a refund.
+    pub buyer_ship_days: u32,
+    /// A return not delivered within this after shipping: the platform steps in.
+    pub return_transit_days: u32,
+    /// The seller confirms receipt within this after the return is delivered, or the refund is
+    /// issued automatically.
+    pub seller_confirm_days: u32,
+    /// The seller ships an agreed replacement within this, or the refund is issued instead.
+    pub replacement_ship_days: u32,
+    /// An escalated case not ruled within this: the platform's proposal is carried out, or the
+    /// buyer's when the platform made none.
+    pub mediation_days: u32,
+    /// An agreed refund is issued within this (0: as soon as the clock runs).
+    pub refund_issue_hours: u32,
+    /// After the outcome the buyer may rate the case for this long; then the case closes.
+    pub rating_days: u32,
+    /// Goods that cannot be returned for buyer's-side reasons.
+    pub non_returnable: Vec<Category>,
+    /// Goods that are never sent back: refund only even when the seller is at fault.
+    pub perishable: Vec<Category>,
+    pub return_shipping: ReturnShipping,
+}
+
+impl Default for Policy {
+    /// DOMAIN.md's defaults. The deadlines DOMAIN.md leaves open (return address, transit,
+    /// replacement, mediation, refund, rating) are Retour's own.
+    fn default() -> Self {
+        Policy {
+            change_of_mind_days: 7,
+            protection_days: 15,
+            not_received_after_days: 10,
+            group_buy_wait_hours: 24,
+            seller_answer_days: 5,
+            counter_offer_answer_days: 5,
+            negotiation_days: 7,
+            return_address_days: 3,
+            buyer_ship_days: 10,
+            return_transit_days: 30,
+            seller_confirm_days: 7,
+            replacement_ship_days: 5,
+            mediation_days: 7,
+            refund_issue_hours: 0,
+            rating_days: 30,
+            non_returnable: vec![
+                Category::FreshFood,
+                Category::Personalised,
+                Category::Digital,
+                Category::OpenedHygiene,
+            ],
+            perishable: vec![Category::FreshFood],
+            return_shipping: ReturnShipping {
+                buyer_side: Party::Buyer,
+                seller_side: Party::Seller,
+            },
+        }
+    }
+}
+
+pub(crate) fn days(n: u32) -> TimeDelta {
+    TimeDelta::days(i64::from(n))
+}
+
+impl Policy {
+    pub fn is_returnable(&self, category: Category) -> bool {
+        !self.non_returnable.contains(&category)
+    }
+
+    pub fn is_perishable(&self, category: Category) -> bool {
+        self.perishable.contains(&category)
+    }
+
+    /// The policy for a request whose lines fall in `categories`, from a marketplace policy and
+    /// the per-category overrides: each window and deadline is the shortest among the
+    /// categories (no line gets more than its own category allows), the lists are joined, and
+    /// the seller pays return shipping if any category says so.
+    fn for_categories(&self, overrides: &BTreeMap<Category, PolicyOverride>, categories: &[Category]) -> Policy {
+        let mut chosen = categories
+            .iter()
+            .map(|c| overrides.get(c).map_or_else(|| self.clone(), |o| o.applied_to(self)));
+        let Some(mut merged) = chosen.next() else {
+            return self.clone();
+        };
+        for other in chosen {
+            for (field, value) in merged.durations_mut().into_iter().zip(other.durations()) {
+                *field = (*field).min(value);
+            }
+            for c in other.non_returnable {
+                if !merged.non_returnable.contains(&c) {
+                    merged.non_returnable.push(c);
+                }
+            }
+            for c in other.perishable {
+                if !merged.perishable.contains(&c) {
+                    merged.perishable.push(c);
+                }
+            }
+            for (mine, theirs) in [
+                (&mut merged.return_shipping.buyer_side, other.return_shipping.buyer_side),
+                (&mut merged.return_shipping.seller_side, other.return_shipping.seller_side),
+            ] {
+                if theirs == Party::Seller {
+                    *mine = Party::Seller;
+                }
+            }
+        }
+        merged
+    }
+
+    fn durations(&self) -> [u32; 15] {
+        [
+            self.change_of_mind_days,
+            self.protection_days,
+            self.not_received_after_days,
+            self.group_buy_wait_hours,
+            self.seller_answer_days,
+            self.counter_offer_answer_days,
+            self.negotiation_days,
+            self.return_address_days,
+            self.buyer_ship_days,
+            self.return_transit_days,
+            self.seller_confirm_days,
+            self.replacement_ship_days,
+            self.mediation_days,
+            self.refund_issue_hours,
+            self.rating_days,
+        ]
+    }
+
+    fn durations_mut(&mut self) -> [&mut u32; 15] {
+        [
+            &mut self.change_of_mind_days,
+            &mut self.protection_days,
+            &mut self.not_received_after_days,
+            &mut self.group_buy_wait_hours,
+            &mut self.seller_answer_days,
+            &mut self.counter_offer_answer_days,
+            &mut self.negotiation_days,
+            &mut self.return_address_days,
+            &mut self.buyer_ship_days,
+            &mut self.return_transit_days,
+            &mut self.seller_confirm_days,
+            &mut self.replacement_ship_days,
+            &mut self.mediation_days,
+            &mut self.refund_issue_hours,
+            &mut self.rating_days,
+        ]
+    }
+
+    /// Checks the numbers make sense: a deadline of zero would let the clock act before anyone
+    /// could (only the refund may be issued at once), and nothing may run past ten years.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        const NAMES: [&str; 15] = [
+            "change_of_mind_days",
+            "protection_days",
+            "not_received_after_days",
+            "group_buy_wait_hours",
+            "seller_answer_days",
+            "counter_offer_answer_days",
+            "negotiation_days",
+            "return_address_days",
+            "buyer_ship_days",
+            "return_transit_days",
+            "seller_confirm_days",
+            "replacement_ship_days",
+            "mediation_days",
+            "refund_issue_hours",
+            "rating_days",
+        ];
+        for (name, value) in NAMES.into_iter().zip(self.durations()) {
+            let hours = name.ends_with("_hours");
+            let max = if hours { 24 * 3650 } else { 3650 };
+            let min = u32::from(name != "refund_issue_hours");
+            if value < min || value > max {
+                return Err(PolicyError::OutOfRange {
+                    field: name.to_owned(),
+                    value,
+                    min,
+                    max,
+                });
+            }
+        }
+        if self.return_shipping.buyer_side == Party::Platform {
+            return Err(PolicyError::Invalid {
+                field: "return_shipping.buyer_side".into(),
+                problem: "only the buyer or the seller can pay return shipping".into(),
+            });
+        }
+        if self.return_shipping.seller_side == Party::Platform {
+            return Err(PolicyError::Invalid {
+                field: "return_shipping.seller_side".into(),
+                problem: "only the buyer or the seller can pay return shipping".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Part of a policy: the fields a seller or a category sets; the rest comes from above.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyOverride {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_of_mind_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protection_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_received_after_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_buy_wait_hours: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seller_answer_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter_offer_answer_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negotiation_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_address_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_ship_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_transit_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seller_confirm_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement_ship_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mediation_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_issue_hours: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_returnable: Option<Vec<Category>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perishable: Option<Vec<Category>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_shipping: Option<ReturnShipping>,
+}
+
+impl PolicyOverride {
+    /// `base` with every field this override sets replaced.
+    pub fn applied_to(&self, base: &Policy) -> Policy {
+        let mut policy = base.clone();
+        let numbers = [
+            self.change_of_mind_days,
+            self.protection_days,
+            self.not_received_after_days,
+            self.group_buy_wait_hours,
+            self.seller_answer_days,
+            self.counter_offer_answer_days,
+            self.negotiation_days,
+            self.return_address_days,
+            self.buyer_ship_days,
+            self.return_transit_days,
+            self.seller_confirm_days,
+            self.replacement_ship_days,
+            self.mediation_days,
+            self.refund_issue_hours,
+            self.rating_days,
+        ];
+        for (field, value) in policy.durations_mut().into_iter().zip(numbers) {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        if let Some(list) = &self.non_returnable {
+            policy.non_returnable = list.clone();
+        }
+        if let Some(list) = &self.perishable {
+            policy.perishable = list.clone();
+        }
+        if let Some(shipping) = self.return_shipping {
+            policy.return_shipping = shipping;
+        }
+        policy
+    }
+}
+
+/// A marketplace's policies: its own defaults, and overrides per seller and per category.
+/// A category override wins over a seller's, which wins over the marketplace's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicySet {
+    /// Changes to DOMAIN.md's defaults for the whole marketplace.
+    pub marketplace: PolicyOverride,
+    /// By seller (store) id.
+    pub sellers: BTreeMap<String, PolicyOverride>,
+    pub categories: BTreeMap<Category, PolicyOverride>,
+}
+
+/// A policy file that cannot be used, with what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PolicyError {
+    #[error("the policy file is not valid {format}: {message}")]
+    Syntax {
+        format: &'static str,
+        /// The parser's message, with the line and column.
+        message: String,
+    },
+    #[error("{field} is {value}; it must be between {min} and {max}")]
+    OutOfRange {
+        field: String,
+        value: u32,
+        min: u32,
+        max: u32,
+    },
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: String },
+}
+
+impl PolicyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyError::Syntax { .. } => "policy_syntax",
+            PolicyError::OutOfRange { .. } => "policy_out_of_range",
+            PolicyError::Invalid { .. } => "policy_invalid",
+        }
+    }
+}
+
+impl PolicySet {
+    /// Reads a policy file in TOML, for example:
+    ///
+    /// ```toml
+    /// [marketplace]
+    /// change_of_mind_days = 14
+    ///
+    /// [sellers.s-kiosko]
+    /// seller_answer_days = 3
+    ///
+    /// [categories.electronics]
+    /// protection_days = 30
+    /// ```
+    pub fn from_toml(text: &str) -> Result<PolicySet, PolicyError> {
+        let set: PolicySet = toml::from_str(text).map_err(|e| PolicyError::Syntax {
+            format: "TOML",
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        set.validate()?;
+        Ok(set)
+    }
+
+    /// Reads a policy file in JSON, with the same fields as [`PolicySet::from_toml`].
+    pub fn from_json(text: &str) -> Result<PolicySet, PolicyError> {
+        let set: PolicySet = serde_json::from_str(text).map_err(|e| PolicyError::Syntax {
+            format: "JSON",
+            message: e.to_string(),
+        })?;
+        set.validate()?;
+        Ok(set)
+    }
+
+    /// Checks every policy the set can produce, naming the section at fault.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let marketplace = self.marketplace_policy();
+        let within = |section: String, policy: Policy| {
+            policy.validate().map_err(|e| match e {
+                PolicyError::OutOfRange {
+                    field,
+                    value,
+                    min,
+                    max,
+                } => PolicyError::OutOfRange {
+                    field: format!("{section}{field}"),
+                    value,
+                    min,
+                    max,
+                },
+                PolicyError::Invalid { field, problem } => PolicyError::Invalid {
+                    field: format!("{section}{field}"),
+                    problem,
+                },
+                syntax => syntax,
+            })
+        };
+        within("marketplace.".into(), marketplace.clone())?;
+        for (seller, o) in &self.sellers {
+            within(format!("sellers.{seller}."), o.applied_to(&marketplace))?;
+        }
+        for (category, o) in &self.categories {
+            within(
+                format!("categories.{}.", category.code()),
+                o.applied_to(&marketplace),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// DOMAIN.md's defaults with the marketplace's changes.
+    pub fn marketplace_policy(&self) -> Policy {
+        self.marketplace.applied_to(&Policy::default())
+    }
+
+    /// The policy for a request on `seller`'s order whose selected lines fall in `categories`.
+    pub fn policy_for(&self, seller: &str, categories: &[Category]) -> Policy {
+        let marketplace = self.marketplace_policy();
+        let base = match self.sellers.get(seller) {
+            Some(o) => o.applied_to(&marketplace),
+            None => marketplace,
+        };
+        base.for_categories(&self.categories, categories)
+    }
+}
