@@ -125,7 +125,12 @@ impl ReturnDraft {
         policy: &Policy,
     ) -> Result<NewReturn, DraftError> {
         let reason = self.reason.ok_or(DraftError::NoReason)?;
-        let verdict = eligibility(order, &ReturnRequest::new(self.selection(), reason), now, policy)?;
+        let verdict = eligibility(
+            order,
+            &ReturnRequest::new(self.selection(), reason),
+            now,
+            policy,
+        )?;
         if verdict.decision != Decision::Eligible {
             return Err(RefundError::NotEligible.into());
         }

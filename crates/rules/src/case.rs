@@ -182,7 +182,9 @@ pub struct Agreement {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Outcome {
-    Refunded { amount: Money },
+    Refunded {
+        amount: Money,
+    },
     Replaced,
     /// The buyer withdrew the request.
     Withdrawn,
@@ -272,26 +274,44 @@ pub enum Action {
     /// Take back the party's own standing proposal.
     WithdrawProposal,
     /// Accept another party's standing proposal: the negotiation ends.
-    Accept { of: Party },
+    Accept {
+        of: Party,
+    },
     /// Turn down the other side's standing proposal, saying why.
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     /// Ask the platform to step in (after the seller rejected).
     Escalate,
     /// The mediator's final decision, with its reason.
-    Rule { decree: Decree, reason: String },
-    GiveReturnAddress { address: String },
-    ShipReturn { tracking: TrackingNumber },
+    Rule {
+        decree: Decree,
+        reason: String,
+    },
+    GiveReturnAddress {
+        address: String,
+    },
+    ShipReturn {
+        tracking: TrackingNumber,
+    },
     /// The carrier delivered the return to the seller.
     ReturnDelivered,
     /// The goods came back in the agreed condition.
     ConfirmReceipt,
     /// The goods came back damaged, different or not at all: the platform decides.
-    ReportProblem { reason: String },
+    ReportProblem {
+        reason: String,
+    },
     RefundIssued,
-    ShipReplacement { tracking: TrackingNumber },
+    ShipReplacement {
+        tracking: TrackingNumber,
+    },
     /// The buyer takes the request back.
     Withdraw,
-    Rate { stars: u8, comment: String },
+    Rate {
+        stars: u8,
+        comment: String,
+    },
 }
 
 /// An action's kind, for permissions and error messages.
@@ -386,7 +406,9 @@ pub enum CaseError {
     },
     #[error("the {0:?} has no standing proposal")]
     NoProposal(Party),
-    #[error("withdrawing the only proposal would leave nothing to answer: withdraw the request instead")]
+    #[error(
+        "withdrawing the only proposal would leave nothing to answer: withdraw the request instead"
+    )]
     LastProposal,
     #[error("say who pays return shipping (the buyer or the seller)")]
     ShippingPayerMissing,
@@ -457,7 +479,10 @@ impl Case {
             }
             r => refund_amount(self.max_refund, r, offer.partial_amount_minor)?,
         };
-        let return_shipping_paid_by = match (offer.resolution.sends_goods_back(), offer.return_shipping_paid_by) {
+        let return_shipping_paid_by = match (
+            offer.resolution.sends_goods_back(),
+            offer.return_shipping_paid_by,
+        ) {
             (true, Some(p @ (Party::Buyer | Party::Seller))) => Some(p),
             (true, _) => return Err(CaseError::ShippingPayerMissing),
             (false, None) => None,
@@ -470,7 +495,12 @@ impl Case {
         })
     }
 
-    fn proposal(&self, by: Party, offer: &Offer, now: DateTime<Utc>) -> Result<Proposal, CaseError> {
+    fn proposal(
+        &self,
+        by: Party,
+        offer: &Offer,
+        now: DateTime<Utc>,
+    ) -> Result<Proposal, CaseError> {
         Ok(Proposal {
             by,
             terms: self.terms_of(offer)?,
@@ -576,7 +606,13 @@ impl Case {
     }
 
     /// The plan is settled: carry it out.
-    pub(crate) fn agree(&mut self, terms: Terms, proposed_by: Party, reached: Reached, now: DateTime<Utc>) {
+    pub(crate) fn agree(
+        &mut self,
+        terms: Terms,
+        proposed_by: Party,
+        reached: Reached,
+        now: DateTime<Utc>,
+    ) {
         self.agreement = Some(Agreement {
             terms,
             proposed_by,
@@ -702,8 +738,16 @@ pub fn apply(
 }
 
 /// Carries out a permitted action.
-fn act(case: &mut Case, party: Party, action: &Action, now: DateTime<Utc>) -> Result<(), CaseError> {
-    let negotiating = matches!(case.state, CaseState::AwaitingSeller | CaseState::Negotiating);
+fn act(
+    case: &mut Case,
+    party: Party,
+    action: &Action,
+    now: DateTime<Utc>,
+) -> Result<(), CaseError> {
+    let negotiating = matches!(
+        case.state,
+        CaseState::AwaitingSeller | CaseState::Negotiating
+    );
     match action {
         Action::Propose(offer) => {
             let proposal = case.proposal(party, offer, now)?;

@@ -81,27 +81,54 @@ pub enum Explanation {
     /// Not shipped yet: refunded at once, without the seller.
     CancelBeforeShipment,
     /// A group-buy order still waiting for its group.
-    GroupBuyWaiting { opens_at: DateTime<Utc> },
+    GroupBuyWaiting {
+        opens_at: DateTime<Utc>,
+    },
     /// The group never matched in time: refunded.
-    GroupBuyUnmatched { since: DateTime<Utc> },
+    GroupBuyUnmatched {
+        since: DateTime<Utc>,
+    },
     /// On its way: only "not received" is possible, from `not_received_opens_at`.
-    InTransit { not_received_opens_at: DateTime<Utc> },
-    NotReceivedOpensAt { opens_at: DateTime<Utc> },
-    NotReceivedOpen { opened_at: DateTime<Utc> },
-    ChangeOfMindWindow { closes_at: DateTime<Utc> },
-    ChangeOfMindClosed { closed_at: DateTime<Utc> },
-    ProtectionWindow { closes_at: DateTime<Utc> },
-    ProtectionClosed { closed_at: DateTime<Utc> },
+    InTransit {
+        not_received_opens_at: DateTime<Utc>,
+    },
+    NotReceivedOpensAt {
+        opens_at: DateTime<Utc>,
+    },
+    NotReceivedOpen {
+        opened_at: DateTime<Utc>,
+    },
+    ChangeOfMindWindow {
+        closes_at: DateTime<Utc>,
+    },
+    ChangeOfMindClosed {
+        closed_at: DateTime<Utc>,
+    },
+    ProtectionWindow {
+        closes_at: DateTime<Utc>,
+    },
+    ProtectionClosed {
+        closed_at: DateTime<Utc>,
+    },
     /// Goods of this category are not returnable for buyer's-side reasons.
-    NonReturnable { category: Category },
+    NonReturnable {
+        category: Category,
+    },
     /// The listing's page said "no returns".
     ListingNoReturns,
     /// What the buyer can do instead: a problem with the item can still be reported until then.
-    SellerFaultStillOpen { closes_at: DateTime<Utc> },
+    SellerFaultStillOpen {
+        closes_at: DateTime<Utc>,
+    },
     /// Sending the goods back costs more than they are worth: refund only, keep the goods.
-    ReturnCostsMoreThanGoods { return_cost: Money, goods: Money },
+    ReturnCostsMoreThanGoods {
+        return_cost: Money,
+        goods: Money,
+    },
     /// The resolution asked for is not among those offered (listed in the verdict).
-    ResolutionNotOffered { wanted: Resolution },
+    ResolutionNotOffered {
+        wanted: Resolution,
+    },
 }
 
 impl Explanation {
@@ -254,9 +281,7 @@ pub fn refund_amount(
         (Resolution::PartialRefund, Some(minor)) if minor > 0 && minor <= max.minor => {
             Ok(Money::new(minor, max.currency))
         }
-        (Resolution::PartialRefund, Some(_)) => {
-            Err(RefundError::PartialAmountOutOfRange { max })
-        }
+        (Resolution::PartialRefund, Some(_)) => Err(RefundError::PartialAmountOutOfRange { max }),
         (_, Some(_)) => Err(RefundError::PartialAmountUnexpected),
         (_, None) => Ok(max),
     }
@@ -454,7 +479,8 @@ fn rule(
             shipped_at,
             promised_by,
         } => {
-            let after_shipment = order.start_of_day_after(shipped_at, policy.not_received_after_days);
+            let after_shipment =
+                order.start_of_day_after(shipped_at, policy.not_received_after_days);
             let opens_at = promised_by.map_or(after_shipment, |p| p.min(after_shipment));
             if reason != Reason::NotReceived {
                 refused(
@@ -508,7 +534,8 @@ fn rule(
                             Window::default(),
                         ));
                     }
-                    let closes_at = order.end_of_day_after(delivered_at, policy.change_of_mind_days);
+                    let closes_at =
+                        order.end_of_day_after(delivered_at, policy.change_of_mind_days);
                     let window = window(delivered_at, Some(closes_at));
                     if now <= closes_at {
                         eligible(
@@ -536,7 +563,9 @@ fn rule(
                             window,
                         );
                     }
-                    let perishable = lines.iter().any(|l| policy.is_perishable(l.product.category));
+                    let perishable = lines
+                        .iter()
+                        .any(|l| policy.is_perishable(l.product.category));
                     // Nothing to send back when it never arrived or has perished.
                     let resolutions = if reason == Reason::NotReceived || perishable {
                         vec![Resolution::RefundOnly, Resolution::PartialRefund]

@@ -128,10 +128,16 @@ impl Policy {
     /// the per-category overrides: each window and deadline is the shortest among the
     /// categories (no line gets more than its own category allows), the lists are joined, and
     /// the seller pays return shipping if any category says so.
-    fn for_categories(&self, overrides: &BTreeMap<Category, PolicyOverride>, categories: &[Category]) -> Policy {
-        let mut chosen = categories
-            .iter()
-            .map(|c| overrides.get(c).map_or_else(|| self.clone(), |o| o.applied_to(self)));
+    fn for_categories(
+        &self,
+        overrides: &BTreeMap<Category, PolicyOverride>,
+        categories: &[Category],
+    ) -> Policy {
+        let mut chosen = categories.iter().map(|c| {
+            overrides
+                .get(c)
+                .map_or_else(|| self.clone(), |o| o.applied_to(self))
+        });
         let Some(mut merged) = chosen.next() else {
             return self.clone();
         };
@@ -150,8 +156,14 @@ impl Policy {
                 }
             }
             for (mine, theirs) in [
-                (&mut merged.return_shipping.buyer_side, other.return_shipping.buyer_side),
-                (&mut merged.return_shipping.seller_side, other.return_shipping.seller_side),
+                (
+                    &mut merged.return_shipping.buyer_side,
+                    other.return_shipping.buyer_side,
+                ),
+                (
+                    &mut merged.return_shipping.seller_side,
+                    other.return_shipping.seller_side,
+                ),
             ] {
                 if theirs == Party::Seller {
                     *mine = Party::Seller;

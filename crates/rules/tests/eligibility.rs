@@ -56,14 +56,22 @@ fn every_window_on_both_sides_of_its_boundary_in_three_time_zones() {
                 &home,
                 Reason::NoLongerWanted,
                 end(mind),
-                [(ELIGIBLE, "change_of_mind_window"), (ELIGIBLE, "change_of_mind_window"), (REFUSED, "change_of_mind_closed")],
+                [
+                    (ELIGIBLE, "change_of_mind_window"),
+                    (ELIGIBLE, "change_of_mind_window"),
+                    (REFUSED, "change_of_mind_closed"),
+                ],
             ),
             (
                 "protection closes",
                 &home,
                 Reason::Defective,
                 end(protection),
-                [(ELIGIBLE, "protection_window"), (ELIGIBLE, "protection_window"), (REFUSED, "protection_closed")],
+                [
+                    (ELIGIBLE, "protection_window"),
+                    (ELIGIBLE, "protection_window"),
+                    (REFUSED, "protection_closed"),
+                ],
             ),
             (
                 "seller's side after change of mind closed",
@@ -77,7 +85,11 @@ fn every_window_on_both_sides_of_its_boundary_in_three_time_zones() {
                 &in_transit,
                 Reason::NotReceived,
                 local(offset, 2026, 3, not_received.0, not_received.1, 0, 0),
-                [(NOT_YET, "not_received_opens_at"), (ELIGIBLE, "not_received_open"), (ELIGIBLE, "not_received_open")],
+                [
+                    (NOT_YET, "not_received_opens_at"),
+                    (ELIGIBLE, "not_received_open"),
+                    (ELIGIBLE, "not_received_open"),
+                ],
             ),
             (
                 "in transit, any other reason",
@@ -91,14 +103,23 @@ fn every_window_on_both_sides_of_its_boundary_in_three_time_zones() {
                 &group,
                 Reason::OrderedByMistake,
                 group_since + TimeDelta::hours(24),
-                [(NOT_YET, "group_buy_waiting"), (ELIGIBLE, "group_buy_unmatched"), (ELIGIBLE, "group_buy_unmatched")],
+                [
+                    (NOT_YET, "group_buy_waiting"),
+                    (ELIGIBLE, "group_buy_unmatched"),
+                    (ELIGIBLE, "group_buy_unmatched"),
+                ],
             ),
         ];
         for (rule, order, reason, boundary, expected) in rows {
-            for (now, want) in [boundary - SECOND, boundary, boundary + SECOND].into_iter().zip(expected) {
+            for (now, want) in [boundary - SECOND, boundary, boundary + SECOND]
+                .into_iter()
+                .zip(expected)
+            {
                 let got = verdict_at(order, reason, now);
                 if got != want {
-                    failures.push(format!("{zone}, {rule}, at {now}: got {got:?}, want {want:?}"));
+                    failures.push(format!(
+                        "{zone}, {rule}, at {now}: got {got:?}, want {want:?}"
+                    ));
                 }
             }
         }
@@ -109,9 +130,18 @@ fn every_window_on_both_sides_of_its_boundary_in_three_time_zones() {
 #[test]
 fn the_window_dates_are_given_with_the_verdict() {
     let shanghai = general_order(480, delivered());
-    let v = eligibility(&shanghai, &request("a", 1, Reason::NoLongerWanted), delivered_at(), &Policy::default()).unwrap();
+    let v = eligibility(
+        &shanghai,
+        &request("a", 1, Reason::NoLongerWanted),
+        delivered_at(),
+        &Policy::default(),
+    )
+    .unwrap();
     let closes = local(480, 2026, 3, 13, 23, 59, 59);
-    assert_eq!(v.explanations, vec![Explanation::ChangeOfMindWindow { closes_at: closes }]);
+    assert_eq!(
+        v.explanations,
+        vec![Explanation::ChangeOfMindWindow { closes_at: closes }]
+    );
     assert_eq!(v.window.opens_at, Some(delivered_at()));
     assert_eq!(v.window.closes_at, Some(closes));
 }
@@ -126,8 +156,17 @@ fn a_passed_promised_date_opens_not_received_early() {
             promised_by: Some(promised),
         },
     );
-    assert_eq!(verdict_at(&o, Reason::NotReceived, promised - SECOND).0, NOT_YET);
-    let v = eligibility(&o, &request("a", 2, Reason::NotReceived), promised, &Policy::default()).unwrap();
+    assert_eq!(
+        verdict_at(&o, Reason::NotReceived, promised - SECOND).0,
+        NOT_YET
+    );
+    let v = eligibility(
+        &o,
+        &request("a", 2, Reason::NotReceived),
+        promised,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(v.decision, ELIGIBLE);
     assert_eq!(v.resolutions, vec![Resolution::RefundOnly]);
     assert_eq!(v.window.opens_at, Some(promised));
@@ -139,13 +178,25 @@ fn a_passed_promised_date_opens_not_received_early() {
 fn not_shipped_is_refund_only_at_once_with_shipping_for_the_whole_order() {
     let o = general_order(0, Fulfillment::NotShipped);
     let now = at(2026, 3, 1, 10);
-    let whole = eligibility(&o, &request("a", 2, Reason::OrderedByMistake), now, &Policy::default()).unwrap();
+    let whole = eligibility(
+        &o,
+        &request("a", 2, Reason::OrderedByMistake),
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(whole.decision, ELIGIBLE);
     assert_eq!(whole.explanations, vec![Explanation::CancelBeforeShipment]);
     assert_eq!(whole.resolutions, vec![Resolution::RefundOnly]);
     assert_eq!(whole.max_refund, Money::new(2 * 1250 + 499, Currency::EUR));
     assert_eq!(whole.return_shipping_paid_by, None);
-    let part = eligibility(&o, &request("a", 1, Reason::OrderedByMistake), now, &Policy::default()).unwrap();
+    let part = eligibility(
+        &o,
+        &request("a", 1, Reason::OrderedByMistake),
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(part.max_refund, Money::new(1250, Currency::EUR));
 }
 
@@ -153,16 +204,32 @@ fn not_shipped_is_refund_only_at_once_with_shipping_for_the_whole_order() {
 fn who_pays_return_shipping_follows_the_side_at_fault() {
     let now = delivered_at() + TimeDelta::days(2);
     let o = general_order(0, delivered());
-    let mind = eligibility(&o, &request("a", 2, Reason::NoLongerWanted), now, &Policy::default()).unwrap();
+    let mind = eligibility(
+        &o,
+        &request("a", 2, Reason::NoLongerWanted),
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(mind.resolutions, vec![Resolution::ReturnAndRefund]);
     assert_eq!(mind.return_shipping_paid_by, Some(Party::Buyer));
     assert_eq!(mind.max_refund, Money::new(2500, Currency::EUR));
     assert!(!mind.photos_required);
 
-    let broken = eligibility(&o, &request("a", 2, Reason::Defective), now, &Policy::default()).unwrap();
+    let broken = eligibility(
+        &o,
+        &request("a", 2, Reason::Defective),
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(
         broken.resolutions,
-        vec![Resolution::ReturnAndRefund, Resolution::Replacement, Resolution::PartialRefund]
+        vec![
+            Resolution::ReturnAndRefund,
+            Resolution::Replacement,
+            Resolution::PartialRefund
+        ]
     );
     assert_eq!(broken.return_shipping_paid_by, Some(Party::Seller));
     assert_eq!(broken.max_refund, Money::new(2500 + 499, Currency::EUR));
@@ -171,7 +238,10 @@ fn who_pays_return_shipping_follows_the_side_at_fault() {
 
 #[test]
 fn photos_are_required_exactly_for_reasons_about_the_goods() {
-    let required: Vec<Reason> = Reason::ALL.into_iter().filter(|r| r.photos_required()).collect();
+    let required: Vec<Reason> = Reason::ALL
+        .into_iter()
+        .filter(|r| r.photos_required())
+        .collect();
     assert_eq!(
         required,
         vec![
@@ -189,44 +259,96 @@ fn photos_are_required_exactly_for_reasons_about_the_goods() {
 fn non_returnable_goods_refuse_change_of_mind_and_say_what_to_do_instead() {
     let now = delivered_at() + TimeDelta::days(1);
     let protection_closes = local(0, 2026, 3, 20, 23, 59, 59);
-    for category in [Category::FreshFood, Category::Personalised, Category::Digital, Category::OpenedHygiene] {
+    for category in [
+        Category::FreshFood,
+        Category::Personalised,
+        Category::Digital,
+        Category::OpenedHygiene,
+    ] {
         let o = order_in(0, delivered(), vec![line("a", category, false, 1, 900)]);
-        let mind = eligibility(&o, &request("a", 1, Reason::NoLongerWanted), now, &Policy::default()).unwrap();
+        let mind = eligibility(
+            &o,
+            &request("a", 1, Reason::NoLongerWanted),
+            now,
+            &Policy::default(),
+        )
+        .unwrap();
         assert_eq!(mind.decision, REFUSED, "{category:?}");
         assert_eq!(
             mind.explanations,
             vec![
                 Explanation::NonReturnable { category },
-                Explanation::SellerFaultStillOpen { closes_at: protection_closes }
+                Explanation::SellerFaultStillOpen {
+                    closes_at: protection_closes
+                }
             ],
             "{category:?}"
         );
-        for reason in [Reason::WrongItemSent, Reason::DamagedInTransit, Reason::NotReceived] {
+        for reason in [
+            Reason::WrongItemSent,
+            Reason::DamagedInTransit,
+            Reason::NotReceived,
+        ] {
             let v = eligibility(&o, &request("a", 1, reason), now, &Policy::default()).unwrap();
             assert_eq!(v.decision, ELIGIBLE, "{category:?} {reason:?}");
         }
     }
-    let listing = order_in(0, delivered(), vec![line("a", Category::General, true, 1, 900)]);
-    assert_eq!(verdict_at(&listing, Reason::BetterPriceFound, now), (REFUSED, "listing_no_returns"));
-    assert_eq!(verdict_at(&listing, Reason::Defective, now), (ELIGIBLE, "protection_window"));
+    let listing = order_in(
+        0,
+        delivered(),
+        vec![line("a", Category::General, true, 1, 900)],
+    );
+    assert_eq!(
+        verdict_at(&listing, Reason::BetterPriceFound, now),
+        (REFUSED, "listing_no_returns")
+    );
+    assert_eq!(
+        verdict_at(&listing, Reason::Defective, now),
+        (ELIGIBLE, "protection_window")
+    );
 }
 
 #[test]
 fn a_closed_change_of_mind_window_points_to_the_protection_period_while_it_lasts() {
     let o = general_order(0, delivered());
     let after_mind = local(0, 2026, 3, 13, 0, 0, 0);
-    let v = eligibility(&o, &request("a", 1, Reason::NoLongerWanted), after_mind, &Policy::default()).unwrap();
+    let v = eligibility(
+        &o,
+        &request("a", 1, Reason::NoLongerWanted),
+        after_mind,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(v.explanations[1].code(), "seller_fault_still_open");
     let after_all = local(0, 2026, 3, 21, 0, 0, 0);
-    let v = eligibility(&o, &request("a", 1, Reason::NoLongerWanted), after_all, &Policy::default()).unwrap();
+    let v = eligibility(
+        &o,
+        &request("a", 1, Reason::NoLongerWanted),
+        after_all,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(v.explanations.len(), 1, "{:?}", v.explanations);
 }
 
 #[test]
 fn perished_goods_are_refunded_without_being_sent_back() {
-    let o = order_in(0, delivered(), vec![line("a", Category::FreshFood, false, 1, 900)]);
-    let v = eligibility(&o, &request("a", 1, Reason::DamagedInTransit), delivered_at(), &Policy::default()).unwrap();
-    assert_eq!(v.resolutions, vec![Resolution::RefundOnly, Resolution::PartialRefund]);
+    let o = order_in(
+        0,
+        delivered(),
+        vec![line("a", Category::FreshFood, false, 1, 900)],
+    );
+    let v = eligibility(
+        &o,
+        &request("a", 1, Reason::DamagedInTransit),
+        delivered_at(),
+        &Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        v.resolutions,
+        vec![Resolution::RefundOnly, Resolution::PartialRefund]
+    );
     assert_eq!(v.return_shipping_paid_by, None);
 }
 
@@ -238,8 +360,17 @@ fn refund_only_when_sending_back_costs_more_than_the_goods() {
         ..request("a", 1, reason)
     };
     let now = delivered_at();
-    let dear = eligibility(&o, &with_cost(1251, Reason::Defective), now, &Policy::default()).unwrap();
-    assert_eq!(dear.resolutions, vec![Resolution::RefundOnly, Resolution::PartialRefund]);
+    let dear = eligibility(
+        &o,
+        &with_cost(1251, Reason::Defective),
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        dear.resolutions,
+        vec![Resolution::RefundOnly, Resolution::PartialRefund]
+    );
     assert_eq!(dear.return_shipping_paid_by, None);
     assert_eq!(
         dear.explanations[1],
@@ -249,10 +380,22 @@ fn refund_only_when_sending_back_costs_more_than_the_goods() {
         }
     );
     // Equal cost: still worth sending back.
-    let even = eligibility(&o, &with_cost(1250, Reason::Defective), now, &Policy::default()).unwrap();
+    let even = eligibility(
+        &o,
+        &with_cost(1250, Reason::Defective),
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
     assert!(even.resolutions.contains(&Resolution::ReturnAndRefund));
     // A change of mind is the buyer's own cost to weigh: the goods still go back.
-    let mind = eligibility(&o, &with_cost(5000, Reason::NoLongerWanted), now, &Policy::default()).unwrap();
+    let mind = eligibility(
+        &o,
+        &with_cost(5000, Reason::NoLongerWanted),
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(mind.resolutions, vec![Resolution::ReturnAndRefund]);
     // The cost must be in the order's currency.
     let yen = ReturnRequest {
@@ -272,13 +415,27 @@ fn a_wanted_resolution_that_is_not_offered_is_explained() {
         wanted: Some(wanted),
         ..request("a", 1, Reason::NoLongerWanted)
     };
-    let v = eligibility(&o, &wanting(Resolution::RefundOnly), delivered_at(), &Policy::default()).unwrap();
+    let v = eligibility(
+        &o,
+        &wanting(Resolution::RefundOnly),
+        delivered_at(),
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(v.decision, ELIGIBLE);
     assert_eq!(
         v.explanations.last(),
-        Some(&Explanation::ResolutionNotOffered { wanted: Resolution::RefundOnly })
+        Some(&Explanation::ResolutionNotOffered {
+            wanted: Resolution::RefundOnly
+        })
     );
-    let v = eligibility(&o, &wanting(Resolution::ReturnAndRefund), delivered_at(), &Policy::default()).unwrap();
+    let v = eligibility(
+        &o,
+        &wanting(Resolution::ReturnAndRefund),
+        delivered_at(),
+        &Policy::default(),
+    )
+    .unwrap();
     assert_eq!(v.explanations.len(), 1);
 }
 
@@ -297,15 +454,41 @@ fn policy_windows_and_categories_are_data_not_constants() {
         "[marketplace]\nnon_returnable = [\"electronics\"]\n[categories.electronics]\nprotection_days = 30\n",
     )
     .unwrap();
-    let phone = order_in(0, delivered(), vec![line("a", Category::Electronics, false, 1, 30000)]);
+    let phone = order_in(
+        0,
+        delivered(),
+        vec![line("a", Category::Electronics, false, 1, 30000)],
+    );
     let policy = strict.policy_for("any-seller", &[Category::Electronics]);
-    let mind = eligibility(&phone, &request("a", 1, Reason::NoLongerWanted), delivered_at(), &policy).unwrap();
-    assert_eq!(mind.explanation(), &Explanation::NonReturnable { category: Category::Electronics });
-    let late_fault = eligibility(&phone, &request("a", 1, Reason::Defective), now, &policy).unwrap();
+    let mind = eligibility(
+        &phone,
+        &request("a", 1, Reason::NoLongerWanted),
+        delivered_at(),
+        &policy,
+    )
+    .unwrap();
+    assert_eq!(
+        mind.explanation(),
+        &Explanation::NonReturnable {
+            category: Category::Electronics
+        }
+    );
+    let late_fault =
+        eligibility(&phone, &request("a", 1, Reason::Defective), now, &policy).unwrap();
     assert_eq!(late_fault.decision, ELIGIBLE);
     // Fresh food is returnable under this marketplace's own list.
-    let food = order_in(0, delivered(), vec![line("a", Category::FreshFood, false, 1, 900)]);
-    let v = eligibility(&food, &request("a", 1, Reason::NoLongerWanted), delivered_at(), &policy).unwrap();
+    let food = order_in(
+        0,
+        delivered(),
+        vec![line("a", Category::FreshFood, false, 1, 900)],
+    );
+    let v = eligibility(
+        &food,
+        &request("a", 1, Reason::NoLongerWanted),
+        delivered_at(),
+        &policy,
+    )
+    .unwrap();
     assert_eq!(v.decision, ELIGIBLE);
 }
 
@@ -313,10 +496,19 @@ fn policy_windows_and_categories_are_data_not_constants() {
 fn requests_that_do_not_fit_the_order_are_errors() {
     let o = general_order(0, delivered());
     let check = |lines: Vec<LineSelection>| {
-        eligibility(&o, &ReturnRequest::new(lines, Reason::Defective), delivered_at(), &Policy::default()).unwrap_err()
+        eligibility(
+            &o,
+            &ReturnRequest::new(lines, Reason::Defective),
+            delivered_at(),
+            &Policy::default(),
+        )
+        .unwrap_err()
     };
     assert_eq!(check(vec![]), SelectionError::NoLines);
-    assert_eq!(check(one("zzz", 1)), SelectionError::UnknownLine("zzz".into()));
+    assert_eq!(
+        check(one("zzz", 1)),
+        SelectionError::UnknownLine("zzz".into())
+    );
     assert_eq!(check(one("a", 3)).code(), "quantity_out_of_range");
     assert_eq!(check(one("a", 0)).code(), "quantity_out_of_range");
     let twice = [one("a", 1), one("a", 1)].concat();
@@ -326,19 +518,31 @@ fn requests_that_do_not_fit_the_order_are_errors() {
         ..request("a", 1, Reason::Defective)
     };
     assert_eq!(
-        eligibility(&o, &negative, delivered_at(), &Policy::default()).unwrap_err().code(),
+        eligibility(&o, &negative, delivered_at(), &Policy::default())
+            .unwrap_err()
+            .code(),
         "return_shipping_cost_invalid"
     );
 }
 
 #[test]
 fn money_keeps_each_currencys_minor_units_in_refunds() {
-    for (currency, unit) in [(Currency::JPY, 1500), (Currency::KWD, 12_345), (Currency::USD, 1999)] {
+    for (currency, unit) in [
+        (Currency::JPY, 1500),
+        (Currency::KWD, 12_345),
+        (Currency::USD, 1999),
+    ] {
         let mut o = general_order(0, delivered());
         o.currency = currency;
         o.lines[0].unit_price = Money::new(unit, currency);
         o.shipping = Money::new(100, currency);
-        let v = eligibility(&o, &request("a", 2, Reason::Defective), delivered_at(), &Policy::default()).unwrap();
+        let v = eligibility(
+            &o,
+            &request("a", 2, Reason::Defective),
+            delivered_at(),
+            &Policy::default(),
+        )
+        .unwrap();
         assert_eq!(v.max_refund, Money::new(2 * unit + 100, currency));
     }
 }
@@ -347,22 +551,45 @@ fn money_keeps_each_currencys_minor_units_in_refunds() {
 fn refunds_never_exceed_the_maximum_and_partials_are_validated() {
     use retour_rules::RefundError;
     let o = general_order(0, delivered());
-    let v = eligibility(&o, &request("a", 2, Reason::Defective), delivered_at(), &Policy::default()).unwrap();
+    let v = eligibility(
+        &o,
+        &request("a", 2, Reason::Defective),
+        delivered_at(),
+        &Policy::default(),
+    )
+    .unwrap();
     let max = Money::new(2500 + 499, Currency::EUR);
     assert_eq!(v.refund_for(Resolution::ReturnAndRefund, None), Ok(max));
-    assert_eq!(v.refund_for(Resolution::PartialRefund, Some(1000)), Ok(Money::new(1000, Currency::EUR)));
-    assert_eq!(v.refund_for(Resolution::PartialRefund, Some(max.minor)), Ok(max));
+    assert_eq!(
+        v.refund_for(Resolution::PartialRefund, Some(1000)),
+        Ok(Money::new(1000, Currency::EUR))
+    );
+    assert_eq!(
+        v.refund_for(Resolution::PartialRefund, Some(max.minor)),
+        Ok(max)
+    );
     assert_eq!(
         v.refund_for(Resolution::PartialRefund, Some(max.minor + 1)),
         Err(RefundError::PartialAmountOutOfRange { max })
     );
     assert_eq!(
-        v.refund_for(Resolution::PartialRefund, Some(0)).unwrap_err().code(),
+        v.refund_for(Resolution::PartialRefund, Some(0))
+            .unwrap_err()
+            .code(),
         "partial_amount_out_of_range"
     );
-    assert_eq!(v.refund_for(Resolution::PartialRefund, None), Err(RefundError::PartialAmountMissing));
-    assert_eq!(v.refund_for(Resolution::Replacement, Some(5)), Err(RefundError::PartialAmountUnexpected));
-    assert_eq!(v.refund_for(Resolution::RefundOnly, None), Err(RefundError::ResolutionNotAllowed));
+    assert_eq!(
+        v.refund_for(Resolution::PartialRefund, None),
+        Err(RefundError::PartialAmountMissing)
+    );
+    assert_eq!(
+        v.refund_for(Resolution::Replacement, Some(5)),
+        Err(RefundError::PartialAmountUnexpected)
+    );
+    assert_eq!(
+        v.refund_for(Resolution::RefundOnly, None),
+        Err(RefundError::ResolutionNotAllowed)
+    );
     let late = eligibility(
         &o,
         &request("a", 1, Reason::NoLongerWanted),
@@ -370,18 +597,30 @@ fn refunds_never_exceed_the_maximum_and_partials_are_validated() {
         &Policy::default(),
     )
     .unwrap();
-    assert_eq!(late.refund_for(Resolution::ReturnAndRefund, None), Err(RefundError::NotEligible));
+    assert_eq!(
+        late.refund_for(Resolution::ReturnAndRefund, None),
+        Err(RefundError::NotEligible)
+    );
 }
 
 #[test]
 fn verdict_json_carries_codes_dates_and_amounts() {
     let o = general_order(0, delivered());
-    let v = eligibility(&o, &request("a", 1, Reason::NoLongerWanted), delivered_at(), &Policy::default()).unwrap();
+    let v = eligibility(
+        &o,
+        &request("a", 1, Reason::NoLongerWanted),
+        delivered_at(),
+        &Policy::default(),
+    )
+    .unwrap();
     let json = serde_json::to_value(&v).unwrap();
     assert_eq!(json["decision"], "eligible");
     assert_eq!(json["explanations"][0]["code"], "change_of_mind_window");
     assert_eq!(json["explanations"][0]["closes_at"], "2026-03-12T23:59:59Z");
-    assert_eq!(json["max_refund"], serde_json::json!({"minor": 1250, "currency": "EUR"}));
+    assert_eq!(
+        json["max_refund"],
+        serde_json::json!({"minor": 1250, "currency": "EUR"})
+    );
     let back: retour_rules::Eligibility = serde_json::from_value(json).unwrap();
     assert_eq!(back, v);
 }
@@ -394,18 +633,27 @@ fn every_explanation_and_fulfillment_round_trips_through_json() {
         Explanation::CancelBeforeShipment,
         Explanation::GroupBuyWaiting { opens_at: t },
         Explanation::GroupBuyUnmatched { since: t },
-        Explanation::InTransit { not_received_opens_at: t },
+        Explanation::InTransit {
+            not_received_opens_at: t,
+        },
         Explanation::NotReceivedOpensAt { opens_at: t },
         Explanation::NotReceivedOpen { opened_at: t },
         Explanation::ChangeOfMindWindow { closes_at: t },
         Explanation::ChangeOfMindClosed { closed_at: t },
         Explanation::ProtectionWindow { closes_at: t },
         Explanation::ProtectionClosed { closed_at: t },
-        Explanation::NonReturnable { category: Category::Digital },
+        Explanation::NonReturnable {
+            category: Category::Digital,
+        },
         Explanation::ListingNoReturns,
         Explanation::SellerFaultStillOpen { closes_at: t },
-        Explanation::ReturnCostsMoreThanGoods { return_cost: eur(3000), goods: eur(1250) },
-        Explanation::ResolutionNotOffered { wanted: Resolution::Replacement },
+        Explanation::ReturnCostsMoreThanGoods {
+            return_cost: eur(3000),
+            goods: eur(1250),
+        },
+        Explanation::ResolutionNotOffered {
+            wanted: Resolution::Replacement,
+        },
     ];
     for e in explanations {
         let json = serde_json::to_value(&e).unwrap();
@@ -415,9 +663,18 @@ fn every_explanation_and_fulfillment_round_trips_through_json() {
     let fulfillments = [
         Fulfillment::NotShipped,
         Fulfillment::GroupBuyWaiting { since: t },
-        Fulfillment::Shipped { shipped_at: t, promised_by: None },
-        Fulfillment::Shipped { shipped_at: t, promised_by: Some(t) },
-        Fulfillment::Delivered { shipped_at: t, delivered_at: t },
+        Fulfillment::Shipped {
+            shipped_at: t,
+            promised_by: None,
+        },
+        Fulfillment::Shipped {
+            shipped_at: t,
+            promised_by: Some(t),
+        },
+        Fulfillment::Delivered {
+            shipped_at: t,
+            delivered_at: t,
+        },
     ];
     for f in fulfillments {
         let json = serde_json::to_value(f).unwrap();

@@ -12,14 +12,30 @@ use retour_rules::{Category, Party, Policy, PolicyError, PolicySet};
 fn defaults_are_domain_md_numbers() {
     let p = Policy::default();
     assert_eq!(
-        (p.change_of_mind_days, p.protection_days, p.not_received_after_days, p.group_buy_wait_hours),
+        (
+            p.change_of_mind_days,
+            p.protection_days,
+            p.not_received_after_days,
+            p.group_buy_wait_hours
+        ),
         (7, 15, 10, 24)
     );
     assert_eq!(
-        (p.seller_answer_days, p.counter_offer_answer_days, p.negotiation_days, p.buyer_ship_days, p.seller_confirm_days),
+        (
+            p.seller_answer_days,
+            p.counter_offer_answer_days,
+            p.negotiation_days,
+            p.buyer_ship_days,
+            p.seller_confirm_days
+        ),
         (5, 5, 7, 10, 7)
     );
-    for category in [Category::FreshFood, Category::Personalised, Category::Digital, Category::OpenedHygiene] {
+    for category in [
+        Category::FreshFood,
+        Category::Personalised,
+        Category::Digital,
+        Category::OpenedHygiene,
+    ] {
         assert!(!p.is_returnable(category), "{category:?}");
     }
     assert!(p.is_returnable(Category::General));
@@ -49,11 +65,28 @@ return_shipping = { buyer_side = "seller", seller_side = "seller" }
 fn category_beats_seller_beats_marketplace_beats_defaults() {
     let set = PolicySet::from_toml(FILE).unwrap();
     let plain = set.policy_for("s-other", &[Category::General]);
-    assert_eq!((plain.change_of_mind_days, plain.seller_answer_days, plain.protection_days), (14, 4, 15));
+    assert_eq!(
+        (
+            plain.change_of_mind_days,
+            plain.seller_answer_days,
+            plain.protection_days
+        ),
+        (14, 4, 15)
+    );
     let tea = set.policy_for("s-tea", &[Category::General]);
-    assert_eq!((tea.change_of_mind_days, tea.seller_answer_days, tea.protection_days), (14, 2, 20));
+    assert_eq!(
+        (
+            tea.change_of_mind_days,
+            tea.seller_answer_days,
+            tea.protection_days
+        ),
+        (14, 2, 20)
+    );
     let tea_phone = set.policy_for("s-tea", &[Category::Electronics]);
-    assert_eq!((tea_phone.seller_answer_days, tea_phone.protection_days), (2, 30));
+    assert_eq!(
+        (tea_phone.seller_answer_days, tea_phone.protection_days),
+        (2, 30)
+    );
     // Untouched fields keep DOMAIN.md's defaults.
     assert_eq!(tea_phone.buyer_ship_days, 10);
 }
@@ -73,7 +106,10 @@ fn lines_in_several_categories_get_the_shortest_windows() {
 fn json_files_load_the_same_way() {
     let set = PolicySet::from_json(r#"{"marketplace": {"change_of_mind_days": 14}, "categories": {"home": {"protection_days": 60}}}"#).unwrap();
     assert_eq!(set.policy_for("s", &[Category::Home]).protection_days, 60);
-    assert_eq!(set.policy_for("s", &[Category::Home]).change_of_mind_days, 14);
+    assert_eq!(
+        set.policy_for("s", &[Category::Home]).change_of_mind_days,
+        14
+    );
     let round_trip = PolicySet::from_json(&serde_json::to_string(&set).unwrap()).unwrap();
     assert_eq!(round_trip, set);
 }
@@ -83,9 +119,13 @@ fn a_bad_file_says_what_and_where() {
     let typo = PolicySet::from_toml("[marketplace]\nchange_of_mind_dayz = 14\n").unwrap_err();
     assert_eq!(typo.code(), "policy_syntax");
     let text = typo.to_string();
-    assert!(text.contains("change_of_mind_dayz") && text.contains("line 2"), "{text}");
+    assert!(
+        text.contains("change_of_mind_dayz") && text.contains("line 2"),
+        "{text}"
+    );
 
-    let kind = PolicySet::from_toml("[marketplace]\nprotection_days = \"two weeks\"\n").unwrap_err();
+    let kind =
+        PolicySet::from_toml("[marketplace]\nprotection_days = \"two weeks\"\n").unwrap_err();
     assert!(kind.to_string().contains("line 2"), "{kind}");
 
     let category = PolicySet::from_json(r#"{"categories": {"furniture": {}}}"#).unwrap_err();
@@ -94,11 +134,21 @@ fn a_bad_file_says_what_and_where() {
     let zero = PolicySet::from_toml("[sellers.s-tea]\nseller_answer_days = 0\n").unwrap_err();
     assert_eq!(
         zero,
-        PolicyError::OutOfRange { field: "sellers.s-tea.seller_answer_days".into(), value: 0, min: 1, max: 3650 }
+        PolicyError::OutOfRange {
+            field: "sellers.s-tea.seller_answer_days".into(),
+            value: 0,
+            min: 1,
+            max: 3650
+        }
     );
     let platform = PolicySet::from_toml("[marketplace]\nreturn_shipping = { buyer_side = \"platform\", seller_side = \"seller\" }\n").unwrap_err();
     assert_eq!(platform.code(), "policy_invalid");
-    assert!(platform.to_string().contains("marketplace.return_shipping.buyer_side"), "{platform}");
+    assert!(
+        platform
+            .to_string()
+            .contains("marketplace.return_shipping.buyer_side"),
+        "{platform}"
+    );
 }
 
 #[test]

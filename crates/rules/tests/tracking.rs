@@ -70,10 +70,27 @@ fn spaces_dashes_and_lower_case_are_normalised() {
 
 #[test]
 fn what_is_not_a_tracking_number_says_why() {
-    assert_eq!(TrackingNumber::parse(" - ").unwrap_err(), TrackingError::Empty);
-    assert_eq!(TrackingNumber::parse("RR4731248#9GB").unwrap_err(), TrackingError::InvalidCharacters);
-    for unknown in ["12345", "ABCDEFGHIJ", "LP12", "YT123", "XX12345678GB", "1Z87"] {
-        assert_eq!(TrackingNumber::parse(unknown).unwrap_err(), TrackingError::UnknownFormat, "{unknown}");
+    assert_eq!(
+        TrackingNumber::parse(" - ").unwrap_err(),
+        TrackingError::Empty
+    );
+    assert_eq!(
+        TrackingNumber::parse("RR4731248#9GB").unwrap_err(),
+        TrackingError::InvalidCharacters
+    );
+    for unknown in [
+        "12345",
+        "ABCDEFGHIJ",
+        "LP12",
+        "YT123",
+        "XX12345678GB",
+        "1Z87",
+    ] {
+        assert_eq!(
+            TrackingNumber::parse(unknown).unwrap_err(),
+            TrackingError::UnknownFormat,
+            "{unknown}"
+        );
     }
 }
 
@@ -81,8 +98,14 @@ fn what_is_not_a_tracking_number_says_why() {
 fn json_keeps_the_carrier_and_refuses_a_number_that_fails_its_check() {
     let parsed = TrackingNumber::parse("1Z879E930346834440").unwrap();
     let json = serde_json::to_value(&parsed).unwrap();
-    assert_eq!(json, serde_json::json!({"carrier": "ups", "number": "1Z879E930346834440"}));
-    assert_eq!(serde_json::from_value::<TrackingNumber>(json).unwrap(), parsed);
+    assert_eq!(
+        json,
+        serde_json::json!({"carrier": "ups", "number": "1Z879E930346834440"})
+    );
+    assert_eq!(
+        serde_json::from_value::<TrackingNumber>(json).unwrap(),
+        parsed
+    );
     let forged = serde_json::json!({"carrier": "ups", "number": "1Z879E930346834441"});
     assert!(serde_json::from_value::<TrackingNumber>(forged).is_err());
     let mislabelled = serde_json::json!({"carrier": "fedex", "number": "1Z879E930346834440"});

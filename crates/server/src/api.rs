@@ -117,7 +117,11 @@ async fn file_return(
     let (case, _) = advance(&filed, now, &state.policy);
     let refund = match case.agreement {
         Some(agreement) => agreement.terms.refund,
-        None => case.proposals.buyer.as_ref().map_or(case.max_refund, |p| p.terms.refund),
+        None => case
+            .proposals
+            .buyer
+            .as_ref()
+            .map_or(case.max_refund, |p| p.terms.refund),
     };
     store::insert_case(
         &state.pool,

@@ -113,7 +113,8 @@ impl OrderRow {
     }
 }
 
-const ORDER_COLUMNS: &str = "o.id, s.name AS store, o.placed_at, o.utc_offset_minutes, o.currency, o.shipping_minor, \
+const ORDER_COLUMNS: &str =
+    "o.id, s.name AS store, o.placed_at, o.utc_offset_minutes, o.currency, o.shipping_minor, \
      o.fulfillment, o.group_buy_since, o.shipped_at, o.promised_by, o.delivered_at";
 const LINE_COLUMNS: &str =
     "l.id, l.order_id, l.title, l.category, l.no_returns, l.quantity, l.unit_price_minor";

@@ -14,7 +14,15 @@ pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
 }
 
 /// An instant given as a wall-clock time at `offset_minutes` from UTC.
-pub fn local(offset_minutes: i32, y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
+pub fn local(
+    offset_minutes: i32,
+    y: i32,
+    m: u32,
+    d: u32,
+    h: u32,
+    min: u32,
+    s: u32,
+) -> DateTime<Utc> {
     FixedOffset::east_opt(offset_minutes * 60)
         .unwrap()
         .with_ymd_and_hms(y, m, d, h, min, s)
