@@ -679,7 +679,9 @@ pub fn file(
     };
     // Who pays return shipping is the policy's to say, not the buyer's.
     let offer = Offer {
-        return_shipping_paid_by: verdict.return_shipping_paid_by,
+        return_shipping_paid_by: verdict
+            .return_shipping_paid_by
+            .filter(|_| filing.offer.resolution.sends_goods_back()),
         ..filing.offer.clone()
     };
     let proposal = case.proposal(Party::Buyer, &offer, now)?;

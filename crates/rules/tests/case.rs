@@ -100,6 +100,29 @@ fn filing_opens_the_case_with_the_buyers_proposal_and_the_seller_to_answer() {
 }
 
 #[test]
+fn a_request_to_keep_the_goods_carries_no_return_shipping() {
+    for resolution in [Resolution::PartialRefund, Resolution::Replacement] {
+        let order = general_order(0, delivered());
+        let filing = Filing {
+            request: request("a", 2, Reason::Defective),
+            offer: Offer {
+                return_shipping_paid_by: None,
+                ..if resolution == Resolution::PartialRefund {
+                    partial(700)
+                } else {
+                    offer(resolution)
+                }
+            },
+            description: String::new(),
+        };
+        let (case, _) = file("c".into(), &order, &filing, t0(), &Policy::default()).unwrap();
+        let terms = case.proposals.buyer.unwrap().terms;
+        let payer = resolution.sends_goods_back().then_some(Party::Seller);
+        assert_eq!(terms.return_shipping_paid_by, payer, "{resolution:?}");
+    }
+}
+
+#[test]
 fn a_refund_before_shipment_is_approved_at_filing_and_issued_by_the_clock() {
     let order = general_order(0, Fulfillment::NotShipped);
     let filing = Filing {
