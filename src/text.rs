@@ -215,6 +215,9 @@ pub fn error(code: &str, fallback: &str) -> String {
             "The items chosen do not match this order. Reload the page and choose again.".into()
         }
         "amount_out_of_range" => "That amount is too large.".into(),
+        "return_shipping_cost_invalid" => {
+            "The return shipping cost must be an amount in the order's currency.".into()
+        }
         "partial_amount_unexpected" => "An amount is only needed for a partial refund.".into(),
         "unavailable" => {
             "Retour is not available right now. Try again in a moment; nothing was lost.".into()
@@ -306,6 +309,7 @@ mod tests {
                 ordered: 2,
             }),
             DraftError::Selection(SelectionError::Money(MoneyError::Overflow)),
+            DraftError::Selection(SelectionError::ReturnShippingCost),
             DraftError::Refund(RefundError::ResolutionNotAllowed),
             DraftError::Refund(RefundError::NotEligible),
             DraftError::Refund(RefundError::PartialAmountMissing),

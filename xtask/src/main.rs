@@ -20,7 +20,8 @@ commands:
   serve [--addr ADDR]   set up, build, and run Retour with demo data (default 127.0.0.1:8080)
   test                  set up, then run every check: fmt, clippy, native, browser and end-to-end
                         tests, and the bundle budget
-  bundle                build, then report the first-load bytes against xtask/budget.toml";
+  bundle                build, then report the first-load bytes against xtask/budget.toml
+  bench rules           eligibility checks and advance calls per second (release build, native)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Some("bundle") => setup::run(Purpose::Build)
             .and_then(|_| proc::build_app())
             .and_then(|_| bundle::report().map(|_| ())),
+        Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -44,6 +46,24 @@ fn main() -> ExitCode {
             eprintln!("xtask: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    match args {
+        [what] if what == "rules" => proc::run(
+            proc::cargo()
+                .args([
+                    "run",
+                    "--release",
+                    "--package",
+                    "retour-rules",
+                    "--example",
+                    "bench",
+                ])
+                .current_dir(proc::root()),
+        ),
+        _ => Err(format!("bench takes one target: rules\n\n{USAGE}")),
     }
 }
 
