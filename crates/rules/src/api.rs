@@ -31,6 +31,7 @@ pub struct NewReturn {
     pub description: String,
 }
 
+/// One line of a case: which product and how many of its items.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseLine {
     pub line_id: String,

@@ -51,6 +51,7 @@ pub enum CaseState {
 }
 
 impl CaseState {
+    /// Every state, in the order a case usually goes through them.
     pub const ALL: [CaseState; 11] = [
         CaseState::AwaitingSeller,
         CaseState::Negotiating,
@@ -82,10 +83,12 @@ impl CaseState {
         }
     }
 
+    /// The state with this code, if any.
     pub fn from_code(code: &str) -> Option<CaseState> {
         CaseState::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// Whether the case is over: a terminal state accepts no action and has no deadline.
     pub fn is_terminal(self) -> bool {
         self == CaseState::Closed
     }
@@ -138,6 +141,7 @@ pub struct Proposals {
 }
 
 impl Proposals {
+    /// `party`'s standing proposal, if it has one.
     pub fn of(&self, party: Party) -> Option<&Proposal> {
         match party {
             Party::Buyer => self.buyer.as_ref(),
@@ -336,6 +340,7 @@ pub enum ActionKind {
 }
 
 impl Action {
+    /// Which kind of action this is, without its data.
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Propose(_) => ActionKind::Propose,
@@ -367,6 +372,7 @@ pub struct Event {
     pub state: CaseState,
 }
 
+/// What happened, in a timeline entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
@@ -425,6 +431,7 @@ pub enum CaseError {
 }
 
 impl CaseError {
+    /// Stable code for the UI and the API.
     pub fn code(&self) -> &'static str {
         match self {
             CaseError::NotEligible(_) => "not_eligible",

@@ -29,6 +29,7 @@ pub enum AutoAction {
 }
 
 impl AutoAction {
+    /// Stable code, the same as the JSON `code` field.
     pub fn code(self) -> &'static str {
         match self {
             AutoAction::CarryOutProposal { .. } => "carry_out_proposal",

@@ -25,6 +25,7 @@ pub enum Resolution {
 }
 
 impl Resolution {
+    /// Every resolution, in the order the UI offers them.
     pub const ALL: [Resolution; 4] = [
         Resolution::RefundOnly,
         Resolution::ReturnAndRefund,
@@ -32,6 +33,7 @@ impl Resolution {
         Resolution::PartialRefund,
     ];
 
+    /// Stable code, the same as the JSON form.
     pub fn code(self) -> &'static str {
         match self {
             Resolution::RefundOnly => "refund_only",
@@ -41,6 +43,7 @@ impl Resolution {
         }
     }
 
+    /// The resolution with this code, if any.
     pub fn from_code(code: &str) -> Option<Resolution> {
         Resolution::ALL.into_iter().find(|r| r.code() == code)
     }
@@ -60,6 +63,7 @@ pub enum Party {
     Platform,
 }
 
+/// Whether the request can be made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -132,6 +136,7 @@ pub enum Explanation {
 }
 
 impl Explanation {
+    /// Stable code, the same as the JSON `code` field.
     pub fn code(&self) -> &'static str {
         match self {
             Explanation::CancelBeforeShipment => "cancel_before_shipment",
@@ -177,6 +182,8 @@ pub struct ReturnRequest {
 }
 
 impl ReturnRequest {
+    /// A request for these lines and this reason, with no resolution chosen yet and no return
+    /// shipping quote.
     pub fn new(lines: Vec<LineSelection>, reason: Reason) -> Self {
         ReturnRequest {
             lines,
@@ -258,6 +265,7 @@ pub enum RefundError {
 }
 
 impl RefundError {
+    /// Stable code for the UI and the API.
     pub fn code(&self) -> &'static str {
         match self {
             RefundError::ResolutionNotAllowed => "resolution_not_allowed",

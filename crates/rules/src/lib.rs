@@ -7,7 +7,7 @@
 //! - [`Order`], its lines and [`Fulfillment`]: what was bought and where it is.
 //! - [`eligibility`]: may this [`ReturnRequest`] be made now? A verdict with the resolutions
 //!   offered, the maximum refund and [`Explanation`]s the UI turns into sentences.
-//! - [`file`] opens a [`Case`]; [`apply`] is every later [`Action`] of a party; both return the
+//! - [`file()`] opens a [`Case`]; [`apply`] is every later [`Action`] of a party; both return the
 //!   events for the case's timeline.
 //! - [`next_deadline`] says who must act by when and what the system does otherwise;
 //!   [`advance`] carries out the deadlines that have passed.

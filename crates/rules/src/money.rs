@@ -19,6 +19,7 @@ pub enum Currency {
 }
 
 impl Currency {
+    /// Every currency Retour trades in.
     pub const ALL: [Currency; 9] = [
         Currency::USD,
         Currency::EUR,
@@ -56,6 +57,7 @@ impl Currency {
     }
 }
 
+/// A currency code Retour does not trade in.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("unknown currency code {0:?}")]
 pub struct UnknownCurrency(pub String);
@@ -77,6 +79,7 @@ impl fmt::Display for Currency {
     }
 }
 
+/// Why an amount could not be read or computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum MoneyError {
     #[error("not an amount: use digits and one decimal separator")]
@@ -101,14 +104,17 @@ pub struct Money {
 }
 
 impl Money {
+    /// `minor` units (cents, fen, yen) of `currency`.
     pub fn new(minor: i64, currency: Currency) -> Self {
         Money { minor, currency }
     }
 
+    /// Nothing, in `currency`.
     pub fn zero(currency: Currency) -> Self {
         Money::new(0, currency)
     }
 
+    /// The sum, or an error for different currencies or an overflow.
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
@@ -120,6 +126,7 @@ impl Money {
         Ok(Money::new(minor, self.currency))
     }
 
+    /// `quantity` times this amount, or an error on overflow.
     pub fn checked_mul(self, quantity: u32) -> Result<Money, MoneyError> {
         let minor = self
             .minor

@@ -18,6 +18,7 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category.
     pub const ALL: [Category; 8] = [
         Category::General,
         Category::Electronics,
@@ -43,11 +44,13 @@ impl Category {
         }
     }
 
+    /// The category with this code, if any.
     pub fn from_code(code: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.code() == code)
     }
 }
 
+/// What was bought, as far as returns are concerned.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     pub title: String,
@@ -56,6 +59,7 @@ pub struct Product {
     pub no_returns: bool,
 }
 
+/// One line of an order: a product, how many, and the price of one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub id: String,
@@ -86,6 +90,7 @@ pub enum Fulfillment {
     },
 }
 
+/// A buyer's order with one seller: its lines, what shipping cost and where the goods are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: String,
@@ -103,6 +108,7 @@ pub struct Order {
 }
 
 impl Order {
+    /// The line with this id, if the order has it.
     pub fn line(&self, line_id: &str) -> Option<&OrderLine> {
         self.lines.iter().find(|l| l.id == line_id)
     }

@@ -23,6 +23,7 @@ pub struct ReturnShipping {
 }
 
 impl ReturnShipping {
+    /// Who pays return shipping when the reason falls on `fault`'s side.
     pub fn paid_by(self, fault: Fault) -> Party {
         match fault {
             Fault::Buyer => self.buyer_side,
@@ -116,10 +117,12 @@ pub(crate) fn days(n: u32) -> TimeDelta {
 }
 
 impl Policy {
+    /// Whether goods of `category` may be returned for buyer's-side reasons.
     pub fn is_returnable(&self, category: Category) -> bool {
         !self.non_returnable.contains(&category)
     }
 
+    /// Whether goods of `category` are never sent back (refund only).
     pub fn is_perishable(&self, category: Category) -> bool {
         self.perishable.contains(&category)
     }
@@ -376,6 +379,7 @@ pub enum PolicyError {
 }
 
 impl PolicyError {
+    /// Stable code for tools and the API.
     pub fn code(&self) -> &'static str {
         match self {
             PolicyError::Syntax { .. } => "policy_syntax",

@@ -31,6 +31,7 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason: the buyer's side first, then the seller's.
     pub const ALL: [Reason; 13] = [
         Reason::WrongItemOrdered,
         Reason::WrongAddress,
@@ -66,10 +67,12 @@ impl Reason {
         }
     }
 
+    /// The reason with this code, if any.
     pub fn from_code(code: &str) -> Option<Reason> {
         Reason::ALL.into_iter().find(|r| r.code() == code)
     }
 
+    /// Whose side the reason falls on.
     pub fn fault(self) -> Fault {
         match self {
             Reason::WrongItemOrdered

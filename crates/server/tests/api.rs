@@ -295,9 +295,10 @@ async fn the_server_applies_the_rules_even_when_the_browser_is_bypassed() {
         Resolution::ReturnAndRefund,
     );
     let (_, error) = error_of(post_json(&app, &late).await).await;
+    // The 7th day ended at midnight in Madrid, where Lucía ordered (UTC+1).
     assert_eq!(
         error.message,
-        "Not eligible: the change-of-mind window closed on 2026-02-25 12:00 UTC"
+        "Not eligible: the change-of-mind window closed on 2026-02-25 22:59 UTC"
     );
     assert!(
         seller_cases(&app).await.is_empty(),
