@@ -3,7 +3,7 @@
 //! A case changes only through [`file`], [`apply`] and [`crate::advance`]; each returns the new
 //! case and the events to append to its timeline.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -13,7 +13,7 @@ use crate::eligibility::{
     Resolution, ReturnRequest, SelectionError,
 };
 use crate::money::Money;
-use crate::order::Order;
+use crate::order::{Fulfillment, Order};
 use crate::policy::Policy;
 use crate::reason::Reason;
 use crate::tracking::TrackingNumber;
@@ -708,6 +708,50 @@ pub fn file(
         state: case.state,
     };
     Ok((case, vec![event]))
+}
+
+/// The automatic refund of a group-buy order whose group did not match in time: once the wait
+/// of the policy is over, the system opens a case for the whole order (nothing was ever shipped,
+/// so "not received") and refunds it, shipping included. `None` for any other order, or before
+/// the wait is over.
+pub fn refund_unmatched_group_buy(
+    id: String,
+    order: &Order,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Option<(Case, Vec<Event>)> {
+    let Fulfillment::GroupBuyWaiting { since } = order.fulfillment else {
+        return None;
+    };
+    let due = since + TimeDelta::hours(i64::from(policy.group_buy_wait_hours));
+    if now < due {
+        return None;
+    }
+    let lines = order
+        .lines
+        .iter()
+        .map(|l| LineSelection {
+            line_id: l.id.clone(),
+            quantity: l.quantity,
+        })
+        .collect();
+    let filing = Filing {
+        request: ReturnRequest::new(lines, Reason::NotReceived),
+        offer: Offer {
+            resolution: Resolution::RefundOnly,
+            partial_amount_minor: None,
+            return_shipping_paid_by: None,
+            note: String::new(),
+            evidence: vec![],
+        },
+        description: String::new(),
+    };
+    // Filed at the moment the wait ended, whenever the sweeper gets to it.
+    let (case, mut events) = file(id, order, &filing, due, policy).ok()?;
+    events[0].by = Actor::System;
+    let (case, more) = advance(&case, now, policy);
+    events.extend(more);
+    Some((case, events))
 }
 
 /// `party` takes `action` at `now`. Deadlines that passed before `now` are carried out first, so

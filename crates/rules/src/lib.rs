@@ -10,7 +10,8 @@
 //! - [`file()`] opens a [`Case`]; [`apply`] is every later [`Action`] of a party; both return the
 //!   events for the case's timeline.
 //! - [`next_deadline`] says who must act by when and what the system does otherwise;
-//!   [`advance`] carries out the deadlines that have passed.
+//!   [`advance`] carries out the deadlines that have passed; [`refund_unmatched_group_buy`] is the
+//!   clock's refund of a group buy whose group never formed.
 //! - [`TrackingNumber`] checks return and replacement tracking numbers.
 //! - [`Money`] is integer minor units of a [`Currency`].
 
@@ -27,9 +28,9 @@ mod tracking;
 mod wire;
 
 pub use case::{
-    apply, file, Action, ActionKind, Actor, Agreement, Case, CaseError, CaseState, Decree, Event,
-    EventKind, Filing, Offer, Outcome, Permission, Proposal, Proposals, Rating, Reached, Terms,
-    ADDRESS_MAX_CHARS, TEXT_MAX_CHARS,
+    apply, file, refund_unmatched_group_buy, Action, ActionKind, Actor, Agreement, Case, CaseError,
+    CaseState, Decree, Event, EventKind, Filing, Offer, Outcome, Permission, Proposal, Proposals,
+    Rating, Reached, Terms, ADDRESS_MAX_CHARS, TEXT_MAX_CHARS,
 };
 pub use deadline::{advance, next_deadline, AutoAction, Deadline};
 pub use eligibility::{

@@ -11,9 +11,9 @@ mod common;
 use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
 use retour_rules::{
-    advance, apply, file, next_deadline, Action, Actor, AutoAction, Case, CaseState, Currency,
-    Deadline, EventKind, Filing, Money, Offer, Outcome, Party, Policy, Reached, Reason, Resolution,
-    TrackingNumber,
+    advance, apply, file, next_deadline, refund_unmatched_group_buy, Action, Actor, AutoAction,
+    Case, CaseState, Currency, Deadline, EventKind, Filing, Money, Offer, Outcome, Party, Policy,
+    Reached, Reason, Resolution, TrackingNumber,
 };
 
 fn days(n: i64) -> TimeDelta {
@@ -439,4 +439,28 @@ fn deadlines_follow_the_policy() {
         next_deadline(&case, &quick).unwrap().at,
         filed_at(0) + days(2)
     );
+}
+
+#[test]
+fn an_unmatched_group_buy_is_refunded_by_the_system_after_24_hours() {
+    let since = at(2026, 3, 1, 10);
+    let due = since + TimeDelta::hours(24);
+    for offset in [0, 480] {
+        let order = general_order(offset, retour_rules::Fulfillment::GroupBuyWaiting { since });
+        let policy = Policy::default();
+        assert!(refund_unmatched_group_buy("g".into(), &order, due - SECOND, &policy).is_none());
+        let (case, events) =
+            refund_unmatched_group_buy("g".into(), &order, due + SECOND, &policy).unwrap();
+        assert_eq!(case.filed_at, due);
+        assert_eq!(
+            case.outcome,
+            Some(Outcome::Refunded {
+                amount: Money::new(2 * 1250 + 499, Currency::EUR)
+            })
+        );
+        assert!(events.iter().all(|e| e.by == Actor::System), "{events:?}");
+        assert_eq!(case.lines, one("a", 2));
+    }
+    let shipped = general_order(0, delivered());
+    assert!(refund_unmatched_group_buy("g".into(), &shipped, due, &Policy::default()).is_none());
 }

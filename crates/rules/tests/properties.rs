@@ -219,6 +219,8 @@ proptest! {
                 Some(d) => {
                     prop_assert!(!closed, "closed case has a deadline");
                     prop_assert!(d.at > now, "a passed deadline survived advance");
+                    let json = serde_json::to_string(&d).unwrap();
+                    prop_assert_eq!(serde_json::from_str::<retour_rules::Deadline>(&json).unwrap(), d);
                 }
             }
             let json = serde_json::to_string(&case).unwrap();
@@ -261,6 +263,13 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Eligibility>(&json).unwrap(), v);
         let json = serde_json::to_string(&o).unwrap();
         prop_assert_eq!(serde_json::from_str::<Order>(&json).unwrap(), o);
+        let filing = Filing {
+            request,
+            offer: Offer { resolution: Resolution::PartialRefund, partial_amount_minor: Some(hours), return_shipping_paid_by: None, note: "n".into(), evidence: vec!["e1".into()] },
+            description: "d".into(),
+        };
+        let json = serde_json::to_string(&filing).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Filing>(&json).unwrap(), filing);
     }
 
     #[test]
