@@ -65,4 +65,4 @@ pub struct ErrorBody {
 }
 
 /// Limits that the form and the server both enforce.
-pub const DESCRIPTION_MAX_CHARS: usize = 2000;
+pub const DESCRIPTION_MAX_CHARS: usize = crate::TEXT_MAX_CHARS;

@@ -339,6 +339,29 @@ pub enum ActionKind {
     Rate,
 }
 
+impl ActionKind {
+    /// Stable code, the same as the JSON form.
+    pub fn code(self) -> &'static str {
+        match self {
+            ActionKind::Propose => "propose",
+            ActionKind::WithdrawProposal => "withdraw_proposal",
+            ActionKind::Accept => "accept",
+            ActionKind::Reject => "reject",
+            ActionKind::Escalate => "escalate",
+            ActionKind::Rule => "rule",
+            ActionKind::GiveReturnAddress => "give_return_address",
+            ActionKind::ShipReturn => "ship_return",
+            ActionKind::ReturnDelivered => "return_delivered",
+            ActionKind::ConfirmReceipt => "confirm_receipt",
+            ActionKind::ReportProblem => "report_problem",
+            ActionKind::RefundIssued => "refund_issued",
+            ActionKind::ShipReplacement => "ship_replacement",
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::Rate => "rate",
+        }
+    }
+}
+
 impl Action {
     /// Which kind of action this is, without its data.
     pub fn kind(&self) -> ActionKind {
@@ -402,7 +425,7 @@ pub enum CaseError {
     Refund(#[from] RefundError),
     #[error("the case is closed and accepts nothing more")]
     Closed,
-    #[error("the {by:?} cannot {action:?} while the case is {}; allowed now: {allowed:?}", .state.code())]
+    #[error("the {} cannot {} while the case is {}", .by.code(), .action.code(), .state.code())]
     NotAllowed {
         by: Party,
         action: ActionKind,
@@ -410,8 +433,10 @@ pub enum CaseError {
         /// Who may do what instead.
         allowed: Vec<Permission>,
     },
-    #[error("the {0:?} has no standing proposal")]
+    #[error("the {} has no standing proposal", .0.code())]
     NoProposal(Party),
+    #[error("a party cannot accept its own proposal")]
+    OwnProposal,
     #[error(
         "withdrawing the only proposal would leave nothing to answer: withdraw the request instead"
     )]
@@ -440,6 +465,7 @@ impl CaseError {
             CaseError::Closed => "case_closed",
             CaseError::NotAllowed { .. } => "action_not_allowed",
             CaseError::NoProposal(_) => "no_standing_proposal",
+            CaseError::OwnProposal => "own_proposal",
             CaseError::LastProposal => "last_proposal",
             CaseError::ShippingPayerMissing => "shipping_payer_missing",
             CaseError::ShippingPayerUnexpected => "shipping_payer_unexpected",
@@ -826,10 +852,14 @@ fn act(
             }
         }
         Action::Accept { of } => {
-            let proposal = match case.proposals.of(*of) {
-                Some(p) if *of != party => p.clone(),
-                _ => return Err(CaseError::NoProposal(*of)),
-            };
+            if *of == party {
+                return Err(CaseError::OwnProposal);
+            }
+            let proposal = case
+                .proposals
+                .of(*of)
+                .cloned()
+                .ok_or(CaseError::NoProposal(*of))?;
             case.agree(proposal.terms, *of, Reached::Accepted, now);
         }
         Action::Reject { reason } => {

@@ -63,6 +63,17 @@ pub enum Party {
     Platform,
 }
 
+impl Party {
+    /// Stable code, the same as the JSON form.
+    pub fn code(self) -> &'static str {
+        match self {
+            Party::Buyer => "buyer",
+            Party::Seller => "seller",
+            Party::Platform => "platform",
+        }
+    }
+}
+
 /// Whether the request can be made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -635,3 +635,42 @@ fn the_timeline_records_who_did_what_and_when() {
     let case_json = serde_json::to_string(&case).unwrap();
     assert_eq!(serde_json::from_str::<Case>(&case_json).unwrap(), case);
 }
+
+#[test]
+fn only_the_other_sides_standing_proposal_can_be_accepted() {
+    let case = filed(Resolution::ReturnAndRefund);
+    let early = refuse(
+        &case,
+        Party::Buyer,
+        Action::Accept { of: Party::Seller },
+        hours(1),
+    );
+    assert_eq!(early.code(), "action_not_allowed");
+    let countered = step(
+        &case,
+        Party::Seller,
+        Action::Propose(partial(1000)),
+        hours(1),
+    );
+    let own = refuse(
+        &countered,
+        Party::Seller,
+        Action::Accept { of: Party::Seller },
+        hours(2),
+    );
+    assert_eq!(own, CaseError::OwnProposal);
+    let platform = refuse(
+        &countered,
+        Party::Buyer,
+        Action::Accept {
+            of: Party::Platform,
+        },
+        hours(2),
+    );
+    assert_eq!(platform, CaseError::NoProposal(Party::Platform));
+    let error = refuse(&countered, Party::Buyer, Action::Escalate, hours(2));
+    assert_eq!(
+        error.to_string(),
+        "the buyer cannot escalate while the case is negotiating"
+    );
+}
