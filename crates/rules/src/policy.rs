@@ -116,6 +116,49 @@ pub(crate) fn days(n: u32) -> TimeDelta {
     TimeDelta::days(i64::from(n))
 }
 
+/// The numeric fields of a policy, listed once: checking, overriding and merging walk them all.
+macro_rules! durations {
+    ($($field:ident),* $(,)?) => {
+        const DURATION_NAMES: [&str; DURATIONS] = [$(stringify!($field)),*];
+
+        impl Policy {
+            fn durations(&self) -> [u32; DURATIONS] {
+                [$(self.$field),*]
+            }
+
+            fn durations_mut(&mut self) -> [&mut u32; DURATIONS] {
+                [$(&mut self.$field),*]
+            }
+        }
+
+        impl PolicyOverride {
+            fn durations(&self) -> [Option<u32>; DURATIONS] {
+                [$(self.$field),*]
+            }
+        }
+    };
+}
+
+const DURATIONS: usize = 15;
+
+durations!(
+    change_of_mind_days,
+    protection_days,
+    not_received_after_days,
+    group_buy_wait_hours,
+    seller_answer_days,
+    counter_offer_answer_days,
+    negotiation_days,
+    return_address_days,
+    buyer_ship_days,
+    return_transit_days,
+    seller_confirm_days,
+    replacement_ship_days,
+    mediation_days,
+    refund_issue_hours,
+    rating_days,
+);
+
 impl Policy {
     /// Whether goods of `category` may be returned for buyer's-side reasons.
     pub fn is_returnable(&self, category: Category) -> bool {
@@ -176,67 +219,10 @@ impl Policy {
         merged
     }
 
-    fn durations(&self) -> [u32; 15] {
-        [
-            self.change_of_mind_days,
-            self.protection_days,
-            self.not_received_after_days,
-            self.group_buy_wait_hours,
-            self.seller_answer_days,
-            self.counter_offer_answer_days,
-            self.negotiation_days,
-            self.return_address_days,
-            self.buyer_ship_days,
-            self.return_transit_days,
-            self.seller_confirm_days,
-            self.replacement_ship_days,
-            self.mediation_days,
-            self.refund_issue_hours,
-            self.rating_days,
-        ]
-    }
-
-    fn durations_mut(&mut self) -> [&mut u32; 15] {
-        [
-            &mut self.change_of_mind_days,
-            &mut self.protection_days,
-            &mut self.not_received_after_days,
-            &mut self.group_buy_wait_hours,
-            &mut self.seller_answer_days,
-            &mut self.counter_offer_answer_days,
-            &mut self.negotiation_days,
-            &mut self.return_address_days,
-            &mut self.buyer_ship_days,
-            &mut self.return_transit_days,
-            &mut self.seller_confirm_days,
-            &mut self.replacement_ship_days,
-            &mut self.mediation_days,
-            &mut self.refund_issue_hours,
-            &mut self.rating_days,
-        ]
-    }
-
     /// Checks the numbers make sense: a deadline of zero would let the clock act before anyone
     /// could (only the refund may be issued at once), and nothing may run past ten years.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        const NAMES: [&str; 15] = [
-            "change_of_mind_days",
-            "protection_days",
-            "not_received_after_days",
-            "group_buy_wait_hours",
-            "seller_answer_days",
-            "counter_offer_answer_days",
-            "negotiation_days",
-            "return_address_days",
-            "buyer_ship_days",
-            "return_transit_days",
-            "seller_confirm_days",
-            "replacement_ship_days",
-            "mediation_days",
-            "refund_issue_hours",
-            "rating_days",
-        ];
-        for (name, value) in NAMES.into_iter().zip(self.durations()) {
+        for (name, value) in DURATION_NAMES.into_iter().zip(self.durations()) {
             let hours = name.ends_with("_hours");
             let max = if hours { 24 * 3650 } else { 3650 };
             let min = u32::from(name != "refund_issue_hours");
@@ -311,24 +297,7 @@ impl PolicyOverride {
     /// `base` with every field this override sets replaced.
     pub fn applied_to(&self, base: &Policy) -> Policy {
         let mut policy = base.clone();
-        let numbers = [
-            self.change_of_mind_days,
-            self.protection_days,
-            self.not_received_after_days,
-            self.group_buy_wait_hours,
-            self.seller_answer_days,
-            self.counter_offer_answer_days,
-            self.negotiation_days,
-            self.return_address_days,
-            self.buyer_ship_days,
-            self.return_transit_days,
-            self.seller_confirm_days,
-            self.replacement_ship_days,
-            self.mediation_days,
-            self.refund_issue_hours,
-            self.rating_days,
-        ];
-        for (field, value) in policy.durations_mut().into_iter().zip(numbers) {
+        for (field, value) in policy.durations_mut().into_iter().zip(self.durations()) {
             if let Some(value) = value {
                 *field = value;
             }

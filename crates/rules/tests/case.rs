@@ -295,48 +295,39 @@ fn a_ruling_of_no_refund_ends_the_case() {
     );
 }
 
-#[test]
-fn return_and_refund_goes_address_tracking_delivery_receipt_refund() {
-    let case = filed(Resolution::ReturnAndRefund);
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::Accept { of: Party::Buyer },
-        hours(1),
-    );
+/// Filed, accepted by the seller, the return address given and the goods shipped back, checking
+/// each step's state on the way.
+fn sent_back(resolution: Resolution) -> Case {
+    let case = filed(resolution);
+    let accept = Action::Accept { of: Party::Buyer };
+    let case = step(&case, Party::Seller, accept, hours(1));
     assert_eq!(case.state, CaseState::AwaitingReturnAddress);
+    let blank = Action::GiveReturnAddress {
+        address: " ".into(),
+    };
     assert_eq!(
-        refuse(
-            &case,
-            Party::Seller,
-            Action::GiveReturnAddress { address: "".into() },
-            hours(2)
-        ),
+        refuse(&case, Party::Seller, blank, hours(2)),
         CaseError::AddressRequired
     );
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::GiveReturnAddress {
-            address: "Calle Mayor 1, Madrid".into(),
-        },
-        hours(2),
-    );
+    let address = Action::GiveReturnAddress {
+        address: "Calle Mayor 1, Madrid".into(),
+    };
+    let case = step(&case, Party::Seller, address, hours(2));
     assert_eq!(case.state, CaseState::AwaitingReturnShipment);
-    let case = step(
-        &case,
-        Party::Buyer,
-        Action::ShipReturn {
-            tracking: tracking(),
-        },
-        hours(3),
-    );
+    let ship = Action::ShipReturn {
+        tracking: tracking(),
+    };
+    let case = step(&case, Party::Buyer, ship, hours(3));
     assert_eq!(case.state, CaseState::ReturnInTransit);
     assert_eq!(case.return_tracking, Some(tracking()));
-    assert_eq!(
-        refuse(&case, Party::Buyer, Action::Withdraw, hours(4)).code(),
-        "action_not_allowed"
-    );
+    case
+}
+
+#[test]
+fn return_and_refund_goes_address_tracking_delivery_receipt_refund() {
+    let case = sent_back(Resolution::ReturnAndRefund);
+    let withdraw = refuse(&case, Party::Buyer, Action::Withdraw, hours(4));
+    assert_eq!(withdraw.code(), "action_not_allowed");
     let case = step(&case, Party::Platform, Action::ReturnDelivered, hours(50));
     let case = step(&case, Party::Seller, Action::ConfirmReceipt, hours(51));
     assert_eq!(case.state, CaseState::RefundDue);
@@ -346,88 +337,32 @@ fn return_and_refund_goes_address_tracking_delivery_receipt_refund() {
 
 #[test]
 fn replacement_is_shipped_after_the_return_arrives() {
-    let case = filed(Resolution::Replacement);
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::Accept { of: Party::Buyer },
-        hours(1),
-    );
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::GiveReturnAddress {
-            address: "Lin's Tea House, Hangzhou".into(),
-        },
-        hours(2),
-    );
-    let case = step(
-        &case,
-        Party::Buyer,
-        Action::ShipReturn {
-            tracking: tracking(),
-        },
-        hours(3),
-    );
+    let case = sent_back(Resolution::Replacement);
     // The seller may confirm before the carrier reports delivery.
     let case = step(&case, Party::Seller, Action::ConfirmReceipt, hours(40));
     assert_eq!(case.state, CaseState::ReplacementDue);
     let replacement = TrackingNumber::parse("1Z879E930346834440").unwrap();
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::ShipReplacement {
-            tracking: replacement.clone(),
-        },
-        hours(41),
-    );
+    let ship = Action::ShipReplacement {
+        tracking: replacement.clone(),
+    };
+    let case = step(&case, Party::Seller, ship, hours(41));
     assert_eq!(case.outcome, Some(Outcome::Replaced));
     assert_eq!(case.replacement_tracking, Some(replacement));
 }
 
 #[test]
 fn a_problem_with_the_returned_goods_goes_to_the_platform() {
-    let case = filed(Resolution::ReturnAndRefund);
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::Accept { of: Party::Buyer },
-        hours(1),
-    );
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::GiveReturnAddress {
-            address: "Depot 4".into(),
-        },
-        hours(2),
-    );
-    let case = step(
-        &case,
-        Party::Buyer,
-        Action::ShipReturn {
-            tracking: tracking(),
-        },
-        hours(3),
-    );
+    let case = sent_back(Resolution::ReturnAndRefund);
     let case = step(&case, Party::Platform, Action::ReturnDelivered, hours(30));
+    let silent = Action::ReportProblem { reason: "".into() };
     assert_eq!(
-        refuse(
-            &case,
-            Party::Seller,
-            Action::ReportProblem { reason: "".into() },
-            hours(31)
-        ),
+        refuse(&case, Party::Seller, silent, hours(31)),
         CaseError::ReasonRequired
     );
-    let case = step(
-        &case,
-        Party::Seller,
-        Action::ReportProblem {
-            reason: "The box was empty".into(),
-        },
-        hours(31),
-    );
+    let problem = Action::ReportProblem {
+        reason: "The box was empty".into(),
+    };
+    let case = step(&case, Party::Seller, problem, hours(31));
     assert_eq!(case.state, CaseState::Escalated);
 }
 

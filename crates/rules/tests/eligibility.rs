@@ -11,16 +11,22 @@ mod common;
 use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
 use retour_rules::{
-    eligibility, Category, Currency, Decision, Explanation, Fulfillment, LineSelection, Money,
-    Order, Party, Policy, PolicySet, Reason, Resolution, ReturnRequest, SelectionError,
+    eligibility, Category, Currency, Decision, Eligibility, Explanation, Fulfillment,
+    LineSelection, Money, Order, Party, Policy, PolicySet, Reason, Resolution, ReturnRequest,
+    SelectionError,
 };
 
 const ELIGIBLE: Decision = Decision::Eligible;
 const NOT_YET: Decision = Decision::NotYetOpen;
 const REFUSED: Decision = Decision::Refused;
 
+/// The verdict under DOMAIN.md's policy.
+fn verdict(order: &Order, request: &ReturnRequest, now: DateTime<Utc>) -> Eligibility {
+    eligibility(order, request, now, &Policy::default()).unwrap()
+}
+
 fn verdict_at(order: &Order, reason: Reason, now: DateTime<Utc>) -> (Decision, &'static str) {
-    let v = eligibility(order, &request("a", 1, reason), now, &Policy::default()).unwrap();
+    let v = verdict(&order, &request("a", 1, reason), now);
     (v.decision, v.explanation().code())
 }
 
@@ -130,13 +136,11 @@ fn every_window_on_both_sides_of_its_boundary_in_three_time_zones() {
 #[test]
 fn the_window_dates_are_given_with_the_verdict() {
     let shanghai = general_order(480, delivered());
-    let v = eligibility(
+    let v = verdict(
         &shanghai,
         &request("a", 1, Reason::NoLongerWanted),
         delivered_at(),
-        &Policy::default(),
-    )
-    .unwrap();
+    );
     let closes = local(480, 2026, 3, 13, 23, 59, 59);
     assert_eq!(
         v.explanations,
@@ -160,13 +164,7 @@ fn a_passed_promised_date_opens_not_received_early() {
         verdict_at(&o, Reason::NotReceived, promised - SECOND).0,
         NOT_YET
     );
-    let v = eligibility(
-        &o,
-        &request("a", 2, Reason::NotReceived),
-        promised,
-        &Policy::default(),
-    )
-    .unwrap();
+    let v = verdict(&o, &request("a", 2, Reason::NotReceived), promised);
     assert_eq!(v.decision, ELIGIBLE);
     assert_eq!(v.resolutions, vec![Resolution::RefundOnly]);
     assert_eq!(v.window.opens_at, Some(promised));
@@ -178,25 +176,13 @@ fn a_passed_promised_date_opens_not_received_early() {
 fn not_shipped_is_refund_only_at_once_with_shipping_for_the_whole_order() {
     let o = general_order(0, Fulfillment::NotShipped);
     let now = at(2026, 3, 1, 10);
-    let whole = eligibility(
-        &o,
-        &request("a", 2, Reason::OrderedByMistake),
-        now,
-        &Policy::default(),
-    )
-    .unwrap();
+    let whole = verdict(&o, &request("a", 2, Reason::OrderedByMistake), now);
     assert_eq!(whole.decision, ELIGIBLE);
     assert_eq!(whole.explanations, vec![Explanation::CancelBeforeShipment]);
     assert_eq!(whole.resolutions, vec![Resolution::RefundOnly]);
     assert_eq!(whole.max_refund, Money::new(2 * 1250 + 499, Currency::EUR));
     assert_eq!(whole.return_shipping_paid_by, None);
-    let part = eligibility(
-        &o,
-        &request("a", 1, Reason::OrderedByMistake),
-        now,
-        &Policy::default(),
-    )
-    .unwrap();
+    let part = verdict(&o, &request("a", 1, Reason::OrderedByMistake), now);
     assert_eq!(part.max_refund, Money::new(1250, Currency::EUR));
 }
 
@@ -204,25 +190,13 @@ fn not_shipped_is_refund_only_at_once_with_shipping_for_the_whole_order() {
 fn who_pays_return_shipping_follows_the_side_at_fault() {
     let now = delivered_at() + TimeDelta::days(2);
     let o = general_order(0, delivered());
-    let mind = eligibility(
-        &o,
-        &request("a", 2, Reason::NoLongerWanted),
-        now,
-        &Policy::default(),
-    )
-    .unwrap();
+    let mind = verdict(&o, &request("a", 2, Reason::NoLongerWanted), now);
     assert_eq!(mind.resolutions, vec![Resolution::ReturnAndRefund]);
     assert_eq!(mind.return_shipping_paid_by, Some(Party::Buyer));
     assert_eq!(mind.max_refund, Money::new(2500, Currency::EUR));
     assert!(!mind.photos_required);
 
-    let broken = eligibility(
-        &o,
-        &request("a", 2, Reason::Defective),
-        now,
-        &Policy::default(),
-    )
-    .unwrap();
+    let broken = verdict(&o, &request("a", 2, Reason::Defective), now);
     assert_eq!(
         broken.resolutions,
         vec![
@@ -266,13 +240,7 @@ fn non_returnable_goods_refuse_change_of_mind_and_say_what_to_do_instead() {
         Category::OpenedHygiene,
     ] {
         let o = order_in(0, delivered(), vec![line("a", category, false, 1, 900)]);
-        let mind = eligibility(
-            &o,
-            &request("a", 1, Reason::NoLongerWanted),
-            now,
-            &Policy::default(),
-        )
-        .unwrap();
+        let mind = verdict(&o, &request("a", 1, Reason::NoLongerWanted), now);
         assert_eq!(mind.decision, REFUSED, "{category:?}");
         assert_eq!(
             mind.explanations,
@@ -289,7 +257,7 @@ fn non_returnable_goods_refuse_change_of_mind_and_say_what_to_do_instead() {
             Reason::DamagedInTransit,
             Reason::NotReceived,
         ] {
-            let v = eligibility(&o, &request("a", 1, reason), now, &Policy::default()).unwrap();
+            let v = verdict(&o, &request("a", 1, reason), now);
             assert_eq!(v.decision, ELIGIBLE, "{category:?} {reason:?}");
         }
     }
@@ -312,22 +280,10 @@ fn non_returnable_goods_refuse_change_of_mind_and_say_what_to_do_instead() {
 fn a_closed_change_of_mind_window_points_to_the_protection_period_while_it_lasts() {
     let o = general_order(0, delivered());
     let after_mind = local(0, 2026, 3, 13, 0, 0, 0);
-    let v = eligibility(
-        &o,
-        &request("a", 1, Reason::NoLongerWanted),
-        after_mind,
-        &Policy::default(),
-    )
-    .unwrap();
+    let v = verdict(&o, &request("a", 1, Reason::NoLongerWanted), after_mind);
     assert_eq!(v.explanations[1].code(), "seller_fault_still_open");
     let after_all = local(0, 2026, 3, 21, 0, 0, 0);
-    let v = eligibility(
-        &o,
-        &request("a", 1, Reason::NoLongerWanted),
-        after_all,
-        &Policy::default(),
-    )
-    .unwrap();
+    let v = verdict(&o, &request("a", 1, Reason::NoLongerWanted), after_all);
     assert_eq!(v.explanations.len(), 1, "{:?}", v.explanations);
 }
 
@@ -338,13 +294,11 @@ fn perished_goods_are_refunded_without_being_sent_back() {
         delivered(),
         vec![line("a", Category::FreshFood, false, 1, 900)],
     );
-    let v = eligibility(
+    let v = verdict(
         &o,
         &request("a", 1, Reason::DamagedInTransit),
         delivered_at(),
-        &Policy::default(),
-    )
-    .unwrap();
+    );
     assert_eq!(
         v.resolutions,
         vec![Resolution::RefundOnly, Resolution::PartialRefund]
@@ -360,13 +314,7 @@ fn refund_only_when_sending_back_costs_more_than_the_goods() {
         ..request("a", 1, reason)
     };
     let now = delivered_at();
-    let dear = eligibility(
-        &o,
-        &with_cost(1251, Reason::Defective),
-        now,
-        &Policy::default(),
-    )
-    .unwrap();
+    let dear = verdict(&o, &with_cost(1251, Reason::Defective), now);
     assert_eq!(
         dear.resolutions,
         vec![Resolution::RefundOnly, Resolution::PartialRefund]
@@ -380,22 +328,10 @@ fn refund_only_when_sending_back_costs_more_than_the_goods() {
         }
     );
     // Equal cost: still worth sending back.
-    let even = eligibility(
-        &o,
-        &with_cost(1250, Reason::Defective),
-        now,
-        &Policy::default(),
-    )
-    .unwrap();
+    let even = verdict(&o, &with_cost(1250, Reason::Defective), now);
     assert!(even.resolutions.contains(&Resolution::ReturnAndRefund));
     // A change of mind is the buyer's own cost to weigh: the goods still go back.
-    let mind = eligibility(
-        &o,
-        &with_cost(5000, Reason::NoLongerWanted),
-        now,
-        &Policy::default(),
-    )
-    .unwrap();
+    let mind = verdict(&o, &with_cost(5000, Reason::NoLongerWanted), now);
     assert_eq!(mind.resolutions, vec![Resolution::ReturnAndRefund]);
     // The cost must be in the order's currency.
     let yen = ReturnRequest {
@@ -415,13 +351,7 @@ fn a_wanted_resolution_that_is_not_offered_is_explained() {
         wanted: Some(wanted),
         ..request("a", 1, Reason::NoLongerWanted)
     };
-    let v = eligibility(
-        &o,
-        &wanting(Resolution::RefundOnly),
-        delivered_at(),
-        &Policy::default(),
-    )
-    .unwrap();
+    let v = verdict(&o, &wanting(Resolution::RefundOnly), delivered_at());
     assert_eq!(v.decision, ELIGIBLE);
     assert_eq!(
         v.explanations.last(),
@@ -429,13 +359,7 @@ fn a_wanted_resolution_that_is_not_offered_is_explained() {
             wanted: Resolution::RefundOnly
         })
     );
-    let v = eligibility(
-        &o,
-        &wanting(Resolution::ReturnAndRefund),
-        delivered_at(),
-        &Policy::default(),
-    )
-    .unwrap();
+    let v = verdict(&o, &wanting(Resolution::ReturnAndRefund), delivered_at());
     assert_eq!(v.explanations.len(), 1);
 }
 
@@ -536,13 +460,7 @@ fn money_keeps_each_currencys_minor_units_in_refunds() {
         o.currency = currency;
         o.lines[0].unit_price = Money::new(unit, currency);
         o.shipping = Money::new(100, currency);
-        let v = eligibility(
-            &o,
-            &request("a", 2, Reason::Defective),
-            delivered_at(),
-            &Policy::default(),
-        )
-        .unwrap();
+        let v = verdict(&o, &request("a", 2, Reason::Defective), delivered_at());
         assert_eq!(v.max_refund, Money::new(2 * unit + 100, currency));
     }
 }
@@ -551,13 +469,7 @@ fn money_keeps_each_currencys_minor_units_in_refunds() {
 fn refunds_never_exceed_the_maximum_and_partials_are_validated() {
     use retour_rules::RefundError;
     let o = general_order(0, delivered());
-    let v = eligibility(
-        &o,
-        &request("a", 2, Reason::Defective),
-        delivered_at(),
-        &Policy::default(),
-    )
-    .unwrap();
+    let v = verdict(&o, &request("a", 2, Reason::Defective), delivered_at());
     let max = Money::new(2500 + 499, Currency::EUR);
     assert_eq!(v.refund_for(Resolution::ReturnAndRefund, None), Ok(max));
     assert_eq!(
@@ -590,13 +502,11 @@ fn refunds_never_exceed_the_maximum_and_partials_are_validated() {
         v.refund_for(Resolution::RefundOnly, None),
         Err(RefundError::ResolutionNotAllowed)
     );
-    let late = eligibility(
+    let late = verdict(
         &o,
         &request("a", 1, Reason::NoLongerWanted),
         delivered_at() + TimeDelta::days(30),
-        &Policy::default(),
-    )
-    .unwrap();
+    );
     assert_eq!(
         late.refund_for(Resolution::ReturnAndRefund, None),
         Err(RefundError::NotEligible)
@@ -606,13 +516,7 @@ fn refunds_never_exceed_the_maximum_and_partials_are_validated() {
 #[test]
 fn verdict_json_carries_codes_dates_and_amounts() {
     let o = general_order(0, delivered());
-    let v = eligibility(
-        &o,
-        &request("a", 1, Reason::NoLongerWanted),
-        delivered_at(),
-        &Policy::default(),
-    )
-    .unwrap();
+    let v = verdict(&o, &request("a", 1, Reason::NoLongerWanted), delivered_at());
     let json = serde_json::to_value(&v).unwrap();
     assert_eq!(json["decision"], "eligible");
     assert_eq!(json["explanations"][0]["code"], "change_of_mind_window");
