@@ -26,7 +26,7 @@ fn verdict(order: &Order, request: &ReturnRequest, now: DateTime<Utc>) -> Eligib
 }
 
 fn verdict_at(order: &Order, reason: Reason, now: DateTime<Utc>) -> (Decision, &'static str) {
-    let v = verdict(&order, &request("a", 1, reason), now);
+    let v = verdict(order, &request("a", 1, reason), now);
     (v.decision, v.explanation().code())
 }
 
