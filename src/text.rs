@@ -157,7 +157,7 @@ pub fn explanation(e: &Explanation, zone: Zone) -> String {
             when(closes_at)
         ),
         Explanation::ChangeOfMindClosed { closed_at } => format!(
-            "The window for returns without a reason closed on {}. If something is wrong with the item, choose that reason instead.",
+            "The window for returns without a reason closed on {}.",
             when(closed_at)
         ),
         Explanation::ProtectionWindow { closes_at } => format!(
@@ -169,11 +169,11 @@ pub fn explanation(e: &Explanation, zone: Zone) -> String {
             when(closed_at)
         ),
         Explanation::NonReturnable { category: c } => format!(
-            "{} cannot be returned for a change of mind. If it arrived damaged or wrong, choose that reason instead.",
+            "{} cannot be returned for a change of mind.",
             category(*c)
         ),
         Explanation::ListingNoReturns => {
-            "The listing said \"no returns\", so a change of mind is not accepted. If it arrived damaged or wrong, choose that reason instead.".into()
+            "The listing said \"no returns\", so a change of mind is not accepted.".into()
         }
         Explanation::SellerFaultStillOpen { closes_at } => format!(
             "If something is wrong with the item, you can still report it until {}.",

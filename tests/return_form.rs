@@ -98,11 +98,11 @@ async fn the_verdict_follows_the_reason_at_once() {
     leptos::task::tick().await;
     let (class, text) = verdict(&root);
     assert!(class.contains("refused"), "{class}: {text}");
-    let Fulfillment::Delivered { delivered_at, .. } = order_delivered_days_ago(10).fulfillment
-    else {
+    let Fulfillment::Delivered { delivered_at, .. } = order.fulfillment else {
         unreachable!("a delivered order")
     };
-    let closed = delivered_at + TimeDelta::days(i64::from(Policy::default().change_of_mind_days));
+    // The 7th day after delivery ends at midnight in the buyer's zone (the order's offset).
+    let closed = order.end_of_day_after(delivered_at, Policy::default().change_of_mind_days);
     let expected = format!(
         "window for returns without a reason closed on {}",
         retour::text::date_time(closed, Zone::Browser)
