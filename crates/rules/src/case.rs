@@ -437,10 +437,6 @@ pub enum CaseError {
     NoProposal(Party),
     #[error("a party cannot accept its own proposal")]
     OwnProposal,
-    #[error(
-        "withdrawing the only proposal would leave nothing to answer: withdraw the request instead"
-    )]
-    LastProposal,
     #[error("say who pays return shipping (the buyer or the seller)")]
     ShippingPayerMissing,
     #[error("only a return or a replacement has return shipping")]
@@ -466,7 +462,6 @@ impl CaseError {
             CaseError::NotAllowed { .. } => "action_not_allowed",
             CaseError::NoProposal(_) => "no_standing_proposal",
             CaseError::OwnProposal => "own_proposal",
-            CaseError::LastProposal => "last_proposal",
             CaseError::ShippingPayerMissing => "shipping_payer_missing",
             CaseError::ShippingPayerUnexpected => "shipping_payer_unexpected",
             CaseError::ReasonRequired => "reason_required",
