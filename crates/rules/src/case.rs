@@ -216,6 +216,8 @@ pub struct Case {
     pub reason: Reason,
     pub lines: Vec<LineSelection>,
     pub description: String,
+    /// Why the request was eligible when it was filed, as the buyer was told.
+    pub explanation: Explanation,
     /// What may be refunded at most: paid for the lines, plus shipping when the seller is at
     /// fault. No refund of this case ever goes above it.
     pub max_refund: Money,
@@ -616,6 +618,16 @@ impl Case {
             .any(|p| p.party == party && p.action == action)
     }
 
+    /// The refund the case is about now: the agreed one, else the buyer's standing proposal's,
+    /// else the most that may be refunded.
+    pub fn refund_at_stake(&self) -> Money {
+        match (&self.agreement, &self.proposals.buyer) {
+            (Some(a), _) => a.terms.refund,
+            (None, Some(p)) => p.terms.refund,
+            (None, None) => self.max_refund,
+        }
+    }
+
     /// The refund the case owes once it is due: the agreed amount, or everything that may be
     /// refunded when a replacement falls through.
     pub fn refund_owed(&self) -> Money {
@@ -690,6 +702,7 @@ pub fn file(
         reason: filing.request.reason,
         lines: filing.request.lines.clone(),
         description: text(&filing.description, TEXT_MAX_CHARS)?,
+        explanation: verdict.explanation().clone(),
         max_refund: verdict.max_refund,
         state: CaseState::AwaitingSeller,
         version: 1,

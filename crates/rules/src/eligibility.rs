@@ -223,7 +223,8 @@ pub struct Eligibility {
 }
 
 impl Eligibility {
-    /// The rule that decided.
+    /// The rule that decided: the first explanation, which a verdict from [`eligibility`]
+    /// always has.
     pub fn explanation(&self) -> &Explanation {
         &self.explanations[0]
     }

@@ -102,61 +102,49 @@ fn value(d: u8) -> u32 {
     u32::from(d - b'0')
 }
 
+/// The sum of `values`, each times its weight from `weights`, repeated as needed.
+fn weighted(values: impl Iterator<Item = u32>, weights: &[u32]) -> u32 {
+    values.zip(weights.iter().cycle()).map(|(v, w)| v * w).sum()
+}
+
+fn digit_values(body: &[u8]) -> impl DoubleEndedIterator<Item = u32> + '_ {
+    body.iter().map(|&d| value(d))
+}
+
+/// What brings `sum` up to a multiple of ten.
+fn to_ten(sum: u32) -> u32 {
+    (10 - sum % 10) % 10
+}
+
 /// UPU S10: serial digits weighted 8 6 4 2 3 5 9 7, mod 11; 10 becomes 0 and 11 becomes 5.
 fn s10_check(serial: &[u8]) -> u32 {
-    let sum: u32 = serial
-        .iter()
-        .zip([8, 6, 4, 2, 3, 5, 9, 7])
-        .map(|(&d, w)| value(d) * w)
-        .sum();
-    match 11 - sum % 11 {
+    match 11 - weighted(digit_values(serial), &[8, 6, 4, 2, 3, 5, 9, 7]) % 11 {
         10 => 0,
         11 => 5,
         c => c,
     }
 }
 
-/// UPS 1Z: letters count as (ASCII − 3) mod 10; odd positions once, even positions twice.
+/// UPS 1Z: letters count as (ASCII − 3) mod 10; from the left, weights 1 and 2.
 fn ups_check(body: &[u8]) -> u32 {
-    let sum: u32 = body
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let v = if c.is_ascii_digit() {
-                value(c)
-            } else {
-                (u32::from(c) - 3) % 10
-            };
-            if i % 2 == 1 {
-                2 * v
-            } else {
-                v
-            }
-        })
-        .sum();
-    (10 - sum % 10) % 10
+    let values = body.iter().map(|&c| {
+        if c.is_ascii_digit() {
+            value(c)
+        } else {
+            (u32::from(c) - 3) % 10
+        }
+    });
+    to_ten(weighted(values, &[1, 2]))
 }
 
 /// Mod 10 with weights 3 and 1 from the right (USPS, FedEx Ground 15).
 fn mod10_check(body: &[u8]) -> u32 {
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| value(d) * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    (10 - sum % 10) % 10
+    to_ten(weighted(digit_values(body).rev(), &[3, 1]))
 }
 
 /// FedEx Express 12: weights 1 3 7 from the right, mod 11, then mod 10.
 fn fedex12_check(body: &[u8]) -> u32 {
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .zip([1, 3, 7].into_iter().cycle())
-        .map(|(&d, w)| value(d) * w)
-        .sum();
-    sum % 11 % 10
+    weighted(digit_values(body).rev(), &[1, 3, 7]) % 11 % 10
 }
 
 /// DHL Express: the first nine digits, as a number, mod 7.

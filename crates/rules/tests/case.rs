@@ -97,6 +97,8 @@ fn filing_opens_the_case_with_the_buyers_proposal_and_the_seller_to_answer() {
     // Who pays return shipping is the policy's: the seller, for a defect.
     assert_eq!(proposal.terms.return_shipping_paid_by, Some(Party::Seller));
     assert_eq!(case.version, 1);
+    assert_eq!(case.explanation.code(), "protection_window");
+    assert_eq!(case.refund_at_stake(), eur(2999));
 }
 
 #[test]
@@ -175,6 +177,8 @@ fn counter_offer_accepted_then_refunded_rated_and_closed() {
     );
     assert_eq!(case.state, CaseState::Negotiating);
     assert_eq!(case.awaiting, Some(Party::Buyer));
+    // Not agreed yet: the buyer's request is what is at stake.
+    assert_eq!(case.refund_at_stake(), eur(2999));
     let case = step(
         &case,
         Party::Buyer,
@@ -182,6 +186,7 @@ fn counter_offer_accepted_then_refunded_rated_and_closed() {
         hours(3),
     );
     assert_eq!(case.state, CaseState::RefundDue);
+    assert_eq!(case.refund_at_stake(), eur(1000));
     let agreement = case.agreement.unwrap();
     assert_eq!(
         (agreement.proposed_by, agreement.reached),

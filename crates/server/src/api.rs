@@ -110,19 +110,8 @@ async fn file_return(
         description: description.to_owned(),
     };
     let (filed, _) = file(id.clone(), &view.order, &filing, now, &state.policy)?;
-    let explanation = rules::eligibility(&view.order, &filing.request, now, &state.policy)?
-        .explanations
-        .swap_remove(0);
     // A refund approved at filing is issued by the clock straight away.
     let (case, _) = advance(&filed, now, &state.policy);
-    let refund = match case.agreement {
-        Some(agreement) => agreement.terms.refund,
-        None => case
-            .proposals
-            .buyer
-            .as_ref()
-            .map_or(case.max_refund, |p| p.terms.refund),
-    };
     store::insert_case(
         &state.pool,
         &NewCase {
@@ -131,9 +120,9 @@ async fn file_return(
             state: case.state,
             reason: request.reason,
             resolution: request.resolution,
-            refund,
+            refund: case.refund_at_stake(),
             description,
-            explanation: &explanation,
+            explanation: &case.explanation,
             lines: &request.lines,
             created_at: now,
         },
