@@ -4,14 +4,16 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::case::CaseState;
-use crate::eligibility::{Explanation, LineSelection, Resolution};
+use crate::case::{Case, CaseState, Decree, Event, Permission};
+use crate::deadline::Deadline;
+use crate::eligibility::{Explanation, LineSelection, Party, Resolution};
 use crate::money::Money;
 use crate::order::Order;
 use crate::reason::Reason;
 
 /// An order as the buyer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderView {
     pub store: String,
     pub order: Order,
@@ -19,6 +21,7 @@ pub struct OrderView {
 
 /// `POST /api/returns`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewReturn {
     pub order_id: String,
     pub lines: Vec<LineSelection>,
@@ -33,6 +36,7 @@ pub struct NewReturn {
 
 /// One line of a case: which product and how many of its items.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseLine {
     pub line_id: String,
     pub title: String,
@@ -41,6 +45,7 @@ pub struct CaseLine {
 
 /// A return case, as its parties see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseView {
     pub id: String,
     pub order_id: String,
@@ -59,6 +64,7 @@ pub struct CaseView {
 
 /// An error answer: a stable code the app translates, and an English message for everyone else.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -66,3 +72,265 @@ pub struct ErrorBody {
 
 /// Limits that the form and the server both enforce.
 pub const DESCRIPTION_MAX_CHARS: usize = crate::TEXT_MAX_CHARS;
+
+/// `POST /api/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// What a signed-in person is to Retour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Buyer,
+    Seller,
+    Mediator,
+}
+
+impl Role {
+    /// Stable code, the same as the JSON form.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Buyer => "buyer",
+            Role::Seller => "seller",
+            Role::Mediator => "mediator",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        [Role::Buyer, Role::Seller, Role::Mediator]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
+
+    /// The side of a case this role acts for: the mediator acts for the platform.
+    pub fn party(self) -> Party {
+        match self {
+            Role::Buyer => Party::Buyer,
+            Role::Seller => Party::Seller,
+            Role::Mediator => Party::Platform,
+        }
+    }
+}
+
+/// A store a seller runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StoreRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// `GET /api/me`, and the answer to signing in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The sellers' stores; empty for other roles.
+    pub stores: Vec<StoreRef>,
+    /// Sent back in the `X-CSRF-Token` header of every request that changes something.
+    pub csrf_token: String,
+}
+
+/// One entry of a case's timeline, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TimelineEntry {
+    /// 1, 2, 3… in the order things happened.
+    pub seq: u64,
+    /// The signed-in person who acted; `None` for the system.
+    pub who: Option<String>,
+    pub event: Event,
+}
+
+/// A photo or document attached to a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EvidenceView {
+    pub id: String,
+    /// Which side uploaded it.
+    pub party: Party,
+    /// Where the parties can fetch it.
+    pub url: String,
+    /// SHA-256 of the stored bytes, in hex: proof that the file was not changed since.
+    pub sha256: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    pub file_name: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// `POST /api/cases/{id}/messages`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NewMessage {
+    pub body: String,
+}
+
+/// A message between the parties of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MessageView {
+    pub id: String,
+    pub party: Party,
+    pub author: String,
+    pub body: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// A case with everything its parties see: the summary fields of [`CaseView`], the case as the
+/// rules keep it, what happens next, who may do what, the timeline, evidence and messages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub summary: CaseView,
+    /// The buyer's display name.
+    pub buyer: String,
+    /// Send it back with every action: a stale one answers 409 with the current case.
+    pub version: u32,
+    pub case: Case,
+    pub order: Order,
+    /// "If `party` does not act by `at`, `then` happens"; `None` once closed.
+    pub next_deadline: Option<Deadline>,
+    /// Every action the rules allow now, for every party.
+    pub permissions: Vec<Permission>,
+    /// The side the viewer acts for.
+    pub viewer: Party,
+    pub timeline: Vec<TimelineEntry>,
+    pub evidence: Vec<EvidenceView>,
+    pub messages: Vec<MessageView>,
+}
+
+/// One case in a queue: the summary of [`CaseView`] and what the queue needs to sort and flag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct QueueItem {
+    #[serde(flatten)]
+    pub summary: CaseView,
+    /// The buyer's display name.
+    pub buyer: String,
+    pub version: u32,
+    pub next_deadline: Option<Deadline>,
+    /// The next deadline is the viewer's: if they do nothing, the clock acts against them.
+    pub needs_my_action: bool,
+    /// The platform has been involved.
+    pub escalated: bool,
+}
+
+/// How many cases of a queue are in one state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StateCount {
+    pub state: CaseState,
+    pub count: u64,
+}
+
+/// A page of a queue. A client that needs only the summaries reads `Queue<CaseView>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Queue<Item = QueueItem> {
+    pub items: Vec<Item>,
+    /// Pass as `after` for the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+    /// How many cases match the filters other than the state, per state.
+    pub counts: Vec<StateCount>,
+    /// How many cases match every filter.
+    pub total: u64,
+}
+
+/// The body of every action on a case: the version the client saw, and the action's fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Versioned<T> {
+    pub version: u32,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+/// An action without fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NoFields {}
+
+/// Accept a standing proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AcceptBody {
+    /// Whose proposal.
+    pub of: Party,
+}
+
+/// Reject, or report a problem with the returned goods: why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReasonBody {
+    pub reason: String,
+}
+
+/// The mediator's ruling.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RuleBody {
+    pub decree: Decree,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AddressBody {
+    pub address: String,
+}
+
+/// A tracking number as typed: the carrier is detected from it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TrackingBody {
+    pub tracking_number: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RateBody {
+    pub stars: u8,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A count by code (reason, resolution, automatic action).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CodeCount {
+    pub code: String,
+    pub count: u64,
+}
+
+/// `GET /api/seller/stats`: the seller's returns over a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SellerStats {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// Orders placed in the period.
+    pub orders: u64,
+    /// Cases filed in the period.
+    pub cases: u64,
+    /// Cases per 10,000 orders of the period (integer arithmetic, the same on every client).
+    pub return_rate_basis_points: u64,
+    pub reasons: Vec<CodeCount>,
+    /// How settled cases ended (`refunded`, `replaced`, `withdrawn`…).
+    pub outcomes: Vec<CodeCount>,
+    /// Median time from filing to settlement of the cases settled, in seconds.
+    pub median_seconds_to_resolution: Option<i64>,
+    /// What the clock did because the seller did not act in time.
+    pub automatic_actions: Vec<CodeCount>,
+}

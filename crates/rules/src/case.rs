@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::deadline::{advance, AutoAction};
+use crate::deadline::{advance, AutoAction, Deadline};
 use crate::eligibility::{
     eligibility, refund_amount, Decision, Explanation, LineSelection, Party, RefundError,
     Resolution, ReturnRequest, SelectionError,
@@ -25,6 +25,7 @@ pub const ADDRESS_MAX_CHARS: usize = 500;
 
 /// Where a case stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// Filed; the seller must answer the buyer's proposal.
@@ -96,6 +97,7 @@ impl CaseState {
 
 /// What a proposal offers, checked against what may be refunded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Terms {
     pub resolution: Resolution,
     /// The money back: all that may be refunded, the stated part of it, or zero for a
@@ -107,6 +109,7 @@ pub struct Terms {
 
 /// A plan a party puts forward, before the rules check it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Offer {
     pub resolution: Resolution,
     /// For a partial refund: the amount, in the order's minor units.
@@ -124,6 +127,7 @@ pub struct Offer {
 
 /// A party's standing proposal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Proposal {
     pub by: Party,
     pub terms: Terms,
@@ -134,6 +138,7 @@ pub struct Proposal {
 
 /// At most one standing proposal per party.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Proposals {
     pub buyer: Option<Proposal>,
     pub seller: Option<Proposal>,
@@ -161,6 +166,7 @@ impl Proposals {
 
 /// How the parties came to a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reached {
     /// Approved at filing (not shipped, unmatched group buy).
@@ -175,6 +181,7 @@ pub enum Reached {
 
 /// The plan being carried out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Agreement {
     pub terms: Terms,
     /// Whose proposal it was.
@@ -184,6 +191,7 @@ pub struct Agreement {
 
 /// How a case ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Outcome {
     Refunded {
@@ -200,8 +208,23 @@ pub enum Outcome {
     RuledNoRefund,
 }
 
+impl Outcome {
+    /// Stable code, the same as the JSON `code` field.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Refunded { .. } => "refunded",
+            Outcome::Replaced => "replaced",
+            Outcome::Withdrawn => "withdrawn",
+            Outcome::Rejected => "rejected",
+            Outcome::ReturnNotShipped => "return_not_shipped",
+            Outcome::RuledNoRefund => "ruled_no_refund",
+        }
+    }
+}
+
 /// The buyer's rating once the outcome is settled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rating {
     /// 1 to 5.
     pub stars: u8,
@@ -210,6 +233,7 @@ pub struct Rating {
 
 /// A return case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Case {
     pub id: String,
     pub order_id: String,
@@ -243,6 +267,7 @@ pub struct Case {
 
 /// Who did something: a party, or the clock acting for a party that did not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Buyer,
@@ -263,6 +288,7 @@ impl From<Party> for Actor {
 
 /// What the mediator decides.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decree {
     /// This plan is carried out.
@@ -273,6 +299,7 @@ pub enum Decree {
 
 /// Everything a party can do to a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Put forward a plan, replacing the party's own standing proposal (a counter-offer).
@@ -322,6 +349,7 @@ pub enum Action {
 
 /// An action's kind, for permissions and error messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     Propose,
@@ -389,6 +417,7 @@ impl Action {
 
 /// One entry of the case's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Event {
     pub at: DateTime<Utc>,
     pub by: Actor,
@@ -399,18 +428,20 @@ pub struct Event {
 
 /// What happened, in a timeline entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// The buyer filed the request with these terms.
     Filed { terms: Terms },
     /// A party acted.
     Acted(Action),
-    /// The clock acted for a party that did not.
-    Automatic(AutoAction),
+    /// The clock acted on this deadline: its party did not act in time.
+    Automatic(Deadline),
 }
 
 /// A party and an action it may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Permission {
     pub party: Party,
     pub action: ActionKind,
@@ -476,6 +507,7 @@ impl CaseError {
 
 /// What the buyer files: the request, the resolution wanted and the words and evidence for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Filing {
     pub request: ReturnRequest,
     pub offer: Offer,

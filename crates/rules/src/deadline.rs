@@ -10,6 +10,7 @@ use crate::policy::{days, Policy};
 
 /// What the system does when a deadline passes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum AutoAction {
     /// This party's standing proposal is carried out.
@@ -45,6 +46,7 @@ impl AutoAction {
 
 /// "If `party` does not act by `at`, the system does `then`."
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deadline {
     pub at: DateTime<Utc>,
     /// Who is expected to act before then.
@@ -138,7 +140,7 @@ pub fn advance(case: &Case, now: DateTime<Utc>, policy: &Policy) -> (Case, Vec<E
         events.push(Event {
             at: due.at,
             by: Actor::System,
-            what: EventKind::Automatic(due.then),
+            what: EventKind::Automatic(due),
             state: case.state,
         });
     }

@@ -9,6 +9,7 @@ use crate::reason::{Fault, Reason};
 
 /// One line of the order and how many of its items the buyer wants to return.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineSelection {
     pub line_id: String,
     pub quantity: u32,
@@ -16,6 +17,7 @@ pub struct LineSelection {
 
 /// The outcome the buyer asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
     RefundOnly,
@@ -56,6 +58,7 @@ impl Resolution {
 
 /// The three sides of a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     Buyer,
@@ -76,6 +79,7 @@ impl Party {
 
 /// Whether the request can be made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Eligible,
@@ -87,6 +91,7 @@ pub enum Decision {
 /// Why a verdict is what it is: a stable code plus the dates and amounts that the UI puts into a
 /// sentence in the viewer's language and time zone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     tag = "code",
     rename_all = "snake_case",
@@ -171,6 +176,7 @@ impl Explanation {
 
 /// When the request can be made: either bound may be open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Window {
     #[serde(default, deserialize_with = "crate::wire::optional_instant")]
     pub opens_at: Option<DateTime<Utc>>,
@@ -180,6 +186,7 @@ pub struct Window {
 
 /// What the buyer asks: which items, why, and (optionally) which resolution.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReturnRequest {
     pub lines: Vec<LineSelection>,
     pub reason: Reason,
@@ -207,6 +214,7 @@ impl ReturnRequest {
 
 /// The verdict on a return request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Eligibility {
     pub decision: Decision,
     /// The rule that decided first, then what else the buyer should know: what they can do

@@ -6,6 +6,7 @@ use thiserror::Error;
 
 /// An ISO 4217 currency Retour trades in. The minor units differ: JPY has none, KWD has three.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Currency {
     USD,
     EUR,
@@ -98,6 +99,7 @@ pub enum MoneyError {
 /// An amount in integer minor units (cents, fen, yen) of one currency. `i64`, never a float and
 /// never `usize` (32-bit on wasm).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Money {
     pub minor: i64,
     pub currency: Currency,

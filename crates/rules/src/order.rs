@@ -5,6 +5,7 @@ use crate::money::{Currency, Money};
 
 /// What kind of goods a product is, as far as returns are concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     General,
@@ -52,6 +53,7 @@ impl Category {
 
 /// What was bought, as far as returns are concerned.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Product {
     pub title: String,
     pub category: Category,
@@ -61,6 +63,7 @@ pub struct Product {
 
 /// One line of an order: a product, how many, and the price of one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderLine {
     pub id: String,
     pub product: Product,
@@ -70,6 +73,7 @@ pub struct OrderLine {
 
 /// Where the goods are. The dates are what eligibility windows count from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     tag = "state",
     rename_all = "snake_case",
@@ -92,6 +96,7 @@ pub enum Fulfillment {
 
 /// A buyer's order with one seller: its lines, what shipping cost and where the goods are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Order {
     pub id: String,
     #[serde(deserialize_with = "crate::wire::instant")]

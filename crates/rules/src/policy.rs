@@ -14,6 +14,7 @@ use crate::Party;
 
 /// Who pays to send goods back, by the side the reason falls on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnShipping {
     /// Change of mind and the other buyer's-side reasons.
@@ -35,6 +36,7 @@ impl ReturnShipping {
 /// One complete set of rules. Windows counted in days close at the end of that calendar day in
 /// the order's time zone; deadlines of a case are exact instants.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// "7 days, no reason": buyer's-side reasons, counted from delivery.
@@ -253,6 +255,7 @@ impl Policy {
 
 /// Part of a policy: the fields a seller or a category sets; the rest comes from above.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicyOverride {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,6 +321,7 @@ impl PolicyOverride {
 /// A marketplace's policies: its own defaults, and overrides per seller and per category.
 /// A category override wins over a seller's, which wins over the marketplace's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicySet {
     /// Changes to DOMAIN.md's defaults for the whole marketplace.

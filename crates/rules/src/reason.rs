@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whose side a reason falls on: it decides the window, and who pays return shipping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Fault {
     Buyer,
@@ -11,6 +12,7 @@ pub enum Fault {
 /// Why the buyer wants a return or refund. The JSON form (`snake_case`) is the stable code the UI
 /// translates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     // The buyer's side.

@@ -6,6 +6,7 @@ use thiserror::Error;
 
 /// Who carries a parcel, as told by its number's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Carrier {
     /// A postal service on the UPU S10 standard: China Post, EMS, Correos, USPS international…
@@ -40,6 +41,7 @@ impl Carrier {
 
 /// A tracking number that passed its format and check-digit test.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "TrackingWire")]
 pub struct TrackingNumber {
     pub carrier: Carrier,
@@ -48,6 +50,7 @@ pub struct TrackingNumber {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct TrackingWire {
     carrier: Carrier,
     number: String,

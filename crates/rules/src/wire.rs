@@ -11,6 +11,7 @@ use crate::money::Money;
 use crate::order::{Category, Fulfillment};
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 enum ExplanationCode {
     CancelBeforeShipment,
@@ -32,6 +33,7 @@ enum ExplanationCode {
 
 /// Every parameter any explanation has; each variant takes the ones it needs.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub(crate) struct ExplanationWire {
     code: ExplanationCode,
     #[serde(default, deserialize_with = "optional_instant")]
@@ -109,6 +111,7 @@ impl TryFrom<ExplanationWire> for Explanation {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 enum FulfillmentState {
     NotShipped,
@@ -118,6 +121,7 @@ enum FulfillmentState {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub(crate) struct FulfillmentWire {
     state: FulfillmentState,
     #[serde(default, deserialize_with = "optional_instant")]

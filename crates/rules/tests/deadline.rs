@@ -225,11 +225,7 @@ fn each_open_state_has_its_deadline_and_acts_exactly_at_it_in_any_time_zone() {
             let (after, events) = advance(&case, expected.at + SECOND, &policy);
             let first = events.first();
             if first.map(|e| (e.at, e.by, &e.what))
-                != Some((
-                    expected.at,
-                    Actor::System,
-                    &EventKind::Automatic(expected.then),
-                ))
+                != Some((expected.at, Actor::System, &EventKind::Automatic(expected)))
             {
                 failures.push(format!(
                     "UTC{offset:+} min, {name}: one second late, events {events:?}"
@@ -282,19 +278,31 @@ fn a_case_overdue_several_times_moves_through_each_deadline_in_order() {
             // The seller never answered: the buyer's return and refund is carried out…
             (
                 t + days(5),
-                EventKind::Automatic(AutoAction::CarryOutProposal { of: Party::Buyer }),
+                EventKind::Automatic(Deadline {
+                    at: t + days(5),
+                    party: Party::Seller,
+                    then: AutoAction::CarryOutProposal { of: Party::Buyer }
+                }),
                 CaseState::AwaitingReturnAddress
             ),
             // …the seller never gave an address: refunded without a return…
             (
                 t + days(8),
-                EventKind::Automatic(AutoAction::RefundWithoutReturn),
+                EventKind::Automatic(Deadline {
+                    at: t + days(8),
+                    party: Party::Seller,
+                    then: AutoAction::RefundWithoutReturn
+                }),
                 CaseState::Resolved
             ),
             // …and nobody rated it within 30 days.
             (
                 t + days(38),
-                EventKind::Automatic(AutoAction::Close),
+                EventKind::Automatic(Deadline {
+                    at: t + days(38),
+                    party: Party::Buyer,
+                    then: AutoAction::Close
+                }),
                 CaseState::Closed
             ),
         ]

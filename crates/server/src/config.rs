@@ -10,7 +10,7 @@ pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "RETOUR_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Directory for the database and stored files; created when missing.
+    /// Directory for the database and the evidence files; created when missing.
     #[arg(long, env = "RETOUR_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
     /// Database URL [default: a SQLite file `retour.db` in the data directory].
@@ -22,6 +22,16 @@ pub struct Config {
     /// Do not seed demo data into an empty database.
     #[arg(long, env = "RETOUR_NO_DEMO")]
     pub no_demo: bool,
+    /// Seconds between two passes of the deadline sweeper.
+    #[arg(long, env = "RETOUR_SWEEP_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub sweep_seconds: u64,
+    /// Hours a sign-in lasts.
+    #[arg(long, env = "RETOUR_SESSION_HOURS", default_value_t = 168, value_parser = clap::value_parser!(i64).range(1..=8760))]
+    pub session_hours: i64,
+    /// Mark the session cookie Secure (set it when the server is reached over HTTPS, for
+    /// example behind a TLS proxy that does not send X-Forwarded-Proto).
+    #[arg(long, env = "RETOUR_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 impl Config {

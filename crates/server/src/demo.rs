@@ -1,18 +1,69 @@
-//! Demo data for a first start: every eligibility situation of DOMAIN.md, dated relative to now.
+//! Demo data for a first start: every eligibility situation of DOMAIN.md and a case in every
+//! state, dated relative to now. Cases are made by the rules crate, exactly as real ones.
+
+use std::path::Path;
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use image::ImageFormat;
+use rules::{
+    advance, apply, file, Action, Case, Event, Filing, Offer, Party, Policy, Reason, Resolution,
+    ReturnRequest, TrackingNumber,
+};
 use sqlx::SqlitePool;
 
-/// Until sign-in lands, the app acts as this demo buyer.
+use crate::error::AppError;
+use crate::store::cases::{self, NewCase, NewEvidence, Stored};
+use crate::store::orders;
+
+/// The first demo buyer.
 pub const DEMO_BUYER_ID: &str = "u-lucia";
 
-/// `(id, email, display name, role)`.
-pub const ACCOUNTS: [(&str, &str, &str, &str); 5] = [
-    (DEMO_BUYER_ID, "lucia@demo.retour", "Lucía García", "buyer"),
-    ("u-wei", "wei@demo.retour", "Wei Zhang", "buyer"),
-    ("u-mei", "mei@demo.retour", "Mei Lin", "seller"),
-    ("u-jordan", "jordan@demo.retour", "Jordan Smith", "seller"),
-    ("u-amara", "amara@demo.retour", "Amara Okafor", "mediator"),
+/// A demo account.
+pub struct Account {
+    pub id: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub name: &'static str,
+    pub role: &'static str,
+}
+
+/// The demo accounts; their passwords are printed at start and listed in the README.
+pub const ACCOUNTS: [Account; 5] = [
+    Account {
+        id: DEMO_BUYER_ID,
+        email: "lucia@demo.retour",
+        password: "lucia-demo-1",
+        name: "Lucía García",
+        role: "buyer",
+    },
+    Account {
+        id: "u-wei",
+        email: "wei@demo.retour",
+        password: "wei-demo-1",
+        name: "Wei Zhang",
+        role: "buyer",
+    },
+    Account {
+        id: "u-mei",
+        email: "mei@demo.retour",
+        password: "mei-demo-1",
+        name: "Mei Lin",
+        role: "seller",
+    },
+    Account {
+        id: "u-jordan",
+        email: "jordan@demo.retour",
+        password: "jordan-demo-1",
+        name: "Jordan Smith",
+        role: "seller",
+    },
+    Account {
+        id: "u-amara",
+        email: "amara@demo.retour",
+        password: "amara-demo-1",
+        name: "Amara Okafor",
+        role: "mediator",
+    },
 ];
 
 const STORES: [(&str, &str, &str); 2] = [
@@ -163,25 +214,144 @@ const ORDERS: &[DemoOrder] = &[
         ship: Ship::Delivered { days_ago: 2 },
         lines: &[("Phone case", "general", false, 2, 3900)],
     },
+    // Orders with a demo case each (see `CASES`).
+    DemoOrder {
+        id: "ord-3001",
+        buyer: DEMO_BUYER_ID,
+        store: "s-tea",
+        currency: "CNY",
+        shipping_minor: 1000,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Ceramic teapot", "general", false, 1, 26800)],
+    },
+    DemoOrder {
+        id: "ord-3002",
+        buyer: "u-wei",
+        store: "s-north",
+        currency: "EUR",
+        shipping_minor: 499,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Hiking backpack", "general", false, 1, 11900)],
+    },
+    DemoOrder {
+        id: "ord-3003",
+        buyer: DEMO_BUYER_ID,
+        store: "s-north",
+        currency: "USD",
+        shipping_minor: 900,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Running jacket", "general", false, 1, 9800)],
+    },
+    DemoOrder {
+        id: "ord-3004",
+        buyer: "u-wei",
+        store: "s-tea",
+        currency: "CNY",
+        shipping_minor: 0,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Jade bracelet", "general", false, 1, 68800)],
+    },
+    DemoOrder {
+        id: "ord-3005",
+        buyer: DEMO_BUYER_ID,
+        store: "s-tea",
+        currency: "CNY",
+        shipping_minor: 1200,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Electric kettle", "general", false, 1, 32900)],
+    },
+    DemoOrder {
+        id: "ord-3006",
+        buyer: "u-wei",
+        store: "s-north",
+        currency: "EUR",
+        shipping_minor: 499,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Down vest", "general", false, 1, 7900)],
+    },
+    DemoOrder {
+        id: "ord-3007",
+        buyer: DEMO_BUYER_ID,
+        store: "s-north",
+        currency: "USD",
+        shipping_minor: 900,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Camping stove", "general", false, 1, 6400)],
+    },
+    DemoOrder {
+        id: "ord-3008",
+        buyer: "u-wei",
+        store: "s-tea",
+        currency: "CNY",
+        shipping_minor: 800,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Bamboo tea tray", "general", false, 1, 15800)],
+    },
+    DemoOrder {
+        id: "ord-3009",
+        buyer: DEMO_BUYER_ID,
+        store: "s-north",
+        currency: "JPY",
+        shipping_minor: 900,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Headlamp", "general", false, 2, 2980)],
+    },
+    DemoOrder {
+        id: "ord-3010",
+        buyer: "u-wei",
+        store: "s-tea",
+        currency: "CNY",
+        shipping_minor: 600,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Tea canister set", "general", false, 1, 9600)],
+    },
+    DemoOrder {
+        id: "ord-3011",
+        buyer: DEMO_BUYER_ID,
+        store: "s-north",
+        currency: "EUR",
+        shipping_minor: 499,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Fleece gloves", "general", false, 1, 2400)],
+    },
 ];
 
 /// Seeds the demo data when the database has no users yet. Returns whether it seeded.
-pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn seed_if_empty(
+    pool: &SqlitePool,
+    data_dir: &Path,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<bool, AppError> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(pool)
         .await?;
     if users > 0 {
         return Ok(false);
     }
+    let hashes = tokio::task::spawn_blocking(|| {
+        ACCOUNTS
+            .iter()
+            .map(|a| crate::auth::hash_password(a.password))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    // Whole seconds keep the demo dates readable.
+    let now = now.trunc_subsecs(0);
     let mut tx = pool.begin().await?;
-    for (id, email, name, role) in ACCOUNTS {
-        sqlx::query("INSERT INTO users (id, email, display_name, role) VALUES (?, ?, ?, ?)")
-            .bind(id)
-            .bind(email)
-            .bind(name)
-            .bind(role)
-            .execute(&mut *tx)
-            .await?;
+    for (account, hash) in ACCOUNTS.iter().zip(hashes) {
+        sqlx::query(
+            "INSERT INTO users (id, email, display_name, role, password_hash) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(account.id)
+        .bind(account.email)
+        .bind(account.name)
+        .bind(account.role)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
     }
     for (id, owner, name) in STORES {
         sqlx::query("INSERT INTO stores (id, owner_id, name) VALUES (?, ?, ?)")
@@ -191,8 +361,6 @@ pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> Result<bool
             .execute(&mut *tx)
             .await?;
     }
-    // Whole seconds keep the demo dates readable.
-    let now = now.trunc_subsecs(0);
     let days = |n: i64| now - TimeDelta::days(n);
     for o in ORDERS {
         let (state, group_since, shipped, promised, delivered) = match o.ship {
@@ -263,5 +431,317 @@ pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> Result<bool
         }
     }
     tx.commit().await?;
+    for script in scripts() {
+        seed_case(pool, data_dir, now, policy, &script).await?;
+    }
     Ok(true)
+}
+
+/// A demo case: filed `hours_ago`, then each step `(hours ago, party, action)`, then photos.
+struct Script {
+    order: &'static str,
+    reason: Reason,
+    resolution: Resolution,
+    partial: Option<i64>,
+    description: &'static str,
+    hours_ago: i64,
+    steps: Vec<(i64, Party, Action)>,
+    /// `(party, format, tint)` of each sample photo.
+    photos: Vec<(Party, ImageFormat, [u8; 3])>,
+}
+
+fn offer(resolution: Resolution, partial: Option<i64>, note: &str) -> Offer {
+    Offer {
+        resolution,
+        partial_amount_minor: partial,
+        return_shipping_paid_by: None,
+        note: note.to_owned(),
+        evidence: vec![],
+    }
+}
+
+/// A case in every state but `refund_due`, which lasts no time under the default policy (the
+/// refund is issued the moment it is due).
+fn scripts() -> Vec<Script> {
+    let ups = || TrackingNumber::parse("1Z999AA10123456784").expect("a valid UPS sample");
+    let address = || GiveReturnAddress {
+        address: "Returns desk, 88 Harbour Road, Kowloon, Hong Kong".to_owned(),
+    };
+    use Action::{Accept, ConfirmReceipt, GiveReturnAddress, ReturnDelivered, ShipReturn};
+    use Party::{Buyer, Platform, Seller};
+    let returned = |order, resolution, hours_ago, steps| Script {
+        order,
+        reason: Reason::Defective,
+        resolution,
+        partial: None,
+        description: "It stopped working after two days.",
+        hours_ago,
+        steps,
+        photos: vec![],
+    };
+    vec![
+        Script {
+            order: "ord-3001",
+            reason: Reason::Defective,
+            resolution: Resolution::ReturnAndRefund,
+            partial: None,
+            description: "The lid has a crack along the rim; it leaks when I pour.",
+            hours_ago: 20,
+            steps: vec![],
+            photos: vec![(Buyer, ImageFormat::Jpeg, [180, 90, 60])],
+        },
+        // Due within a day: the seller has five days to answer and four have gone.
+        Script {
+            order: "ord-3002",
+            reason: Reason::NotAsDescribed,
+            resolution: Resolution::ReturnAndRefund,
+            partial: None,
+            description: "The listing said 40 litres; it holds about 25.",
+            hours_ago: 4 * 24 + 2,
+            steps: vec![],
+            photos: vec![],
+        },
+        Script {
+            order: "ord-3003",
+            reason: Reason::Defective,
+            resolution: Resolution::ReturnAndRefund,
+            partial: None,
+            description: "The zip broke the first time I used it.",
+            hours_ago: 48,
+            steps: vec![(
+                24,
+                Seller,
+                Action::Propose(offer(
+                    Resolution::PartialRefund,
+                    Some(4900),
+                    "Half back, and a local tailor can replace the zip.",
+                )),
+            )],
+            photos: vec![(Buyer, ImageFormat::Png, [60, 120, 180])],
+        },
+        Script {
+            order: "ord-3004",
+            reason: Reason::NotAsDescribed,
+            resolution: Resolution::ReturnAndRefund,
+            partial: None,
+            description: "The listing says natural jade; this is glass.",
+            hours_ago: 72,
+            steps: vec![
+                (
+                    48,
+                    Seller,
+                    Action::Reject {
+                        reason: "It is the bracelet in our photos.".to_owned(),
+                    },
+                ),
+                (24, Buyer, Action::Escalate),
+            ],
+            photos: vec![
+                (Buyer, ImageFormat::Jpeg, [40, 160, 90]),
+                (Buyer, ImageFormat::Png, [90, 170, 120]),
+                (Seller, ImageFormat::WebP, [120, 120, 120]),
+            ],
+        },
+        returned(
+            "ord-3005",
+            Resolution::ReturnAndRefund,
+            48,
+            vec![(12, Seller, Accept { of: Buyer })],
+        ),
+        returned(
+            "ord-3006",
+            Resolution::ReturnAndRefund,
+            72,
+            vec![(48, Seller, Accept { of: Buyer }), (24, Seller, address())],
+        ),
+        returned(
+            "ord-3007",
+            Resolution::ReturnAndRefund,
+            96,
+            vec![
+                (72, Seller, Accept { of: Buyer }),
+                (48, Seller, address()),
+                (24, Buyer, ShipReturn { tracking: ups() }),
+            ],
+        ),
+        returned(
+            "ord-3008",
+            Resolution::ReturnAndRefund,
+            96,
+            vec![
+                (72, Seller, Accept { of: Buyer }),
+                (48, Seller, address()),
+                (30, Buyer, ShipReturn { tracking: ups() }),
+                (6, Platform, ReturnDelivered),
+            ],
+        ),
+        returned(
+            "ord-3009",
+            Resolution::Replacement,
+            96,
+            vec![
+                (72, Seller, Accept { of: Buyer }),
+                (60, Seller, address()),
+                (48, Buyer, ShipReturn { tracking: ups() }),
+                (6, Seller, ConfirmReceipt),
+            ],
+        ),
+        Script {
+            order: "ord-3010",
+            reason: Reason::DamagedInTransit,
+            resolution: Resolution::PartialRefund,
+            partial: Some(3000),
+            description: "One canister arrived dented; the others are fine.",
+            hours_ago: 48,
+            steps: vec![(24, Seller, Accept { of: Buyer })],
+            photos: vec![(Buyer, ImageFormat::Jpeg, [200, 200, 80])],
+        },
+        Script {
+            order: "ord-3011",
+            reason: Reason::NoLongerWanted,
+            resolution: Resolution::ReturnAndRefund,
+            partial: None,
+            description: "",
+            hours_ago: 72,
+            steps: vec![
+                (48, Buyer, Action::Withdraw),
+                (
+                    24,
+                    Buyer,
+                    Action::Rate {
+                        stars: 5,
+                        comment: "Quick and clear, thank you.".to_owned(),
+                    },
+                ),
+            ],
+            photos: vec![],
+        },
+    ]
+}
+
+fn demo_error(order: &str, e: rules::CaseError) -> AppError {
+    AppError::Internal(format!("demo case on {order}: {e}"))
+}
+
+async fn seed_case(
+    pool: &SqlitePool,
+    data_dir: &Path,
+    now: DateTime<Utc>,
+    policy: &Policy,
+    script: &Script,
+) -> Result<(), AppError> {
+    let view = orders::order(pool, script.order).await?;
+    let (buyer_id, store_id): (String, String) =
+        sqlx::query_as("SELECT buyer_id, store_id FROM orders WHERE id = ?")
+            .bind(script.order)
+            .fetch_one(pool)
+            .await?;
+    let hours = |n: i64| now - TimeDelta::hours(n);
+    let filing = Filing {
+        request: ReturnRequest::new(
+            view.order
+                .lines
+                .iter()
+                .map(|l| rules::LineSelection {
+                    line_id: l.id.clone(),
+                    quantity: l.quantity,
+                })
+                .collect(),
+            script.reason,
+        ),
+        offer: offer(script.resolution, script.partial, ""),
+        description: script.description.to_owned(),
+    };
+    let id = format!("case-{}", script.order.trim_start_matches("ord-"));
+    let filed_at = hours(script.hours_ago);
+    let (case, events) = file(id, &view.order, &filing, filed_at, policy)
+        .map_err(|e| demo_error(script.order, e))?;
+    let stored = Stored {
+        case,
+        buyer_id: buyer_id.clone(),
+        store_id,
+        resolution: script.resolution,
+    };
+    let key = format!("demo:{}", script.order);
+    let new = NewCase {
+        stored: &stored,
+        events: &events,
+        idempotency_key: &key,
+        filed_by: Some(&buyer_id),
+    };
+    if cases::insert(pool, &new, policy).await?.is_some() {
+        return Err(AppError::Internal(format!("demo case {} exists", stored.case.id)));
+    }
+    let seller_id: String = sqlx::query_scalar("SELECT owner_id FROM stores WHERE id = ?")
+        .bind(&stored.store_id)
+        .fetch_one(pool)
+        .await?;
+    let mut case: Case = stored.case.clone();
+    for (party, format, tint) in &script.photos {
+        let bytes = crate::photos::sample(320, 240, *tint, *format);
+        let photo = crate::photos::check(&bytes)
+            .map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
+        crate::photos::store(data_dir, &photo.sha256, &bytes)
+            .await
+            .map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
+        let evidence_id = uuid::Uuid::now_v7().to_string();
+        let user_id = if *party == Party::Buyer {
+            &buyer_id
+        } else {
+            &seller_id
+        };
+        let extension = photo.content_type.trim_start_matches("image/");
+        cases::insert_evidence(
+            pool,
+            &NewEvidence {
+                id: &evidence_id,
+                case_id: &case.id,
+                user_id,
+                party: *party,
+                sha256: &photo.sha256,
+                content_type: photo.content_type,
+                size_bytes: bytes.len(),
+                width: photo.width,
+                height: photo.height,
+                file_name: &format!("photo-{}.{extension}", &photo.sha256[..8]),
+                uploaded_at: filed_at,
+            },
+            crate::photos::MAX_PER_CASE,
+        )
+        .await?;
+    }
+    for (hours_ago, party, action) in &script.steps {
+        let user = match party {
+            Party::Buyer => Some(buyer_id.as_str()),
+            Party::Seller => Some(seller_id.as_str()),
+            Party::Platform => Some("u-amara"),
+        };
+        let (next, events) = apply(&case, *party, action.clone(), hours(*hours_ago), policy)
+            .map_err(|e| demo_error(script.order, e))?;
+        save(pool, &case, &next, &events, user, policy).await?;
+        case = next;
+    }
+    let (next, events): (Case, Vec<Event>) = advance(&case, now, policy);
+    if !events.is_empty() {
+        save(pool, &case, &next, &events, None, policy).await?;
+    }
+    Ok(())
+}
+
+async fn save(
+    pool: &SqlitePool,
+    before: &Case,
+    after: &Case,
+    events: &[Event],
+    user: Option<&str>,
+    policy: &Policy,
+) -> Result<(), AppError> {
+    if cases::save(pool, before.version, after, events, user, policy).await? {
+        Ok(())
+    } else {
+        Err(AppError::Internal(format!(
+            "demo case {} changed while seeding",
+            after.id
+        )))
+    }
 }

@@ -1,40 +1,95 @@
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::http::StatusCode;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use rules::api::ErrorBody;
+use rules::api::CaseDetail;
 use rules::{Explanation, SelectionError};
+use serde::Serialize;
+use serde_json::{json, Value};
 
-/// Every way a request can fail. Each maps to a status and a JSON `{code, message}`; internal
-/// failures are logged and answered without their details.
+/// Every way a request can fail. Each maps to a status and a JSON `{code, message, details}`;
+/// internal failures are logged and answered without their details.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Missing, or not the caller's to see: the same answer either way, so nothing leaks.
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// Input that does not parse or does not fit (400/422), with a stable code.
+    /// Input that does not parse or does not fit, or a request the rules refuse, with a stable
+    /// code and what the client needs to show it (the field at fault, who may act instead).
     #[error("{message}")]
     Invalid {
         status: StatusCode,
         code: &'static str,
         message: String,
+        details: Value,
     },
     /// The rules say no; the code is the verdict's explanation code.
     #[error("not eligible: {}", .0.code())]
     NotEligible(Explanation),
+    /// Too many failed sign-ins: try again after this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// The caller acted on an old version of the case; here is the current one.
+    #[error("stale case version")]
+    Stale(Box<CaseDetail>),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Internal(String),
 }
 
+/// The JSON of every error answer. `ErrorBody` (what the app reads) is its first two fields.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ErrorResponse {
+    /// Stable, for clients to translate.
+    pub code: String,
+    /// English, for people reading the API directly.
+    pub message: String,
+    /// What the code needs to be shown: the field at fault, dates, the current case…
+    #[serde(skip_serializing_if = "Value::is_null")]
+    pub details: Value,
+}
+
 impl AppError {
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         AppError::Invalid {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             code,
             message: message.into(),
+            details: Value::Null,
         }
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// The same error, saying more in `details`.
+    pub fn with_details(self, more: Value) -> Self {
+        match self {
+            AppError::Invalid {
+                status,
+                code,
+                message,
+                ..
+            } => AppError::Invalid {
+                status,
+                code,
+                message,
+                details: more,
+            },
+            other => other,
+        }
+    }
+
+    /// Sign in first (or again).
+    pub fn unauthenticated(code: &'static str, message: &str) -> Self {
+        AppError::new(StatusCode::UNAUTHORIZED, code, message)
     }
 }
 
@@ -44,29 +99,15 @@ impl From<SelectionError> for AppError {
     }
 }
 
-impl From<JsonRejection> for AppError {
-    fn from(rejection: JsonRejection) -> Self {
-        // The body text names the field at fault (axum uses serde_path_to_error).
-        let code = match rejection {
-            JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
-            JsonRejection::JsonSyntaxError(_) => "malformed_json",
-            _ => "invalid_body",
-        };
-        AppError::Invalid {
-            status: rejection.status(),
-            code,
-            message: rejection.body_text(),
-        }
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::bad_request("invalid_path", rejection.body_text())
     }
 }
 
-impl From<PathRejection> for AppError {
-    fn from(rejection: PathRejection) -> Self {
-        AppError::Invalid {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid_path",
-            message: rejection.body_text(),
-        }
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::bad_request("invalid_query", rejection.body_text())
     }
 }
 
@@ -109,32 +150,67 @@ fn explanation_message(explanation: &Explanation) -> String {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, code, message) = match &self {
+        let (status, code, message, details) = match self {
             AppError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
-                "not_found".to_owned(),
+                "not_found",
                 format!("{what} not found"),
+                Value::Null,
             ),
             AppError::Invalid {
                 status,
                 code,
                 message,
-            } => (*status, (*code).to_owned(), message.clone()),
+                details,
+            } => (status, code, message, details),
             AppError::NotEligible(explanation) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                explanation.code().to_owned(),
-                format!("Not eligible: {}", explanation_message(explanation)),
+                explanation.code(),
+                format!("Not eligible: {}", explanation_message(&explanation)),
+                serde_json::to_value(explanation).unwrap_or_default(),
+            ),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                let body = ErrorResponse {
+                    code: "too_many_attempts".into(),
+                    message: format!(
+                        "too many failed sign-ins; try again in {} minutes",
+                        retry_after_secs.div_ceil(60)
+                    ),
+                    details: json!({ "retry_after_secs": retry_after_secs }),
+                };
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, retry_after_secs.to_string())],
+                    Json(body),
+                )
+                    .into_response();
+            }
+            AppError::Stale(current) => (
+                StatusCode::CONFLICT,
+                "stale_version",
+                format!(
+                    "the case changed meanwhile (it is now at version {}); nothing was done, \
+                     look at it again",
+                    current.version
+                ),
+                json!({ "case": current }),
             ),
             AppError::Database(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal".to_owned(),
+                    "internal",
                     "Something went wrong on our side; nothing was changed. Please try again."
                         .to_owned(),
+                    Value::Null,
                 )
             }
         };
-        (status, Json(ErrorBody { code, message })).into_response()
+        let body = ErrorResponse {
+            code: code.to_owned(),
+            message,
+            details,
+        };
+        (status, Json(body)).into_response()
     }
 }

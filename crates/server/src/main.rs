@@ -1,9 +1,11 @@
+use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::TimeDelta;
 use clap::Parser;
 use retour_server::config::Config;
-use retour_server::{app, db, demo, system_clock, AppState};
+use retour_server::{app, db, demo, sweeper, system_clock, AppState};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -27,9 +29,16 @@ async fn run(config: Config) -> Result<(), String> {
     let pool = db::connect(&url)
         .await
         .map_err(|e| format!("cannot open the database {url}: {e}"))?;
-    let clock = system_clock();
+    let mut state = AppState::new(
+        pool,
+        system_clock(),
+        config.dist.clone(),
+        config.data_dir.clone(),
+    );
+    state.session_ttl = TimeDelta::hours(config.session_hours);
+    state.secure_cookies = config.secure_cookies;
     if !config.no_demo
-        && demo::seed_if_empty(&pool, clock())
+        && demo::seed_if_empty(&state.pool, &state.data_dir, state.now(), &state.policy)
             .await
             .map_err(|e| format!("cannot seed the demo data: {e}"))?
     {
@@ -49,20 +58,20 @@ async fn run(config: Config) -> Result<(), String> {
                 config.addr
             )
         })?;
-    let state = AppState {
-        pool,
-        policy: Arc::new(Default::default()),
-        clock,
-        dist: config.dist.clone(),
-    };
+    // Catches up at once on every deadline that passed while the server was down.
+    sweeper::spawn(state.clone(), Duration::from_secs(config.sweep_seconds));
     println!("Retour is running at http://{}", config.addr);
     if !config.no_demo {
-        println!("Demo accounts (sign-in comes with accounts; until then the app acts as the first buyer):");
-        for (_, email, name, role) in demo::ACCOUNTS {
-            println!("  {role:<9} {name:<14} {email}");
+        println!("Demo accounts (email / password):");
+        for a in demo::ACCOUNTS {
+            println!(
+                "  {:<9} {:<14} {:<22} {}",
+                a.role, a.name, a.email, a.password
+            );
         }
     }
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_requested())
         .await
         .map_err(|e| format!("server stopped: {e}"))

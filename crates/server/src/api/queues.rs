@@ -1,0 +1,83 @@
+//! Queues of cases for each role, and the seller's statistics.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::Json;
+use chrono::{DateTime, TimeDelta, Utc};
+use rules::api::{Queue, SellerStats};
+use serde::Deserialize;
+
+use super::{Api, ApiQuery};
+use crate::auth::{CurrentUser, Seller};
+use crate::error::AppError;
+use crate::openapi::{schema_of, Op, Response};
+use crate::store::cases::Scope;
+use crate::store::queue::{self, Filters, QUERY_DOC};
+use crate::store::stats;
+use crate::AppState;
+
+pub(super) fn routes(api: Api) -> Api {
+    api.get(
+        "/cases",
+        get(list),
+        Op::new(
+            "The signed-in person's queue: a buyer's own cases, a seller's stores' cases, the \
+             mediator's escalated cases; filtered, by deadline, paged by cursor",
+            Response::Json(schema_of::<Queue>),
+        )
+        .query(QUERY_DOC),
+    )
+    .get(
+        "/seller/stats",
+        get(seller_stats),
+        Op::new(
+            "The seller's return rate, reasons, outcomes, time to resolution and automatic \
+             actions over a period (default: the last 30 days)",
+            Response::Json(schema_of::<SellerStats>),
+        )
+        .query(&[
+            ("from", "Start of the period, RFC 3339 (included)"),
+            ("to", "End of the period, RFC 3339 (excluded)"),
+        ]),
+    )
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(filters): ApiQuery<Filters>,
+) -> Result<Json<Queue>, AppError> {
+    Ok(Json(
+        queue::page(
+            &state.pool,
+            &Scope::of(&user),
+            user.party(),
+            filters,
+            &state.policy,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct Period {
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+}
+
+async fn seller_stats(
+    State(state): State<AppState>,
+    Seller(user): Seller,
+    ApiQuery(period): ApiQuery<Period>,
+) -> Result<Json<SellerStats>, AppError> {
+    let to = period.to.unwrap_or_else(|| state.now());
+    let from = period.from.unwrap_or(to - TimeDelta::days(30));
+    if from >= to {
+        return Err(AppError::bad_request(
+            "invalid_period",
+            "the period must start before it ends",
+        )
+        .with_details(serde_json::json!({ "field": "from" })));
+    }
+    Ok(Json(stats::seller(&state.pool, &user.id, from, to).await?))
+}

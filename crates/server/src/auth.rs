@@ -1,0 +1,511 @@
+//! Accounts and sessions: Argon2id passwords, an HttpOnly session cookie, a CSRF token for every
+//! request that changes something, and sign-in attempts limited per account and per address.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, TimeDelta, Utc};
+use rules::api::{Login, Me, Role, StoreRef};
+use rules::Party;
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+use crate::api::ApiJson;
+use crate::error::AppError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "retour_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// `n` random bytes from the operating system, in hex.
+pub fn random_hex(n: usize) -> Result<String, AppError> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no random bytes: {e}")))?;
+    Ok(hex(&bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// An Argon2id hash (the crate's defaults: 19 MiB, 2 passes) in PHC string form.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| AppError::Internal(format!("no salt: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("cannot hash a password: {e}")))
+}
+
+fn password_matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Checked against when the account does not exist, so a wrong address takes as long as a wrong
+/// password and does not tell which accounts exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0cF8pLBLPFm3a+3Yb4uFqj0Uu4bXxXuQbYIJNZ5bGm0";
+
+/// Failed sign-ins in the last window, per account and per client address.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: HashMap<String, VecDeque<DateTime<Utc>>>,
+}
+
+impl LoginLimiter {
+    pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
+    pub const PER_ACCOUNT: usize = 5;
+    pub const PER_ADDRESS: usize = 20;
+
+    fn prune(&mut self, now: DateTime<Utc>) {
+        self.failures.retain(|_, times| {
+            while times.front().is_some_and(|t| *t + Self::WINDOW <= now) {
+                times.pop_front();
+            }
+            !times.is_empty()
+        });
+    }
+
+    /// Seconds to wait before another attempt, when a key is over its limit.
+    fn wait(&mut self, keys: &[(String, usize)], now: DateTime<Utc>) -> Option<u64> {
+        self.prune(now);
+        keys.iter()
+            .filter_map(|(key, limit)| {
+                let times = self.failures.get(key)?;
+                (times.len() >= *limit).then(|| {
+                    let oldest = times[times.len() - limit];
+                    let wait = (oldest + Self::WINDOW - now).num_seconds();
+                    u64::try_from(wait.max(1)).unwrap_or(1)
+                })
+            })
+            .max()
+    }
+
+    fn fail(&mut self, keys: &[(String, usize)], now: DateTime<Utc>) {
+        for (key, _) in keys {
+            self.failures.entry(key.clone()).or_default().push_back(now);
+        }
+    }
+
+    fn succeed(&mut self, account_key: &str) {
+        self.failures.remove(account_key);
+    }
+}
+
+/// The client's address, when the server was started with connection info.
+pub struct ClientAddr(pub Option<SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0),
+        ))
+    }
+}
+
+/// The signed-in person of a request. For a method that changes something, the request also
+/// proved it comes from our own pages: same origin, and the session's CSRF token in
+/// `X-CSRF-Token`.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub csrf_token: String,
+}
+
+impl CurrentUser {
+    pub fn party(&self) -> Party {
+        self.role.party()
+    }
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn changes_something(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A browser says where a request comes from; one from another site is refused before anything
+/// else, including signing in (so nobody can sign a victim into the attacker's account).
+fn check_same_origin(parts: &Parts) -> Result<(), AppError> {
+    let cross_site = || {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "requests from other sites are refused",
+        )
+    };
+    if parts
+        .headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site")
+    {
+        return Err(cross_site());
+    }
+    if let Some(origin) = parts.headers.get(header::ORIGIN) {
+        let host = parts.headers.get(header::HOST).map(HeaderValue::as_bytes);
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest.as_bytes());
+        if origin_host.is_none() || origin_host != host {
+            return Err(cross_site());
+        }
+    }
+    Ok(())
+}
+
+/// The same answer for equal strings whatever their content, so a token cannot be guessed a
+/// byte at a time from response times.
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    csrf_token: String,
+    expires_at: i64,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let writes = changes_something(&parts.method);
+        if writes {
+            check_same_origin(parts)?;
+        }
+        let token = cookie(&parts.headers, SESSION_COOKIE)
+            .ok_or_else(|| AppError::unauthenticated("unauthenticated", "sign in to continue"))?;
+        let token_hash = sha256_hex(token.as_bytes());
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT u.id, u.email, u.display_name, u.role, s.csrf_token, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+        )
+        .bind(&token_hash)
+        .fetch_optional(&state.pool)
+        .await?;
+        let row =
+            row.ok_or_else(|| AppError::unauthenticated("unauthenticated", "sign in to continue"))?;
+        if row.expires_at <= state.now().timestamp_millis() {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+                .bind(&token_hash)
+                .execute(&state.pool)
+                .await?;
+            return Err(AppError::unauthenticated(
+                "session_expired",
+                "your session has expired; sign in again",
+            ));
+        }
+        if writes {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !constant_time_eq(sent, &row.csrf_token) {
+                return Err(AppError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_token_invalid",
+                    "this request lacks the page's security token; reload the page and try again",
+                ));
+            }
+        }
+        Ok(CurrentUser {
+            role: Role::from_code(&row.role)
+                .ok_or_else(|| AppError::Internal(format!("stored role {:?}", row.role)))?,
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            csrf_token: row.csrf_token,
+        })
+    }
+}
+
+/// A signed-in person with one role. Another role gets "not found": the endpoint is not theirs,
+/// and nothing about it is told.
+macro_rules! role_extractor {
+    ($name:ident, $role:expr) => {
+        #[derive(Clone, Debug)]
+        pub struct $name(pub CurrentUser);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = AppError;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, AppError> {
+                let user = CurrentUser::from_request_parts(parts, state).await?;
+                if user.role == $role {
+                    Ok($name(user))
+                } else {
+                    Err(AppError::NotFound("endpoint"))
+                }
+            }
+        }
+    };
+}
+
+role_extractor!(Buyer, Role::Buyer);
+role_extractor!(Seller, Role::Seller);
+role_extractor!(Mediator, Role::Mediator);
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    password_hash: Option<String>,
+}
+
+async fn me(pool: &SqlitePool, user: &CurrentUser) -> Result<Me, AppError> {
+    let stores = sqlx::query_as::<_, (String, String)>(
+        "SELECT id, name FROM stores WHERE owner_id = ? ORDER BY name",
+    )
+    .bind(&user.id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(id, name)| StoreRef { id, name })
+    .collect();
+    Ok(Me {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        stores,
+        csrf_token: user.csrf_token.clone(),
+    })
+}
+
+pub async fn get_me(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Me>, AppError> {
+    Ok(Json(me(&state.pool, &user).await?))
+}
+
+fn session_cookie(state: &AppState, headers: &HeaderMap, value: &str, max_age: i64) -> String {
+    let https = state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes() == b"https");
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if https { "; Secure" } else { "" }
+    )
+}
+
+/// `POST /api/login`: checks the password and opens a session.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    parts: SameOrigin,
+    ApiJson(login): ApiJson<Login>,
+) -> Result<Response, AppError> {
+    let email = login.email.trim().to_lowercase();
+    if email.is_empty() || login.password.is_empty() {
+        return Err(AppError::unprocessable(
+            "credentials_required",
+            "enter your email address and password",
+        ));
+    }
+    let now = state.now();
+    let account_key = format!("account:{email}");
+    let mut keys = vec![(account_key.clone(), LoginLimiter::PER_ACCOUNT)];
+    if let Some(addr) = addr {
+        keys.push((format!("address:{}", addr.ip()), LoginLimiter::PER_ADDRESS));
+    }
+    if let Some(retry_after_secs) = lock(&state).wait(&keys, now) {
+        return Err(AppError::TooManyAttempts { retry_after_secs });
+    }
+    let account: Option<AccountRow> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+            .bind(&email)
+            .fetch_optional(&state.pool)
+            .await?;
+    let stored = account
+        .as_ref()
+        .and_then(|a| a.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let password = login.password;
+    let matches = tokio::task::spawn_blocking(move || password_matches(&password, &stored))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(account) = account.filter(|a| matches && a.password_hash.is_some()) else {
+        lock(&state).fail(&keys, now);
+        return Err(AppError::unauthenticated(
+            "wrong_credentials",
+            "the email address or the password is wrong",
+        ));
+    };
+    lock(&state).succeed(&account_key);
+    let token = random_hex(32)?;
+    let csrf = random_hex(32)?;
+    let expires = now + state.session_ttl;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(&account.id)
+    .bind(&csrf)
+    .bind(now.timestamp_millis())
+    .bind(expires.timestamp_millis())
+    .execute(&state.pool)
+    .await?;
+    let (role, email, display_name): (String, String, String) =
+        sqlx::query_as("SELECT role, email, display_name FROM users WHERE id = ?")
+            .bind(&account.id)
+            .fetch_one(&state.pool)
+            .await?;
+    let user = CurrentUser {
+        id: account.id,
+        email,
+        display_name,
+        role: Role::from_code(&role)
+            .ok_or_else(|| AppError::Internal(format!("stored role {role:?}")))?,
+        csrf_token: csrf,
+    };
+    let cookie = session_cookie(&state, &parts.0, &token, state.session_ttl.num_seconds());
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(me(&state.pool, &user).await?),
+    )
+        .into_response())
+}
+
+fn lock(state: &AppState) -> std::sync::MutexGuard<'_, LoginLimiter> {
+    // A panic while holding the lock leaves counters, not broken data: keep using them.
+    state
+        .limiter
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `POST /api/logout`: ends the session on the server and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _user: CurrentUser,
+) -> Result<Response, AppError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(sha256_hex(token.as_bytes()))
+            .execute(&state.pool)
+            .await?;
+    }
+    let cookie = session_cookie(&state, &headers, "", 0);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// The request's headers, once it proved it comes from our own site.
+pub struct SameOrigin(pub HeaderMap);
+
+impl<S: Send + Sync> FromRequestParts<S> for SameOrigin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        check_same_origin(parts)?;
+        Ok(SameOrigin(parts.headers.clone()))
+    }
+}
+
+/// Removes sessions that have expired (the sweeper calls it).
+pub async fn delete_expired_sessions(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        .bind(now.timestamp_millis())
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_argon2id_hash_that_matches_nothing_typed() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!password_matches("", DUMMY_HASH));
+        assert!(!password_matches("password", DUMMY_HASH));
+    }
+
+    #[test]
+    fn a_hash_matches_its_password_only() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(password_matches("correct horse", &hash));
+        assert!(!password_matches("correct horse ", &hash));
+    }
+
+    #[test]
+    fn the_limiter_counts_failures_per_key_within_the_window() {
+        let mut limiter = LoginLimiter::default();
+        let t0 = DateTime::<Utc>::from_timestamp(1_000_000, 0).unwrap();
+        let keys = [("account:a".to_owned(), 2)];
+        assert_eq!(limiter.wait(&keys, t0), None);
+        limiter.fail(&keys, t0);
+        assert_eq!(limiter.wait(&keys, t0), None);
+        limiter.fail(&keys, t0 + TimeDelta::minutes(1));
+        // The oldest failure leaves the window 15 minutes after it happened.
+        assert_eq!(limiter.wait(&keys, t0 + TimeDelta::minutes(5)), Some(600));
+        assert_eq!(limiter.wait(&keys, t0 + LoginLimiter::WINDOW), None);
+        limiter.succeed("account:a");
+        assert_eq!(limiter.failures.get("account:a"), None);
+    }
+
+    #[test]
+    fn tokens_are_compared_whole() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+        assert!(!constant_time_eq("", "a"));
+    }
+}

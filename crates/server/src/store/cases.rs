@@ -1,0 +1,645 @@
+//! Cases as the rules crate keeps them. A case is stored as its `rules::Case` document, with
+//! copies of the fields queues filter and sort on, and its events are appended to the timeline
+//! in the same transaction. Every write names the version it replaces, so two writers never
+//! overwrite each other: the second finds the version moved and gets the current case.
+
+use chrono::{DateTime, Utc};
+use rules::api::{CaseDetail, CaseLine, CaseView, EvidenceView, MessageView, TimelineEntry};
+use rules::{
+    next_deadline, Action, Actor, Case, CaseState, Event, EventKind, Party, Policy, Resolution,
+};
+use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
+
+use super::{corrupt, instant, millis, orders, placeholders};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::live::Change;
+
+/// Whose cases a reader may see. Anything outside is "not found".
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// The cases the buyer filed.
+    Buyer(String),
+    /// The cases on the seller's stores' orders.
+    Seller(String),
+    /// The cases that have been escalated (and their whole history).
+    Mediator,
+}
+
+impl Scope {
+    pub fn of(user: &CurrentUser) -> Scope {
+        match user.role {
+            rules::api::Role::Buyer => Scope::Buyer(user.id.clone()),
+            rules::api::Role::Seller => Scope::Seller(user.id.clone()),
+            rules::api::Role::Mediator => Scope::Mediator,
+        }
+    }
+
+    /// The SQL condition on `c` (the cases table) and the value it binds, if any.
+    pub(crate) fn condition(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Scope::Buyer(id) => ("c.buyer_id = ?", Some(id)),
+            Scope::Seller(id) => (
+                "c.store_id IN (SELECT st.id FROM stores st WHERE st.owner_id = ?)",
+                Some(id),
+            ),
+            Scope::Mediator => ("c.escalated_at IS NOT NULL", None),
+        }
+    }
+}
+
+/// A stored case and what the server knows around it.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub case: Case,
+    pub buyer_id: String,
+    pub store_id: String,
+    /// The resolution the buyer asked for at filing.
+    pub resolution: Resolution,
+}
+
+impl Stored {
+    /// What the live streams need to route a change of this case.
+    pub fn change(&self, escalated: bool) -> Change {
+        Change {
+            case_id: self.case.id.clone(),
+            version: self.case.version,
+            state: self.case.state,
+            buyer_id: self.buyer_id.clone(),
+            store_id: self.store_id.clone(),
+            escalated,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct CaseRow {
+    document: String,
+    buyer_id: String,
+    store_id: String,
+    resolution: String,
+}
+
+impl CaseRow {
+    fn into_stored(self) -> Result<Stored, AppError> {
+        Ok(Stored {
+            case: serde_json::from_str(&self.document)
+                .map_err(|e| AppError::Internal(format!("stored case does not parse: {e}")))?,
+            resolution: Resolution::from_code(&self.resolution)
+                .ok_or_else(|| corrupt("resolution", &self.resolution))?,
+            buyer_id: self.buyer_id,
+            store_id: self.store_id,
+        })
+    }
+}
+
+/// The case `id` if the reader may see it.
+pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, AppError> {
+    let (condition, bind) = scope.condition();
+    let sql = format!(
+        "SELECT c.document, c.buyer_id, c.store_id, c.resolution FROM cases c \
+         WHERE c.id = ? AND {condition}"
+    );
+    let mut query = sqlx::query_as::<_, CaseRow>(&sql).bind(id);
+    if let Some(value) = bind {
+        query = query.bind(value);
+    }
+    query
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound("case"))?
+        .into_stored()
+}
+
+/// The case `id`, for the server's own use (the sweeper).
+pub async fn load_any(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, AppError> {
+    sqlx::query_as::<_, CaseRow>(
+        "SELECT c.document, c.buyer_id, c.store_id, c.resolution FROM cases c WHERE c.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .map(CaseRow::into_stored)
+    .transpose()
+}
+
+/// The buyer's case filed under `key`, if any: a retried submit finds it.
+pub async fn filed_under(
+    pool: &SqlitePool,
+    buyer_id: &str,
+    key: &str,
+) -> Result<Option<Stored>, AppError> {
+    sqlx::query_as::<_, CaseRow>(
+        "SELECT c.document, c.buyer_id, c.store_id, c.resolution FROM cases c \
+         WHERE c.buyer_id = ? AND c.idempotency_key = ?",
+    )
+    .bind(buyer_id)
+    .bind(key)
+    .fetch_optional(pool)
+    .await?
+    .map(CaseRow::into_stored)
+    .transpose()
+}
+
+/// The cases already filed on an order.
+pub async fn on_order(pool: &SqlitePool, order_id: &str) -> Result<Vec<Case>, AppError> {
+    sqlx::query_scalar::<_, String>("SELECT document FROM cases WHERE order_id = ?")
+        .bind(order_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|d| {
+            serde_json::from_str(d)
+                .map_err(|e| AppError::Internal(format!("stored case does not parse: {e}")))
+        })
+        .collect()
+}
+
+fn document(case: &Case) -> Result<String, AppError> {
+    serde_json::to_string(case).map_err(|e| AppError::Internal(format!("case to JSON: {e}")))
+}
+
+/// The first time, in `events`, the case entered a state matching `test`.
+fn first_entered(events: &[Event], test: impl Fn(CaseState) -> bool) -> Option<i64> {
+    events.iter().find(|e| test(e.state)).map(|e| millis(e.at))
+}
+
+fn settled(state: CaseState) -> bool {
+    matches!(state, CaseState::Resolved | CaseState::Closed)
+}
+
+/// Whether the platform has been involved, from the case's history.
+pub async fn escalated(pool: &SqlitePool, case_id: &str) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("SELECT escalated_at FROM cases WHERE id = ?")
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?
+            .flatten()
+            .is_some(),
+    )
+}
+
+/// A new case to store, with the events that made it.
+pub struct NewCase<'a> {
+    pub stored: &'a Stored,
+    pub events: &'a [Event],
+    pub idempotency_key: &'a str,
+    /// Who filed it; `None` when the system did (an unmatched group buy).
+    pub filed_by: Option<&'a str>,
+}
+
+/// Stores a new case. If the buyer already filed under the same key (a double click that raced),
+/// nothing is written and the case filed first is returned.
+pub async fn insert(
+    pool: &SqlitePool,
+    new: &NewCase<'_>,
+    policy: &Policy,
+) -> Result<Option<Stored>, AppError> {
+    let case = &new.stored.case;
+    let deadline = next_deadline(case, policy);
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
+         document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
+         deadline_at, deadline_party, escalated_at, settled_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
+    )
+    .bind(&case.id)
+    .bind(&case.order_id)
+    .bind(&new.stored.buyer_id)
+    .bind(&new.stored.store_id)
+    .bind(new.idempotency_key)
+    .bind(new.stored.resolution.code())
+    .bind(document(case)?)
+    .bind(case.state.code())
+    .bind(case.reason.code())
+    .bind(i64::from(case.version))
+    .bind(case.refund_at_stake().minor)
+    .bind(case.max_refund.currency.code())
+    .bind(millis(case.filed_at))
+    .bind(millis(new.events.last().map_or(case.filed_at, |e| e.at)))
+    .bind(deadline.map(|d| millis(d.at)))
+    .bind(deadline.map(|d| d.party.code()))
+    .bind(first_entered(new.events, |s| s == CaseState::Escalated))
+    .bind(first_entered(new.events, settled))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        tx.rollback().await?;
+        return filed_under(pool, &new.stored.buyer_id, new.idempotency_key).await;
+    }
+    append(&mut tx, case, new.events, new.filed_by).await?;
+    tx.commit().await?;
+    Ok(None)
+}
+
+/// Replaces version `seen` of the case with `case`, appending `events` (done by `user`, or by
+/// the system when `None`). `false` when the stored version is no longer `seen`: somebody else
+/// wrote first, and nothing was written.
+pub async fn save(
+    pool: &SqlitePool,
+    seen: u32,
+    case: &Case,
+    events: &[Event],
+    user: Option<&str>,
+    policy: &Policy,
+) -> Result<bool, AppError> {
+    let deadline = next_deadline(case, policy);
+    let mut tx = pool.begin().await?;
+    // The write comes first, so the transaction holds the write lock before it reads anything.
+    let updated = sqlx::query(
+        "UPDATE cases SET document = ?, state = ?, version = ?, refund_minor = ?, \
+         updated_at = ?, deadline_at = ?, deadline_party = ?, \
+         escalated_at = COALESCE(escalated_at, ?), settled_at = COALESCE(settled_at, ?) \
+         WHERE id = ? AND version = ?",
+    )
+    .bind(document(case)?)
+    .bind(case.state.code())
+    .bind(i64::from(case.version))
+    .bind(case.refund_at_stake().minor)
+    .bind(millis(events.last().map_or(case.since, |e| e.at)))
+    .bind(deadline.map(|d| millis(d.at)))
+    .bind(deadline.map(|d| d.party.code()))
+    .bind(first_entered(events, |s| s == CaseState::Escalated))
+    .bind(first_entered(events, settled))
+    .bind(&case.id)
+    .bind(i64::from(seen))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    append(&mut tx, case, events, user).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+fn party_of(actor: Actor) -> Option<Party> {
+    match actor {
+        Actor::Buyer => Some(Party::Buyer),
+        Actor::Seller => Some(Party::Seller),
+        Actor::Platform => Some(Party::Platform),
+        Actor::System => None,
+    }
+}
+
+/// Appends `events` to the case's timeline, with the proposals and rating they carry.
+async fn append(
+    tx: &mut Transaction<'_, Sqlite>,
+    case: &Case,
+    events: &[Event],
+    user: Option<&str>,
+) -> Result<(), AppError> {
+    let last: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?")
+            .bind(&case.id)
+            .fetch_one(&mut **tx)
+            .await?;
+    for (seq, event) in (last + 1..).zip(events) {
+        let (kind, missed_by) = match &event.what {
+            EventKind::Filed { .. } => ("filed".to_owned(), None),
+            EventKind::Acted(action) => (action.kind().code().to_owned(), None),
+            EventKind::Automatic(deadline) => (
+                format!("auto.{}", deadline.then.code()),
+                Some(deadline.party.code()),
+            ),
+        };
+        let body = serde_json::to_string(event)
+            .map_err(|e| AppError::Internal(format!("event to JSON: {e}")))?;
+        sqlx::query(
+            "INSERT INTO case_events (case_id, seq, at, actor, user_id, kind, missed_by, state, \
+             body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&case.id)
+        .bind(seq)
+        .bind(millis(event.at))
+        .bind(actor_code(event.by))
+        .bind(user.filter(|_| event.by != Actor::System))
+        .bind(kind)
+        .bind(missed_by)
+        .bind(event.state.code())
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+        let proposer = match &event.what {
+            EventKind::Filed { .. } => Some(Party::Buyer),
+            EventKind::Acted(Action::Propose(_)) => party_of(event.by),
+            _ => None,
+        };
+        if let Some(proposal) = proposer.and_then(|p| case.proposals.of(p)) {
+            sqlx::query(
+                "INSERT INTO proposals (case_id, seq, party, resolution, refund_minor, currency, \
+                 return_shipping_paid_by, note, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&case.id)
+            .bind(seq)
+            .bind(proposal.by.code())
+            .bind(proposal.terms.resolution.code())
+            .bind(proposal.terms.refund.minor)
+            .bind(proposal.terms.refund.currency.code())
+            .bind(proposal.terms.return_shipping_paid_by.map(Party::code))
+            .bind(&proposal.note)
+            .bind(millis(proposal.made_at))
+            .execute(&mut **tx)
+            .await?;
+        }
+        if let EventKind::Acted(Action::Rate { stars, comment }) = &event.what {
+            sqlx::query(
+                "INSERT INTO ratings (case_id, stars, comment, rated_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&case.id)
+            .bind(i64::from(*stars))
+            .bind(comment)
+            .bind(millis(event.at))
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn actor_code(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Buyer => "buyer",
+        Actor::Seller => "seller",
+        Actor::Platform => "platform",
+        Actor::System => "system",
+    }
+}
+
+/// The summary every list shows: the case with its line titles and store.
+pub fn summary(
+    case: &Case,
+    resolution: Resolution,
+    store: &str,
+    titles: &impl Fn(&str) -> String,
+) -> CaseView {
+    CaseView {
+        id: case.id.clone(),
+        order_id: case.order_id.clone(),
+        store: store.to_owned(),
+        state: case.state,
+        reason: case.reason,
+        resolution,
+        refund: case.refund_at_stake(),
+        description: case.description.clone(),
+        explanation: case.explanation.clone(),
+        lines: case
+            .lines
+            .iter()
+            .map(|l| CaseLine {
+                line_id: l.line_id.clone(),
+                title: titles(&l.line_id),
+                quantity: l.quantity,
+            })
+            .collect(),
+        created_at: case.filed_at,
+    }
+}
+
+#[derive(FromRow)]
+struct EvidenceRow {
+    id: String,
+    party: String,
+    sha256: String,
+    content_type: String,
+    size_bytes: i64,
+    width: i64,
+    height: i64,
+    file_name: String,
+    uploaded_at: i64,
+}
+
+fn party(code: &str) -> Result<Party, AppError> {
+    [Party::Buyer, Party::Seller, Party::Platform]
+        .into_iter()
+        .find(|p| p.code() == code)
+        .ok_or_else(|| corrupt("party", code))
+}
+
+impl EvidenceRow {
+    fn into_view(self) -> Result<EvidenceView, AppError> {
+        let number = |n: i64| u32::try_from(n).map_err(|_| corrupt("size", &n.to_string()));
+        Ok(EvidenceView {
+            url: format!("/api/evidence/{}", self.id),
+            party: party(&self.party)?,
+            size_bytes: u64::try_from(self.size_bytes)
+                .map_err(|_| corrupt("size", &self.size_bytes.to_string()))?,
+            width: number(self.width)?,
+            height: number(self.height)?,
+            uploaded_at: instant(self.uploaded_at)?,
+            id: self.id,
+            sha256: self.sha256,
+            content_type: self.content_type,
+            file_name: self.file_name,
+        })
+    }
+}
+
+const EVIDENCE_COLUMNS: &str =
+    "id, party, sha256, content_type, size_bytes, width, height, file_name, uploaded_at";
+
+/// The case's evidence, oldest first.
+pub async fn evidence(pool: &SqlitePool, case_id: &str) -> Result<Vec<EvidenceView>, AppError> {
+    sqlx::query_as::<_, EvidenceRow>(&format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY uploaded_at, id"
+    ))
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(EvidenceRow::into_view)
+    .collect()
+}
+
+/// One piece of evidence and the case it belongs to, if the reader may see that case.
+pub async fn evidence_item(
+    pool: &SqlitePool,
+    scope: &Scope,
+    id: &str,
+) -> Result<EvidenceView, AppError> {
+    let (condition, bind) = scope.condition();
+    let sql = format!(
+        "SELECT e.id, e.party, e.sha256, e.content_type, e.size_bytes, e.width, e.height, \
+         e.file_name, e.uploaded_at FROM evidence e JOIN cases c ON c.id = e.case_id \
+         WHERE e.id = ? AND {condition}"
+    );
+    let mut query = sqlx::query_as::<_, EvidenceRow>(&sql).bind(id);
+    if let Some(value) = bind {
+        query = query.bind(value);
+    }
+    query
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound("evidence"))?
+        .into_view()
+}
+
+/// Evidence as uploaded and checked.
+pub struct NewEvidence<'a> {
+    pub id: &'a str,
+    pub case_id: &'a str,
+    pub user_id: &'a str,
+    pub party: Party,
+    pub sha256: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: usize,
+    pub width: u32,
+    pub height: u32,
+    pub file_name: &'a str,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// Records evidence unless the case already holds `max` pieces. `false` when it is full.
+pub async fn insert_evidence(
+    pool: &SqlitePool,
+    new: &NewEvidence<'_>,
+    max: i64,
+) -> Result<bool, AppError> {
+    // One statement counts and inserts, so two uploads at once cannot both take the last place.
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO evidence ({EVIDENCE_COLUMNS}, case_id, uploaded_by) \
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
+         WHERE (SELECT COUNT(*) FROM evidence WHERE case_id = ?) < ?"
+    ))
+    .bind(new.id)
+    .bind(new.party.code())
+    .bind(new.sha256)
+    .bind(new.content_type)
+    .bind(i64::try_from(new.size_bytes).unwrap_or(i64::MAX))
+    .bind(i64::from(new.width))
+    .bind(i64::from(new.height))
+    .bind(new.file_name)
+    .bind(millis(new.uploaded_at))
+    .bind(new.case_id)
+    .bind(new.user_id)
+    .bind(new.case_id)
+    .bind(max)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// Which of `ids` are not evidence of the case.
+pub async fn unknown_evidence(
+    pool: &SqlitePool,
+    case_id: &str,
+    ids: &[String],
+) -> Result<Vec<String>, AppError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT id FROM evidence WHERE case_id = ? AND id IN ({})",
+        placeholders(ids.len())
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(case_id);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let known = query.fetch_all(pool).await?;
+    Ok(ids
+        .iter()
+        .filter(|id| !known.contains(id))
+        .cloned()
+        .collect())
+}
+
+pub async fn insert_message(
+    pool: &SqlitePool,
+    case_id: &str,
+    user: &CurrentUser,
+    body: &str,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO messages (id, case_id, author_id, party, body, sent_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(case_id)
+    .bind(&user.id)
+    .bind(user.party().code())
+    .bind(body)
+    .bind(millis(at))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Everything the parties see of a case, as `viewer` sees it.
+pub async fn detail(
+    pool: &SqlitePool,
+    stored: &Stored,
+    viewer: Party,
+    policy: &Policy,
+) -> Result<CaseDetail, AppError> {
+    let case = &stored.case;
+    let order = orders::order(pool, &case.order_id).await?;
+    let buyer: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = ?")
+        .bind(&stored.buyer_id)
+        .fetch_one(pool)
+        .await?;
+    let timeline = sqlx::query_as::<_, (i64, String, Option<String>)>(
+        "SELECT e.seq, e.body, u.display_name FROM case_events e \
+         LEFT JOIN users u ON u.id = e.user_id WHERE e.case_id = ? ORDER BY e.seq",
+    )
+    .bind(&case.id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(seq, body, who)| {
+        Ok(TimelineEntry {
+            seq: u64::try_from(seq).map_err(|_| corrupt("seq", &seq.to_string()))?,
+            who,
+            event: serde_json::from_str(&body).map_err(|_| corrupt("event", &body))?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let messages = sqlx::query_as::<_, (String, String, String, String, i64)>(
+        "SELECT m.id, m.party, u.display_name, m.body, m.sent_at FROM messages m \
+         JOIN users u ON u.id = m.author_id WHERE m.case_id = ? ORDER BY m.sent_at, m.id",
+    )
+    .bind(&case.id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(id, p, author, body, sent_at)| {
+        Ok(MessageView {
+            id,
+            party: party(&p)?,
+            author,
+            body,
+            sent_at: instant(sent_at)?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let titles = |line_id: &str| {
+        order
+            .order
+            .lines
+            .iter()
+            .find(|l| l.id == line_id)
+            .map(|l| l.product.title.clone())
+            .unwrap_or_default()
+    };
+    Ok(CaseDetail {
+        summary: summary(case, stored.resolution, &order.store, &titles),
+        buyer,
+        version: case.version,
+        next_deadline: next_deadline(case, policy),
+        permissions: case.permissions(),
+        viewer,
+        timeline,
+        evidence: evidence(pool, &case.id).await?,
+        messages,
+        order: order.order,
+        case: case.clone(),
+    })
+}

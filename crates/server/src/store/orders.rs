@@ -1,0 +1,175 @@
+//! Orders and their lines, turned into the rules crate's types.
+
+use chrono::{DateTime, Utc};
+use rules::api::OrderView;
+use rules::{Category, Fulfillment, Money, Order, OrderLine, Product};
+use sqlx::{FromRow, SqlitePool};
+
+use super::{corrupt, currency, group_by, quantity};
+use crate::error::AppError;
+
+#[derive(FromRow)]
+struct OrderRow {
+    id: String,
+    store: String,
+    placed_at: DateTime<Utc>,
+    utc_offset_minutes: i32,
+    currency: String,
+    shipping_minor: i64,
+    fulfillment: String,
+    group_buy_since: Option<DateTime<Utc>>,
+    shipped_at: Option<DateTime<Utc>>,
+    promised_by: Option<DateTime<Utc>>,
+    delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromRow)]
+struct LineRow {
+    id: String,
+    order_id: String,
+    title: String,
+    category: String,
+    no_returns: bool,
+    quantity: i64,
+    unit_price_minor: i64,
+}
+
+impl OrderRow {
+    fn fulfillment(&self) -> Result<Fulfillment, AppError> {
+        let missing = || corrupt("fulfillment dates of order", &self.id);
+        Ok(match self.fulfillment.as_str() {
+            "not_shipped" => Fulfillment::NotShipped,
+            "group_buy_waiting" => Fulfillment::GroupBuyWaiting {
+                since: self.group_buy_since.ok_or_else(missing)?,
+            },
+            "shipped" => Fulfillment::Shipped {
+                shipped_at: self.shipped_at.ok_or_else(missing)?,
+                promised_by: self.promised_by,
+            },
+            "delivered" => Fulfillment::Delivered {
+                shipped_at: self.shipped_at.ok_or_else(missing)?,
+                delivered_at: self.delivered_at.ok_or_else(missing)?,
+            },
+            other => return Err(corrupt("fulfillment", other)),
+        })
+    }
+
+    fn into_view(self, lines: Vec<LineRow>) -> Result<OrderView, AppError> {
+        let currency = currency(&self.currency)?;
+        let lines = lines
+            .into_iter()
+            .map(|l| {
+                Ok(OrderLine {
+                    product: Product {
+                        title: l.title,
+                        category: Category::from_code(&l.category)
+                            .ok_or_else(|| corrupt("category", &l.category))?,
+                        no_returns: l.no_returns,
+                    },
+                    quantity: quantity(l.quantity)?,
+                    unit_price: Money::new(l.unit_price_minor, currency),
+                    id: l.id,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(OrderView {
+            order: Order {
+                fulfillment: self.fulfillment()?,
+                id: self.id,
+                placed_at: self.placed_at,
+                utc_offset_minutes: self.utc_offset_minutes,
+                currency,
+                lines,
+                shipping: Money::new(self.shipping_minor, currency),
+            },
+            store: self.store,
+        })
+    }
+}
+
+const ORDER_COLUMNS: &str =
+    "o.id, s.name AS store, o.placed_at, o.utc_offset_minutes, o.currency, o.shipping_minor, \
+     o.fulfillment, o.group_buy_since, o.shipped_at, o.promised_by, o.delivered_at";
+const LINE_COLUMNS: &str =
+    "l.id, l.order_id, l.title, l.category, l.no_returns, l.quantity, l.unit_price_minor";
+
+/// The buyer's orders, newest first, with their lines.
+pub async fn orders_of_buyer(
+    pool: &SqlitePool,
+    buyer_id: &str,
+) -> Result<Vec<OrderView>, AppError> {
+    let orders: Vec<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
+         WHERE o.buyer_id = ? ORDER BY o.placed_at DESC, o.id"
+    ))
+    .bind(buyer_id)
+    .fetch_all(pool)
+    .await?;
+    let lines: Vec<LineRow> = sqlx::query_as(&format!(
+        "SELECT {LINE_COLUMNS} FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         WHERE o.buyer_id = ? ORDER BY l.order_id, l.position"
+    ))
+    .bind(buyer_id)
+    .fetch_all(pool)
+    .await?;
+    let mut lines = group_by(lines, |l| &l.order_id);
+    orders
+        .into_iter()
+        .map(|o| {
+            let mine = lines.remove(&o.id).unwrap_or_default();
+            o.into_view(mine)
+        })
+        .collect()
+}
+
+/// One of the buyer's orders; another buyer's order is "not found".
+pub async fn order_of_buyer(
+    pool: &SqlitePool,
+    buyer_id: &str,
+    order_id: &str,
+) -> Result<OrderView, AppError> {
+    let order: OrderRow = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
+         WHERE o.buyer_id = ? AND o.id = ?"
+    ))
+    .bind(buyer_id)
+    .bind(order_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound("order"))?;
+    with_lines(pool, order).await
+}
+
+/// Any order, for the server's own use (a case's parties have already been checked).
+pub async fn order(pool: &SqlitePool, order_id: &str) -> Result<OrderView, AppError> {
+    let order: OrderRow = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id WHERE o.id = ?"
+    ))
+    .bind(order_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound("order"))?;
+    with_lines(pool, order).await
+}
+
+/// Group-buy orders still waiting for their group, without a case yet: the sweeper refunds
+/// those whose wait is over.
+pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<(String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT o.id, o.buyer_id FROM orders o WHERE o.fulfillment = 'group_buy_waiting' \
+         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.order_id = o.id) ORDER BY o.id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+async fn with_lines(pool: &SqlitePool, order: OrderRow) -> Result<OrderView, AppError> {
+    let order_id = order.id.clone();
+    let lines: Vec<LineRow> = sqlx::query_as(&format!(
+        "SELECT {LINE_COLUMNS} FROM order_lines l WHERE l.order_id = ? ORDER BY l.position"
+    ))
+    .bind(order_id)
+    .fetch_all(pool)
+    .await?;
+    order.into_view(lines)
+}

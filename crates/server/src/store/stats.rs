@@ -1,0 +1,125 @@
+//! A seller's returns over a period, counted by the database.
+
+use chrono::{DateTime, Utc};
+use rules::api::{CodeCount, SellerStats};
+use rules::{Case, CaseState};
+use sqlx::SqlitePool;
+
+use super::millis;
+use crate::error::AppError;
+
+fn code_counts(rows: Vec<(String, i64)>) -> Vec<CodeCount> {
+    rows.into_iter()
+        .map(|(code, count)| CodeCount {
+            code,
+            count: u64::try_from(count).unwrap_or(0),
+        })
+        .collect()
+}
+
+/// The middle value (the lower of the two middles for an even count), so it is always a real
+/// case's duration.
+fn median(mut values: Vec<i64>) -> Option<i64> {
+    values.sort_unstable();
+    values.get(values.len().saturating_sub(1) / 2).copied()
+}
+
+const SELLERS_CASES: &str = "c.store_id IN (SELECT id FROM stores WHERE owner_id = ?)";
+
+/// The statistics of the seller's stores for the cases filed (and orders placed) in
+/// `[from, to)`.
+pub async fn seller(
+    pool: &SqlitePool,
+    seller_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<SellerStats, AppError> {
+    let (from_ms, to_ms) = (millis(from), millis(to));
+    let orders: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders o JOIN stores s ON s.id = o.store_id \
+         WHERE s.owner_id = ? AND o.placed_at >= ? AND o.placed_at < ?",
+    )
+    .bind(seller_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(pool)
+    .await?;
+    let in_period = format!("{SELLERS_CASES} AND c.filed_at >= ? AND c.filed_at < ?");
+    let reasons: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT c.reason, COUNT(*) FROM cases c WHERE {in_period} \
+         GROUP BY c.reason ORDER BY COUNT(*) DESC, c.reason"
+    ))
+    .bind(seller_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(pool)
+    .await?;
+    let cases: i64 = reasons.iter().map(|(_, n)| n).sum();
+    let settled: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT c.document, c.filed_at, c.settled_at FROM cases c \
+         WHERE {in_period} AND c.settled_at IS NOT NULL"
+    ))
+    .bind(seller_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(pool)
+    .await?;
+    let mut outcomes: Vec<(String, i64)> = Vec::new();
+    let mut durations = Vec::new();
+    for (document, filed_at, settled_at) in settled {
+        let case: Case = serde_json::from_str(&document)
+            .map_err(|e| AppError::Internal(format!("stored case does not parse: {e}")))?;
+        durations.push((settled_at - filed_at) / 1000);
+        let code = match (case.outcome, case.state) {
+            (Some(outcome), _) => outcome.code(),
+            (None, CaseState::Closed) => "closed",
+            (None, _) => continue,
+        };
+        match outcomes.iter_mut().find(|(c, _)| c == code) {
+            Some((_, n)) => *n += 1,
+            None => outcomes.push((code.to_owned(), 1)),
+        }
+    }
+    outcomes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let automatic: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT e.kind, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id \
+         WHERE {SELLERS_CASES} AND e.missed_by = 'seller' AND e.at >= ? AND e.at < ? \
+         GROUP BY e.kind ORDER BY COUNT(*) DESC, e.kind"
+    ))
+    .bind(seller_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(pool)
+    .await?;
+    let orders = u64::try_from(orders).unwrap_or(0);
+    let cases = u64::try_from(cases).unwrap_or(0);
+    Ok(SellerStats {
+        from,
+        to,
+        orders,
+        cases,
+        return_rate_basis_points: (cases * 10_000).checked_div(orders).unwrap_or(0),
+        reasons: code_counts(reasons),
+        outcomes: code_counts(outcomes),
+        median_seconds_to_resolution: median(durations),
+        automatic_actions: code_counts(
+            automatic
+                .into_iter()
+                .map(|(kind, n)| (kind.trim_start_matches("auto.").to_owned(), n))
+                .collect(),
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_is_a_real_middle_value() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![7]), Some(7));
+        assert_eq!(median(vec![9, 1, 5]), Some(5));
+        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+    }
+}
