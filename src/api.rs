@@ -4,8 +4,9 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{CaseView, ErrorBody, NewReturn, OrderView};
+use rules::api::{CaseView, ErrorBody, NewReturn, OrderView, Queue};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde::Serialize;
 
 /// Why a call to the API failed.
@@ -144,22 +145,44 @@ pub fn order(id: Signal<String>) -> Load<OrderView> {
     }))
 }
 
+/// One case, read as its summary (the answer carries much more).
 pub fn case(id: Signal<String>) -> Load<CaseView> {
     Load::new(Signal::derive(move || {
-        format!("/api/returns/{}", encode(&id.get()))
+        format!("/api/cases/{}", encode(&id.get()))
     }))
 }
 
-pub fn seller_returns() -> Load<Vec<CaseView>> {
-    Load::new(Signal::stored("/api/seller/returns".into()))
+/// The signed-in seller's queue, most urgent first.
+pub fn seller_returns() -> Load<Queue<CaseView>> {
+    Load::new(Signal::stored("/api/cases".into()))
 }
 
-pub async fn file_return(request: &NewReturn) -> Result<CaseView, ApiError> {
-    let built = Request::post("/api/returns")
+/// The part of `GET /api/me` a write needs.
+#[derive(Deserialize)]
+struct Token {
+    csrf_token: String,
+}
+
+/// Files the return. `key` stays the same for every submit of one form, so a double click or a
+/// retry after a lost answer files one case.
+pub async fn file_return(request: &NewReturn, key: &str) -> Result<CaseView, ApiError> {
+    let token: Token = decode(&get_text("/api/me".into()).await?)?;
+    let built = Request::post("/api/cases")
         .header("content-type", "application/json")
+        .header("x-csrf-token", &token.csrf_token)
+        .header("idempotency-key", key)
         .body(to_json(request).map_err(ApiError::Decode)?)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     decode(&body(built.send().await).await?)
+}
+
+/// A key for one form's submits: random enough that two forms never share it.
+pub fn idempotency_key() -> String {
+    format!(
+        "{:x}-{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 2f64.powi(52)) as u64
+    )
 }
 
 /// Ids come from URLs the user can edit: keep them inside one path segment.

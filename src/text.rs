@@ -236,6 +236,8 @@ pub fn error(code: &str, fallback: &str) -> String {
             "The partial refund must be more than zero and no more than the maximum shown.".into()
         }
         "description_too_long" => "The description is too long.".into(),
+        "unauthenticated" | "session_expired" => "Sign in to continue.".into(),
+        "case_exists" => "These items already have a return case.".into(),
         "internal" => {
             "Something went wrong on our side; nothing was changed. Please try again.".into()
         }
@@ -331,6 +333,9 @@ mod tests {
             "http_error",
             "not_found",
             "internal",
+            "unauthenticated",
+            "session_expired",
+            "case_exists",
         ] {
             assert!(
                 !error(code, "").starts_with("Something went wrong ("),

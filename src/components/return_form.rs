@@ -45,9 +45,11 @@ pub fn ReturnForm(
         })
     };
 
-    let submit = Action::new_local(|request: &NewReturn| {
+    let key = StoredValue::new(api::idempotency_key());
+    let submit = Action::new_local(move |request: &NewReturn| {
         let request = request.clone();
-        async move { api::file_return(&request).await }
+        let key = key.get_value();
+        async move { api::file_return(&request, &key).await }
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(case)) => on_filed.run(case),

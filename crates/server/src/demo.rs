@@ -670,7 +670,10 @@ async fn seed_case(
         filed_by: Some(&buyer_id),
     };
     if cases::insert(pool, &new, policy).await?.is_some() {
-        return Err(AppError::Internal(format!("demo case {} exists", stored.case.id)));
+        return Err(AppError::Internal(format!(
+            "demo case {} exists",
+            stored.case.id
+        )));
     }
     let seller_id: String = sqlx::query_scalar("SELECT owner_id FROM stores WHERE id = ?")
         .bind(&stored.store_id)

@@ -11,7 +11,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use retour_server::system_clock;
 use serde_json::json;
 
 fn env_path(name: &str, default: &str) -> PathBuf {
@@ -117,6 +116,22 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
 }
 
+/// Signs the browser in as a demo account, the way the page would: a same-origin fetch.
+async fn sign_in(client: &Client, email: &str) {
+    let account = retour_server::demo::ACCOUNTS
+        .iter()
+        .find(|a| a.email == email)
+        .expect("a demo account");
+    let script = "const [email, password, done] = arguments; \
+        fetch('/api/login', {method: 'POST', headers: {'content-type': 'application/json'}, \
+        body: JSON.stringify({email, password})}).then(r => done(r.status), e => done(String(e)));";
+    let status = client
+        .execute_async(script, vec![json!(email), json!(account.password)])
+        .await
+        .unwrap();
+    assert_eq!(status, json!(200), "signing in as {email}");
+}
+
 #[tokio::test]
 async fn a_buyer_files_a_return_and_the_seller_sees_it() {
     let dist = env_path("RETOUR_DIST", "../../dist");
@@ -125,13 +140,14 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
         "{} has no built app: run `cargo xtask build` first",
         dist.display()
     );
-    // The browser judges eligibility with its own clock, so the server runs on real time too.
-    let app = common::spawn_app(system_clock(), &dist).await;
+    let app = common::spawn_app_serving(&dist).await;
     let driver = start_driver();
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
 
-    // The release build starts and renders the buyer's orders from the API.
+    // The release build starts; signed in, it renders the buyer's orders from the API.
+    client.goto(&app.url("/")).await.unwrap();
+    sign_in(&client, "lucia@demo.retour").await;
     client.goto(&app.url("/")).await.unwrap();
     let order = text_of(&client, "article[data-order='ord-1005']").await;
     assert!(order.contains("Wool sweater"), "{order}");
@@ -197,11 +213,16 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
         .ends_with(&case_id));
 
     // What the form sent is what the buyer chose.
-    let filed: rules::api::CaseView = app.get_json(&format!("/api/returns/{case_id}")).await;
-    assert_eq!(filed.reason, rules::Reason::NoLongerWanted);
-    assert_eq!(filed.lines[0].line_id, "ord-1005-1");
+    let filed: rules::api::CaseDetail = app
+        .lucia()
+        .await
+        .get_json(&format!("/api/cases/{case_id}"))
+        .await;
+    assert_eq!(filed.summary.reason, rules::Reason::NoLongerWanted);
+    assert_eq!(filed.summary.lines[0].line_id, "ord-1005-1");
 
-    // A full page load of a deep link: the seller's list shows the new return.
+    // A full page load of a deep link: the store's seller sees the new return in the queue.
+    sign_in(&client, "jordan@demo.retour").await;
     client.goto(&app.url("/seller/returns")).await.unwrap();
     let row = text_of(&client, &format!("tr[data-case='{case_id}']")).await;
     assert!(row.contains("Wool sweater"), "{row}");

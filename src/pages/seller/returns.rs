@@ -1,15 +1,16 @@
 use leptos::prelude::*;
-use rules::api::CaseView;
+use rules::api::{CaseView, Queue};
 
 use crate::clock::Zone;
 use crate::components::Loaded;
 use crate::{api, text};
 
-/// The sellers' list of return requests, newest first.
+/// The signed-in seller's return requests, most urgent first.
 #[component]
 pub fn SellerReturnsPage() -> impl IntoView {
     let cases = api::seller_returns();
-    let render = |list: Vec<CaseView>| {
+    let render = |queue: Queue<CaseView>| {
+        let list = queue.items;
         if list.is_empty() {
             view! { <p class="empty">"No return requests yet."</p> }.into_any()
         } else {

@@ -285,6 +285,10 @@ async fn file_case(
             .iter()
             .any(|l| request.lines.iter().any(|r| r.line_id == l.line_id));
         if overlaps {
+            // The same submit, sent twice at once: the other one filed it meanwhile.
+            if let Some(existing) = cases::filed_under(&state.pool, &user.id, &key).await? {
+                return Ok((StatusCode::OK, Json(show(&state, &existing, &user).await?)));
+            }
             return Err(AppError::new(
                 StatusCode::CONFLICT,
                 "case_exists",

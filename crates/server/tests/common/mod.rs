@@ -1,18 +1,61 @@
-//! `spawn_app()`: the real router on a free port of 127.0.0.1, over a fresh SQLite file.
+//! `spawn_app()`: the real router on a free port of 127.0.0.1, over a fresh SQLite file, with a
+//! clock the test moves; `Session`: one person signed in, with their own cookie jar.
+#![allow(dead_code)] // Each test binary uses its own share of the helpers.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use reqwest::StatusCode;
 use retour_server::{app, db, demo, AppState, Clock};
-use sqlx::SqlitePool;
+use rules::api::{CaseDetail, Me};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
 use tempfile::TempDir;
+
+/// A fixed "now" the tests start from, so dates in answers are predictable.
+pub fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
+}
+
+/// A clock the test sets and moves; the server reads it for every "now".
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    pub fn at(now: DateTime<Utc>) -> Self {
+        TestClock(Arc::new(Mutex::new(now)))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+
+    pub fn advance(&self, by: TimeDelta) {
+        *self.0.lock().unwrap() += by;
+    }
+
+    pub fn clock(&self) -> Clock {
+        let shared = Arc::clone(&self.0);
+        Arc::new(move || *shared.lock().unwrap())
+    }
+}
 
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub client: reqwest::Client,
+    pub state: AppState,
+    pub clock: TestClock,
     /// The temporary data directory when the app owns it: deleted on drop.
     _data: Option<TempDir>,
+    _dist: Option<TempDir>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 impl TestApp {
@@ -20,61 +63,231 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
-    /// GETs `path` and decodes its JSON, failing the test on any error status.
-    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
-        let response = self
-            .client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent");
-        assert!(
-            response.status().is_success(),
-            "GET {path}: {}",
-            response.status()
-        );
-        response.json().await.expect("a JSON answer")
+    /// A client with no session.
+    pub fn anonymous(&self) -> Session {
+        Session {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: format!("http://{}", self.addr),
+            csrf: String::new(),
+            me: None,
+        }
+    }
+
+    /// Signs in with a demo account's email; fails the test if that does not work.
+    pub async fn login(&self, email: &str) -> Session {
+        let account = demo::ACCOUNTS
+            .iter()
+            .find(|a| a.email == email)
+            .expect("a demo account");
+        let mut session = self.anonymous();
+        let response = session
+            .post(
+                "/api/login",
+                &json!({"email": email, "password": account.password}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "signing in as {email}");
+        let me: Me = response.json().await.unwrap();
+        session.csrf = me.csrf_token.clone();
+        session.me = Some(me);
+        session
+    }
+
+    pub async fn lucia(&self) -> Session {
+        self.login("lucia@demo.retour").await
+    }
+
+    pub async fn wei(&self) -> Session {
+        self.login("wei@demo.retour").await
+    }
+
+    /// The seller of Lin's Tea House.
+    pub async fn mei(&self) -> Session {
+        self.login("mei@demo.retour").await
+    }
+
+    /// The seller of Northwind Outfitters.
+    pub async fn jordan(&self) -> Session {
+        self.login("jordan@demo.retour").await
+    }
+
+    pub async fn amara(&self) -> Session {
+        self.login("amara@demo.retour").await
     }
 }
 
-/// Starts the app with demo data over a new database in a temporary directory.
-pub async fn spawn_app(clock: Clock, dist: &Path) -> TestApp {
-    let data = tempfile::tempdir().expect("temporary directory");
-    let (app, _) = serve(data.path(), clock, dist.to_path_buf()).await;
-    TestApp {
-        _data: Some(data),
-        ..app
+/// One person's browser: a cookie jar and the CSRF token their sign-in gave.
+pub struct Session {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+    pub me: Option<Me>,
+}
+
+impl Session {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// GETs `path` and decodes its JSON, failing the test on any error status.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.get(path).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "GET {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: {e}: {text}"))
+    }
+
+    /// POSTs JSON with the session's CSRF token.
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("x-csrf-token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Files a return under a fresh idempotency key.
+    pub async fn file(&self, body: &Value) -> reqwest::Response {
+        self.file_with_key(body, &uuid()).await
+    }
+
+    pub async fn file_with_key(&self, body: &Value, key: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/cases"))
+            .header("x-csrf-token", &self.csrf)
+            .header("idempotency-key", key)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Files a return that must succeed.
+    pub async fn file_ok(&self, body: &Value) -> CaseDetail {
+        let response = self.file(body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "filing: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Takes an action on the case at the version given; must succeed.
+    pub async fn act(&self, case: &CaseDetail, action: &str, fields: Value) -> CaseDetail {
+        let (status, body) = self
+            .try_act(&case.summary.id, case.version, action, fields)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    /// Takes an action and returns the status and JSON answer, whatever they are.
+    pub async fn try_act(
+        &self,
+        case_id: &str,
+        version: u32,
+        action: &str,
+        mut fields: Value,
+    ) -> (StatusCode, Value) {
+        fields["version"] = json!(version);
+        let response = self
+            .post(&format!("/api/cases/{case_id}/{action}"), &fields)
+            .await;
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
+    pub async fn case(&self, id: &str) -> CaseDetail {
+        self.get_json(&format!("/api/cases/{id}")).await
+    }
+}
+
+pub fn uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A filing body for one line.
+pub fn filing(order: &str, line: &str, quantity: u32, reason: &str, resolution: &str) -> Value {
+    json!({
+        "order_id": order,
+        "lines": [{"line_id": line, "quantity": quantity}],
+        "reason": reason,
+        "resolution": resolution,
+    })
+}
+
+/// The `{code, message, details}` of an error answer, with its status.
+pub async fn error_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("errors are JSON");
+    assert!(
+        body["code"].is_string() && body["message"].is_string(),
+        "{body}"
+    );
+    (status, body)
+}
+
+/// Starts the app with demo data over a new database in a temporary directory, at `now`.
+pub async fn spawn_app_at(now: DateTime<Utc>) -> TestApp {
+    let data = tempfile::tempdir().expect("temporary directory");
+    let dist = tempfile::tempdir().expect("temporary directory");
+    let mut app = serve(data.path(), TestClock::at(now), dist.path().to_path_buf()).await;
+    app._data = Some(data);
+    app._dist = Some(dist);
+    app
+}
+
+/// Starts the app serving the built app in `dist`, on the real time of day (a browser judges
+/// eligibility with its own clock).
+pub async fn spawn_app_serving(dist: &Path) -> TestApp {
+    let data = tempfile::tempdir().expect("temporary directory");
+    let mut app = serve(data.path(), TestClock::at(Utc::now()), dist.to_path_buf()).await;
+    app._data = Some(data);
+    app
+}
+
+/// Starts the app at the tests' fixed "now".
+pub async fn spawn_app() -> TestApp {
+    spawn_app_at(fixed_now()).await
 }
 
 /// Starts the app over the database in `data_dir`, seeding it only when empty.
-pub async fn serve(data_dir: &Path, clock: Clock, dist: PathBuf) -> (TestApp, SqlitePool) {
+pub async fn serve(data_dir: &Path, clock: TestClock, dist: PathBuf) -> TestApp {
     let url = format!("sqlite://{}", data_dir.join("retour.db").display());
     let pool = db::connect(&url)
         .await
         .expect("database opens and migrates");
-    demo::seed_if_empty(&pool, clock())
+    let state = AppState::new(pool, clock.clock(), dist, data_dir.to_path_buf());
+    demo::seed_if_empty(&state.pool, data_dir, clock.now(), &state.policy)
         .await
         .expect("demo data seeds");
-    let state = AppState {
-        pool: pool.clone(),
-        policy: Arc::new(Default::default()),
-        clock,
-        dist,
-    };
+    start(state, clock).await
+}
+
+/// Serves `state` on a free port.
+pub async fn start(state: AppState, clock: TestClock) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("free port");
     let addr = listener.local_addr().expect("bound address");
-    tokio::spawn(async move {
-        axum::serve(listener, app(state))
-            .await
-            .expect("server runs")
-    });
-    let app = TestApp {
+    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let server =
+        tokio::spawn(async move { axum::serve(listener, service).await.expect("server runs") });
+    TestApp {
         addr,
-        client: reqwest::Client::new(),
+        state,
+        clock,
         _data: None,
-    };
-    (app, pool)
+        _dist: None,
+        server,
+    }
 }
