@@ -15,9 +15,9 @@ use rules::{
 };
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde_json::json;
+use serde_json::{json, Value};
 
-use super::{Api, ApiJson, ApiPath};
+use super::{from_value, Api, ApiJson, ApiPath};
 use crate::auth::{Buyer, CurrentUser};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
@@ -86,9 +86,21 @@ fn actions(api: Api) -> Api {
                 move |state: State<AppState>,
                       user: CurrentUser,
                       id: ApiPath<String>,
-                      body: ApiJson<Versioned<T>>| async move {
-                    let ApiJson(Versioned { version, body }) = body;
-                    act(state, user, id, version, convert(body)?).await
+                      ApiJson(mut body): ApiJson<Value>| async move {
+                    // The version is taken out first, so an error in the action's own fields
+                    // names its field (serde loses the path inside a flattened struct).
+                    let version = body
+                        .as_object_mut()
+                        .and_then(|fields| fields.remove("version"))
+                        .unwrap_or(Value::Null);
+                    let version: u32 = from_value(version).map_err(|_| {
+                        AppError::unprocessable(
+                            "invalid_field",
+                            "version: send the version of the case you saw, a whole number",
+                        )
+                        .with_details(json!({ "field": "version" }))
+                    })?;
+                    act(state, user, id, version, convert(from_value(body)?)?).await
                 },
             ),
             Op::new(summary, Response::Json(schema_of::<CaseDetail>))
@@ -415,13 +427,12 @@ async fn act(
             .with_details(json!({ "field": "evidence", "unknown": unknown })));
         }
     }
-    let (case, events) = apply(
-        &stored.case,
-        user.party(),
-        action,
-        state.now(),
-        &state.policy,
-    )?;
+    let now = state.now();
+    let (case, mut events) = apply(&stored.case, user.party(), action, now, &state.policy)?;
+    // A deadline that falls due at once (a refund issued the moment it is due) is carried out
+    // in the same write.
+    let (case, more) = advance(&case, now, &state.policy);
+    events.extend(more);
     let saved = cases::save(
         &state.pool,
         seen,

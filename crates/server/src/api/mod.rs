@@ -68,29 +68,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 /// JSON text to `T`, or an error that says which field is wrong and how.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let message = inner.to_string();
-        if inner.is_syntax() || inner.is_eof() {
-            return AppError::bad_request("malformed_json", message);
-        }
-        // A missing field is reported at its parent: name the field itself.
-        let field = match message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-        {
-            Some(name) if path == "." => name.to_owned(),
-            Some(name) => format!("{path}.{name}"),
-            None => path,
-        };
-        AppError::unprocessable("invalid_field", format!("{field}: {message}"))
-            .with_details(json!({ "field": field }))
-    })?;
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(field_error)?;
     deserializer
         .end()
         .map_err(|e| AppError::bad_request("malformed_json", e.to_string()))?;
     Ok(value)
+}
+
+/// A JSON value to `T`, with the same errors as [`parse_json`].
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(value).map_err(field_error)
+}
+
+fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let message = inner.to_string();
+    if inner.is_syntax() || inner.is_eof() {
+        return AppError::bad_request("malformed_json", message);
+    }
+    // A missing field is reported at its parent: name the field itself.
+    let field = match message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        Some(name) if path == "." => name.to_owned(),
+        Some(name) => format!("{path}.{name}"),
+        None => path,
+    };
+    AppError::unprocessable("invalid_field", format!("{field}: {message}"))
+        .with_details(json!({ "field": field }))
 }
 
 /// `axum::extract::Path` whose rejections answer in our error shape.

@@ -32,6 +32,10 @@ impl TestClock {
         *self.0.lock().unwrap()
     }
 
+    pub fn set(&self, now: DateTime<Utc>) {
+        *self.0.lock().unwrap() = now;
+    }
+
     pub fn advance(&self, by: TimeDelta) {
         *self.0.lock().unwrap() += by;
     }

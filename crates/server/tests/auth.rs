@@ -1,0 +1,256 @@
+//! Accounts and sessions over real HTTP: sign-in, the cookie, CSRF, expiry and rate limiting.
+
+mod common;
+
+use chrono::TimeDelta;
+use common::{error_of, filing, spawn_app};
+use reqwest::StatusCode;
+use rules::api::{Me, Role};
+use serde_json::json;
+
+fn credentials(email: &str, password: &str) -> serde_json::Value {
+    json!({"email": email, "password": password})
+}
+
+#[tokio::test]
+async fn signing_in_sets_an_http_only_cookie_and_signing_out_ends_the_session() {
+    let app = spawn_app().await;
+    let session = app.anonymous();
+    let response = session
+        .post(
+            "/api/login",
+            &credentials("  Mei@Demo.Retour ", "mei-demo-1"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in ["retour_session=", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
+    let me: Me = response.json().await.unwrap();
+    assert_eq!(
+        (me.role, me.display_name.as_str()),
+        (Role::Seller, "Mei Lin")
+    );
+    assert_eq!(me.stores.len(), 1);
+    assert_eq!(me.csrf_token.len(), 64);
+
+    // The database keeps a hash of the token, never the token; passwords are Argon2id.
+    let token = cookie
+        .trim_start_matches("retour_session=")
+        .split(';')
+        .next()
+        .unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0], token);
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = 'u-mei'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+
+    let again: Me = session.get_json("/api/me").await;
+    assert_eq!(again.id, "u-mei");
+    let mut signed_in = session;
+    signed_in.csrf = again.csrf_token;
+    let out = signed_in.post("/api/logout", &json!({})).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert!(out.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let (status, error) = error_of(signed_in.get("/api/me").await).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
+}
+
+#[tokio::test]
+async fn behind_https_the_cookie_is_secure() {
+    let app = spawn_app().await;
+    let response = app
+        .anonymous()
+        .client
+        .post(app.url("/api/login"))
+        .header("x-forwarded-proto", "https")
+        .json(&credentials("wei@demo.retour", "wei-demo-1"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_alike_whoever_the_account() {
+    let app = spawn_app().await;
+    let session = app.anonymous();
+    for (email, password) in [
+        ("mei@demo.retour", "wrong"),
+        ("nobody@demo.retour", "mei-demo-1"),
+    ] {
+        let (status, error) = error_of(
+            session
+                .post("/api/login", &credentials(email, password))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("wrong_credentials")),
+            "{email}"
+        );
+    }
+    let (status, error) = error_of(session.post("/api/login", &credentials("", "")).await).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("credentials_required")
+        )
+    );
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_account_and_the_limit_passes() {
+    let app = spawn_app().await;
+    let session = app.anonymous();
+    for _ in 0..5 {
+        let response = session
+            .post("/api/login", &credentials("jordan@demo.retour", "guess"))
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password waits now: a guesser cannot tell.
+    let blocked = session
+        .post(
+            "/api/login",
+            &credentials("jordan@demo.retour", "jordan-demo-1"),
+        )
+        .await;
+    let retry_after: u64 = blocked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    let (status, error) = error_of(blocked).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
+    // Another account is not locked out by them.
+    app.wei().await;
+    app.clock.advance(TimeDelta::minutes(15));
+    app.jordan().await;
+}
+
+#[tokio::test]
+async fn sessions_expire_after_their_lifetime() {
+    let app = spawn_app().await;
+    let lucia = app.lucia().await;
+    app.clock
+        .advance(TimeDelta::days(7) - TimeDelta::seconds(1));
+    let _: Me = lucia.get_json("/api/me").await;
+    app.clock.advance(TimeDelta::seconds(1));
+    let (status, error) = error_of(lucia.get("/api/orders").await).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("session_expired"))
+    );
+    // The expired session is gone: asking again is plain "sign in".
+    let (_, error) = error_of(lucia.get("/api/orders").await).await;
+    assert_eq!(error["code"], "unauthenticated");
+}
+
+#[tokio::test]
+async fn a_write_without_the_pages_token_or_from_another_site_is_refused() {
+    let app = spawn_app().await;
+    let lucia = app.lucia().await;
+    let body = filing("ord-1006", "ord-1006-1", 1, "defective", "replacement");
+    let send = |token: Option<&str>, origin: Option<&str>| {
+        let mut request = lucia
+            .client
+            .post(lucia.url("/api/cases"))
+            .header("idempotency-key", common::uuid())
+            .json(&body);
+        if let Some(token) = token {
+            request = request.header("x-csrf-token", token);
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        request.send()
+    };
+    let (status, error) = error_of(send(None, None).await.unwrap()).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("csrf_token_invalid"))
+    );
+    let (_, error) = error_of(send(Some("0".repeat(64).as_str()), None).await.unwrap()).await;
+    assert_eq!(error["code"], "csrf_token_invalid");
+    let (status, error) = error_of(
+        send(Some(&lucia.csrf), Some("https://evil.example"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("cross_site_request"))
+    );
+    // Nothing was filed by the refused requests.
+    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE order_id = 'ord-1006'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(cases, 0);
+    // Our own origin, with the token, goes through.
+    let own = format!("http://{}", app.addr);
+    let response = send(Some(&lucia.csrf), Some(&own)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    // Nobody can be signed in from another site either.
+    let login = app
+        .anonymous()
+        .client
+        .post(app.url("/api/login"))
+        .header("origin", "https://evil.example")
+        .json(&credentials("lucia@demo.retour", "lucia-demo-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(login).await.1["code"], "cross_site_request");
+}
+
+#[tokio::test]
+async fn without_a_session_only_the_public_endpoints_answer() {
+    let app = spawn_app().await;
+    let anonymous = app.anonymous();
+    for path in [
+        "/api/me",
+        "/api/orders",
+        "/api/cases",
+        "/api/cases/case-3001",
+    ] {
+        let (status, error) = error_of(anonymous.get(path).await).await;
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+            "{path}"
+        );
+    }
+    let health = anonymous.get("/api/health").await;
+    assert_eq!(health.status(), StatusCode::OK);
+}

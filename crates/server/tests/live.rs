@@ -1,0 +1,109 @@
+//! Server-sent events: the other party's screen hears of a change without reloading.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{filing, spawn_app, Session};
+use serde_json::{json, Value};
+
+/// An open event stream, read event by event.
+struct Events {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Events {
+    async fn open(session: &Session, path: &str) -> Events {
+        let response = session.get(path).await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Events {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event named `name` (skipping keep-alives and others), with its JSON data.
+    async fn next(&mut self, name: &str) -> Value {
+        let wait = async {
+            loop {
+                while let Some(end) = self.buffer.find("\n\n") {
+                    let block: String = self.buffer.drain(..end + 2).collect();
+                    let field = |key: &str| {
+                        block
+                            .lines()
+                            .find_map(|l| l.strip_prefix(key).map(str::trim).map(str::to_owned))
+                    };
+                    if field("event:").as_deref() == Some(name) {
+                        return serde_json::from_str(&field("data:").unwrap_or_default()).unwrap();
+                    }
+                }
+                let chunk = self
+                    .response
+                    .chunk()
+                    .await
+                    .unwrap()
+                    .expect("the stream stays open");
+                self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), wait)
+            .await
+            .unwrap_or_else(|_| panic!("no {name} event within 10 s"))
+    }
+}
+
+#[tokio::test]
+async fn each_party_hears_of_the_others_move_on_the_case() {
+    let app = spawn_app().await;
+    let (lucia, mei) = (app.lucia().await, app.mei().await);
+    let mut buyer_screen = Events::open(&lucia, "/api/cases/case-3001/live").await;
+    let ready = buyer_screen.next("ready").await;
+    assert_eq!(ready["case_id"], "case-3001");
+    let case = mei.case("case-3001").await;
+    mei.act(&case, "reject", json!({"reason": "Looks fine to us"}))
+        .await;
+    let change = buyer_screen.next("case").await;
+    assert_eq!(change["version"], json!(case.version + 1));
+    assert_eq!(change["state"], "negotiating");
+    // Internal routing fields stay on the server.
+    assert!(change.get("buyer_id").is_none(), "{change}");
+}
+
+#[tokio::test]
+async fn a_sellers_queue_hears_of_a_new_case_and_not_of_other_stores() {
+    let app = spawn_app().await;
+    let (lucia, mei, jordan) = (app.lucia().await, app.mei().await, app.jordan().await);
+    let mut mei_queue = Events::open(&mei, "/api/live").await;
+    mei_queue.next("ready").await;
+    let mut jordan_queue = Events::open(&jordan, "/api/live").await;
+    jordan_queue.next("ready").await;
+    // First a case at Jordan's store, then one at Mei's: Mei's first event is her own case.
+    let northwind = lucia
+        .file_ok(&filing(
+            "ord-1005",
+            "ord-1005-1",
+            1,
+            "defective",
+            "replacement",
+        ))
+        .await;
+    let tea = lucia
+        .file_ok(&filing(
+            "ord-1006",
+            "ord-1006-1",
+            1,
+            "defective",
+            "replacement",
+        ))
+        .await;
+    assert_eq!(
+        mei_queue.next("case").await["case_id"],
+        json!(tea.summary.id)
+    );
+    assert_eq!(
+        jordan_queue.next("case").await["case_id"],
+        json!(northwind.summary.id)
+    );
+}
