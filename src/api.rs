@@ -4,9 +4,8 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{CaseView, ErrorBody, NewReturn, OrderView, Queue};
+use rules::api::{CaseView, ErrorBody, NewReturn, OrderView};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde::Serialize;
 
 /// Why a call to the API failed.
@@ -103,6 +102,16 @@ async fn get_text(path: String) -> Result<String, ApiError> {
     body(Request::get(&path).send().await).await
 }
 
+/// One field of a JSON answer, read with the browser's own parser: no decoder for the rest of
+/// the answer is compiled into the bundle.
+fn field(text: &str, name: &str) -> Result<wasm_bindgen::JsValue, ApiError> {
+    js_sys::JSON::parse(text)
+        .ok()
+        .and_then(|value| js_sys::Reflect::get(&value, &name.into()).ok())
+        .filter(|value| !value.is_undefined())
+        .ok_or_else(|| ApiError::Decode(format!("the answer has no {name}")))
+}
+
 /// A page's load: the JSON answer of one GET, typed by `T` and decoded where it is shown.
 ///
 /// Every page shares the one resource type underneath, so Leptos' async machinery is compiled
@@ -110,6 +119,25 @@ async fn get_text(path: String) -> Result<String, ApiError> {
 pub struct Load<T> {
     pub resource: LocalResource<Result<String, ApiError>>,
     _decodes_to: PhantomData<fn() -> T>,
+}
+
+/// Not generic, so it is compiled once for every page's load.
+fn text_resource(
+    path: Signal<String>,
+    name: Option<&'static str>,
+) -> LocalResource<Result<String, ApiError>> {
+    LocalResource::new(move || {
+        let path = path.get();
+        async move {
+            let text = get_text(path).await?;
+            match name {
+                Some(name) => js_sys::JSON::stringify(&field(&text, name)?)
+                    .map(String::from)
+                    .map_err(|_| ApiError::Decode(format!("{name} is not JSON"))),
+                None => Ok(text),
+            }
+        }
+    })
 }
 
 impl<T> Clone for Load<T> {
@@ -122,8 +150,13 @@ impl<T> Copy for Load<T> {}
 
 impl<T: DeserializeOwned> Load<T> {
     fn new(path: Signal<String>) -> Self {
+        Self::field_of(path, None)
+    }
+
+    /// The answer's field `name` when given, else the whole answer.
+    fn field_of(path: Signal<String>, name: Option<&'static str>) -> Self {
         Load {
-            resource: LocalResource::new(move || get_text(path.get())),
+            resource: text_resource(path, name),
             _decodes_to: PhantomData,
         }
     }
@@ -152,36 +185,40 @@ pub fn case(id: Signal<String>) -> Load<CaseView> {
     }))
 }
 
-/// The signed-in seller's queue, most urgent first.
-pub fn seller_returns() -> Load<Queue<CaseView>> {
-    Load::new(Signal::stored("/api/cases".into()))
-}
-
-/// The part of `GET /api/me` a write needs.
-#[derive(Deserialize)]
-struct Token {
-    csrf_token: String,
+/// The signed-in seller's queue, most urgent first: the first page's cases.
+pub fn seller_returns() -> Load<Vec<CaseView>> {
+    Load::field_of(Signal::stored("/api/cases".into()), Some("items"))
 }
 
 /// Files the return. `key` stays the same for every submit of one form, so a double click or a
 /// retry after a lost answer files one case.
 pub async fn file_return(request: &NewReturn, key: &str) -> Result<CaseView, ApiError> {
-    let token: Token = decode(&get_text("/api/me".into()).await?)?;
+    let token = field(&get_text("/api/me".into()).await?, "csrf_token")?
+        .as_string()
+        .unwrap_or_default();
     let built = Request::post("/api/cases")
         .header("content-type", "application/json")
-        .header("x-csrf-token", &token.csrf_token)
+        .header("x-csrf-token", &token)
         .header("idempotency-key", key)
         .body(to_json(request).map_err(ApiError::Decode)?)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     decode(&body(built.send().await).await?)
 }
 
-/// A key for one form's submits: random enough that two forms never share it.
+/// A key for one form's submits: random enough that two forms never share it. Written by the
+/// browser's number formatting, which costs the bundle nothing.
 pub fn idempotency_key() -> String {
+    let base36 = |n: f64| {
+        String::from(
+            js_sys::Number::from(n.floor())
+                .to_string_with_radix(36)
+                .unwrap_or_default(),
+        )
+    };
     format!(
-        "{:x}-{:x}",
-        js_sys::Date::now() as u64,
-        (js_sys::Math::random() * 2f64.powi(52)) as u64
+        "{}-{}",
+        base36(js_sys::Date::now()),
+        base36(js_sys::Math::random() * 2f64.powi(52))
     )
 }
 

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use rules::api::{CaseView, Queue};
+use rules::api::CaseView;
 
 use crate::clock::Zone;
 use crate::components::Loaded;
@@ -9,8 +9,7 @@ use crate::{api, text};
 #[component]
 pub fn SellerReturnsPage() -> impl IntoView {
     let cases = api::seller_returns();
-    let render = |queue: Queue<CaseView>| {
-        let list = queue.items;
+    let render = |list: Vec<CaseView>| {
         if list.is_empty() {
             view! { <p class="empty">"No return requests yet."</p> }.into_any()
         } else {
