@@ -41,3 +41,35 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("retour.db").display()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_defaults_and_nonsense_is_refused() {
+        let config = Config::try_parse_from([
+            "retour-server",
+            "--addr",
+            "0.0.0.0:9000",
+            "--data-dir",
+            "/srv/retour",
+            "--sweep-seconds",
+            "5",
+            "--no-demo",
+        ])
+        .unwrap();
+        assert_eq!(config.addr.port(), 9000);
+        assert!(config.no_demo);
+        assert_eq!(config.sweep_seconds, 5);
+        assert_eq!(config.database_url(), "sqlite:///srv/retour/retour.db");
+        for bad in [
+            ["--sweep-seconds", "0"],
+            ["--session-hours", "-1"],
+            ["--addr", "localhost"],
+        ] {
+            let args = ["retour-server", bad[0], bad[1]];
+            assert!(Config::try_parse_from(args).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -79,18 +79,9 @@ async fn case_requests(
         )
         .await,
     );
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(b"not an image".to_vec()).file_name("x.jpg"),
-    );
     let upload = session
-        .client
-        .post(session.url(&format!("/api/cases/{case_id}/evidence")))
-        .header("x-csrf-token", &session.csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .upload(case_id, "x.jpg", b"not an image".to_vec())
+        .await;
     answers.push(record("upload".into(), upload).await);
     for (action, mut body) in action_bodies() {
         // A version no case has: an allowed reader gets "stale", and nothing changes.

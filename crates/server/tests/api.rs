@@ -113,13 +113,7 @@ async fn cancelling_before_shipment_is_approved_at_once_with_shipping() {
     let case = app
         .lucia()
         .await
-        .file_ok(&filing(
-            "ord-1001",
-            "ord-1001-1",
-            1,
-            "ordered_by_mistake",
-            "refund_only",
-        ))
+        .file_line("ord-1001", "ordered_by_mistake", "refund_only")
         .await;
     // Approved at filing and issued by the clock in the same request.
     assert_eq!(case.summary.state, CaseState::Resolved);
@@ -501,13 +495,7 @@ async fn cases_survive_a_restart_and_demo_data_is_seeded_once() {
     let filed = app
         .lucia()
         .await
-        .file_ok(&filing(
-            "ord-1006",
-            "ord-1006-1",
-            1,
-            "defective",
-            "replacement",
-        ))
+        .file_line("ord-1006", "defective", "replacement")
         .await;
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&app.state.pool)

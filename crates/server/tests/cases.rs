@@ -4,13 +4,32 @@
 
 mod common;
 
-use common::{error_of, filing, spawn_app, TestClock};
+use common::{error_of, filing, spawn_app, Session, TestClock};
 use reqwest::StatusCode;
 use rules::api::CaseDetail;
 use rules::{CaseState, Currency, Money, Outcome, Party, Policy};
 use serde_json::json;
 
 const UPS: &str = "1Z999AA10123456784";
+
+/// The goods go back: the seller accepts the buyer's proposal and gives the address, and the
+/// buyer ships them with a tracking number.
+async fn send_back(buyer: &Session, seller: &Session, case: &CaseDetail) -> CaseDetail {
+    let case = seller.act(case, "accept", json!({"of": "buyer"})).await;
+    assert_eq!(case.summary.state, CaseState::AwaitingReturnAddress);
+    let case = seller
+        .act(
+            &case,
+            "give-return-address",
+            json!({"address": "8 Tea Lane, Hangzhou"}),
+        )
+        .await;
+    let case = buyer
+        .act(&case, "ship-return", json!({"tracking_number": UPS}))
+        .await;
+    assert_eq!(case.summary.state, CaseState::ReturnInTransit);
+    case
+}
 
 fn states(case: &CaseDetail) -> Vec<CaseState> {
     case.timeline.iter().map(|e| e.event.state).collect()
@@ -21,13 +40,7 @@ async fn a_counter_offer_accepted_is_refunded_and_rated() {
     let app = spawn_app().await;
     let (lucia, jordan) = (app.lucia().await, app.jordan().await);
     let case = lucia
-        .file_ok(&filing(
-            "ord-1005",
-            "ord-1005-1",
-            1,
-            "defective",
-            "return_and_refund",
-        ))
+        .file_line("ord-1005", "defective", "return_and_refund")
         .await;
     let case = jordan
         .act(
@@ -81,13 +94,7 @@ async fn a_return_goes_back_with_a_checked_tracking_number_and_is_refunded() {
     let app = spawn_app().await;
     let (lucia, mei) = (app.lucia().await, app.mei().await);
     let case = lucia
-        .file_ok(&filing(
-            "ord-1006",
-            "ord-1006-1",
-            1,
-            "defective",
-            "return_and_refund",
-        ))
+        .file_line("ord-1006", "defective", "return_and_refund")
         .await;
     let case = mei.act(&case, "accept", json!({"of": "buyer"})).await;
     assert_eq!(case.summary.state, CaseState::AwaitingReturnAddress);
@@ -212,25 +219,9 @@ async fn a_replacement_is_shipped_after_the_return_arrives() {
     let app = spawn_app().await;
     let (lucia, mei) = (app.lucia().await, app.mei().await);
     let case = lucia
-        .file_ok(&filing(
-            "ord-1011",
-            "ord-1011-1",
-            1,
-            "defective",
-            "replacement",
-        ))
+        .file_line("ord-1011", "defective", "replacement")
         .await;
-    let case = mei.act(&case, "accept", json!({"of": "buyer"})).await;
-    let case = mei
-        .act(
-            &case,
-            "give-return-address",
-            json!({"address": "8 Tea Lane"}),
-        )
-        .await;
-    let case = lucia
-        .act(&case, "ship-return", json!({"tracking_number": UPS}))
-        .await;
+    let case = send_back(&lucia, &mei, &case).await;
     let case = mei.act(&case, "confirm-receipt", json!({})).await;
     assert_eq!(case.summary.state, CaseState::ReplacementDue);
     let case = mei
@@ -244,13 +235,7 @@ async fn proposals_are_withdrawn_and_the_buyer_withdraws_the_request() {
     let app = spawn_app().await;
     let (lucia, jordan) = (app.lucia().await, app.jordan().await);
     let case = lucia
-        .file_ok(&filing(
-            "ord-1009",
-            "ord-1009-1",
-            1,
-            "defective",
-            "return_and_refund",
-        ))
+        .file_line("ord-1009", "defective", "return_and_refund")
         .await;
     let case = jordan
         .act(
@@ -312,13 +297,7 @@ async fn two_parties_acting_at_once_never_overwrite_each_other() {
     let app = spawn_app().await;
     let (lucia, jordan) = (app.lucia().await, app.jordan().await);
     let case = lucia
-        .file_ok(&filing(
-            "ord-1005",
-            "ord-1005-1",
-            1,
-            "defective",
-            "return_and_refund",
-        ))
+        .file_line("ord-1005", "defective", "return_and_refund")
         .await;
     let id = case.summary.id.clone();
     let (seller, buyer) = tokio::join!(
@@ -354,13 +333,7 @@ async fn refused_actions_say_why_and_who_may_act() {
     let app = spawn_app().await;
     let lucia = app.lucia().await;
     let case = lucia
-        .file_ok(&filing(
-            "ord-1005",
-            "ord-1005-1",
-            1,
-            "defective",
-            "return_and_refund",
-        ))
+        .file_line("ord-1005", "defective", "return_and_refund")
         .await;
     let (status, error) = lucia
         .try_act(

@@ -3,26 +3,11 @@
 
 mod common;
 
-use common::{error_of, spawn_app, Session};
+use common::{error_of, spawn_app};
 use image::ImageFormat;
 use reqwest::StatusCode;
 use retour_server::photos::{self, MAX_BYTES};
 use rules::api::EvidenceView;
-
-async fn upload(session: &Session, case_id: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
-    );
-    session
-        .client
-        .post(session.url(&format!("/api/cases/{case_id}/evidence")))
-        .header("x-csrf-token", &session.csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn count(app: &common::TestApp, case_id: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM evidence WHERE case_id = ?")
@@ -43,7 +28,9 @@ async fn photos_of_each_format_are_stored_by_hash_and_served_to_the_parties_only
     ] {
         let bytes = photos::sample(120, 90, [30, 60, 90], format);
         // The name says nothing: the content decides.
-        let response = upload(&lucia, "case-3001", "IMG_0001.HEIC", bytes.clone()).await;
+        let response = lucia
+            .upload("case-3001", "IMG_0001.HEIC", bytes.clone())
+            .await;
         assert_eq!(response.status(), StatusCode::CREATED, "{content_type}");
         let evidence: EvidenceView = response.json().await.unwrap();
         assert_eq!(
@@ -117,7 +104,7 @@ async fn a_renamed_document_an_oversize_file_and_a_cut_off_jpeg_are_refused_clea
         ),
     ];
     for (name, bytes, status, code) in refused {
-        let (got, error) = error_of(upload(&lucia, "case-3001", name, bytes).await).await;
+        let (got, error) = error_of(lucia.upload("case-3001", name, bytes).await).await;
         assert_eq!(
             (got, error["code"].as_str()),
             (status, Some(code)),
@@ -149,10 +136,10 @@ async fn a_case_holds_at_most_eight_photos_and_a_photo_is_stored_once() {
     let already = count(&app, "case-3004").await;
     let same = photos::sample(64, 64, [1, 2, 3], ImageFormat::Png);
     for _ in already..8 {
-        let response = upload(&wei, "case-3004", "p.png", same.clone()).await;
+        let response = wei.upload("case-3004", "p.png", same.clone()).await;
         assert_eq!(response.status(), StatusCode::CREATED);
     }
-    let (status, error) = error_of(upload(&wei, "case-3004", "p.png", same.clone()).await).await;
+    let (status, error) = error_of(wei.upload("case-3004", "p.png", same.clone()).await).await;
     assert_eq!(
         (status, error["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("too_many_photos"))

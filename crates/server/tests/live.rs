@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{filing, spawn_app, Session};
+use common::{spawn_app, Session};
 use serde_json::{json, Value};
 
 /// An open event stream, read event by event.
@@ -81,22 +81,10 @@ async fn a_sellers_queue_hears_of_a_new_case_and_not_of_other_stores() {
     jordan_queue.next("ready").await;
     // First a case at Jordan's store, then one at Mei's: Mei's first event is her own case.
     let northwind = lucia
-        .file_ok(&filing(
-            "ord-1005",
-            "ord-1005-1",
-            1,
-            "defective",
-            "replacement",
-        ))
+        .file_line("ord-1005", "defective", "replacement")
         .await;
     let tea = lucia
-        .file_ok(&filing(
-            "ord-1006",
-            "ord-1006-1",
-            1,
-            "defective",
-            "replacement",
-        ))
+        .file_line("ord-1006", "defective", "replacement")
         .await;
     assert_eq!(
         mei_queue.next("case").await["case_id"],

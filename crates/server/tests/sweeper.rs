@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use common::{filing, fixed_now, serve, spawn_app, TestClock};
+use common::{fixed_now, serve, spawn_app, TestClock};
 use retour_server::store::cases;
 use retour_server::sweeper::{self, sweep};
 use rules::{next_deadline, AutoAction, Deadline, EventKind, Party};
@@ -104,13 +104,7 @@ async fn talks_that_run_out_go_to_the_platform_and_an_unmatched_group_buy_is_ref
     let app = spawn_app().await;
     let (lucia, jordan) = (app.lucia().await, app.jordan().await);
     let case = lucia
-        .file_ok(&filing(
-            "ord-1005",
-            "ord-1005-1",
-            1,
-            "defective",
-            "return_and_refund",
-        ))
+        .file_line("ord-1005", "defective", "return_and_refund")
         .await;
     app.clock.advance(TimeDelta::days(4));
     let case = jordan

@@ -185,6 +185,24 @@ impl Session {
         serde_json::from_str(&text).unwrap()
     }
 
+    /// Files a return of one item of the order's first line; must succeed.
+    pub async fn file_line(&self, order: &str, reason: &str, resolution: &str) -> CaseDetail {
+        self.file_ok(&filing(order, &format!("{order}-1"), 1, reason, resolution))
+            .await
+    }
+
+    /// Uploads `bytes` as the multipart `file` of a case's evidence.
+    pub async fn upload(&self, case_id: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        self.client
+            .post(self.url(&format!("/api/cases/{case_id}/evidence")))
+            .header("x-csrf-token", &self.csrf)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Takes an action on the case at the version given; must succeed.
     pub async fn act(&self, case: &CaseDetail, action: &str, fields: Value) -> CaseDetail {
         let (status, body) = self
