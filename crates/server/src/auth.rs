@@ -178,13 +178,17 @@ fn check_same_origin(parts: &Parts) -> Result<(), AppError> {
         return Err(cross_site());
     }
     if let Some(origin) = parts.headers.get(header::ORIGIN) {
-        let host = parts.headers.get(header::HOST).map(HeaderValue::as_bytes);
         let origin_host = origin
             .to_str()
             .ok()
             .and_then(|o| o.split_once("://"))
             .map(|(_, rest)| rest.as_bytes());
-        if origin_host.is_none() || origin_host != host {
+        // Behind a proxy the browser's host arrives as X-Forwarded-Host.
+        let ours = |name| parts.headers.get(name).map(HeaderValue::as_bytes);
+        let same = origin_host.is_some_and(|o| {
+            Some(o) == ours(header::HOST.as_str()) || Some(o) == ours("x-forwarded-host")
+        });
+        if !same {
             return Err(cross_site());
         }
     }

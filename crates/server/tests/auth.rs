@@ -232,6 +232,18 @@ async fn a_write_without_the_pages_token_or_from_another_site_is_refused() {
         .await
         .unwrap();
     assert_eq!(error_of(login).await.1["code"], "cross_site_request");
+    // Behind a proxy, the browser's host is the forwarded one.
+    let proxied = app
+        .anonymous()
+        .client
+        .post(app.url("/api/login"))
+        .header("origin", "https://returns.example")
+        .header("x-forwarded-host", "returns.example")
+        .json(&credentials("lucia@demo.retour", "lucia-demo-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), StatusCode::OK);
 }
 
 #[tokio::test]
