@@ -302,6 +302,9 @@ role_extractor!(Mediator, Role::Mediator);
 #[derive(sqlx::FromRow)]
 struct AccountRow {
     id: String,
+    email: String,
+    display_name: String,
+    role: String,
     password_hash: Option<String>,
 }
 
@@ -366,11 +369,12 @@ pub async fn login(
     if let Some(retry_after_secs) = lock(&state).wait(&keys, now) {
         return Err(AppError::TooManyAttempts { retry_after_secs });
     }
-    let account: Option<AccountRow> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
-            .bind(&email)
-            .fetch_optional(&state.pool)
-            .await?;
+    let account: Option<AccountRow> = sqlx::query_as(
+        "SELECT id, email, display_name, role, password_hash FROM users WHERE email = ?",
+    )
+    .bind(&email)
+    .fetch_optional(&state.pool)
+    .await?;
     let stored = account
         .as_ref()
         .and_then(|a| a.password_hash.clone())
@@ -401,17 +405,12 @@ pub async fn login(
     .bind(expires.timestamp_millis())
     .execute(&state.pool)
     .await?;
-    let (role, email, display_name): (String, String, String) =
-        sqlx::query_as("SELECT role, email, display_name FROM users WHERE id = ?")
-            .bind(&account.id)
-            .fetch_one(&state.pool)
-            .await?;
     let user = CurrentUser {
+        role: Role::from_code(&account.role)
+            .ok_or_else(|| AppError::Internal(format!("stored role {:?}", account.role)))?,
         id: account.id,
-        email,
-        display_name,
-        role: Role::from_code(&role)
-            .ok_or_else(|| AppError::Internal(format!("stored role {role:?}")))?,
+        email: account.email,
+        display_name: account.display_name,
         csrf_token: csrf,
     };
     let cookie = session_cookie(&state, &parts.0, &token, state.session_ttl.num_seconds());

@@ -631,11 +631,8 @@ async fn seed_case(
     script: &Script,
 ) -> Result<(), AppError> {
     let view = orders::order(pool, script.order).await?;
-    let (buyer_id, store_id): (String, String) =
-        sqlx::query_as("SELECT buyer_id, store_id FROM orders WHERE id = ?")
-            .bind(script.order)
-            .fetch_one(pool)
-            .await?;
+    let parties = orders::parties(pool, script.order).await?;
+    let buyer_id = parties.0.clone();
     let hours = |n: i64| now - TimeDelta::hours(n);
     let filing = Filing {
         request: ReturnRequest::new(
@@ -656,12 +653,7 @@ async fn seed_case(
     let filed_at = hours(script.hours_ago);
     let (case, events) = file(id, &view.order, &filing, filed_at, policy)
         .map_err(|e| demo_error(script.order, e))?;
-    let stored = Stored {
-        case,
-        buyer_id: buyer_id.clone(),
-        store_id,
-        resolution: script.resolution,
-    };
+    let stored = Stored::filed(case, &events, parties, script.resolution);
     let key = format!("demo:{}", script.order);
     let new = NewCase {
         stored: &stored,

@@ -54,23 +54,15 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
         }
         after = last;
     }
-    for (order_id, buyer_id) in orders::unmatched_group_buys(&state.pool).await? {
+    for order_id in orders::unmatched_group_buys(&state.pool).await? {
         let view = orders::order(&state.pool, &order_id).await?;
         let id = uuid::Uuid::now_v7().to_string();
         let Some((case, events)) = refund_unmatched_group_buy(id, &view.order, now, &state.policy)
         else {
             continue;
         };
-        let store_id: String = sqlx::query_scalar("SELECT store_id FROM orders WHERE id = ?")
-            .bind(&order_id)
-            .fetch_one(&state.pool)
-            .await?;
-        let stored = Stored {
-            case,
-            buyer_id,
-            store_id,
-            resolution: Resolution::RefundOnly,
-        };
+        let parties = orders::parties(&state.pool, &order_id).await?;
+        let stored = Stored::filed(case, &events, parties, Resolution::RefundOnly);
         // The key makes a second sweep (or a second server) find the refund already made.
         let key = format!("system:group-buy-refund:{order_id}");
         let new = NewCase {
@@ -83,7 +75,7 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
             .await?
             .is_none()
         {
-            crate::api::publish(state, &stored).await?;
+            crate::api::publish(state, &stored);
             swept.group_buys_refunded += 1;
         }
     }

@@ -265,10 +265,8 @@ async fn show(
 }
 
 /// Publishes a stored change to the live streams.
-pub async fn publish(state: &AppState, stored: &Stored) -> Result<(), AppError> {
-    let escalated = cases::escalated(&state.pool, &stored.case.id).await?;
-    state.live.publish(stored.change(escalated));
-    Ok(())
+pub fn publish(state: &AppState, stored: &Stored) {
+    state.live.publish(stored.change());
 }
 
 async fn file_case(
@@ -292,11 +290,7 @@ async fn file_case(
     let view = orders::order_of_buyer(&state.pool, &user.id, &request.order_id).await?;
     // One case per item: a second request for lines already in a case is refused.
     for other in cases::on_order(&state.pool, &view.order.id).await? {
-        let overlaps = other
-            .lines
-            .iter()
-            .any(|l| request.lines.iter().any(|r| r.line_id == l.line_id));
-        if overlaps {
+        if other.shares_lines(&request.lines) {
             // The same submit, sent twice at once: the other one filed it meanwhile.
             if let Some(existing) = cases::filed_under(&state.pool, &user.id, &key).await? {
                 return Ok((StatusCode::OK, Json(show(&state, &existing, &user).await?)));
@@ -309,10 +303,7 @@ async fn file_case(
             .with_details(json!({ "case_id": other.id })));
         }
     }
-    let store_id: String = sqlx::query_scalar("SELECT store_id FROM orders WHERE id = ?")
-        .bind(&view.order.id)
-        .fetch_one(&state.pool)
-        .await?;
+    let parties = orders::parties(&state.pool, &view.order.id).await?;
     let now = state.now();
     let filing = Filing {
         request: ReturnRequest::new(request.lines.clone(), request.reason),
@@ -330,12 +321,7 @@ async fn file_case(
     // A refund approved at filing is issued by the clock straight away.
     let (case, more) = advance(&filed, now, &state.policy);
     events.extend(more);
-    let stored = Stored {
-        case,
-        buyer_id: user.id.clone(),
-        store_id,
-        resolution: request.resolution,
-    };
+    let stored = Stored::filed(case, &events, parties, request.resolution);
     let new = NewCase {
         stored: &stored,
         events: &events,
@@ -345,7 +331,7 @@ async fn file_case(
     if let Some(first) = cases::insert(&state.pool, &new, &state.policy).await? {
         return Ok((StatusCode::OK, Json(show(&state, &first, &user).await?)));
     }
-    publish(&state, &stored).await?;
+    publish(&state, &stored);
     Ok((
         StatusCode::CREATED,
         Json(show(&state, &stored, &user).await?),
@@ -374,8 +360,8 @@ pub async fn settle(state: &AppState, stored: Stored) -> Result<Stored, AppError
             .await?
             .ok_or(AppError::NotFound("case"));
     }
-    let stored = Stored { case, ..stored };
-    publish(state, &stored).await?;
+    let stored = stored.after(case, &events);
+    publish(state, &stored);
     Ok(stored)
 }
 
@@ -389,12 +375,10 @@ async fn read(
     Ok(Json(show(&state, &stored, &user).await?))
 }
 
-async fn stale(state: &AppState, id: &str, user: &CurrentUser) -> AppError {
-    match cases::load(&state.pool, &Scope::of(user), id).await {
-        Ok(current) => match show(state, &current, user).await {
-            Ok(detail) => AppError::Stale(Box::new(detail)),
-            Err(e) => e,
-        },
+/// The caller saw an older version than `current`: answer with `current`.
+async fn stale(state: &AppState, current: &Stored, user: &CurrentUser) -> AppError {
+    match show(state, current, user).await {
+        Ok(detail) => AppError::Stale(Box::new(detail)),
         Err(e) => e,
     }
 }
@@ -410,7 +394,7 @@ async fn act(
     // The clock may have acted since the client looked: then its view is stale too.
     let stored = settle(&state, stored).await?;
     if stored.case.version != seen {
-        return Err(stale(&state, &id, &user).await);
+        return Err(stale(&state, &stored, &user).await);
     }
     if let Action::Propose(offer)
     | Action::Rule {
@@ -443,10 +427,12 @@ async fn act(
     )
     .await?;
     if !saved {
-        return Err(stale(&state, &id, &user).await);
+        // Another party wrote between our read and our write.
+        let current = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+        return Err(stale(&state, &current, &user).await);
     }
-    let stored = Stored { case, ..stored };
-    publish(&state, &stored).await?;
+    let stored = stored.after(case, &events);
+    publish(&state, &stored);
     Ok(Json(show(&state, &stored, &user).await?))
 }
 
@@ -475,7 +461,7 @@ async fn message(
         return Err(CaseError::Closed.into());
     }
     cases::insert_message(&state.pool, &id, &user, body, state.now()).await?;
-    publish(&state, &stored).await?;
+    publish(&state, &stored);
     Ok((
         StatusCode::CREATED,
         Json(show(&state, &stored, &user).await?),

@@ -121,7 +121,7 @@ async fn upload(
         )
         .with_details(json!({ "field": "file", "max": MAX_PER_CASE })));
     }
-    publish(&state, &stored).await?;
+    publish(&state, &stored);
     let view = cases::evidence_item(&state.pool, &Scope::of(&user), &evidence_id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }

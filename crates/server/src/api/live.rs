@@ -73,8 +73,7 @@ async fn case_live(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
-    let escalated = cases::escalated(&state.pool, &id).await?;
-    let ready = event("ready", &stored.change(escalated));
+    let ready = event("ready", &stored.change());
     Ok(stream_of(&state, ready, move |change| change.case_id == id))
 }
 

@@ -56,18 +56,46 @@ pub struct Stored {
     pub store_id: String,
     /// The resolution the buyer asked for at filing.
     pub resolution: Resolution,
+    /// The platform has been involved: the mediator may see the case.
+    pub escalated: bool,
 }
 
 impl Stored {
     /// What the live streams need to route a change of this case.
-    pub fn change(&self, escalated: bool) -> Change {
+    pub fn change(&self) -> Change {
         Change {
             case_id: self.case.id.clone(),
             version: self.case.version,
             state: self.case.state,
             buyer_id: self.buyer_id.clone(),
             store_id: self.store_id.clone(),
-            escalated,
+            escalated: self.escalated,
+        }
+    }
+
+    /// A case just filed (by the buyer, or by the system for an unmatched group buy).
+    pub fn filed(
+        case: Case,
+        events: &[Event],
+        (buyer_id, store_id): (String, String),
+        resolution: Resolution,
+    ) -> Stored {
+        Stored {
+            buyer_id,
+            store_id,
+            resolution,
+            escalated: false,
+            case: case.clone(),
+        }
+        .after(case, events)
+    }
+
+    /// The same case after `events` made it `case`.
+    pub fn after(self, case: Case, events: &[Event]) -> Stored {
+        Stored {
+            escalated: self.escalated || events.iter().any(|e| e.state == CaseState::Escalated),
+            case,
+            ..self
         }
     }
 }
@@ -78,6 +106,7 @@ struct CaseRow {
     buyer_id: String,
     store_id: String,
     resolution: String,
+    escalated: bool,
 }
 
 impl CaseRow {
@@ -89,6 +118,7 @@ impl CaseRow {
                 .ok_or_else(|| corrupt("resolution", &self.resolution))?,
             buyer_id: self.buyer_id,
             store_id: self.store_id,
+            escalated: self.escalated,
         })
     }
 }
@@ -97,7 +127,8 @@ impl CaseRow {
 pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, AppError> {
     let (condition, bind) = scope.condition();
     let sql = format!(
-        "SELECT c.document, c.buyer_id, c.store_id, c.resolution FROM cases c \
+        "SELECT c.document, c.buyer_id, c.store_id, c.resolution, \
+         c.escalated_at IS NOT NULL AS escalated FROM cases c \
          WHERE c.id = ? AND {condition}"
     );
     let mut query = sqlx::query_as::<_, CaseRow>(&sql).bind(id);
@@ -114,7 +145,8 @@ pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, 
 /// The case `id`, for the server's own use (the sweeper).
 pub async fn load_any(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, AppError> {
     sqlx::query_as::<_, CaseRow>(
-        "SELECT c.document, c.buyer_id, c.store_id, c.resolution FROM cases c WHERE c.id = ?",
+        "SELECT c.document, c.buyer_id, c.store_id, c.resolution, \
+         c.escalated_at IS NOT NULL AS escalated FROM cases c WHERE c.id = ?",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -130,7 +162,8 @@ pub async fn filed_under(
     key: &str,
 ) -> Result<Option<Stored>, AppError> {
     sqlx::query_as::<_, CaseRow>(
-        "SELECT c.document, c.buyer_id, c.store_id, c.resolution FROM cases c \
+        "SELECT c.document, c.buyer_id, c.store_id, c.resolution, \
+         c.escalated_at IS NOT NULL AS escalated FROM cases c \
          WHERE c.buyer_id = ? AND c.idempotency_key = ?",
     )
     .bind(buyer_id)
@@ -166,18 +199,6 @@ fn first_entered(events: &[Event], test: impl Fn(CaseState) -> bool) -> Option<i
 
 fn settled(state: CaseState) -> bool {
     matches!(state, CaseState::Resolved | CaseState::Closed)
-}
-
-/// Whether the platform has been involved, from the case's history.
-pub async fn escalated(pool: &SqlitePool, case_id: &str) -> Result<bool, AppError> {
-    Ok(
-        sqlx::query_scalar::<_, Option<i64>>("SELECT escalated_at FROM cases WHERE id = ?")
-            .bind(case_id)
-            .fetch_optional(pool)
-            .await?
-            .flatten()
-            .is_some(),
-    )
 }
 
 /// A new case to store, with the events that made it.

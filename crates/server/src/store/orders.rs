@@ -154,13 +154,22 @@ pub async fn order(pool: &SqlitePool, order_id: &str) -> Result<OrderView, AppEr
 
 /// Group-buy orders still waiting for their group, without a case yet: the sweeper refunds
 /// those whose wait is over.
-pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<(String, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT o.id, o.buyer_id FROM orders o WHERE o.fulfillment = 'group_buy_waiting' \
+pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT o.id FROM orders o WHERE o.fulfillment = 'group_buy_waiting' \
          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.order_id = o.id) ORDER BY o.id",
     )
     .fetch_all(pool)
     .await?)
+}
+
+/// The order's buyer and store: the parties of a case on it.
+pub async fn parties(pool: &SqlitePool, order_id: &str) -> Result<(String, String), AppError> {
+    sqlx::query_as("SELECT buyer_id, store_id FROM orders WHERE id = ?")
+        .bind(order_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound("order"))
 }
 
 async fn with_lines(pool: &SqlitePool, order: OrderRow) -> Result<OrderView, AppError> {
