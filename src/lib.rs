@@ -7,6 +7,7 @@ pub mod clock;
 pub mod components;
 pub mod draft;
 pub mod pages;
+pub mod route;
 pub mod text;
 
 pub use app::App;

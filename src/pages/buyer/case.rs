@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use rules::api::CaseView;
 
 use crate::clock::Zone;
@@ -8,11 +7,11 @@ use crate::{api, text};
 
 /// One return case, as its buyer follows it: `/returns/:id`.
 #[component]
-pub fn CasePage() -> impl IntoView {
-    let params = use_params_map();
-    let case = api::case(Signal::derive(move || {
-        params.read().get("id").unwrap_or_default()
-    }));
+pub fn CasePage(
+    /// The case's id, from the address.
+    id: String,
+) -> impl IntoView {
+    let case = api::case(Signal::stored(id));
     let render = |case: CaseView| view! { <CaseDetails case /> }.into_any();
     view! {
         <Loaded

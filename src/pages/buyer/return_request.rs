@@ -1,24 +1,24 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use rules::api::{CaseView, OrderView};
 
 use crate::api;
 use crate::components::{Loaded, ReturnForm};
+use crate::route::{use_router, Route};
 
 /// Starting a return for one order: `/orders/:order_id/return?line=…`.
 #[component]
-pub fn ReturnRequestPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let order = api::order(Signal::derive(move || {
-        params.read().get("order_id").unwrap_or_default()
-    }));
-    let navigate = use_navigate();
-    let on_filed = Callback::new(move |case: CaseView| {
-        navigate(&format!("/returns/{}", case.id), Default::default());
-    });
+pub fn ReturnRequestPage(
+    /// The order's id, from the address.
+    order_id: String,
+    /// The line the buyer clicked, if any.
+    line: Option<String>,
+) -> impl IntoView {
+    let order = api::order(Signal::stored(order_id));
+    let router = use_router();
+    let on_filed =
+        Callback::new(move |case: CaseView| router.go(&Route::Case { id: case.id }.href()));
     let render = move |view: OrderView| {
-        let line = query.read_untracked().get("line");
+        let line = line.clone();
         view! {
             <p class="muted">{format!("{} · order {}", view.store, view.order.id)}</p>
             <ReturnForm order=view.order line on_filed />
