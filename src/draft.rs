@@ -3,12 +3,59 @@
 use chrono::{DateTime, Utc};
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{
-    eligibility, Decision, Eligibility, LineSelection, Money, MoneyError, Order, Policy, Reason,
-    RefundError, Resolution, ReturnRequest, SelectionError,
+    eligibility, Decision, Eligibility, Fulfillment, LineSelection, Money, MoneyError, Order,
+    OrderLine, Policy, Reason, RefundError, Resolution, ReturnRequest, SelectionError,
 };
+use serde::{Deserialize, Serialize};
 
-/// What the buyer has entered so far.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The wizard's steps, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Items,
+    Reason,
+    Resolution,
+    Details,
+    Photos,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 6] = [
+        Step::Items,
+        Step::Reason,
+        Step::Resolution,
+        Step::Details,
+        Step::Photos,
+        Step::Review,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Items => "items",
+            Step::Reason => "reason",
+            Step::Resolution => "resolution",
+            Step::Details => "details",
+            Step::Photos => "photos",
+            Step::Review => "review",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Step {
+        Step::ALL[(self.index() + 1).min(Step::ALL.len() - 1)]
+    }
+
+    pub fn back(self) -> Step {
+        Step::ALL[self.index().saturating_sub(1)]
+    }
+}
+
+/// What the buyer has entered so far; kept in the tab's storage, so a reload or a change of
+/// language loses nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnDraft {
     /// Quantity chosen per line, in the order's line order; 0 means not selected.
     pub quantities: Vec<(String, u32)>,
@@ -17,6 +64,9 @@ pub struct ReturnDraft {
     /// The partial refund as typed, in the order's currency.
     pub partial_amount: String,
     pub description: String,
+    pub step: Option<Step>,
+    /// The same for every submit of this draft, so it files one case.
+    pub key: String,
 }
 
 /// Why the draft cannot be submitted yet. Each has a code the UI translates.
@@ -34,6 +84,8 @@ pub enum DraftError {
     Refund(#[from] RefundError),
     #[error("the description is too long")]
     DescriptionTooLong,
+    #[error("add at least one photo")]
+    PhotosRequired,
 }
 
 impl DraftError {
@@ -46,6 +98,7 @@ impl DraftError {
             DraftError::Amount(_) => "partial_amount_invalid",
             DraftError::Refund(e) => e.code(),
             DraftError::DescriptionTooLong => "description_too_long",
+            DraftError::PhotosRequired => "photos_required",
         }
     }
 }
@@ -117,6 +170,43 @@ impl ReturnDraft {
         }
     }
 
+    /// What keeps the buyer on `step`, if anything: each step checks what it asks for, and the
+    /// photos step whether the rules need photos (`photos` is how many are chosen).
+    pub fn step_error(
+        &self,
+        step: Step,
+        order: &Order,
+        now: DateTime<Utc>,
+        policy: &Policy,
+        photos: usize,
+    ) -> Option<DraftError> {
+        let request = self.to_request(order, now, policy);
+        match step {
+            Step::Items if self.selection().is_empty() => Some(SelectionError::NoLines.into()),
+            Step::Items => None,
+            Step::Reason => match request {
+                Err(
+                    e @ (DraftError::NoReason
+                    | DraftError::Selection(_)
+                    | DraftError::Refund(RefundError::NotEligible)),
+                ) => Some(e),
+                _ => None,
+            },
+            Step::Resolution => match request {
+                Err(DraftError::DescriptionTooLong) | Ok(_) => None,
+                Err(e) => Some(e),
+            },
+            Step::Details => request.err(),
+            Step::Photos | Step::Review => request.err().or_else(|| {
+                let needed = self
+                    .verdict(order, now, policy)
+                    .and_then(Result::ok)
+                    .is_some_and(|v| v.photos_required);
+                (needed && photos == 0).then_some(DraftError::PhotosRequired)
+            }),
+        }
+    }
+
     /// The request to send, or the first thing the buyer still has to fix.
     pub fn to_request(
         &self,
@@ -162,11 +252,31 @@ impl ReturnDraft {
     }
 }
 
+/// What a line of an order allows before any form: the rules' verdict for all of its items, asked
+/// as a change of mind once delivered (its refusal says until when a problem can still be
+/// reported), else as not received (which says from when).
+pub fn line_outlook(
+    order: &Order,
+    line: &OrderLine,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Option<Eligibility> {
+    let reason = match order.fulfillment {
+        Fulfillment::Delivered { .. } => Reason::NoLongerWanted,
+        _ => Reason::NotReceived,
+    };
+    let selection = vec![LineSelection {
+        line_id: line.id.clone(),
+        quantity: line.quantity,
+    }];
+    eligibility(order, &ReturnRequest::new(selection, reason), now, policy).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{TimeDelta, TimeZone};
-    use rules::{Category, Currency, Fulfillment, OrderLine, Product};
+    use rules::{Category, Currency, Explanation, Product};
 
     fn delivered_order(delivered_at: DateTime<Utc>) -> Order {
         let line = |id: &str, quantity| OrderLine {
@@ -191,6 +301,39 @@ mod tests {
                 delivered_at,
             },
         }
+    }
+
+    #[test]
+    fn each_step_holds_the_buyer_only_for_what_it_asks() {
+        let order = delivered_order(now() - TimeDelta::days(1));
+        let policy = Policy::default();
+        let mut draft = ReturnDraft::new(&order, None);
+        let error = |d: &ReturnDraft, step| {
+            d.step_error(step, &order, now(), &policy, 0)
+                .map(|e| e.code())
+        };
+        assert_eq!(error(&draft, Step::Items), Some("no_lines_selected"));
+        draft.set_quantity("a", 1);
+        assert_eq!(error(&draft, Step::Items), None);
+        assert_eq!(error(&draft, Step::Reason), Some("no_reason"));
+        draft.reason = Some(Reason::Defective);
+        assert_eq!(error(&draft, Step::Reason), None);
+        assert_eq!(error(&draft, Step::Resolution), Some("no_resolution"));
+        draft.resolution = Some(Resolution::ReturnAndRefund);
+        draft.description = "x".repeat(DESCRIPTION_MAX_CHARS + 1);
+        assert_eq!(error(&draft, Step::Resolution), None);
+        assert_eq!(error(&draft, Step::Details), Some("description_too_long"));
+        draft.description = "Broken hinge".into();
+        assert_eq!(error(&draft, Step::Details), None);
+        // A defect needs a photo; one chosen lets the buyer through.
+        assert_eq!(error(&draft, Step::Photos), Some("photos_required"));
+        assert_eq!(
+            draft.step_error(Step::Review, &order, now(), &policy, 1),
+            None
+        );
+        assert_eq!(Step::Items.back(), Step::Items);
+        assert_eq!(Step::Photos.next(), Step::Review);
+        assert_eq!(Step::Review.next(), Step::Review);
     }
 
     fn now() -> DateTime<Utc> {
@@ -281,5 +424,38 @@ mod tests {
         draft.reason = Some(Reason::NoLongerWanted);
         let request = draft.to_request(&order, now(), &Policy::default()).unwrap();
         assert_eq!(request.resolution, Resolution::ReturnAndRefund);
+    }
+
+    #[test]
+    fn a_lines_outlook_says_until_when_or_from_when() {
+        let policy = Policy::default();
+        let fresh = delivered_order(now() - TimeDelta::days(1));
+        let open = line_outlook(&fresh, &fresh.lines[0], now(), &policy).unwrap();
+        assert_eq!(open.decision, Decision::Eligible);
+        assert!(matches!(
+            open.explanation(),
+            Explanation::ChangeOfMindWindow { .. }
+        ));
+
+        let late = delivered_order(now() - TimeDelta::days(10));
+        let closed = line_outlook(&late, &late.lines[0], now(), &policy).unwrap();
+        assert_eq!(closed.decision, Decision::Refused);
+        assert!(closed
+            .explanations
+            .iter()
+            .any(|e| matches!(e, Explanation::SellerFaultStillOpen { .. })));
+
+        let mut travelling = fresh.clone();
+        travelling.fulfillment = Fulfillment::Shipped {
+            shipped_at: now() - TimeDelta::days(1),
+            promised_by: None,
+        };
+        let waiting = line_outlook(&travelling, &travelling.lines[0], now(), &policy).unwrap();
+        assert_eq!(waiting.decision, Decision::NotYetOpen);
+        // "You can report it as not received from …"
+        let Explanation::NotReceivedOpensAt { opens_at } = waiting.explanation() else {
+            panic!("{waiting:?}");
+        };
+        assert!(*opens_at > now());
     }
 }

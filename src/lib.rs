@@ -6,8 +6,11 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod draft;
+pub mod live;
 pub mod pages;
+pub mod photos;
 pub mod route;
+pub mod session;
 pub mod text;
 
 pub use app::App;

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::session::use_session;
+use crate::text::t;
 
-/// What went wrong with a load, in words the viewer understands, and what to do: try again, or
-/// for something that does not exist, go back to the orders.
+/// What went wrong with a load, in words the viewer understands, and what to do: sign in again,
+/// go back to the start for something that does not exist, or try again.
 #[component]
 pub fn ErrorView(
     /// The failure.
@@ -12,21 +14,31 @@ pub fn ErrorView(
     #[prop(into)]
     retry: Callback<()>,
 ) -> impl IntoView {
-    let missing = error.code() == "not_found";
     let message = error.describe();
+    let what_to_do = match error.code() {
+        "unauthenticated" | "session_expired" => {
+            let session = use_session();
+            view! {
+                <button type="button" class="button primary" on:click=move |_| {
+                    if let Some(s) = session { s.me.set(None) }
+                }>{t("nav.sign_in")}</button>
+            }
+            .into_any()
+        }
+        "not_found" => {
+            view! { <a class="button secondary" href="/">{t("error_view.home")}</a> }.into_any()
+        }
+        _ => view! {
+            <button type="button" class="button secondary" on:click=move |_| retry.run(())>
+                {t("error_view.retry")}
+            </button>
+        }
+        .into_any(),
+    };
     view! {
         <div class="notice error" role="alert">
             <p>{message}</p>
-            {if missing {
-                view! { <a class="button secondary" href="/">"Go to my orders"</a> }.into_any()
-            } else {
-                view! {
-                    <button type="button" class="button secondary" on:click=move |_| retry.run(())>
-                        "Try again"
-                    </button>
-                }
-                    .into_any()
-            }}
+            {what_to_do}
         </div>
     }
 }

@@ -16,7 +16,7 @@ pub fn Loaded<T, F>(
     load: Load<T>,
     /// The view of the loaded value.
     render: F,
-    /// What to say while loading.
+    /// The catalogue key of what to say while loading.
     loading: &'static str,
 ) -> impl IntoView
 where
@@ -39,7 +39,9 @@ fn frame(
 ) -> AnyView {
     let retry = Callback::new(move |_| resource.refetch());
     (move || match resource.get() {
-        None => view! { <p class="loading">{loading}</p> }.into_any(),
+        None => {
+            view! { <p class="loading" aria-busy="true">{crate::text::t(loading)}</p> }.into_any()
+        }
         Some(loaded) => match loaded.and_then(|text| render(&text)) {
             Ok(view) => view,
             Err(error) => view! { <ErrorView error retry /> }.into_any(),

@@ -1,15 +1,58 @@
 use leptos::prelude::*;
+use rules::api::Role;
 
-/// The header: who Retour is for, and where to go.
+use crate::api;
+use crate::session::use_session;
+use crate::text::{t, Locale};
+
+/// The header: where to go for the signed-in role, the language, and signing out.
 #[component]
 pub fn Nav() -> impl IntoView {
+    let session = use_session().expect("the header runs inside the app");
+    let role = session
+        .me
+        .with_untracked(|me| me.as_ref().map(|me| me.role));
+    let links = match role {
+        Some(Role::Buyer) => view! { <a href="/">{t("nav.orders")}</a> }.into_any(),
+        Some(_) => view! { <a href="/seller/returns">{t("nav.returns")}</a> }.into_any(),
+        None => ().into_any(),
+    };
+    let switch = Action::new_local(move |locale: &Locale| session.switch_locale(*locale));
+    let current = session.locale.get_untracked();
+    let languages = Locale::ALL
+        .into_iter()
+        .map(|l| view! { <option value=l.code() selected=l == current>{l.name()}</option> })
+        .collect_view();
+    let sign_out = Action::new_local(move |_: &()| async move {
+        // Signed out here even if the answer is lost: the cookie expires on its own.
+        let _ = api::sign_out().await;
+        session.me.set(None);
+    });
+    let who = session.me.with_untracked(|me| {
+        me.as_ref().map(|me| {
+            view! {
+                <span class="who">{me.display_name.clone()}</span>
+                <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
+                    {t("nav.sign_out")}
+                </button>
+            }
+        })
+    });
     view! {
         <header class="top">
             <a class="brand" href="/">"Retour"</a>
-            <nav aria-label="Main">
-                <a href="/">"My orders"</a>
-                <a href="/seller/returns">"Seller: returns"</a>
-            </nav>
+            <nav aria-label=t("nav.label")>{links}</nav>
+            <div class="account">
+                <label class="language">
+                    <span class="visually-hidden">{t("nav.language")}</span>
+                    <select on:change=move |ev| {
+                        if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
+                            switch.dispatch(l);
+                        }
+                    }>{languages}</select>
+                </label>
+                {who}
+            </div>
         </header>
     }
 }

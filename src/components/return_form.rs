@@ -1,15 +1,48 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use rules::api::{CaseView, NewReturn, DESCRIPTION_MAX_CHARS};
-use rules::{Decision, Fault, Order, Policy, Reason, Resolution};
+use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
+use rules::{Decision, Fault, Order, Policy, Reason};
 
-use crate::clock::{self, Zone};
-use crate::components::VerdictPanel;
-use crate::draft::ReturnDraft;
-use crate::{api, text};
+use crate::components::photo_picker::{Photo, Upload};
+use crate::components::{PhotoPicker, VerdictPanel};
+use crate::draft::{ReturnDraft, Step};
+use crate::text::{self, code, error, t, tf};
+use crate::{api, clock, photos};
 
-/// The return request form. The verdict is recomputed in the browser by the rules crate on every
-/// change; only the submit talks to the server.
+/// The draft kept in the tab's storage, per order: a reload or a change of language keeps what
+/// the buyer entered.
+fn stored_draft(order: &Order, line: Option<&str>) -> ReturnDraft {
+    let saved = window()
+        .session_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(&draft_key(&order.id)).ok().flatten())
+        .and_then(|json| api::parse::<ReturnDraft>(&json).ok())
+        // A draft for other lines (the buyer clicked another line since) starts afresh.
+        .filter(|d| line.is_none_or(|l| d.quantity(l) > 0));
+    saved.unwrap_or_else(|| ReturnDraft {
+        key: api::idempotency_key(),
+        ..ReturnDraft::new(order, line)
+    })
+}
+
+fn draft_key(order_id: &str) -> String {
+    format!("retour.draft.{order_id}")
+}
+
+fn store_draft(order_id: &str, draft: Option<&ReturnDraft>) {
+    let Some(storage) = window().session_storage().ok().flatten() else {
+        return;
+    };
+    let _ = match draft.map(api::to_json) {
+        Some(Ok(json)) => storage.set_item(&draft_key(order_id), &json),
+        _ => storage.remove_item(&draft_key(order_id)),
+    };
+}
+
+/// The return wizard: items → reason → resolution → description → photos → review. The verdict
+/// beside it is recomputed by the rules crate in the browser on every change; only the submit
+/// talks to the server, then the photos are sent one by one with their progress.
 #[component]
 pub fn ReturnForm(
     /// The order the return is for.
@@ -17,104 +50,228 @@ pub fn ReturnForm(
     /// The line the buyer clicked, selected to start with.
     #[prop(into, default = None)]
     line: Option<String>,
-    /// Called with the new case once the server has filed it.
+    /// Called with the new case's id once it is filed and its photos are sent.
     #[prop(into)]
-    on_filed: Callback<CaseView>,
+    on_filed: Callback<String>,
 ) -> impl IntoView {
-    let zone = Zone::Browser;
-    let (draft, set_draft) = signal(ReturnDraft::new(&order, line.as_deref()));
+    let (draft, set_draft) = signal(stored_draft(&order, line.as_deref()));
     let order = StoredValue::new(order);
+    let policy = StoredValue::new(Policy::default());
+    let photos = RwSignal::new(Vec::<Photo>::new());
+    Effect::new(move |_| draft.with(|d| order.with_value(|o| store_draft(&o.id, Some(d)))));
     // Judged at the moment of each change, so a window that closes while the buyer types is
     // seen closed; the server judges again at submit.
     let verdict = Memo::new(move |_| {
-        draft.with(|d| order.with_value(|o| d.verdict(o, clock::now(), &Policy::default())))
+        draft.with(|d| order.with_value(|o| policy.with_value(|p| d.verdict(o, clock::now(), p))))
     });
-    let eligible =
-        move || verdict.with(|v| matches!(v, Some(Ok(e)) if e.decision == Decision::Eligible));
-    // An error is about the draft as it was: once the buyer changes anything, it is gone.
-    let (form_error, set_form_error) = signal(None::<(String, ReturnDraft)>);
-    let show_error = move |message: String| {
-        set_form_error.set(Some((message, draft.get_untracked())));
-    };
-    let current_error = move || {
-        form_error.with(|error| {
-            error
-                .as_ref()
-                .filter(|(_, about)| draft.with(|d| d == about))
-                .map(|(message, _)| message.clone())
+    let step = Memo::new(move |_| draft.with(|d| d.step.unwrap_or(Step::Items)));
+    let (problem, set_problem) = signal(None::<String>);
+    let step_error = move |at: Step| {
+        let count = photos.with_untracked(Vec::len);
+        draft.with_untracked(|d| {
+            order.with_value(|o| policy.with_value(|p| d.step_error(at, o, clock::now(), p, count)))
         })
     };
-
-    let key = StoredValue::new(api::idempotency_key());
-    let submit = Action::new_local(move |request: &NewReturn| {
+    let go = move |to: Step| {
+        set_problem.set(None);
+        set_draft.update(|d| d.step = Some(to));
+        // The new step's heading takes the focus, so a screen reader reads where the buyer is.
+        request_animation_frame(|| {
+            if let Some(h) = document().query_selector(".wizard-step h2").ok().flatten() {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
+            }
+        });
+    };
+    let (case_id, set_case_id) = signal(None::<String>);
+    let send_photos = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            let waiting: Vec<Photo> = photos.with_untracked(|list| {
+                list.iter()
+                    .filter(|p| p.upload != Upload::Sent)
+                    .cloned()
+                    .collect()
+            });
+            let mut all_sent = true;
+            for photo in waiting {
+                let set = move |state: Upload| {
+                    photos.update(|list| {
+                        if let Some(p) = list.iter_mut().find(|p| p.id == photo.id) {
+                            p.upload = state;
+                        }
+                    })
+                };
+                set(Upload::Sending(0.0));
+                let progress = move |share| set(Upload::Sending(share));
+                match photos::upload(&id, &photo.blob, &photo.name, progress).await {
+                    Ok(()) => set(Upload::Sent),
+                    Err(e) => {
+                        all_sent = false;
+                        set(Upload::Failed(e.describe()));
+                    }
+                }
+            }
+            if all_sent {
+                order.with_value(|o| store_draft(&o.id, None));
+                on_filed.run(id);
+            }
+        }
+    });
+    let file = Action::new_local(move |request: &NewReturn| {
         let request = request.clone();
-        let key = key.get_value();
+        let key = draft.with_untracked(|d| d.key.clone());
         async move { api::file_return(&request, &key).await }
     });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(case)) => on_filed.run(case),
-        Some(Err(error)) => show_error(error.describe()),
+    Effect::new(move |_| match file.value().get() {
+        Some(Ok(id)) => {
+            set_case_id.set(Some(id.clone()));
+            send_photos.dispatch(id);
+        }
+        Some(Err(e)) => set_problem.set(Some(e.describe())),
         None => {}
     });
+    let busy = move || file.pending().get() || send_photos.pending().get();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if submit.pending().get_untracked() {
+        if busy() {
+            return;
+        }
+        let at = step.get_untracked();
+        if let Some(e) = step_error(at) {
+            set_problem.set(Some(error(e.code(), "")));
+            return;
+        }
+        if at != Step::Review {
+            go(at.next());
+            return;
+        }
+        if let Some(id) = case_id.get_untracked() {
+            // Filed already: only photos are left to send.
+            send_photos.dispatch(id);
             return;
         }
         let request = draft.with_untracked(|d| {
-            order.with_value(|o| d.to_request(o, clock::now(), &Policy::default()))
+            order.with_value(|o| policy.with_value(|p| d.to_request(o, clock::now(), p)))
         });
         match request {
             Ok(request) => {
-                set_form_error.set(None);
-                submit.dispatch(request);
+                set_problem.set(None);
+                file.dispatch(request);
             }
-            Err(error) => show_error(text::error(error.code(), "")),
+            Err(e) => set_problem.set(Some(error(e.code(), ""))),
         }
     };
 
+    let steps = move || {
+        let at = step.get();
+        Step::ALL
+            .into_iter()
+            .map(|s| {
+                let current = (s == at).then_some("step");
+                let class = if s.index() < at.index() { "done" } else { "" };
+                view! { <li class=class aria-current=current>{code("wizard.step", s.code())}</li> }
+            })
+            .collect_view()
+    };
+
+    let body = move || match step.get() {
+        Step::Items => items_step(order, draft, set_draft).into_any(),
+        Step::Reason => reason_step(draft, set_draft).into_any(),
+        Step::Resolution => resolution_step(verdict, draft, set_draft).into_any(),
+        Step::Details => details_step(draft, set_draft).into_any(),
+        Step::Photos => view! {
+            <h2 tabindex="-1">{t("wizard.photos_title")}</h2>
+            {move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required))
+                .then(|| view! { <p class="hint">{t("wizard.photos_required")}</p> })}
+            <PhotoPicker photos />
+        }
+        .into_any(),
+        Step::Review => review_step(order, verdict, draft, photos).into_any(),
+    };
+
+    let eligible =
+        move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.decision == Decision::Eligible));
+    view! {
+        <div class="wizard">
+            <ol class="steps" aria-label=t("wizard.progress")>{steps}</ol>
+            <VerdictPanel verdict=verdict />
+            <form class="return-form" on:submit=on_submit novalidate>
+                <fieldset class="wizard-step" disabled=busy>{body}</fieldset>
+                <p class="form-error" role="alert">{problem}</p>
+                <div class="wizard-buttons">
+                    <Show when=move || step.get() != Step::Items && case_id.get().is_none()>
+                        <button type="button" class="button secondary" on:click=move |_| go(step.get_untracked().back())>
+                            {t("wizard.back")}
+                        </button>
+                    </Show>
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || busy() || (step.get() != Step::Items && !eligible())
+                    >
+                        {move || {
+                            let key = match (step.get(), busy(), case_id.get().is_some()) {
+                                (_, true, _) => "wizard.sending",
+                                (Step::Review, _, true) => "wizard.retry_photos",
+                                (Step::Review, _, false) => "wizard.submit",
+                                _ => "wizard.next",
+                            };
+                            t(key)
+                        }}
+                    </button>
+                    <Show when=move || case_id.get().is_some() && !busy()>
+                        <button type="button" class="button secondary" on:click=move |_| {
+                            if let Some(id) = case_id.get_untracked() {
+                                order.with_value(|o| store_draft(&o.id, None));
+                                on_filed.run(id);
+                            }
+                        }>{t("wizard.skip_photos")}</button>
+                    </Show>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+fn items_step(
+    order: StoredValue<Order>,
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
     let lines = order.with_value(|o| {
         o.lines
             .iter()
             .map(|line| {
-                let id = line.id.clone();
+                let id = StoredValue::new(line.id.clone());
                 let max = line.quantity;
-                let checkbox_id = format!("line-{id}");
-                let quantity_id = format!("qty-{id}");
-                let (id_checked, id_toggle, id_qty, id_set) =
-                    (id.clone(), id.clone(), id.clone(), id.clone());
-                let title = line.product.title.clone();
-                // Only a selected line has a quantity to choose; the input stays mounted while
-                // it is selected, so typing or arrow keys keep their focus.
-                let selected = Memo::new(move |_| draft.with(|d| d.quantity(&id_qty) > 0));
+                let checkbox_id = format!("line-{}", line.id);
+                let quantity_id = format!("qty-{}", line.id);
+                let selected = move || draft.with(|d| id.with_value(|id| d.quantity(id)) > 0);
+                // Only a selected line with several items has a quantity to choose.
                 let quantity = (max > 1).then(|| {
-                    let id_value = id_set.clone();
+                    let label = tf("wizard.how_many", &[("title", &line.product.title)]);
                     view! {
-                        <Show when=move || selected.get()>
+                        <Show when=selected>
                             <span class="quantity">
-                                <label for=quantity_id.clone()>{format!("How many {title}?")}</label>
+                                <label for=quantity_id.clone()>{label.clone()}</label>
                                 <input
                                     id=quantity_id.clone()
                                     type="number"
                                     inputmode="numeric"
                                     min="1"
                                     max=max.to_string()
-                                    prop:value={
-                                        let id_value = id_value.clone();
-                                        move || draft.with(|d| d.quantity(&id_value).to_string())
-                                    }
-                                    on:change={
-                                        let id_set = id_set.clone();
-                                        move |ev| {
-                                            let typed = event_target_value(&ev).trim().parse::<u32>();
-                                            let current = draft.with_untracked(|d| d.quantity(&id_set));
+                                    prop:value=move || draft.with(|d| id.with_value(|id| d.quantity(id)).to_string())
+                                    on:change=move |ev| {
+                                        let typed = event_target_value(&ev).trim().parse::<u32>();
+                                        id.with_value(|id| {
+                                            let current = draft.with_untracked(|d| d.quantity(id));
                                             // Out-of-range or garbage snaps back to what is allowed.
                                             let q = typed.map_or(current, |q| q.clamp(1, max));
-                                            set_draft.update(|d| d.set_quantity(&id_set, q));
-                                        }
+                                            set_draft.update(|d| d.set_quantity(id, q));
+                                        });
                                     }
                                 />
-                                <span class="hint-inline">{format!("of {max}")}</span>
+                                <span class="hint-inline">{tf("wizard.of", &[("max", &max.to_string())])}</span>
                             </span>
                         </Show>
                     }
@@ -124,14 +281,14 @@ pub fn ReturnForm(
                         <input
                             id=checkbox_id.clone()
                             type="checkbox"
-                            prop:checked=move || draft.with(|d| d.quantity(&id_checked) > 0)
+                            prop:checked=selected
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
-                                set_draft.update(|d| d.set_quantity(&id_toggle, if on { max } else { 0 }));
+                                id.with_value(|id| set_draft.update(|d| d.set_quantity(id, if on { max } else { 0 })));
                             }
                         />
                         <label for=checkbox_id>
-                            {format!("{} — {} each", line.product.title, line.unit_price)}
+                            {tf("wizard.line", &[("title", &line.product.title), ("price", &text::money(line.unit_price))])}
                         </label>
                         {quantity}
                     </div>
@@ -139,112 +296,164 @@ pub fn ReturnForm(
             })
             .collect_view()
     });
+    view! {
+        <h2 tabindex="-1">{t("wizard.items_title")}</h2>
+        {lines}
+    }
+}
 
-    let reason_options = |fault: Fault| {
+fn reason_step(
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
+    let chosen = draft.with_untracked(|d| d.reason);
+    let options = move |fault: Fault| {
         Reason::ALL
             .into_iter()
             .filter(move |r| r.fault() == fault)
-            .map(|r| view! { <option value=r.code()>{text::reason(r)}</option> })
+            .map(|r| view! { <option value=r.code() selected=chosen == Some(r)>{code("reason", r.code())}</option> })
             .collect_view()
     };
+    view! {
+        <h2 tabindex="-1">{t("wizard.reason_title")}</h2>
+        <label for="reason">{t("wizard.reason")}</label>
+        <select
+            id="reason"
+            on:change=move |ev| {
+                let code = event_target_value(&ev);
+                set_draft.update(|d| d.reason = Reason::from_code(&code));
+            }
+        >
+            <option value="" selected=chosen.is_none()>{t("wizard.choose_reason")}</option>
+            <optgroup label=t("wizard.group_problem")>{options(Fault::Seller)}</optgroup>
+            <optgroup label=t("wizard.group_mind")>{options(Fault::Buyer)}</optgroup>
+        </select>
+    }
+}
 
-    let resolutions = move || {
+fn resolution_step(
+    verdict: Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>,
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
+    let options = move || {
         let Some(Ok(v)) = verdict.get() else {
-            return None;
+            return ().into_any();
         };
         let chosen = draft.with(|d| d.effective_resolution(&v));
-        let max = v.max_refund;
-        let options = v
-            .resolutions
+        v.resolutions
             .iter()
             .map(|&r| {
-                view! {
-                    <label class="choice">
+                let refund = if r == rules::Resolution::Replacement {
+                    t("wizard.no_refund")
+                } else if r == rules::Resolution::PartialRefund {
+                    tf("wizard.refund_up_to", &[("amount", &text::money(v.max_refund))])
+                } else {
+                    tf("wizard.refund_of", &[("amount", &text::money(v.max_refund))])
+                };
+                let shipping = v
+                    .return_shipping_paid_by
+                    .filter(|_| r.sends_goods_back())
+                    .map(|p| code("wizard.shipping_paid_by", p.code()));
+                let partial = (chosen == Some(r) && r == rules::Resolution::PartialRefund).then(|| {
+                    view! {
+                        <label for="partial-amount">
+                            {tf("wizard.partial_amount", &[("currency", v.max_refund.currency.code()), ("max", &text::money(v.max_refund))])}
+                        </label>
                         <input
-                            type="radio"
-                            name="resolution"
-                            value=r.code()
-                            prop:checked=chosen == Some(r)
-                            on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
+                            id="partial-amount"
+                            inputmode="decimal"
+                            autocomplete="off"
+                            prop:value=move || draft.with(|d| d.partial_amount.clone())
+                            on:input=move |ev| set_draft.update(|d| d.partial_amount = event_target_value(&ev))
                         />
-                        {text::resolution(r)}
-                    </label>
+                    }
+                });
+                view! {
+                    <div class="choice">
+                        <label>
+                            <input
+                                type="radio"
+                                name="resolution"
+                                value=r.code()
+                                prop:checked=chosen == Some(r)
+                                on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
+                            />
+                            <strong>{code("resolution", r.code())}</strong>
+                        </label>
+                        <p class="hint">{refund} " " {shipping}</p>
+                        {partial}
+                    </div>
                 }
             })
-            .collect_view();
-        let partial = (chosen == Some(Resolution::PartialRefund)).then(|| {
-            view! {
-                <label for="partial-amount">
-                    {format!("Amount you want back, in {} (up to {})", max.currency, max.decimal())}
-                </label>
-                <input
-                    id="partial-amount"
-                    inputmode="decimal"
-                    autocomplete="off"
-                    prop:value=move || draft.with(|d| d.partial_amount.clone())
-                    on:input=move |ev| set_draft.update(|d| d.partial_amount = event_target_value(&ev))
-                />
-            }
-        });
-        Some(view! {
-            <fieldset>
-                <legend>"3. What would you like?"</legend>
-                {options}
-                {partial}
-            </fieldset>
-        })
+            .collect_view()
+            .into_any()
     };
-
     view! {
-        <form class="return-form" on:submit=on_submit novalidate>
-            <fieldset>
-                <legend>"1. Which items?"</legend>
-                {lines}
-            </fieldset>
-            <fieldset>
-                <legend>"2. What happened?"</legend>
-                <label for="reason">"Reason"</label>
-                <select
-                    id="reason"
-                    on:change=move |ev| {
-                        let code = event_target_value(&ev);
-                        set_draft.update(|d| d.reason = Reason::from_code(&code));
-                    }
-                >
-                    <option value="" selected>"Choose a reason…"</option>
-                    <optgroup label="A problem with the item or the delivery">
-                        {reason_options(Fault::Seller)}
-                    </optgroup>
-                    <optgroup label="I changed my mind">{reason_options(Fault::Buyer)}</optgroup>
-                </select>
-            </fieldset>
-            <VerdictPanel verdict=verdict zone=zone />
-            {resolutions}
-            <Show when=eligible>
-                <fieldset>
-                    <legend>"4. Anything the seller should know?"</legend>
-                    <label for="description">"Description (optional)"</label>
-                    <textarea
-                        id="description"
-                        rows="4"
-                        maxlength=DESCRIPTION_MAX_CHARS.to_string()
-                        prop:value=move || draft.with(|d| d.description.clone())
-                        on:input=move |ev| set_draft.update(|d| d.description = event_target_value(&ev))
-                    ></textarea>
-                    <p class="hint">
-                        {move || {
-                            format!(
-                                "{} / {DESCRIPTION_MAX_CHARS}",
-                                draft.with(|d| d.description.chars().count()),
-                            )
-                        }}
-                    </p>
-                </fieldset>
-            </Show>
-            {move || current_error().map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
-            <button type="submit" class="button primary" disabled=move || submit.pending().get()>
-                {move || if submit.pending().get() { "Sending…" } else { "Send request" }}
-            </button>
-        </form>
+        <h2 tabindex="-1">{t("wizard.resolution_title")}</h2>
+        <div role="radiogroup" aria-label=t("wizard.resolution_title")>{options}</div>
+    }
+}
+
+fn details_step(
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
+    view! {
+        <h2 tabindex="-1">{t("wizard.details_title")}</h2>
+        <label for="description">{t("wizard.description")}</label>
+        <textarea
+            id="description"
+            rows="5"
+            maxlength=DESCRIPTION_MAX_CHARS.to_string()
+            aria-describedby="description-count"
+            prop:value=move || draft.with(|d| d.description.clone())
+            on:input=move |ev| set_draft.update(|d| d.description = event_target_value(&ev))
+        ></textarea>
+        <p class="hint" id="description-count">
+            {move || format!("{} / {DESCRIPTION_MAX_CHARS}", draft.with(|d| d.description.chars().count()))}
+        </p>
+    }
+}
+
+fn review_step(
+    order: StoredValue<Order>,
+    verdict: Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>,
+    draft: ReadSignal<ReturnDraft>,
+    photos: RwSignal<Vec<Photo>>,
+) -> impl IntoView {
+    let d = draft.get_untracked();
+    let items = order.with_value(|o| {
+        o.lines
+            .iter()
+            .filter(|l| d.quantity(&l.id) > 0)
+            .map(|l| format!("{} × {}", l.product.title, d.quantity(&l.id)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let resolution = verdict.with_untracked(|v| match v {
+        Some(Ok(v)) => d
+            .effective_resolution(v)
+            .map(|r| code("resolution", r.code())),
+        _ => None,
+    });
+    view! {
+        <h2 tabindex="-1">{t("wizard.review_title")}</h2>
+        <dl class="facts">
+            <dt>{t("wizard.review_items")}</dt>
+            <dd>{items}</dd>
+            <dt>{t("wizard.reason")}</dt>
+            <dd>{d.reason.map(|r| code("reason", r.code()))}</dd>
+            <dt>{t("wizard.review_resolution")}</dt>
+            <dd>{resolution}</dd>
+            <dt>{t("wizard.description")}</dt>
+            <dd class="description">{d.description.clone()}</dd>
+        </dl>
+        <h3>{t("wizard.photos_title")}</h3>
+        {move || if photos.with(Vec::is_empty) {
+            view! { <p class="muted">{t("wizard.no_photos")}</p> }.into_any()
+        } else {
+            view! { <PhotoPicker photos /> }.into_any()
+        }}
     }
 }

@@ -1,47 +1,45 @@
 use leptos::prelude::*;
 use rules::{Decision, Eligibility, SelectionError};
 
-use crate::clock::Zone;
-use crate::text;
+use crate::text::{self, code, error, t, tf};
 
-/// The rules' verdict on the request as it stands, updated as the buyer changes the form.
+/// The rules' verdict on the request as it stands, updated as the buyer changes the form, and
+/// announced to screen readers as it changes.
 #[component]
 pub fn VerdictPanel(
     /// `None` until a reason is chosen.
     #[prop(into)]
     verdict: Signal<Option<Result<Eligibility, SelectionError>>>,
-    /// The viewer's time zone, for the dates in the explanation.
-    zone: Zone,
 ) -> impl IntoView {
     let body = move || match verdict.get() {
         None => view! {
             <div class="verdict pending">
-                <p>"Choose a reason to see at once whether you can return it."</p>
+                <p>{t("verdict.pending")}</p>
             </div>
         }
         .into_any(),
-        Some(Err(error)) => view! {
+        Some(Err(e)) => view! {
             <div class="verdict refused">
-                <p>{text::error(error.code(), "")}</p>
+                <p>{error(e.code(), "")}</p>
             </div>
         }
         .into_any(),
         Some(Ok(v)) => {
             let (class, headline) = match v.decision {
-                Decision::Eligible => ("verdict eligible", "You can ask for this"),
-                Decision::NotYetOpen => ("verdict not-yet", "Not yet"),
-                Decision::Refused => ("verdict refused", "Not possible"),
+                Decision::Eligible => ("verdict eligible", "verdict.eligible"),
+                Decision::NotYetOpen => ("verdict not-yet", "verdict.not_yet"),
+                Decision::Refused => ("verdict refused", "verdict.refused"),
             };
             let details = (v.decision == Decision::Eligible).then(|| {
-                let shipping = v.return_shipping_paid_by.map(|p| {
-                    view! { <li>{format!("Return shipping is paid by {}.", text::party(p))}</li> }
-                });
+                let shipping = v
+                    .return_shipping_paid_by
+                    .map(|p| view! { <li>{code("verdict.shipping_paid_by", p.code())}</li> });
                 let photos = v
                     .photos_required
-                    .then(|| view! { <li>"Photos of the problem will be needed."</li> });
+                    .then(|| view! { <li>{t("verdict.photos_required")}</li> });
                 view! {
                     <ul>
-                        <li>{format!("Refund of up to {}.", v.max_refund)}</li>
+                        <li>{tf("verdict.refund_up_to", &[("amount", &text::money(v.max_refund))])}</li>
                         {shipping}
                         {photos}
                     </ul>
@@ -49,12 +47,8 @@ pub fn VerdictPanel(
             });
             view! {
                 <div class=class>
-                    <p class="headline">{headline}</p>
-                    {v
-                        .explanations
-                        .iter()
-                        .map(|e| view! { <p>{text::explanation(e, zone)}</p> })
-                        .collect_view()}
+                    <p class="headline">{t(headline)}</p>
+                    {v.explanations.iter().map(|e| view! { <p>{text::explanation(e)}</p> }).collect_view()}
                     {details}
                 </div>
             }
@@ -62,7 +56,7 @@ pub fn VerdictPanel(
         }
     };
     view! {
-        <section class="verdict-panel" aria-live="polite" aria-label="Can I return it?">
+        <section class="verdict-panel" aria-live="polite" aria-label=t("verdict.label")>
             {body}
         </section>
     }

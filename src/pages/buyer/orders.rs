@@ -4,6 +4,7 @@ use rules::api::OrderView;
 
 use crate::api;
 use crate::components::{Loaded, OrderCard};
+use crate::text::t;
 
 /// The buyer's orders, each line with a way to start a return.
 #[component]
@@ -11,7 +12,7 @@ pub fn OrdersPage() -> impl IntoView {
     let orders = api::orders();
     let render = |list: Vec<OrderView>| {
         if list.is_empty() {
-            view! { <p class="empty">"You have no orders yet."</p> }.into_any()
+            view! { <p class="empty">{t("orders.empty")}</p> }.into_any()
         } else {
             list.into_iter()
                 .map(|order| view! { <OrderCard order /> })
@@ -20,11 +21,7 @@ pub fn OrdersPage() -> impl IntoView {
         }
     };
     view! {
-        <h1>"My orders"</h1>
-        <Loaded
-            load=orders
-            loading="Loading your orders…"
-            render=render
-        />
+        <h1>{t("orders.title")}</h1>
+        <Loaded load=orders loading="orders.loading" render=render />
     }
 }

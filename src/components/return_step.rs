@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use rules::api::{CaseDetail, TrackingBody};
+use rules::{ActionKind, CaseState, TrackingNumber};
+
+use crate::components::case_actions::{may, CaseControl};
+use crate::components::TrackingField;
+use crate::text::{code, error, t, tf};
+
+/// Sending the goods back: the seller's address, and the tracking number with its carrier once
+/// shipped.
+#[component]
+pub fn ReturnStep(
+    /// The case as shown.
+    detail: CaseDetail,
+    /// Acts on the case.
+    control: CaseControl,
+) -> impl IntoView {
+    let tracking = detail.case.return_tracking.clone();
+    let state = detail.summary.state;
+    let shipping = may(&detail, ActionKind::ShipReturn);
+    if !shipping && tracking.is_none() && state != CaseState::AwaitingReturnAddress {
+        return None;
+    }
+    let typed = RwSignal::new(String::new());
+    let (problem, set_problem) = signal(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let number = typed.get_untracked();
+        match TrackingNumber::parse(&number) {
+            Ok(_) => {
+                set_problem.set(None);
+                control.run(
+                    ActionKind::ShipReturn,
+                    TrackingBody {
+                        tracking_number: number,
+                    },
+                );
+            }
+            Err(e) => set_problem.set(Some(error(e.code(), ""))),
+        }
+    };
+    let body = match (shipping, tracking) {
+        (true, _) => view! {
+            <form on:submit=submit novalidate>
+                <TrackingField value=typed id="return-tracking" />
+                <p class="form-error" role="alert">{problem}</p>
+                <button type="submit" class="button primary" disabled=control.busy>{t("return.send")}</button>
+            </form>
+        }
+        .into_any(),
+        (false, Some(n)) => view! {
+            <p>{tf("return.shipped_with", &[("carrier", &code("carrier", n.carrier.code())), ("number", &n.number)])}</p>
+        }
+        .into_any(),
+        (false, None) => view! { <p>{t("return.waiting_address")}</p> }.into_any(),
+    };
+    Some(view! {
+        <section class="card return-step">
+            <h2>{t("return.title")}</h2>
+            {body}
+        </section>
+    })
+}

@@ -1,0 +1,23 @@
+//! Server-sent events: the case's live stream tells when someone else changed it.
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Calls `changed` whenever the case changes on the server, while the calling page is shown.
+/// The browser's `EventSource` reconnects by itself after a dropped connection.
+pub fn follow_case(case_id: &str, changed: impl Fn() + 'static) {
+    let path = format!(
+        "/api/cases/{}/live",
+        String::from(js_sys::encode_uri_component(case_id))
+    );
+    let Ok(source) = web_sys::EventSource::new(&path) else {
+        return;
+    };
+    let heard = Closure::<dyn Fn()>::new(changed);
+    for name in ["case", "reload"] {
+        let _ = source.add_event_listener_with_callback(name, heard.as_ref().unchecked_ref());
+    }
+    let source = send_wrapper::SendWrapper::new((source, heard));
+    on_cleanup(move || source.0.close());
+}
