@@ -23,10 +23,13 @@ pub fn Nav() -> impl IntoView {
         .into_iter()
         .map(|l| view! { <option value=l.code() selected=l == current>{l.name()}</option> })
         .collect_view();
+    let router = crate::route::use_router();
     let sign_out = Action::new_local(move |_: &()| async move {
         // Signed out here even if the answer is lost: the cookie expires on its own.
         let _ = api::sign_out().await;
         session.me.set(None);
+        // The next person to sign in starts at the beginning, not on this person's page.
+        router.go("/");
     });
     let who = session.me.with_untracked(|me| {
         me.as_ref().map(|me| {

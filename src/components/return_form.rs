@@ -197,7 +197,7 @@ pub fn ReturnForm(
             <VerdictPanel verdict=verdict />
             <form class="return-form" on:submit=on_submit novalidate>
                 <fieldset class="wizard-step" disabled=busy>{body}</fieldset>
-                <p class="form-error" role="alert">{problem}</p>
+                <p class="form-error" id="wizard-problem" role="alert">{problem}</p>
                 <div class="wizard-buttons">
                     <Show when=move || step.get() != Step::Items && case_id.get().is_none()>
                         <button type="button" class="button secondary" on:click=move |_| go(step.get_untracked().back())>

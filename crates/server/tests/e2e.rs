@@ -116,24 +116,78 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
 }
 
-/// Signs the browser in as a demo account, the way the page would: a same-origin fetch.
+/// Signs in through the app's own form, as a person would.
 async fn sign_in(client: &Client, email: &str) {
     let account = retour_server::demo::ACCOUNTS
         .iter()
         .find(|a| a.email == email)
         .expect("a demo account");
-    let script = "const [email, password, done] = arguments; \
-        fetch('/api/login', {method: 'POST', headers: {'content-type': 'application/json'}, \
-        body: JSON.stringify({email, password})}).then(r => done(r.status), e => done(String(e)));";
-    let status = client
-        .execute_async(script, vec![json!(email), json!(account.password)])
-        .await
-        .unwrap();
-    assert_eq!(status, json!(200), "signing in as {email}");
+    type_into(client, "#email", email).await;
+    type_into(client, "#password", account.password).await;
+    click(client, ".sign-in button[type=submit]").await;
+    wait_for(client, "button.link").await;
 }
 
-#[tokio::test]
-async fn a_buyer_files_a_return_and_the_seller_sees_it() {
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = wait_for(client, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    wait_for(client, css).await.click().await.unwrap();
+}
+
+/// The whole page's text must hold no catalogue key: every word was translated.
+async fn assert_translated(client: &Client, families: &[String]) {
+    let text = text_of(client, "body").await;
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')) {
+        let family = word.split('.').next().unwrap_or_default();
+        assert!(
+            !(word.contains('.') && families.iter().any(|f| f == family)),
+            "untranslated key {word:?} in {text}"
+        );
+    }
+}
+
+fn families() -> Vec<String> {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../locales/en.json"
+    ))
+    .unwrap();
+    let catalogue: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&json).unwrap();
+    let mut families: Vec<String> = catalogue
+        .keys()
+        .map(|k| k.split('.').next().unwrap().to_owned())
+        .collect();
+    families.dedup();
+    families
+}
+
+/// A 12-megapixel-class photo, as a phone takes it: 4000 × 3000 JPEG.
+fn phone_photo(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("cracked-lid.jpg");
+    let image = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x ^ y) % 239) as u8])
+    });
+    image.save(&path).unwrap();
+    path
+}
+
+async fn next_step(client: &Client) {
+    click(client, ".wizard button[type=submit]").await;
+}
+
+struct Journey {
+    app: common::TestApp,
+    _driver: Driver,
+    client: Client,
+    _profile: tempfile::TempDir,
+}
+
+async fn journey() -> Journey {
     let dist = env_path("RETOUR_DIST", "../../dist");
     assert!(
         dist.join("index.html").exists(),
@@ -144,25 +198,51 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
     let driver = start_driver();
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
-
-    // The release build starts; signed in, it renders the buyer's orders from the API.
     client.goto(&app.url("/")).await.unwrap();
+    Journey {
+        app,
+        _driver: driver,
+        client,
+        _profile: profile,
+    }
+}
+
+#[tokio::test]
+async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
+    let journey = journey().await;
+    let (app, client) = (&journey.app, journey.client.clone());
+    let photo_dir = tempfile::tempdir().unwrap();
+    let photo = phone_photo(photo_dir.path());
+
+    // A wrong password is said plainly; the right one shows the orders.
+    type_into(&client, "#email", "lucia@demo.retour").await;
+    type_into(&client, "#password", "not-her-password").await;
+    click(&client, ".sign-in button[type=submit]").await;
+    wait_for_text(
+        &client,
+        ".sign-in .form-error",
+        "email or password is wrong",
+    )
+    .await;
     sign_in(&client, "lucia@demo.retour").await;
-    client.goto(&app.url("/")).await.unwrap();
-    let order = text_of(&client, "article[data-order='ord-1005']").await;
-    assert!(order.contains("Wool sweater"), "{order}");
 
-    // Start a return from the line, as a buyer would.
-    wait_for(&client, "article[data-order='ord-1005'] a.button")
-        .await
-        .click()
-        .await
-        .unwrap();
-    let prompt = text_of(&client, ".verdict").await;
-    assert!(prompt.contains("Choose a reason"), "{prompt}");
+    // Before any form, each line says what it allows, from the rules in the browser.
+    let in_transit = text_of(&client, "article[data-order='ord-1003']").await;
+    assert!(
+        in_transit.contains("You can report it as not received from"),
+        "{in_transit}"
+    );
+    let fresh = text_of(&client, "article[data-order='ord-1005']").await;
+    assert!(
+        fresh.contains("You can return it for any reason until"),
+        "{fresh}"
+    );
 
-    // The verdict answers as the reason changes, computed in the browser: no request is made
-    // (the page's resource entries do not grow). Delivered 3 days ago, the window is open.
+    click(&client, "article[data-order='ord-1005'] a.button").await;
+    // Items: the clicked line is chosen.
+    wait_for_text(&client, ".wizard-step", "Which items?").await;
+    next_step(&client).await;
+    // Reason: the verdict follows each choice with no request to the server.
     let requests = "return performance.getEntriesByType('resource').length";
     let before = client.execute(requests, vec![]).await.unwrap();
     wait_for(&client, "#reason")
@@ -176,14 +256,118 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
         "You can return it for any reason until",
     )
     .await;
-    assert!(verdict.contains("paid by you"), "{verdict}");
+    assert!(verdict.contains("you pay the return shipping"), "{verdict}");
     wait_for(&client, "#reason")
         .await
         .select_by_value("defective")
         .await
         .unwrap();
     let covered = wait_for_text(&client, ".verdict", "Covered by buyer protection").await;
-    assert!(covered.contains("paid by the seller"), "{covered}");
+    assert!(
+        covered.contains("seller pays the return shipping"),
+        "{covered}"
+    );
+    assert_eq!(client.execute(requests, vec![]).await.unwrap(), before);
+    next_step(&client).await;
+    // Resolution: only what is allowed, with the amount in the order's currency.
+    click(&client, "input[name=resolution][value=return_and_refund]").await;
+    let offered = text_of(&client, ".wizard-step").await;
+    assert!(offered.contains("€"), "{offered}");
+    next_step(&client).await;
+    type_into(
+        &client,
+        "#description",
+        "The lid cracked on the first wash.",
+    )
+    .await;
+    next_step(&client).await;
+    // Photos: a defect needs one; a phone-sized photo is scaled down in the browser.
+    next_step(&client).await;
+    wait_for_text(&client, "#wizard-problem", "Add at least one photo").await;
+    wait_for(&client, ".photo-picker input[type=file][multiple]")
+        .await
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    wait_for(&client, ".photos img").await;
+    next_step(&client).await;
+    wait_for_text(&client, ".wizard-step", "Check and send").await;
+    next_step(&client).await;
+
+    // The case page: what happens next, and when, counting down.
+    let case = wait_for(&client, ".case[data-case]").await;
+    let case_id = case.attr("data-case").await.unwrap().expect("the case id");
+    let next = wait_for_text(
+        &client,
+        ".status-header .next",
+        "If the seller does not act by",
+    )
+    .await;
+    assert!(
+        next.contains("your proposal is carried out automatically"),
+        "{next}"
+    );
+
+    // What the wizard sent: the buyer's choices and one photo, no larger than 2048 px.
+    let filed: rules::api::CaseDetail = app
+        .lucia()
+        .await
+        .get_json(&format!("/api/cases/{case_id}"))
+        .await;
+    assert_eq!(filed.summary.reason, rules::Reason::Defective);
+    // The countdown is the rules' next deadline, counted from now.
+    let deadline = filed.next_deadline.expect("a deadline").at;
+    let left = deadline - chrono::Utc::now();
+    let shown = format!("(in {} d {} h)", left.num_days(), left.num_hours() % 24);
+    assert!(next.contains(&shown), "{next} should say {shown}");
+    assert_eq!(filed.summary.lines[0].line_id, "ord-1005-1");
+    assert_eq!(filed.evidence.len(), 1);
+    let sent = &filed.evidence[0];
+    assert_eq!((sent.width, sent.height), (2048, 1536));
+    assert_eq!(sent.content_type, "image/jpeg");
+    assert!(sent.size_bytes < 1_500_000, "{} bytes", sent.size_bytes);
+
+    // The store's seller, signed in elsewhere, sees it in the queue.
+    click(&client, "button.link").await;
+    sign_in(&client, "jordan@demo.retour").await;
+    let row = text_of(&client, &format!("tr[data-case='{case_id}']")).await;
+    assert!(row.contains("Wool sweater"), "{row}");
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind() {
+    let journey = journey().await;
+    let client = journey.client.clone();
+    sign_in(&client, "lucia@demo.retour").await;
+
+    click(&client, "article[data-order='ord-1008'] a.button").await;
+    next_step(&client).await;
+    wait_for(&client, "#reason")
+        .await
+        .select_by_value("no_longer_wanted")
+        .await
+        .unwrap();
+    let refused = wait_for_text(&client, ".verdict", "Not possible").await;
+    assert!(
+        refused.contains("Fresh or perishable food cannot be returned for a change of mind"),
+        "{refused}"
+    );
+
+    client
+        .goto(
+            &client
+                .current_url()
+                .await
+                .unwrap()
+                .join("/")
+                .unwrap()
+                .to_string(),
+        )
+        .await
+        .unwrap();
+    click(&client, "article[data-order='ord-1001'] a.button").await;
+    next_step(&client).await;
     wait_for(&client, "#reason")
         .await
         .select_by_value("no_longer_wanted")
@@ -192,41 +376,76 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
     wait_for_text(
         &client,
         ".verdict",
-        "You can return it for any reason until",
+        "cancel now and the refund is approved at once",
     )
     .await;
-    assert_eq!(client.execute(requests, vec![]).await.unwrap(), before);
+    for _ in 0..4 {
+        next_step(&client).await;
+    }
+    wait_for_text(&client, ".wizard-step", "Check and send").await;
+    next_step(&client).await;
+    wait_for_text(&client, ".case .status-header", "Resolved").await;
+    wait_for_text(&client, ".case", "Refunded").await;
+    client.close().await.unwrap();
+}
 
-    wait_for(&client, "button[type=submit]")
+#[tokio::test]
+async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
+    let journey = journey().await;
+    let client = journey.client.clone();
+    let families = families();
+    sign_in(&client, "wei@demo.retour").await;
+    wait_for(&client, ".language select")
         .await
-        .click()
+        .select_by_value("zh-CN")
         .await
         .unwrap();
-    let case = wait_for(&client, ".case[data-case]").await;
-    let case_id = case.attr("data-case").await.unwrap().expect("the case id");
-    wait_for_text(&client, ".status-header", "Waiting for the seller").await;
-    assert!(client
-        .current_url()
+    wait_for_text(&client, "main", "我的订单").await;
+    assert_translated(&client, &families).await;
+
+    // Wei sends back case-3006: a wrong check digit is caught as it is typed, in Chinese.
+    client
+        .goto(
+            &client
+                .current_url()
+                .await
+                .unwrap()
+                .join("/returns/case-3006")
+                .unwrap()
+                .to_string(),
+        )
         .await
-        .unwrap()
-        .path()
-        .ends_with(&case_id));
+        .unwrap();
+    wait_for_text(&client, ".status-header", "等待寄回商品").await;
+    assert_translated(&client, &families).await;
+    type_into(&client, "#return-tracking", "1Z999AA10123456785").await;
+    wait_for_text(&client, ".tracking-feedback", "校验位不正确").await;
+    type_into(&client, "#return-tracking", "1Z999AA10123456784").await;
+    wait_for_text(&client, ".tracking-feedback", "UPS").await;
 
-    // What the form sent is what the buyer chose.
-    let filed: rules::api::CaseDetail = app
-        .lucia()
+    // Lucía in Spanish: the orders and the wizard's steps.
+    click(&client, "button.link").await;
+    sign_in(&client, "lucia@demo.retour").await;
+    wait_for(&client, ".language select")
         .await
-        .get_json(&format!("/api/cases/{case_id}"))
-        .await;
-    assert_eq!(filed.summary.reason, rules::Reason::NoLongerWanted);
-    assert_eq!(filed.summary.lines[0].line_id, "ord-1005-1");
-
-    // A full page load of a deep link: the store's seller sees the new return in the queue.
-    sign_in(&client, "jordan@demo.retour").await;
-    client.goto(&app.url("/seller/returns")).await.unwrap();
-    let row = text_of(&client, &format!("tr[data-case='{case_id}']")).await;
-    assert!(row.contains("Wool sweater"), "{row}");
-    assert!(row.contains("Waiting for the seller"), "{row}");
-
+        .select_by_value("es")
+        .await
+        .unwrap();
+    wait_for_text(&client, "main", "Mis pedidos").await;
+    assert_translated(&client, &families).await;
+    click(&client, "article[data-order='ord-1005'] a.button").await;
+    next_step(&client).await;
+    wait_for(&client, "#reason")
+        .await
+        .select_by_value("defective")
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        ".verdict",
+        "Cubierto por la protección al comprador",
+    )
+    .await;
+    assert_translated(&client, &families).await;
     client.close().await.unwrap();
 }
