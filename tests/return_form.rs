@@ -4,8 +4,8 @@
 
 use chrono::TimeDelta;
 use leptos::prelude::*;
-use retour::clock::Zone;
-use retour::components::ReturnForm;
+use retour::components::{ReturnForm, TrackingField};
+use retour::text::{self, Locale};
 use rules::{Category, Currency, Fulfillment, Money, Order, OrderLine, Policy, Product};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -13,9 +13,23 @@ use web_sys::{Event, EventInit, HtmlElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element per test: all tests of a binary share one page.
+/// Speaks `locale`, from the catalogue the app downloads.
+fn speak(locale: Locale) {
+    let json = match locale {
+        Locale::En => include_str!("../locales/en.json"),
+        Locale::ZhCn => include_str!("../locales/zh-CN.json"),
+        Locale::Es => include_str!("../locales/es.json"),
+    };
+    text::install(locale, text::parse_catalogue(json).unwrap());
+}
+
+/// A fresh element per test, in English with no saved draft: all tests of a binary share one
+/// page.
 fn fresh_root() -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
+    speak(Locale::En);
+    let window = web_sys::window().unwrap();
+    window.session_storage().unwrap().unwrap().clear().unwrap();
+    let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     root.unchecked_into()
@@ -55,7 +69,7 @@ async fn mount_form(
     let root = fresh_root();
     let line = line.map(str::to_owned);
     let handle = mount_to(root.clone(), move || {
-        view! { <ReturnForm order=order.clone() line=line.clone() on_filed=|_| {} /> }
+        view! { <ReturnForm order=order.clone() line=line.clone() on_filed=|_: String| {} /> }
     });
     leptos::task::tick().await;
     (root, handle)
@@ -83,21 +97,53 @@ fn verdict(root: &HtmlElement) -> (String, String) {
     (panel.class_name(), panel.text_content().unwrap_or_default())
 }
 
+fn click(root: &HtmlElement, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .expect(selector)
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+/// Presses the wizard's main button (Next, or Send on the last step).
+async fn next(root: &HtmlElement) {
+    click(root, "button[type=submit]");
+    leptos::task::tick().await;
+}
+
+fn heading(root: &HtmlElement) -> String {
+    root.query_selector(".wizard-step h2")
+        .unwrap()
+        .expect("a step heading")
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn problem(root: &HtmlElement) -> String {
+    root.query_selector("#wizard-problem")
+        .unwrap()
+        .expect("the wizard's message line")
+        .text_content()
+        .unwrap_or_default()
+}
+
 #[wasm_bindgen_test]
 async fn the_verdict_follows_the_reason_at_once() {
     let order = order_delivered_days_ago(10);
     let (root, _handle) = mount_form(order.clone(), Some("a")).await;
     assert!(
-        verdict(&root).1.contains("Choose a reason"),
+        verdict(&root).1.contains("Choose the items and a reason"),
         "{:?}",
         verdict(&root)
     );
+    next(&root).await;
+    assert_eq!(heading(&root), "What happened?");
 
     // Ten days after delivery the 7-day change-of-mind window has closed...
     choose(&root, "#reason", "no_longer_wanted");
     leptos::task::tick().await;
-    let (class, text) = verdict(&root);
-    assert!(class.contains("refused"), "{class}: {text}");
+    let (class, said) = verdict(&root);
+    assert!(class.contains("refused"), "{class}: {said}");
     let Fulfillment::Delivered { delivered_at, .. } = order.fulfillment else {
         unreachable!("a delivered order")
     };
@@ -105,24 +151,29 @@ async fn the_verdict_follows_the_reason_at_once() {
     let closed = order.end_of_day_after(delivered_at, Policy::default().change_of_mind_days);
     let expected = format!(
         "window for returns without a reason closed on {}",
-        retour::text::date_time(closed, Zone::Browser)
+        text::date_time(closed)
     );
-    assert!(text.contains(&expected), "{text}");
-    assert!(root
-        .query_selector("input[name=resolution]")
-        .unwrap()
-        .is_none());
+    assert!(said.contains(&expected), "{said}");
+    // A refused request goes no further.
+    next(&root).await;
+    assert_eq!(heading(&root), "What happened?");
 
     // ...but a defect is still covered by buyer protection, with the seller paying shipping.
     choose(&root, "#reason", "defective");
     leptos::task::tick().await;
-    let (class, text) = verdict(&root);
-    assert!(class.contains("eligible"), "{class}: {text}");
+    let (class, said) = verdict(&root);
+    assert!(class.contains("eligible"), "{class}: {said}");
+    let max = text::money(Money::new(6399, Currency::EUR));
     assert!(
-        text.contains("63.99 EUR"),
-        "max refund with shipping: {text}"
+        said.contains(&max),
+        "max refund with shipping {max}: {said}"
     );
-    assert!(text.contains("paid by the seller"), "{text}");
+    assert!(
+        said.contains("the seller pays the return shipping"),
+        "{said}"
+    );
+    next(&root).await;
+    assert_eq!(heading(&root), "What would you like?");
     let offered = root
         .query_selector_all("input[name=resolution]")
         .unwrap()
@@ -132,28 +183,118 @@ async fn the_verdict_follows_the_reason_at_once() {
 }
 
 #[wasm_bindgen_test]
-async fn submitting_without_a_reason_says_what_is_missing() {
+async fn each_step_says_what_is_missing_and_back_keeps_what_was_entered() {
     let (root, _handle) = mount_form(order_delivered_days_ago(1), None).await;
-    let button: HtmlElement = root
-        .query_selector("button[type=submit]")
+    // The only line starts chosen; unchoosing it holds the buyer on the first step.
+    click(&root, "input[type=checkbox]");
+    leptos::task::tick().await;
+    next(&root).await;
+    assert_eq!(problem(&root), "Choose at least one item to return.");
+    click(&root, "input[type=checkbox]");
+    leptos::task::tick().await;
+    next(&root).await;
+    next(&root).await;
+    assert_eq!(problem(&root), "Choose a reason first.");
+    choose(&root, "#reason", "defective");
+    leptos::task::tick().await;
+    next(&root).await;
+    next(&root).await;
+    assert!(
+        problem(&root).starts_with("Choose what you would like"),
+        "{}",
+        problem(&root)
+    );
+    click(&root, "input[value=return_and_refund]");
+    leptos::task::tick().await;
+    next(&root).await;
+    assert_eq!(heading(&root), "Anything the seller should know?");
+    type_into(&root, "#description", "Broken hinge");
+    leptos::task::tick().await;
+    next(&root).await;
+    // A defect needs a photo.
+    next(&root).await;
+    assert_eq!(problem(&root), "Add at least one photo of the problem.");
+
+    // Back through the steps: what was entered is still there.
+    for _ in 0..3 {
+        click(&root, ".wizard-buttons button[type=button]");
+        leptos::task::tick().await;
+    }
+    assert_eq!(heading(&root), "What happened?");
+    let reason: HtmlSelectElement = root
+        .query_selector("#reason")
         .unwrap()
         .unwrap()
         .unchecked_into();
-    button.click();
-    leptos::task::tick().await;
-    let alert = root
-        .query_selector("[role=alert]")
-        .unwrap()
-        .expect("an error message");
-    assert_eq!(alert.text_content().unwrap(), "Choose a reason first.");
-
-    // Fixing what it asked for takes the message away.
-    choose(&root, "#reason", "defective");
-    leptos::task::tick().await;
-    assert!(root.query_selector("[role=alert]").unwrap().is_none());
+    assert_eq!(reason.value(), "defective");
     root.remove();
 }
 
+#[wasm_bindgen_test]
+async fn tracking_numbers_are_checked_as_they_are_typed() {
+    let root = fresh_root();
+    let value = RwSignal::new(String::new());
+    let _handle = mount_to(
+        root.clone(),
+        move || view! { <TrackingField value id="t" /> },
+    );
+    leptos::task::tick().await;
+    let feedback = |root: &HtmlElement| {
+        root.query_selector(".tracking-feedback")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert!(feedback(&root).contains("recognised from the number"));
+    type_into(&root, "#t", "1Z999AA10123456785");
+    leptos::task::tick().await;
+    assert!(
+        feedback(&root).contains("check digit"),
+        "{}",
+        feedback(&root)
+    );
+    let field = root.query_selector("#t").unwrap().unwrap();
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    type_into(&root, "#t", "1z999aa1 0123456784");
+    leptos::task::tick().await;
+    assert_eq!(feedback(&root), "UPS");
+    type_into(&root, "#t", "RR123456785CN");
+    leptos::task::tick().await;
+    assert!(feedback(&root).contains("UPU S10"), "{}", feedback(&root));
+    type_into(&root, "#t", "hello!");
+    leptos::task::tick().await;
+    assert!(
+        feedback(&root).contains("only letters and digits"),
+        "{}",
+        feedback(&root)
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn countdowns_dates_and_money_follow_the_locale() {
+    let now = retour::clock::now();
+    let at = now + TimeDelta::seconds(3 * 86_400 + 4 * 3600 + 30);
+    speak(Locale::En);
+    assert_eq!(text::time_left(now, at), "in 3 d 4 h");
+    assert_eq!(
+        text::time_left(now, now + TimeDelta::seconds(125)),
+        "in 2 min 5 s"
+    );
+    assert_eq!(text::time_left(at, now), "now");
+    assert_eq!(text::money(Money::new(6399, Currency::EUR)), "€63.99");
+    speak(Locale::ZhCn);
+    assert_eq!(text::time_left(now, at), "还剩 3 天 4 小时");
+    let noon = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 14, 12, 0, 0).unwrap();
+    let date = text::date_time(noon);
+    assert!(date.contains("2026年3月14日"), "{date}");
+    speak(Locale::Es);
+    assert_eq!(text::money(Money::new(6399, Currency::EUR)), "63,99\u{a0}€");
+    let date = text::date_time(noon);
+    assert!(date.contains("14 mar 2026"), "{date}");
+    speak(Locale::En);
+}
 fn type_into(root: &HtmlElement, selector: &str, text: &str) -> web_sys::Element {
     let input: web_sys::HtmlInputElement = root
         .query_selector(selector)
@@ -173,8 +314,10 @@ fn type_into(root: &HtmlElement, selector: &str, text: &str) -> web_sys::Element
 #[wasm_bindgen_test]
 async fn typing_an_amount_keeps_the_field_and_its_focus() {
     let (root, _handle) = mount_form(order_delivered_days_ago(1), None).await;
+    next(&root).await;
     choose(&root, "#reason", "defective");
     leptos::task::tick().await;
+    next(&root).await;
     let partial: HtmlElement = root
         .query_selector("input[value=partial_refund]")
         .unwrap()

@@ -1,7 +1,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
-use rules::{Decision, Fault, Order, Policy, Reason};
+use rules::{Fault, Order, Policy, Reason};
 
 use crate::components::photo_picker::{Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
@@ -189,8 +189,6 @@ pub fn ReturnForm(
         Step::Review => review_step(order, verdict, draft, photos).into_any(),
     };
 
-    let eligible =
-        move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.decision == Decision::Eligible));
     view! {
         <div class="wizard">
             <ol class="steps" aria-label=t("wizard.progress")>{steps}</ol>
@@ -207,7 +205,7 @@ pub fn ReturnForm(
                     <button
                         type="submit"
                         class="button primary"
-                        disabled=move || busy() || (step.get() != Step::Items && !eligible())
+                        disabled=busy
                     >
                         {move || {
                             let key = match (step.get(), busy(), case_id.get().is_some()) {

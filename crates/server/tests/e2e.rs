@@ -354,18 +354,7 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
         "{refused}"
     );
 
-    client
-        .goto(
-            &client
-                .current_url()
-                .await
-                .unwrap()
-                .join("/")
-                .unwrap()
-                .to_string(),
-        )
-        .await
-        .unwrap();
+    client.goto(&journey.app.url("/")).await.unwrap();
     click(&client, "article[data-order='ord-1001'] a.button").await;
     next_step(&client).await;
     wait_for(&client, "#reason")
@@ -405,15 +394,7 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
 
     // Wei sends back case-3006: a wrong check digit is caught as it is typed, in Chinese.
     client
-        .goto(
-            &client
-                .current_url()
-                .await
-                .unwrap()
-                .join("/returns/case-3006")
-                .unwrap()
-                .to_string(),
-        )
+        .goto(&journey.app.url("/returns/case-3006"))
         .await
         .unwrap();
     wait_for_text(&client, ".status-header", "等待寄回商品").await;
