@@ -5,9 +5,11 @@ use std::marker::PhantomData;
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
 use rules::api::{
-    CaseDetail, CaseView, ErrorBody, Login, Me, NewMessage, NewReturn, OrderView, Versioned,
+    CaseView, ErrorBody, Login, Me, NewMessage, NewReturn, OrderView,
 };
 use serde::de::DeserializeOwned;
+
+use crate::screen::CaseScreen;
 use serde::Serialize;
 
 /// Why a call to the API failed.
@@ -160,7 +162,36 @@ impl<T> Clone for Load<T> {
 
 impl<T> Copy for Load<T> {}
 
-impl<T: DeserializeOwned> Load<T> {
+/// How a loaded answer becomes what its page shows.
+pub trait Decode: Sized {
+    fn decode(text: &str) -> Result<Self, ApiError>;
+}
+
+impl Decode for Vec<OrderView> {
+    fn decode(text: &str) -> Result<Self, ApiError> {
+        decode(text)
+    }
+}
+
+impl Decode for OrderView {
+    fn decode(text: &str) -> Result<Self, ApiError> {
+        decode(text)
+    }
+}
+
+impl Decode for Vec<CaseView> {
+    fn decode(text: &str) -> Result<Self, ApiError> {
+        decode(text)
+    }
+}
+
+impl Decode for CaseScreen {
+    fn decode(text: &str) -> Result<Self, ApiError> {
+        CaseScreen::decode(text).map_err(ApiError::Decode)
+    }
+}
+
+impl<T: Decode> Load<T> {
     pub fn new(path: Signal<String>) -> Self {
         Self::field_of(path, None)
     }
@@ -174,7 +205,7 @@ impl<T: DeserializeOwned> Load<T> {
     }
 
     pub fn decode(text: &str) -> Result<T, ApiError> {
-        decode(text)
+        T::decode(text)
     }
 }
 
@@ -189,7 +220,7 @@ pub fn order(id: String) -> Load<OrderView> {
 }
 
 /// One case with everything its viewer may see; `reload` bumps to read it again.
-pub fn case(id: String, reload: Signal<u32>) -> Load<CaseDetail> {
+pub fn case(id: String, reload: Signal<u32>) -> Load<CaseScreen> {
     let path = format!("/api/cases/{}", encode(&id));
     Load::new(Signal::derive(move || {
         // The counter only makes the path change, so the resource reads again.
@@ -268,28 +299,24 @@ pub async fn file_return(request: &NewReturn, key: &str) -> Result<String, ApiEr
         .ok_or_else(|| ApiError::Decode("the case has no id".into()))
 }
 
-/// One action on a case, e.g. `accept` with `{"of": "seller"}`, at the version the viewer saw.
-/// The answer is the case as it is now; the page reads it again.
-pub async fn act<B: Serialize>(
-    case_id: &str,
-    action: &str,
-    version: u32,
-    fields: &B,
-) -> Result<(), ApiError> {
+/// One action on a case, e.g. `accept` with `{"of": "seller"}` as JSON, at the version the
+/// viewer saw. The page reads the case again afterwards.
+pub async fn act(case_id: &str, action: &str, version: u32, fields: &str) -> Result<(), ApiError> {
     let path = format!(
         "/api/cases/{}/{}",
         encode(case_id),
         action.replace('_', "-")
     );
-    post(
-        &path,
-        &Versioned {
-            version,
-            body: fields,
-        },
-    )
-    .await
-    .map(drop)
+    // The body is the action's fields with the version beside them.
+    let body = js_sys::JSON::parse(fields)
+        .ok()
+        .filter(|b| b.is_object())
+        .unwrap_or_else(|| js_sys::Object::new().into());
+    let _ = js_sys::Reflect::set(&body, &"version".into(), &version.into());
+    let json = js_sys::JSON::stringify(&body)
+        .map(String::from)
+        .map_err(|_| ApiError::Decode("the action cannot be written as JSON".into()))?;
+    post_text(&path, json, None).await.map(drop)
 }
 
 pub async fn send_message(case_id: &str, body: String) -> Result<(), ApiError> {

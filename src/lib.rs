@@ -7,9 +7,11 @@ pub mod clock;
 pub mod components;
 pub mod draft;
 pub mod live;
+pub mod markup;
 pub mod pages;
 pub mod photos;
 pub mod route;
+pub mod screen;
 pub mod session;
 pub mod text;
 

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use rules::api::{CaseDetail, NoFields};
+use rules::api::NoFields;
 use rules::ActionKind;
 use serde::Serialize;
 
-use crate::api;
+use crate::api::{self, ApiError};
+use crate::screen::CaseScreen;
 use crate::text::t;
 
 /// What the parts of a case page share to act on the case: its id, the version the viewer saw,
@@ -37,7 +38,15 @@ impl CaseControl {
 
     /// Takes `action` with `fields`, then shows the case as it is now. If the other party acted
     /// meanwhile, nothing is overwritten: the viewer is told and sees their move.
-    pub fn run<B: Serialize + 'static>(self, action: ActionKind, fields: B) {
+    pub fn run<B: Serialize>(self, action: ActionKind, fields: B) {
+        match api::to_json(&fields) {
+            Ok(json) => self.send(action, json),
+            Err(e) => self.problem.set(Some(ApiError::Decode(e).describe())),
+        }
+    }
+
+    /// Not generic, so it is compiled once for every action.
+    fn send(self, action: ActionKind, fields: String) {
         if self.busy.get_untracked() {
             return;
         }
@@ -65,25 +74,17 @@ impl CaseControl {
     }
 }
 
-/// Whether the viewer may take `action` now.
-pub fn may(detail: &CaseDetail, action: ActionKind) -> bool {
-    detail
-        .permissions
-        .iter()
-        .any(|p| p.party == detail.viewer && p.action == action)
-}
-
 /// The case-wide actions the viewer may take now: escalate to the platform, or withdraw the
 /// request (after a confirmation, as it cannot be undone).
 #[component]
 pub fn CaseActions(
     /// The case as shown.
-    detail: CaseDetail,
+    detail: CaseScreen,
     /// Acts on the case.
     control: CaseControl,
 ) -> impl IntoView {
     let (confirming, set_confirming) = signal(false);
-    let escalate = may(&detail, ActionKind::Escalate).then(|| {
+    let escalate = detail.may(ActionKind::Escalate).then(|| {
         view! {
             <button type="button" class="button primary" disabled=control.busy
                 on:click=move |_| control.run(ActionKind::Escalate, NoFields {})>
@@ -91,7 +92,7 @@ pub fn CaseActions(
             </button>
         }
     });
-    let withdraw = may(&detail, ActionKind::Withdraw).then(|| {
+    let withdraw = detail.may(ActionKind::Withdraw).then(|| {
         view! {
             <Show
                 when=move || confirming.get()

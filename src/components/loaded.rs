@@ -1,9 +1,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-
-use crate::api::{ApiError, Load};
+use crate::api::{ApiError, Decode, Load};
 use crate::components::ErrorView;
 
 type Render = Arc<dyn Fn(&str) -> Result<AnyView, ApiError> + Send + Sync>;
@@ -20,7 +18,7 @@ pub fn Loaded<T, F>(
     loading: &'static str,
 ) -> impl IntoView
 where
-    T: DeserializeOwned + 'static,
+    T: Decode + 'static,
     F: Fn(T) -> AnyView + Send + Sync + 'static,
 {
     let render: Render = Arc::new(move |text| Load::<T>::decode(text).map(&render));

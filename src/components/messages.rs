@@ -1,39 +1,35 @@
 use leptos::prelude::*;
-use rules::api::CaseDetail;
+use crate::screen::CaseScreen;
 
 use crate::api;
 use crate::components::case_actions::CaseControl;
+use crate::markup::{el, text as tag};
 use crate::text::{self, code, t, who};
 
 /// The parties' messages, oldest first, and a box to write one.
 #[component]
 pub fn Messages(
     /// The case as shown.
-    detail: CaseDetail,
+    detail: CaseScreen,
     /// Acts on the case.
     control: CaseControl,
 ) -> impl IntoView {
-    let viewer = detail.viewer;
-    let list = detail
+    let viewer = detail.parts.viewer;
+    let list: String = detail
+        .parts
         .messages
         .iter()
         .map(|m| {
-            view! {
-                <li class:mine=m.party == viewer>
-                    <p class="meta">
-                        <strong>{format!("{} · {}", m.author, code("who", who(m.party, viewer)))}</strong>
-                        " "
-                        <span class="muted">{text::date_time(m.sent_at)}</span>
-                    </p>
-                    <p class="description">{m.body.clone()}</p>
-                </li>
-            }
+            let meta = format!(
+                "{} {}",
+                tag("strong", "", &format!("{} · {}", m.author, code("who", who(m.party, viewer)))),
+                tag("span", "muted", &text::date_time(m.sent_at))
+            );
+            let class = if m.party == viewer { "mine" } else { "" };
+            el("li", class, &format!("{}{}", el("p", "meta", &meta), tag("p", "description", &m.body)))
         })
-        .collect_view();
-    let empty = detail
-        .messages
-        .is_empty()
-        .then(|| view! { <p class="muted">{t("messages.none")}</p> });
+        .collect();
+    let empty = detail.parts.messages.is_empty().then(|| view! { <p class="muted">{t("messages.none")}</p> });
     let (body, set_body) = signal(String::new());
     let (problem, set_problem) = signal(None::<String>);
     let send = Action::new_local(move |text: &String| {
@@ -62,7 +58,7 @@ pub fn Messages(
         <section class="card messages">
             <h2>{t("messages.title")}</h2>
             {empty}
-            <ul class="message-list">{list}</ul>
+            <ul class="message-list" inner_html=list></ul>
             <form on:submit=submit novalidate>
                 <label for="message">{t("messages.write")}</label>
                 <textarea id="message" rows="3" prop:value=body on:input=move |ev| set_body.set(event_target_value(&ev))></textarea>

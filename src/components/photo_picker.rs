@@ -116,7 +116,7 @@ pub fn PhotoPicker(
                 let status = match &photo.upload {
                     Upload::Waiting => ().into_any(),
                     Upload::Sending(share) => view! {
-                        <progress max="1" value=*share aria-label=tf("photos.sending", &[("name", &photo.name)])></progress>
+                        <progress max="100" value=(share * 100.0) as u32 aria-label=tf("photos.sending", &[("name", &photo.name)])></progress>
                     }
                     .into_any(),
                     Upload::Sent => view! { <span class="ok">{t("photos.sent")}</span> }.into_any(),

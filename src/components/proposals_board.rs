@@ -1,8 +1,10 @@
 use leptos::prelude::*;
-use rules::api::{AcceptBody, CaseDetail, NoFields};
+use rules::api::{AcceptBody, NoFields};
 use rules::{ActionKind, Money, Offer, Party, Proposal, Resolution};
 
-use crate::components::case_actions::{may, CaseControl};
+use crate::components::case_actions::CaseControl;
+use crate::screen::CaseScreen;
+use crate::markup::text as tag;
 use crate::text::{self, code, t, tf, who};
 
 /// The standing proposals side by side, the buyer's, the seller's and, once the platform is
@@ -11,25 +13,25 @@ use crate::text::{self, code, t, tf, who};
 #[component]
 pub fn ProposalsBoard(
     /// The case as shown.
-    detail: CaseDetail,
+    detail: CaseScreen,
     /// Acts on the case.
     control: CaseControl,
 ) -> impl IntoView {
-    let viewer = detail.viewer;
-    let escalated = detail.case.proposals.platform.is_some()
+    let viewer = detail.parts.viewer;
+    let escalated = detail.parts.case.proposals.platform.is_some()
         || detail.summary.state == rules::CaseState::Escalated;
     let sides: Vec<Party> = if escalated {
         vec![Party::Buyer, Party::Seller, Party::Platform]
     } else {
         vec![Party::Buyer, Party::Seller]
     };
-    let may_accept = may(&detail, ActionKind::Accept);
-    let may_withdraw = may(&detail, ActionKind::WithdrawProposal);
-    let may_propose = may(&detail, ActionKind::Propose);
+    let may_accept = detail.may(ActionKind::Accept);
+    let may_withdraw = detail.may(ActionKind::WithdrawProposal);
+    let may_propose = detail.may(ActionKind::Propose);
     let columns = sides
         .into_iter()
         .map(|party| {
-            let proposal = detail.case.proposals.of(party).cloned();
+            let proposal = detail.parts.case.proposals.of(party).cloned();
             let mine = party == viewer;
             let buttons = proposal.as_ref().map(|_| {
                 let accept = (!mine && may_accept).then(|| view! {
@@ -49,16 +51,13 @@ pub fn ProposalsBoard(
             view! {
                 <div class="proposal" class:mine=mine data-party=party.code()>
                     <h3>{code("whose", who(party, viewer))}</h3>
-                    {match proposal {
-                        Some(p) => terms(&p).into_any(),
-                        None => view! { <p class="muted">{t("board.none")}</p> }.into_any(),
-                    }}
+                    <div inner_html=proposal.as_ref().map_or_else(|| tag("p", "muted", &t("board.none")), terms)></div>
                     {buttons}
                 </div>
             }
         })
         .collect_view();
-    let counter = may_propose.then(|| view! { <CounterForm max=detail.case.max_refund control /> });
+    let counter = may_propose.then(|| view! { <CounterForm max=detail.parts.case.max_refund control /> });
     view! {
         <section class="card board" aria-labelledby="board-title">
             <h2 id="board-title">{t("board.title")}</h2>
@@ -68,18 +67,25 @@ pub fn ProposalsBoard(
     }
 }
 
-fn terms(p: &Proposal) -> impl IntoView {
+/// What a proposal offers, as markup: the kind, the amount, who pays return shipping, the note.
+fn terms(p: &Proposal) -> String {
     let shipping = p
         .terms
         .return_shipping_paid_by
-        .map(|payer| code("wizard.shipping_paid_by", payer.code()));
-    view! {
-        <p class="kind">{code("resolution", p.terms.resolution.code())}</p>
-        <p class="amount">{text::money(p.terms.refund)}</p>
-        <p class="hint">{shipping}</p>
-        {(!p.note.is_empty()).then(|| view! { <blockquote>{p.note.clone()}</blockquote> })}
-        <p class="muted">{text::date_time(p.made_at)}</p>
-    }
+        .map(|payer| code("wizard.shipping_paid_by", payer.code()))
+        .unwrap_or_default();
+    let note = if p.note.is_empty() {
+        String::new()
+    } else {
+        tag("blockquote", "", &p.note)
+    };
+    format!(
+        "{}{}{}{note}{}",
+        tag("p", "kind", &code("resolution", p.terms.resolution.code())),
+        tag("p", "amount", &text::money(p.terms.refund)),
+        tag("p", "hint", &shipping),
+        tag("p", "muted", &text::date_time(p.made_at)),
+    )
 }
 
 /// A new proposal of the viewer's: the kind, the amount for a partial refund (checked against

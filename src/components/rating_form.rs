@@ -1,19 +1,20 @@
 use leptos::prelude::*;
-use rules::api::{CaseDetail, RateBody};
+use rules::api::RateBody;
 use rules::ActionKind;
 
-use crate::components::case_actions::{may, CaseControl};
+use crate::components::case_actions::CaseControl;
+use crate::screen::CaseScreen;
 use crate::text::{error, t, tf};
 
 /// Once the case is settled: 1 to 5 stars and a comment, or the rating given.
 #[component]
 pub fn RatingForm(
     /// The case as shown.
-    detail: CaseDetail,
+    detail: CaseScreen,
     /// Acts on the case.
     control: CaseControl,
 ) -> impl IntoView {
-    if let Some(rating) = detail.case.rating {
+    if let Some(rating) = detail.parts.case.rating {
         return Some(
             view! {
                 <section class="card">
@@ -25,7 +26,7 @@ pub fn RatingForm(
             .into_any(),
         );
     }
-    if !may(&detail, ActionKind::Rate) {
+    if !detail.may(ActionKind::Rate) {
         return None;
     }
     let (stars, set_stars) = signal(0u8);

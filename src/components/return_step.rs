@@ -1,8 +1,9 @@
 use leptos::prelude::*;
-use rules::api::{CaseDetail, TrackingBody};
+use rules::api::TrackingBody;
 use rules::{ActionKind, CaseState, TrackingNumber};
 
-use crate::components::case_actions::{may, CaseControl};
+use crate::components::case_actions::CaseControl;
+use crate::screen::CaseScreen;
 use crate::components::TrackingField;
 use crate::text::{code, error, t, tf};
 
@@ -11,13 +12,13 @@ use crate::text::{code, error, t, tf};
 #[component]
 pub fn ReturnStep(
     /// The case as shown.
-    detail: CaseDetail,
+    detail: CaseScreen,
     /// Acts on the case.
     control: CaseControl,
 ) -> impl IntoView {
-    let tracking = detail.case.return_tracking.clone();
+    let tracking = detail.parts.case.return_tracking.clone();
     let state = detail.summary.state;
-    let shipping = may(&detail, ActionKind::ShipReturn);
+    let shipping = detail.may(ActionKind::ShipReturn);
     if !shipping && tracking.is_none() && state != CaseState::AwaitingReturnAddress {
         return None;
     }

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
-use rules::api::CaseDetail;
-use rules::AutoAction;
+use crate::screen::{then_of, CaseScreen};
 
 use crate::clock;
 use crate::text::{self, code, t, tf, who};
@@ -11,22 +10,26 @@ use crate::text::{self, code, t, tf, who};
 #[component]
 pub fn StatusHeader(
     /// The case as shown.
-    detail: CaseDetail,
+    detail: CaseScreen,
 ) -> impl IntoView {
     let state = detail.summary.state;
-    let viewer = detail.viewer;
-    let next = detail.next_deadline.map(|deadline| {
+    let viewer = detail.parts.viewer;
+    let mine = detail
+        .parts
+        .next_deadline
+        .as_ref()
+        .is_some_and(|d| d.party == viewer)
+        .then(|| view! { <p class="badge">{t("case.your_move")}</p> });
+    let next = detail.parts.next_deadline.map(|deadline| {
         let now = clock::ticking();
         let condition = code("next_if", who(deadline.party, viewer));
-        let consequence = match deadline.then {
-            AutoAction::CarryOutProposal { of } => code("then.carry_out_proposal", who(of, viewer)),
-            other => code("then", other.code()),
-        };
-        let date = text::date_time(deadline.at);
+        let consequence = consequence(&deadline.then, viewer);
+        let at = deadline.at;
+        let date = text::date_time(at);
         view! {
-            <p class="next" data-deadline=deadline.at.to_rfc3339()>
+            <p class="next" data-deadline=at.to_rfc3339()>
                 {move || {
-                    let left = text::time_left(now.get(), deadline.at);
+                    let left = text::time_left(now.get(), at);
                     format!(
                         "{} {}",
                         condition.replace("{date}", &date).replace("{left}", &left),
@@ -36,18 +39,24 @@ pub fn StatusHeader(
             </p>
         }
     });
-    let mine = detail
-        .next_deadline
-        .is_some_and(|d| d.party == viewer)
-        .then(|| view! { <p class="badge">{t("case.your_move")}</p> });
     view! {
         <header class="status-header">
             <p class="state">{code("state", state.code())}</p>
             {mine}
             <p>{code("step", state.code())}</p>
             {next}
-            {detail.case.rejection.map(|r| view! { <p>{tf("case.rejected_because", &[("reason", &r)])}</p> })}
-            {detail.case.return_address.map(|a| view! { <p class="address">{tf("case.return_address", &[("address", &a)])}</p> })}
+            {detail.parts.case.rejection.map(|r| view! { <p>{tf("case.rejected_because", &[("reason", &r)])}</p> })}
+            {detail.parts.case.return_address.map(|a| view! { <p class="address">{tf("case.return_address", &[("address", &a)])}</p> })}
         </header>
+    }
+}
+
+/// What the clock does when a deadline passes, as the viewer reads it.
+pub fn consequence(then: &wasm_bindgen::JsValue, viewer: rules::Party) -> String {
+    match then_of(then) {
+        (code_of, Some(of)) if code_of == "carry_out_proposal" => {
+            code("then.carry_out_proposal", who(of, viewer))
+        }
+        (other, _) => code("then", &other),
     }
 }

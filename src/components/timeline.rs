@@ -1,53 +1,49 @@
 use leptos::prelude::*;
-use rules::api::CaseDetail;
-use rules::{AutoAction, EventKind};
+use crate::components::status_header::consequence;
+use crate::screen::{CaseScreen, What};
 
-use crate::text::{self, code, t, who};
+use crate::markup::{el, esc, text as tag};
+use crate::text::{self, code, t};
 
 /// Everything that happened to the case, newest first: who, what and when.
 #[component]
 pub fn Timeline(
     /// The case as shown.
-    detail: CaseDetail,
+    detail: CaseScreen,
 ) -> impl IntoView {
-    let viewer = detail.viewer;
-    let entries = detail
+    let viewer = detail.parts.viewer;
+    let entries: String = detail
+        .parts
         .timeline
         .iter()
         .rev()
         .map(|entry| {
             let event = &entry.event;
-            let what = match &event.what {
-                EventKind::Filed { .. } => t("event.filed"),
-                EventKind::Acted(action) => code("event", action.kind().code()),
-                EventKind::Automatic(deadline) => {
-                    let then = match deadline.then {
-                        AutoAction::CarryOutProposal { of } => {
-                            code("then.carry_out_proposal", who(of, viewer))
-                        }
-                        other => code("then", other.code()),
-                    };
-                    format!("{} {then}", t("event.automatic"))
+            let what = match event.what() {
+                What::Filed => t("event.filed"),
+                What::Acted(action) => code("event", &action),
+                What::Automatic(then) => {
+                    format!("{} {}", t("event.automatic"), consequence(&then, viewer))
                 }
             };
             let by = entry.who.clone().unwrap_or_else(|| t("timeline.system"));
-            view! {
-                <li>
-                    <span class="muted">{text::date_time(event.at)}</span>
-                    " "
-                    <strong>{by}</strong>
-                    ": "
-                    {what}
-                    " → "
-                    {code("state", event.state.code())}
-                </li>
-            }
+            el(
+                "li",
+                "",
+                &format!(
+                    "{} {}: {} → {}",
+                    tag("span", "muted", &text::date_time(event.at)),
+                    tag("strong", "", &by),
+                    esc(&what),
+                    esc(&code("state", event.state.code()))
+                ),
+            )
         })
-        .collect_view();
+        .collect();
     view! {
         <section class="card">
             <h2>{t("timeline.title")}</h2>
-            <ol class="timeline">{entries}</ol>
+            <ol class="timeline" inner_html=entries></ol>
         </section>
     }
 }

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
-use rules::api::CaseDetail;
 
 use crate::components::case_actions::CaseControl;
+use crate::screen::CaseScreen;
 use crate::components::{
     CaseActions, Loaded, Messages, ProposalsBoard, RatingForm, ReturnStep, StatusHeader, Timeline,
 };
+use crate::markup::{el, esc, facts, text as tag};
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
 
@@ -19,34 +20,42 @@ pub fn CasePage(
     let case = api::case(id.clone(), reload.into());
     let control = CaseControl::new(id.clone(), set_reload);
     live::follow_case(&id, move || set_reload.update(|n| *n += 1));
-    let render = move |detail: CaseDetail| view! { <CaseDetails detail control /> }.into_any();
+    let render = move |detail: CaseScreen| view! { <CaseDetails detail control /> }.into_any();
     view! {
         <Loaded load=case loading="case.loading" render=render />
     }
 }
 
 #[component]
-fn CaseDetails(detail: CaseDetail, control: CaseControl) -> impl IntoView {
-    control.seen(detail.version);
+fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
+    control.seen(detail.parts.version);
     let summary = &detail.summary;
-    let lines = summary
+    let lines: String = summary
         .lines
         .iter()
-        .map(|l| view! { <li>{format!("{} × {}", l.title, l.quantity)}</li> })
-        .collect_view();
-    let description = (!summary.description.is_empty()).then(|| {
-        view! {
-            <dt>{t("case.description")}</dt>
-            <dd class="description">{summary.description.clone()}</dd>
-        }
-    });
-    let refund = match detail.case.outcome {
-        Some(outcome) => code("outcome", outcome.code()),
-        None => tf(
-            "case.refund_at_stake",
-            &[("amount", &text::money(detail.case.refund_at_stake()))],
-        ),
+        .map(|l| tag("li", "", &format!("{} × {}", l.title, l.quantity)))
+        .collect();
+    let refund = match detail.parts.case.outcome_code() {
+        Some(outcome) => code("outcome", &outcome),
+        None => tf("case.refund_at_stake", &[("amount", &text::money(summary.refund))]),
     };
+    let mut rows = vec![
+        (t("case.store"), esc(&summary.store)),
+        (t("case.items"), el("ul", "", &lines)),
+        (t("wizard.reason"), esc(&code("reason", summary.reason.code()))),
+        (t("case.refund"), esc(&refund)),
+        (t("case.filed"), esc(&text::date_time(summary.created_at))),
+        (t("case.why_accepted"), esc(&text::explanation(&summary.explanation))),
+    ];
+    if !summary.description.is_empty() {
+        rows.push((t("case.description"), tag("span", "description", &summary.description)));
+    }
+    let about = format!(
+        "{}{}{}",
+        tag("h2", "", &t("case.about")),
+        facts(&rows),
+        tag("p", "muted", &tf("case.number", &[("id", &summary.id)]))
+    );
     view! {
         <section class="case" data-case=summary.id.clone() data-state=summary.state.code()>
             <StatusHeader detail=detail.clone() />
@@ -56,25 +65,7 @@ fn CaseDetails(detail: CaseDetail, control: CaseControl) -> impl IntoView {
             <CaseActions detail=detail.clone() control />
             <ReturnStep detail=detail.clone() control />
             <RatingForm detail=detail.clone() control />
-            <section class="card">
-                <h2>{t("case.about")}</h2>
-                <dl class="facts">
-                    <dt>{t("case.store")}</dt>
-                    <dd>{summary.store.clone()}</dd>
-                    <dt>{t("case.items")}</dt>
-                    <dd><ul>{lines}</ul></dd>
-                    <dt>{t("wizard.reason")}</dt>
-                    <dd>{code("reason", summary.reason.code())}</dd>
-                    <dt>{t("case.refund")}</dt>
-                    <dd>{refund}</dd>
-                    <dt>{t("case.filed")}</dt>
-                    <dd>{text::date_time(summary.created_at)}</dd>
-                    <dt>{t("case.why_accepted")}</dt>
-                    <dd>{text::explanation(&summary.explanation)}</dd>
-                    {description}
-                </dl>
-                <p class="muted">{tf("case.number", &[("id", &summary.id)])}</p>
-            </section>
+            <section class="card" inner_html=about></section>
             <Messages detail=detail.clone() control />
             <Timeline detail=detail.clone() />
         </section>

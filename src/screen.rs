@@ -1,0 +1,158 @@
+//! A case as its page reads it.
+//!
+//! The API's `CaseDetail` flattens the summary into the detail and carries the rules' whole
+//! `Case` and timeline, whose tagged enums serde decodes through buffered copies of every
+//! decoder: together about a third of the bundle. The page reads the same answer as the summary
+//! plus the few parts it shows, each a plain struct; the tagged values it only names (what
+//! happened, how the case ended, what the clock will do) are read as their codes.
+
+use chrono::{DateTime, Utc};
+use rules::api::{CaseView, EvidenceView, MessageView};
+use rules::{ActionKind, Carrier, CaseState, Money, Party, Permission, Proposals, Rating};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+/// Everything the case page shows.
+#[derive(Clone, Debug)]
+pub struct CaseScreen {
+    pub summary: CaseView,
+    pub parts: CaseParts,
+}
+
+/// The parts of `CaseDetail` beside its summary that the page shows.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CaseParts {
+    /// Sent back with every action.
+    pub version: u32,
+    /// The side the viewer acts for.
+    pub viewer: Party,
+    pub permissions: Vec<Permission>,
+    pub next_deadline: Option<NextDeadline>,
+    pub case: CaseFacts,
+    pub timeline: Vec<TimelineRow>,
+    pub messages: Vec<MessageView>,
+    pub evidence: Vec<EvidenceView>,
+}
+
+/// "If `party` does not act by `at`, the clock does `then`."
+#[derive(Clone, Debug, Deserialize)]
+pub struct NextDeadline {
+    pub at: DateTime<Utc>,
+    pub party: Party,
+    /// `{"code": "carry_out_proposal", "of": "buyer"}` and the like.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub then: JsValue,
+}
+
+/// What the page shows of the rules' case.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CaseFacts {
+    pub proposals: Proposals,
+    pub rejection: Option<String>,
+    pub return_address: Option<String>,
+    pub return_tracking: Option<Tracking>,
+    /// `{"code": "refunded", "amount": …}` and the like; `null` while open.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub outcome: JsValue,
+    pub rating: Option<Rating>,
+    pub max_refund: Money,
+}
+
+/// A tracking number as stored: already checked by the server.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Tracking {
+    pub carrier: Carrier,
+    pub number: String,
+}
+
+/// One line of the timeline.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TimelineRow {
+    /// Who acted; `None` for the clock.
+    pub who: Option<String>,
+    pub event: EventRow,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct EventRow {
+    pub at: DateTime<Utc>,
+    /// `{"filed": …}`, `{"acted": "escalate"}`, `{"acted": {"propose": …}}` or
+    /// `{"automatic": {"then": {"code": …}, …}}`.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub what: JsValue,
+    pub state: CaseState,
+}
+
+/// The only key of a one-key object, or the string itself: an externally tagged enum's variant.
+fn variant(value: &JsValue) -> Option<(String, JsValue)> {
+    if let Some(name) = value.as_string() {
+        return Some((name, JsValue::NULL));
+    }
+    let object: &js_sys::Object = wasm_bindgen::JsCast::dyn_ref(value)?;
+    let key = js_sys::Object::keys(object).get(0).as_string()?;
+    let inner = js_sys::Reflect::get(value, &key.as_str().into()).ok()?;
+    Some((key, inner))
+}
+
+fn field(value: &JsValue, name: &str) -> Option<String> {
+    js_sys::Reflect::get(value, &name.into())
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// What the clock does when a deadline passes: its code and, for carrying out a proposal, whose.
+pub fn then_of(then: &JsValue) -> (String, Option<Party>) {
+    let of = field(then, "of").and_then(|p| match p.as_str() {
+        "buyer" => Some(Party::Buyer),
+        "seller" => Some(Party::Seller),
+        "platform" => Some(Party::Platform),
+        _ => None,
+    });
+    (field(then, "code").unwrap_or_default(), of)
+}
+
+/// What a timeline event was.
+pub enum What {
+    Filed,
+    Acted(String),
+    Automatic(JsValue),
+}
+
+impl EventRow {
+    pub fn what(&self) -> What {
+        match variant(&self.what) {
+            Some((kind, inner)) if kind == "acted" => {
+                What::Acted(variant(&inner).map(|(action, _)| action).unwrap_or_default())
+            }
+            Some((kind, inner)) if kind == "automatic" => What::Automatic(
+                js_sys::Reflect::get(&inner, &"then".into()).unwrap_or(JsValue::NULL),
+            ),
+            _ => What::Filed,
+        }
+    }
+}
+
+impl CaseFacts {
+    /// How the case ended, as its code; `None` while open.
+    pub fn outcome_code(&self) -> Option<String> {
+        field(&self.outcome, "code")
+    }
+}
+
+impl CaseScreen {
+    /// Reads the API's answer for one case.
+    pub fn decode(json: &str) -> Result<CaseScreen, String> {
+        let value = js_sys::JSON::parse(json).map_err(|_| "the answer is not JSON".to_owned())?;
+        let summary = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| e.to_string())?;
+        let parts = serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())?;
+        Ok(CaseScreen { summary, parts })
+    }
+
+    /// Whether the viewer may take `action` now.
+    pub fn may(&self, action: ActionKind) -> bool {
+        self.parts
+            .permissions
+            .iter()
+            .any(|p| p.party == self.parts.viewer && p.action == action)
+    }
+}
