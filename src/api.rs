@@ -4,9 +4,7 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{
-    CaseView, ErrorBody, Login, Me, NewMessage, NewReturn, OrderView,
-};
+use rules::api::{CaseView, ErrorBody, Login, Me, NewMessage, NewReturn, OrderView};
 use serde::de::DeserializeOwned;
 
 use crate::screen::CaseScreen;

@@ -60,7 +60,10 @@ mod tests {
 
     #[test]
     fn facts_pair_each_term_with_its_value() {
-        let html = facts(&[("Store".into(), esc("A & B")), ("Items".into(), el("ul", "", "<li>x</li>"))]);
+        let html = facts(&[
+            ("Store".into(), esc("A & B")),
+            ("Items".into(), el("ul", "", "<li>x</li>")),
+        ]);
         assert_eq!(
             html,
             "<dl class=\"facts\"><dt>Store</dt><dd>A &amp; B</dd><dt>Items</dt><dd><ul><li>x</li></ul></dd></dl>"

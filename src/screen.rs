@@ -121,9 +121,11 @@ pub enum What {
 impl EventRow {
     pub fn what(&self) -> What {
         match variant(&self.what) {
-            Some((kind, inner)) if kind == "acted" => {
-                What::Acted(variant(&inner).map(|(action, _)| action).unwrap_or_default())
-            }
+            Some((kind, inner)) if kind == "acted" => What::Acted(
+                variant(&inner)
+                    .map(|(action, _)| action)
+                    .unwrap_or_default(),
+            ),
             Some((kind, inner)) if kind == "automatic" => What::Automatic(
                 js_sys::Reflect::get(&inner, &"then".into()).unwrap_or(JsValue::NULL),
             ),

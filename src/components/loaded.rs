@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
-use leptos::prelude::*;
 use crate::api::{ApiError, Decode, Load};
 use crate::components::ErrorView;
+use leptos::prelude::*;
 
 type Render = Arc<dyn Fn(&str) -> Result<AnyView, ApiError> + Send + Sync>;
 

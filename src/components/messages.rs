@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::screen::CaseScreen;
+use leptos::prelude::*;
 
 use crate::api;
 use crate::components::case_actions::CaseControl;
@@ -22,14 +22,30 @@ pub fn Messages(
         .map(|m| {
             let meta = format!(
                 "{} {}",
-                tag("strong", "", &format!("{} · {}", m.author, code("who", who(m.party, viewer)))),
+                tag(
+                    "strong",
+                    "",
+                    &format!("{} · {}", m.author, code("who", who(m.party, viewer)))
+                ),
                 tag("span", "muted", &text::date_time(m.sent_at))
             );
             let class = if m.party == viewer { "mine" } else { "" };
-            el("li", class, &format!("{}{}", el("p", "meta", &meta), tag("p", "description", &m.body)))
+            el(
+                "li",
+                class,
+                &format!(
+                    "{}{}",
+                    el("p", "meta", &meta),
+                    tag("p", "description", &m.body)
+                ),
+            )
         })
         .collect();
-    let empty = detail.parts.messages.is_empty().then(|| view! { <p class="muted">{t("messages.none")}</p> });
+    let empty = detail
+        .parts
+        .messages
+        .is_empty()
+        .then(|| view! { <p class="muted">{t("messages.none")}</p> });
     let (body, set_body) = signal(String::new());
     let (problem, set_problem) = signal(None::<String>);
     let send = Action::new_local(move |text: &String| {

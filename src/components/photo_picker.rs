@@ -2,8 +2,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
+use crate::markup::{esc, text as tag};
 use crate::photos::{self, MAX_PHOTOS};
 use crate::text::{error, t, tf};
 
@@ -30,6 +32,56 @@ pub struct Photo {
     pub upload: Upload,
 }
 
+/// The photos as a list: preview, name, upload progress and, when `editable`, buttons to move
+/// each up or down or remove it. Written as markup: the list's one click handler reads which
+/// button was pressed from its `data-act` and `data-id`.
+pub fn photo_list(list: &[Photo], editable: bool) -> String {
+    let count = list.len();
+    list.iter()
+        .enumerate()
+        .map(|(i, photo)| {
+            let label = tf(
+                "photos.number",
+                &[("n", &(i + 1).to_string()), ("name", &photo.name)],
+            );
+            let status = match &photo.upload {
+                Upload::Waiting => String::new(),
+                Upload::Sending(share) => format!(
+                    "<progress max=\"100\" value=\"{}\" aria-label=\"{}\"></progress>",
+                    (share * 100.0) as u32,
+                    esc(&tf("photos.sending", &[("name", &photo.name)]))
+                ),
+                Upload::Sent => tag("span", "ok", &t("photos.sent")),
+                Upload::Failed(why) => tag("span", "error", why),
+            };
+            let button = |act: &str, key: &str, disabled: bool| {
+                format!(
+                    "<button type=\"button\" class=\"link\" data-act=\"{act}\" data-id=\"{}\"{}>{}</button>",
+                    photo.id,
+                    if disabled { " disabled" } else { "" },
+                    esc(&t(key))
+                )
+            };
+            let actions = if editable {
+                format!(
+                    "<span class=\"photo-actions\">{}{}{}</span>",
+                    button("up", "photos.earlier", i == 0),
+                    button("down", "photos.later", i + 1 == count),
+                    button("remove", "photos.remove", false)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "<li class=\"photo\"><img src=\"{}\" alt=\"{}\" width=\"96\" height=\"96\">{}{status}{actions}</li>",
+                esc(&photo.preview),
+                esc(&label),
+                tag("span", "name", &label)
+            )
+        })
+        .collect()
+}
+
 /// Choosing photos: from files or the phone's camera, each scaled down in the browser, with
 /// previews, remove and move up or down; a file that is not an image or is too large is named
 /// with the reason.
@@ -38,11 +90,11 @@ pub fn PhotoPicker(
     /// The photos chosen, in the order they will be sent.
     photos: RwSignal<Vec<Photo>>,
 ) -> impl IntoView {
-    let (problems, set_problems) = signal(Vec::<String>::new());
+    let (problems, set_problems) = signal(String::new());
     let (working, set_working) = signal(0usize);
     let next_id = StoredValue::new(0u32);
     let add = move |files: web_sys::FileList| {
-        set_problems.set(Vec::new());
+        set_problems.set(String::new());
         let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         for file in files {
             set_working.update(|n| *n += 1);
@@ -71,10 +123,11 @@ pub fn PhotoPicker(
                         });
                     }
                     Err(code) => set_problems.update(|p| {
-                        p.push(tf(
+                        let why = tf(
                             "photos.problem",
                             &[("name", &name), ("why", &error(code, ""))],
-                        ))
+                        );
+                        p.push_str(&tag("li", "", &why));
                     }),
                 }
                 set_working.update(|n| *n -= 1);
@@ -89,60 +142,40 @@ pub fn PhotoPicker(
         // The same file can be chosen again after a removal.
         input.set_value("");
     };
-    let move_by = move |id: u32, step: isize| {
+    // One handler for every photo's buttons.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("button[data-act]").ok().flatten())
+        else {
+            return;
+        };
+        let act = button.get_attribute("data-act").unwrap_or_default();
+        let Some(id) = button
+            .get_attribute("data-id")
+            .and_then(|i| i.parse::<u32>().ok())
+        else {
+            return;
+        };
         photos.update(|list| {
-            if let Some(i) = list.iter().position(|p| p.id == id) {
-                let j = i as isize + step;
-                if j >= 0 && (j as usize) < list.len() {
-                    list.swap(i, j as usize);
-                }
+            let Some(i) = list.iter().position(|p| p.id == id) else {
+                return;
+            };
+            match act.as_str() {
+                "up" if i > 0 => list.swap(i, i - 1),
+                "down" if i + 1 < list.len() => list.swap(i, i + 1),
+                "remove" => photos::forget_preview(&list.remove(i).preview),
+                _ => {}
             }
-        })
-    };
-    let remove = move |id: u32| {
-        photos.update(|list| {
-            if let Some(i) = list.iter().position(|p| p.id == id) {
-                photos::forget_preview(&list.remove(i).preview);
+        });
+        // The list was written again: the same button of the same photo keeps the focus.
+        let selector = format!("button[data-act='{act}'][data-id='{id}']:not([disabled])");
+        request_animation_frame(move || {
+            if let Some(again) = document().query_selector(&selector).ok().flatten() {
+                let _ = again.unchecked_into::<web_sys::HtmlElement>().focus();
             }
-        })
-    };
-    let items = move || {
-        let list = photos.get();
-        let count = list.len();
-        list.into_iter()
-            .enumerate()
-            .map(|(i, photo)| {
-                let id = photo.id;
-                let status = match &photo.upload {
-                    Upload::Waiting => ().into_any(),
-                    Upload::Sending(share) => view! {
-                        <progress max="100" value=(share * 100.0) as u32 aria-label=tf("photos.sending", &[("name", &photo.name)])></progress>
-                    }
-                    .into_any(),
-                    Upload::Sent => view! { <span class="ok">{t("photos.sent")}</span> }.into_any(),
-                    Upload::Failed(why) => view! { <span class="error">{why.clone()}</span> }.into_any(),
-                };
-                let label = tf("photos.number", &[("n", &(i + 1).to_string()), ("name", &photo.name)]);
-                view! {
-                    <li class="photo">
-                        <img src=photo.preview.clone() alt=label.clone() width="96" height="96" />
-                        <span class="name">{label}</span>
-                        {status}
-                        <span class="photo-actions">
-                            <button type="button" class="link" disabled=i == 0 on:click=move |_| move_by(id, -1)>
-                                {t("photos.earlier")}
-                            </button>
-                            <button type="button" class="link" disabled=i + 1 == count on:click=move |_| move_by(id, 1)>
-                                {t("photos.later")}
-                            </button>
-                            <button type="button" class="link" on:click=move |_| remove(id)>
-                                {t("photos.remove")}
-                            </button>
-                        </span>
-                    </li>
-                }
-            })
-            .collect_view()
+        });
     };
     view! {
         <div class="photo-picker">
@@ -158,12 +191,10 @@ pub fn PhotoPicker(
                 </label>
             </div>
             <p class="hint" aria-live="polite">
-                {move || (working.get() > 0).then(|| t("photos.preparing"))}
+                {move || if working.get() > 0 { t("photos.preparing") } else { String::new() }}
             </p>
-            <ul class="form-error" role="alert">
-                {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-            </ul>
-            <ul class="photos">{items}</ul>
+            <ul class="form-error" role="alert" inner_html=problems></ul>
+            <ul class="photos" on:click=on_click inner_html=move || photos.with(|list| photo_list(list, true))></ul>
         </div>
     }
 }

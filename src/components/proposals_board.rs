@@ -3,8 +3,8 @@ use rules::api::{AcceptBody, NoFields};
 use rules::{ActionKind, Money, Offer, Party, Proposal, Resolution};
 
 use crate::components::case_actions::CaseControl;
-use crate::screen::CaseScreen;
 use crate::markup::text as tag;
+use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf, who};
 
 /// The standing proposals side by side, the buyer's, the seller's and, once the platform is
@@ -57,7 +57,8 @@ pub fn ProposalsBoard(
             }
         })
         .collect_view();
-    let counter = may_propose.then(|| view! { <CounterForm max=detail.parts.case.max_refund control /> });
+    let counter =
+        may_propose.then(|| view! { <CounterForm max=detail.parts.case.max_refund control /> });
     view! {
         <section class="card board" aria-labelledby="board-title">
             <h2 id="board-title">{t("board.title")}</h2>

@@ -1,11 +1,12 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
-use rules::{Fault, Order, Policy, Reason};
+use rules::{Fault, Order, Policy, Reason, Resolution};
 
-use crate::components::photo_picker::{Photo, Upload};
+use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
 use crate::draft::{ReturnDraft, Step};
+use crate::markup::{el, esc, facts, text as tag};
 use crate::text::{self, code, error, t, tf};
 use crate::{api, clock, photos};
 
@@ -162,69 +163,81 @@ pub fn ReturnForm(
         }
     };
 
-    let steps = move || {
-        let at = step.get();
-        Step::ALL
-            .into_iter()
-            .map(|s| {
-                let current = (s == at).then_some("step");
-                let class = if s.index() < at.index() { "done" } else { "" };
-                view! { <li class=class aria-current=current>{code("wizard.step", s.code())}</li> }
-            })
-            .collect_view()
+    let at = move |s: Step| step.get() == s;
+    let steps = Step::ALL
+        .into_iter()
+        .map(|s| {
+            view! {
+                <li
+                    class:done={move || s.index() < step.get().index()}
+                    aria-current=move || at(s).then_some("step")
+                >
+                    {code("wizard.step", s.code())}
+                </li>
+            }
+        })
+        .collect_view();
+    let initial = draft.get_untracked();
+    let photos_needed = move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required));
+    let main_button = move || {
+        let key = match (step.get(), busy(), case_id.get().is_some()) {
+            (_, true, _) => "wizard.sending",
+            (Step::Review, _, true) => "wizard.retry_photos",
+            (Step::Review, _, false) => "wizard.submit",
+            _ => "wizard.next",
+        };
+        t(key)
     };
-
-    let body = move || match step.get() {
-        Step::Items => items_step(order, draft, set_draft).into_any(),
-        Step::Reason => reason_step(draft, set_draft).into_any(),
-        Step::Resolution => resolution_step(verdict, draft, set_draft).into_any(),
-        Step::Details => details_step(draft, set_draft).into_any(),
-        Step::Photos => view! {
-            <h2 tabindex="-1">{t("wizard.photos_title")}</h2>
-            {move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required))
-                .then(|| view! { <p class="hint">{t("wizard.photos_required")}</p> })}
-            <PhotoPicker photos />
+    let skip_photos = move |_| {
+        if let Some(id) = case_id.get_untracked() {
+            order.with_value(|o| store_draft(&o.id, None));
+            on_filed.run(id);
         }
-        .into_any(),
-        Step::Review => review_step(order, verdict, draft, photos).into_any(),
     };
 
+    // Every step is drawn once and shown in turn; the fields keep what is typed in them, and
+    // each change updates the draft.
     view! {
         <div class="wizard">
             <ol class="steps" aria-label=t("wizard.progress")>{steps}</ol>
             <VerdictPanel verdict=verdict />
             <form class="return-form" on:submit=on_submit novalidate>
-                <fieldset class="wizard-step" disabled=busy>{body}</fieldset>
+                <fieldset class="wizard-step" disabled=busy>
+                    <section hidden=move || !at(Step::Items)>{items_step(order, &initial, set_draft)}</section>
+                    <section hidden=move || !at(Step::Reason)>{reason_step(&initial, set_draft)}</section>
+                    <section hidden=move || !at(Step::Resolution)>
+                        {resolution_step(verdict, draft, &initial, set_draft)}
+                    </section>
+                    <section hidden=move || !at(Step::Details)>{details_step(draft, &initial, set_draft)}</section>
+                    <section hidden=move || !at(Step::Photos)>
+                        <h2 tabindex="-1">{t("wizard.photos_title")}</h2>
+                        <p class="hint" hidden=move || !photos_needed()>{t("wizard.photos_required")}</p>
+                        <PhotoPicker photos />
+                    </section>
+                    <section hidden=move || !at(Step::Review)>
+                        <h2 tabindex="-1">{t("wizard.review_title")}</h2>
+                        <div inner_html=move || review(order, verdict, draft, photos)></div>
+                    </section>
+                </fieldset>
                 <p class="form-error" id="wizard-problem" role="alert">{problem}</p>
                 <div class="wizard-buttons">
-                    <Show when=move || step.get() != Step::Items && case_id.get().is_none()>
-                        <button type="button" class="button secondary" on:click=move |_| go(step.get_untracked().back())>
-                            {t("wizard.back")}
-                        </button>
-                    </Show>
                     <button
-                        type="submit"
-                        class="button primary"
-                        disabled=busy
+                        type="button"
+                        class="button secondary"
+                        hidden=move || at(Step::Items) || case_id.get().is_some()
+                        on:click=move |_| go(step.get_untracked().back())
                     >
-                        {move || {
-                            let key = match (step.get(), busy(), case_id.get().is_some()) {
-                                (_, true, _) => "wizard.sending",
-                                (Step::Review, _, true) => "wizard.retry_photos",
-                                (Step::Review, _, false) => "wizard.submit",
-                                _ => "wizard.next",
-                            };
-                            t(key)
-                        }}
+                        {t("wizard.back")}
                     </button>
-                    <Show when=move || case_id.get().is_some() && !busy()>
-                        <button type="button" class="button secondary" on:click=move |_| {
-                            if let Some(id) = case_id.get_untracked() {
-                                order.with_value(|o| store_draft(&o.id, None));
-                                on_filed.run(id);
-                            }
-                        }>{t("wizard.skip_photos")}</button>
-                    </Show>
+                    <button type="submit" class="button primary" disabled=busy>{main_button}</button>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        hidden=move || case_id.get().is_none() || busy()
+                        on:click=skip_photos
+                    >
+                        {t("wizard.skip_photos")}
+                    </button>
                 </div>
             </form>
         </div>
@@ -233,7 +246,7 @@ pub fn ReturnForm(
 
 fn items_step(
     order: StoredValue<Order>,
-    draft: ReadSignal<ReturnDraft>,
+    initial: &ReturnDraft,
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
     let lines = order.with_value(|o| {
@@ -242,36 +255,34 @@ fn items_step(
             .map(|line| {
                 let id = StoredValue::new(line.id.clone());
                 let max = line.quantity;
+                let chosen = initial.quantity(&line.id);
+                let (selected, set_selected) = signal(chosen > 0);
                 let checkbox_id = format!("line-{}", line.id);
                 let quantity_id = format!("qty-{}", line.id);
-                let selected = move || draft.with(|d| id.with_value(|id| d.quantity(id)) > 0);
-                // Only a selected line with several items has a quantity to choose.
+                // Only a line with several items has a quantity to choose.
                 let quantity = (max > 1).then(|| {
-                    let label = tf("wizard.how_many", &[("title", &line.product.title)]);
                     view! {
-                        <Show when=selected>
-                            <span class="quantity">
-                                <label for=quantity_id.clone()>{label.clone()}</label>
-                                <input
-                                    id=quantity_id.clone()
-                                    type="number"
-                                    inputmode="numeric"
-                                    min="1"
-                                    max=max.to_string()
-                                    prop:value=move || draft.with(|d| id.with_value(|id| d.quantity(id)).to_string())
-                                    on:change=move |ev| {
-                                        let typed = event_target_value(&ev).trim().parse::<u32>();
-                                        id.with_value(|id| {
-                                            let current = draft.with_untracked(|d| d.quantity(id));
-                                            // Out-of-range or garbage snaps back to what is allowed.
-                                            let q = typed.map_or(current, |q| q.clamp(1, max));
-                                            set_draft.update(|d| d.set_quantity(id, q));
-                                        });
-                                    }
-                                />
-                                <span class="hint-inline">{tf("wizard.of", &[("max", &max.to_string())])}</span>
-                            </span>
-                        </Show>
+                        <span class="quantity" hidden=move || !selected.get()>
+                            <label for=quantity_id.clone()>
+                                {tf("wizard.how_many", &[("title", &line.product.title)])}
+                            </label>
+                            <input
+                                id=quantity_id.clone()
+                                type="number"
+                                inputmode="numeric"
+                                min="1"
+                                max=max.to_string()
+                                value=chosen.max(1).to_string()
+                                on:change=move |ev| {
+                                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                                    // Out-of-range or garbage snaps back to what is allowed.
+                                    let q = input.value().trim().parse::<u32>().map_or(max, |q| q.clamp(1, max));
+                                    input.set_value(&q.to_string());
+                                    id.with_value(|id| set_draft.update(|d| d.set_quantity(id, q)));
+                                }
+                            />
+                            <span class="hint-inline">{tf("wizard.of", &[("max", &max.to_string())])}</span>
+                        </span>
                     }
                 });
                 view! {
@@ -279,9 +290,11 @@ fn items_step(
                         <input
                             id=checkbox_id.clone()
                             type="checkbox"
-                            prop:checked=selected
+                            checked={chosen > 0}
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
+                                set_selected.set(on);
+                                // A newly chosen line starts with all its items.
                                 id.with_value(|id| set_draft.update(|d| d.set_quantity(id, if on { max } else { 0 })));
                             }
                         />
@@ -300,11 +313,8 @@ fn items_step(
     }
 }
 
-fn reason_step(
-    draft: ReadSignal<ReturnDraft>,
-    set_draft: WriteSignal<ReturnDraft>,
-) -> impl IntoView {
-    let chosen = draft.with_untracked(|d| d.reason);
+fn reason_step(initial: &ReturnDraft, set_draft: WriteSignal<ReturnDraft>) -> impl IntoView {
+    let chosen = initial.reason;
     let options = move |fault: Fault| {
         Reason::ALL
             .into_iter()
@@ -329,64 +339,74 @@ fn reason_step(
     }
 }
 
+type Verdict = Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>;
+
+/// Every resolution is drawn once; those the rules do not offer now are hidden, and the amounts
+/// and who pays shipping follow the verdict.
 fn resolution_step(
-    verdict: Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>,
+    verdict: Verdict,
     draft: ReadSignal<ReturnDraft>,
+    initial: &ReturnDraft,
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
-    let options = move || {
-        let Some(Ok(v)) = verdict.get() else {
-            return ().into_any();
-        };
-        let chosen = draft.with(|d| d.effective_resolution(&v));
-        v.resolutions
-            .iter()
-            .map(|&r| {
-                let refund = if r == rules::Resolution::Replacement {
-                    t("wizard.no_refund")
-                } else if r == rules::Resolution::PartialRefund {
-                    tf("wizard.refund_up_to", &[("amount", &text::money(v.max_refund))])
-                } else {
-                    tf("wizard.refund_of", &[("amount", &text::money(v.max_refund))])
+    let eligible = move || verdict.get().and_then(Result::ok);
+    let options = Resolution::ALL
+        .into_iter()
+        .map(|r| {
+            let offered = move || eligible().is_some_and(|v| v.resolutions.contains(&r));
+            let chosen = move || eligible().and_then(|v| draft.with(|d| d.effective_resolution(&v))) == Some(r);
+            let hint = move || {
+                let Some(v) = eligible() else { return String::new() };
+                let amount = text::money(v.max_refund);
+                let refund = match r {
+                    Resolution::Replacement => t("wizard.no_refund"),
+                    Resolution::PartialRefund => tf("wizard.refund_up_to", &[("amount", &amount)]),
+                    _ => tf("wizard.refund_of", &[("amount", &amount)]),
                 };
                 let shipping = v
                     .return_shipping_paid_by
                     .filter(|_| r.sends_goods_back())
-                    .map(|p| code("wizard.shipping_paid_by", p.code()));
-                let partial = (chosen == Some(r) && r == rules::Resolution::PartialRefund).then(|| {
-                    view! {
-                        <label for="partial-amount">
-                            {tf("wizard.partial_amount", &[("currency", v.max_refund.currency.code()), ("max", &text::money(v.max_refund))])}
-                        </label>
+                    .map(|p| code("wizard.shipping_paid_by", p.code()))
+                    .unwrap_or_default();
+                format!("{refund} {shipping}")
+            };
+            let partial = (r == Resolution::PartialRefund).then(|| {
+                let label = move || {
+                    eligible().map(|v| {
+                        tf("wizard.partial_amount", &[("currency", v.max_refund.currency.code()), ("max", &text::money(v.max_refund))])
+                    })
+                };
+                view! {
+                    <span hidden=move || !chosen()>
+                        <label for="partial-amount">{label}</label>
                         <input
                             id="partial-amount"
                             inputmode="decimal"
                             autocomplete="off"
-                            prop:value=move || draft.with(|d| d.partial_amount.clone())
+                            value=initial.partial_amount.clone()
                             on:input=move |ev| set_draft.update(|d| d.partial_amount = event_target_value(&ev))
                         />
-                    }
-                });
-                view! {
-                    <div class="choice">
-                        <label>
-                            <input
-                                type="radio"
-                                name="resolution"
-                                value=r.code()
-                                prop:checked=chosen == Some(r)
-                                on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
-                            />
-                            <strong>{code("resolution", r.code())}</strong>
-                        </label>
-                        <p class="hint">{refund} " " {shipping}</p>
-                        {partial}
-                    </div>
+                    </span>
                 }
-            })
-            .collect_view()
-            .into_any()
-    };
+            });
+            view! {
+                <div class="choice" hidden=move || !offered()>
+                    <label>
+                        <input
+                            type="radio"
+                            name="resolution"
+                            value=r.code()
+                            prop:checked=chosen
+                            on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
+                        />
+                        <strong>{code("resolution", r.code())}</strong>
+                    </label>
+                    <p class="hint">{hint}</p>
+                    {partial}
+                </div>
+            }
+        })
+        .collect_view();
     view! {
         <h2 tabindex="-1">{t("wizard.resolution_title")}</h2>
         <div role="radiogroup" aria-label=t("wizard.resolution_title")>{options}</div>
@@ -395,6 +415,7 @@ fn resolution_step(
 
 fn details_step(
     draft: ReadSignal<ReturnDraft>,
+    initial: &ReturnDraft,
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
     view! {
@@ -405,53 +426,67 @@ fn details_step(
             rows="5"
             maxlength=DESCRIPTION_MAX_CHARS.to_string()
             aria-describedby="description-count"
-            prop:value=move || draft.with(|d| d.description.clone())
             on:input=move |ev| set_draft.update(|d| d.description = event_target_value(&ev))
-        ></textarea>
+        >
+            {initial.description.clone()}
+        </textarea>
         <p class="hint" id="description-count">
             {move || format!("{} / {DESCRIPTION_MAX_CHARS}", draft.with(|d| d.description.chars().count()))}
         </p>
     }
 }
 
-fn review_step(
+/// The review: what will be sent, and the photos with their progress once sending.
+fn review(
     order: StoredValue<Order>,
-    verdict: Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>,
+    verdict: Verdict,
     draft: ReadSignal<ReturnDraft>,
     photos: RwSignal<Vec<Photo>>,
-) -> impl IntoView {
-    let d = draft.get_untracked();
-    let items = order.with_value(|o| {
-        o.lines
-            .iter()
-            .filter(|l| d.quantity(&l.id) > 0)
-            .map(|l| format!("{} × {}", l.product.title, d.quantity(&l.id)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
-    let resolution = verdict.with_untracked(|v| match v {
-        Some(Ok(v)) => d
-            .effective_resolution(v)
-            .map(|r| code("resolution", r.code())),
-        _ => None,
-    });
-    view! {
-        <h2 tabindex="-1">{t("wizard.review_title")}</h2>
-        <dl class="facts">
-            <dt>{t("wizard.review_items")}</dt>
-            <dd>{items}</dd>
-            <dt>{t("wizard.reason")}</dt>
-            <dd>{d.reason.map(|r| code("reason", r.code()))}</dd>
-            <dt>{t("wizard.review_resolution")}</dt>
-            <dd>{resolution}</dd>
-            <dt>{t("wizard.description")}</dt>
-            <dd class="description">{d.description.clone()}</dd>
-        </dl>
-        <h3>{t("wizard.photos_title")}</h3>
-        {move || if photos.with(Vec::is_empty) {
-            view! { <p class="muted">{t("wizard.no_photos")}</p> }.into_any()
-        } else {
-            view! { <PhotoPicker photos /> }.into_any()
-        }}
-    }
+) -> String {
+    draft.with(|d| {
+        let items = order.with_value(|o| {
+            o.lines
+                .iter()
+                .filter(|l| d.quantity(&l.id) > 0)
+                .map(|l| format!("{} × {}", l.product.title, d.quantity(&l.id)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        let resolution = verdict.with(|v| match v {
+            Some(Ok(v)) => d
+                .effective_resolution(v)
+                .map(|r| code("resolution", r.code())),
+            _ => None,
+        });
+        let rows = [
+            (t("wizard.review_items"), esc(&items)),
+            (
+                t("wizard.reason"),
+                esc(&d
+                    .reason
+                    .map(|r| code("reason", r.code()))
+                    .unwrap_or_default()),
+            ),
+            (
+                t("wizard.review_resolution"),
+                esc(&resolution.unwrap_or_default()),
+            ),
+            (
+                t("wizard.description"),
+                tag("span", "description", &d.description),
+            ),
+        ];
+        let list = photos.with(|list| {
+            if list.is_empty() {
+                tag("p", "muted", &t("wizard.no_photos"))
+            } else {
+                el("ul", "photos", &photo_list(list, false))
+            }
+        });
+        format!(
+            "{}{}{list}",
+            facts(&rows),
+            tag("h3", "", &t("wizard.photos_title"))
+        )
+    })
 }

@@ -3,8 +3,8 @@ use rules::api::TrackingBody;
 use rules::{ActionKind, CaseState, TrackingNumber};
 
 use crate::components::case_actions::CaseControl;
-use crate::screen::CaseScreen;
 use crate::components::TrackingField;
+use crate::screen::CaseScreen;
 use crate::text::{code, error, t, tf};
 
 /// Sending the goods back: the seller's address, and the tracking number with its carrier once

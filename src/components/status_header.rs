@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::screen::{then_of, CaseScreen};
+use leptos::prelude::*;
 
 use crate::clock;
 use crate::text::{self, code, t, tf, who};

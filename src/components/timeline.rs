@@ -1,6 +1,6 @@
-use leptos::prelude::*;
 use crate::components::status_header::consequence;
 use crate::screen::{CaseScreen, What};
+use leptos::prelude::*;
 
 use crate::markup::{el, esc, text as tag};
 use crate::text::{self, code, t};

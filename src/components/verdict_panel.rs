@@ -1,7 +1,52 @@
 use leptos::prelude::*;
 use rules::{Decision, Eligibility, SelectionError};
 
+use crate::markup::{el, text as tag};
 use crate::text::{self, code, error, t, tf};
+
+/// The verdict as markup: the headline, why, and what an eligible request gets.
+pub fn verdict_markup(verdict: &Option<Result<Eligibility, SelectionError>>) -> String {
+    match verdict {
+        None => tag("div", "verdict pending", &t("verdict.pending")),
+        Some(Err(e)) => tag("div", "verdict refused", &error(e.code(), "")),
+        Some(Ok(v)) => {
+            let (class, headline) = match v.decision {
+                Decision::Eligible => ("verdict eligible", "verdict.eligible"),
+                Decision::NotYetOpen => ("verdict not-yet", "verdict.not_yet"),
+                Decision::Refused => ("verdict refused", "verdict.refused"),
+            };
+            let why: String = v
+                .explanations
+                .iter()
+                .map(|e| tag("p", "", &text::explanation(e)))
+                .collect();
+            let details = if v.decision == Decision::Eligible {
+                let mut items = tag(
+                    "li",
+                    "",
+                    &tf(
+                        "verdict.refund_up_to",
+                        &[("amount", &text::money(v.max_refund))],
+                    ),
+                );
+                if let Some(p) = v.return_shipping_paid_by {
+                    items += &tag("li", "", &code("verdict.shipping_paid_by", p.code()));
+                }
+                if v.photos_required {
+                    items += &tag("li", "", &t("verdict.photos_required"));
+                }
+                el("ul", "", &items)
+            } else {
+                String::new()
+            };
+            el(
+                "div",
+                class,
+                &format!("{}{why}{details}", tag("p", "headline", &t(headline))),
+            )
+        }
+    }
+}
 
 /// The rules' verdict on the request as it stands, updated as the buyer changes the form, and
 /// announced to screen readers as it changes.
@@ -11,53 +56,12 @@ pub fn VerdictPanel(
     #[prop(into)]
     verdict: Signal<Option<Result<Eligibility, SelectionError>>>,
 ) -> impl IntoView {
-    let body = move || match verdict.get() {
-        None => view! {
-            <div class="verdict pending">
-                <p>{t("verdict.pending")}</p>
-            </div>
-        }
-        .into_any(),
-        Some(Err(e)) => view! {
-            <div class="verdict refused">
-                <p>{error(e.code(), "")}</p>
-            </div>
-        }
-        .into_any(),
-        Some(Ok(v)) => {
-            let (class, headline) = match v.decision {
-                Decision::Eligible => ("verdict eligible", "verdict.eligible"),
-                Decision::NotYetOpen => ("verdict not-yet", "verdict.not_yet"),
-                Decision::Refused => ("verdict refused", "verdict.refused"),
-            };
-            let details = (v.decision == Decision::Eligible).then(|| {
-                let shipping = v
-                    .return_shipping_paid_by
-                    .map(|p| view! { <li>{code("verdict.shipping_paid_by", p.code())}</li> });
-                let photos = v
-                    .photos_required
-                    .then(|| view! { <li>{t("verdict.photos_required")}</li> });
-                view! {
-                    <ul>
-                        <li>{tf("verdict.refund_up_to", &[("amount", &text::money(v.max_refund))])}</li>
-                        {shipping}
-                        {photos}
-                    </ul>
-                }
-            });
-            view! {
-                <div class=class>
-                    <p class="headline">{t(headline)}</p>
-                    {v.explanations.iter().map(|e| view! { <p>{text::explanation(e)}</p> }).collect_view()}
-                    {details}
-                </div>
-            }
-            .into_any()
-        }
-    };
     view! {
-        <section class="verdict-panel" aria-live="polite" aria-label=t("verdict.label")>
-            {body}
-        </section>
+        <section
+            class="verdict-panel"
+            aria-live="polite"
+            aria-label=t("verdict.label")
+            inner_html=move || verdict.with(verdict_markup)
+        ></section>
     }
 }

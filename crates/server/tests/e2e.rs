@@ -327,6 +327,28 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     assert_eq!(sent.content_type, "image/jpeg");
     assert!(sent.size_bytes < 1_500_000, "{} bytes", sent.size_bytes);
 
+    // The seller counters elsewhere: the buyer's page shows it without a reload, and the buyer
+    // accepts it from the proposals board.
+    let jordan = app.jordan().await;
+    jordan
+        .act(
+            &filed,
+            "propose",
+            json!({"resolution": "partial_refund", "partial_amount_minor": 2000, "note": "Keep it, with 20 EUR back"}),
+        )
+        .await;
+    let seller_side = wait_for_text(
+        &client,
+        ".proposal[data-party='seller']",
+        "Keep it, with 20 EUR back",
+    )
+    .await;
+    assert!(seller_side.contains("20.00"), "{seller_side}");
+    wait_for_text(&client, ".status-header .next", "If you do not act by").await;
+    click(&client, ".proposal[data-party='seller'] button.primary").await;
+    wait_for_text(&client, ".status-header", "Resolved").await;
+    wait_for_text(&client, ".case", "Refunded").await;
+
     // The store's seller, signed in elsewhere, sees it in the queue.
     click(&client, "button.link").await;
     sign_in(&client, "jordan@demo.retour").await;

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 
 use crate::components::case_actions::CaseControl;
-use crate::screen::CaseScreen;
 use crate::components::{
     CaseActions, Loaded, Messages, ProposalsBoard, RatingForm, ReturnStep, StatusHeader, Timeline,
 };
 use crate::markup::{el, esc, facts, text as tag};
+use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
 
@@ -37,18 +37,30 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         .collect();
     let refund = match detail.parts.case.outcome_code() {
         Some(outcome) => code("outcome", &outcome),
-        None => tf("case.refund_at_stake", &[("amount", &text::money(summary.refund))]),
+        None => tf(
+            "case.refund_at_stake",
+            &[("amount", &text::money(summary.refund))],
+        ),
     };
     let mut rows = vec![
         (t("case.store"), esc(&summary.store)),
         (t("case.items"), el("ul", "", &lines)),
-        (t("wizard.reason"), esc(&code("reason", summary.reason.code()))),
+        (
+            t("wizard.reason"),
+            esc(&code("reason", summary.reason.code())),
+        ),
         (t("case.refund"), esc(&refund)),
         (t("case.filed"), esc(&text::date_time(summary.created_at))),
-        (t("case.why_accepted"), esc(&text::explanation(&summary.explanation))),
+        (
+            t("case.why_accepted"),
+            esc(&text::explanation(&summary.explanation)),
+        ),
     ];
     if !summary.description.is_empty() {
-        rows.push((t("case.description"), tag("span", "description", &summary.description)));
+        rows.push((
+            t("case.description"),
+            tag("span", "description", &summary.description),
+        ));
     }
     let about = format!(
         "{}{}{}",
