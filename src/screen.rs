@@ -37,6 +37,7 @@ pub struct CaseParts {
 /// "If `party` does not act by `at`, the clock does `then`."
 #[derive(Clone, Debug, Deserialize)]
 pub struct NextDeadline {
+    #[serde(deserialize_with = "rules::wire::instant")]
     pub at: DateTime<Utc>,
     pub party: Party,
     /// `{"code": "carry_out_proposal", "of": "buyer"}` and the like.
@@ -75,6 +76,7 @@ pub struct TimelineRow {
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct EventRow {
+    #[serde(deserialize_with = "rules::wire::instant")]
     pub at: DateTime<Utc>,
     /// `{"filed": …}`, `{"acted": "escalate"}`, `{"acted": {"propose": …}}` or
     /// `{"automatic": {"then": {"code": …}, …}}`.

@@ -18,6 +18,8 @@ pub struct CaseControl {
     pub problem: RwSignal<Option<String>>,
     /// An action is on its way: the buttons wait.
     pub busy: RwSignal<bool>,
+    /// The message being written: kept when the case is read again because someone acted.
+    pub message: RwSignal<String>,
 }
 
 impl CaseControl {
@@ -28,6 +30,7 @@ impl CaseControl {
             set_reload,
             problem: RwSignal::new(None),
             busy: RwSignal::new(false),
+            message: RwSignal::new(String::new()),
         }
     }
 

@@ -46,29 +46,31 @@ pub fn Messages(
         .messages
         .is_empty()
         .then(|| view! { <p class="muted">{t("messages.none")}</p> });
-    let (body, set_body) = signal(String::new());
+    let body = control.message;
     let (problem, set_problem) = signal(None::<String>);
-    let send = Action::new_local(move |text: &String| {
-        let text = text.clone();
-        async move { api::send_message(&control.case_id(), text).await }
-    });
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(())) => {
-            set_body.set(String::new());
-            control.reload();
-        }
-        Some(Err(e)) => set_problem.set(Some(e.describe())),
-        None => {}
-    });
+    let (sending, set_sending) = signal(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
         let text = body.get_untracked().trim().to_owned();
         if text.is_empty() {
             set_problem.set(Some(text::error("message_empty", "")));
             return;
         }
         set_problem.set(None);
-        send.dispatch(text);
+        set_sending.set(true);
+        leptos::task::spawn_local(async move {
+            match api::send_message(&control.case_id(), text).await {
+                Ok(()) => {
+                    body.set(String::new());
+                    control.reload();
+                }
+                Err(e) => set_problem.set(Some(e.describe())),
+            }
+            set_sending.set(false);
+        });
     };
     view! {
         <section class="card messages">
@@ -77,9 +79,9 @@ pub fn Messages(
             <ul class="message-list" inner_html=list></ul>
             <form on:submit=submit novalidate>
                 <label for="message">{t("messages.write")}</label>
-                <textarea id="message" rows="3" prop:value=body on:input=move |ev| set_body.set(event_target_value(&ev))></textarea>
+                <textarea id="message" rows="3" prop:value=body on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                 <p class="form-error" role="alert">{problem}</p>
-                <button type="submit" class="button secondary" disabled=move || send.pending().get()>{t("messages.send")}</button>
+                <button type="submit" class="button secondary" disabled=sending>{t("messages.send")}</button>
             </form>
         </section>
     }

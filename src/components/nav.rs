@@ -17,25 +17,26 @@ pub fn Nav() -> impl IntoView {
         Some(_) => view! { <a href="/seller/returns">{t("nav.returns")}</a> }.into_any(),
         None => ().into_any(),
     };
-    let switch = Action::new_local(move |locale: &Locale| session.switch_locale(*locale));
     let current = session.locale.get_untracked();
     let languages = Locale::ALL
         .into_iter()
         .map(|l| view! { <option value=l.code() selected=l == current>{l.name()}</option> })
         .collect_view();
     let router = crate::route::use_router();
-    let sign_out = Action::new_local(move |_: &()| async move {
-        // Signed out here even if the answer is lost: the cookie expires on its own.
-        let _ = api::sign_out().await;
-        session.me.set(None);
-        // The next person to sign in starts at the beginning, not on this person's page.
-        router.go("/");
-    });
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            // Signed out here even if the answer is lost: the cookie expires on its own.
+            let _ = api::sign_out().await;
+            session.me.set(None);
+            // The next person to sign in starts at the beginning, not on this person's page.
+            router.go("/");
+        })
+    };
     let who = session.me.with_untracked(|me| {
         me.as_ref().map(|me| {
             view! {
                 <span class="who">{me.display_name.clone()}</span>
-                <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>
+                <button type="button" class="link" on:click=sign_out>
                     {t("nav.sign_out")}
                 </button>
             }
@@ -50,7 +51,10 @@ pub fn Nav() -> impl IntoView {
                     <span class="visually-hidden">{t("nav.language")}</span>
                     <select on:change=move |ev| {
                         if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
-                            switch.dispatch(l);
+                            // A catalogue that cannot be fetched leaves the language as it was.
+                            leptos::task::spawn_local(async move {
+                                let _ = session.switch_locale(l).await;
+                            });
                         }
                     }>{languages}</select>
                 </label>

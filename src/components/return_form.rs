@@ -84,9 +84,31 @@ pub fn ReturnForm(
         });
     };
     let (case_id, set_case_id) = signal(None::<String>);
-    let send_photos = Action::new_local(move |id: &String| {
-        let id = id.clone();
-        async move {
+    let (sending, set_sending) = signal(false);
+    let busy = move || sending.get();
+    // Files the case (once: the draft's key makes a retry find the same case), then sends the
+    // photos not sent yet, one by one with their progress; the case opens once all are sent.
+    let send = move |request: Option<NewReturn>| {
+        set_sending.set(true);
+        leptos::task::spawn_local(async move {
+            let id = match (request, case_id.get_untracked()) {
+                (_, Some(id)) => id,
+                (Some(request), None) => {
+                    let key = draft.with_untracked(|d| d.key.clone());
+                    match api::file_return(&request, &key).await {
+                        Ok(id) => {
+                            set_case_id.set(Some(id.clone()));
+                            id
+                        }
+                        Err(e) => {
+                            set_problem.set(Some(e.describe()));
+                            set_sending.set(false);
+                            return;
+                        }
+                    }
+                }
+                (None, None) => return set_sending.set(false),
+            };
             let waiting: Vec<Photo> = photos.with_untracked(|list| {
                 list.iter()
                     .filter(|p| p.upload != Upload::Sent)
@@ -112,29 +134,16 @@ pub fn ReturnForm(
                     }
                 }
             }
+            set_sending.set(false);
             if all_sent {
                 order.with_value(|o| store_draft(&o.id, None));
                 on_filed.run(id);
             }
-        }
-    });
-    let file = Action::new_local(move |request: &NewReturn| {
-        let request = request.clone();
-        let key = draft.with_untracked(|d| d.key.clone());
-        async move { api::file_return(&request, &key).await }
-    });
-    Effect::new(move |_| match file.value().get() {
-        Some(Ok(id)) => {
-            set_case_id.set(Some(id.clone()));
-            send_photos.dispatch(id);
-        }
-        Some(Err(e)) => set_problem.set(Some(e.describe())),
-        None => {}
-    });
-    let busy = move || file.pending().get() || send_photos.pending().get();
+        });
+    };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy() {
+        if sending.get_untracked() {
             return;
         }
         let at = step.get_untracked();
@@ -146,9 +155,9 @@ pub fn ReturnForm(
             go(at.next());
             return;
         }
-        if let Some(id) = case_id.get_untracked() {
+        if case_id.get_untracked().is_some() {
             // Filed already: only photos are left to send.
-            send_photos.dispatch(id);
+            send(None);
             return;
         }
         let request = draft.with_untracked(|d| {
@@ -157,7 +166,7 @@ pub fn ReturnForm(
         match request {
             Ok(request) => {
                 set_problem.set(None);
-                file.dispatch(request);
+                send(Some(request));
             }
             Err(e) => set_problem.set(Some(error(e.code(), ""))),
         }

@@ -166,6 +166,7 @@ pub struct EvidenceView {
     pub width: u32,
     pub height: u32,
     pub file_name: String,
+    #[serde(deserialize_with = "crate::wire::instant")]
     pub uploaded_at: DateTime<Utc>,
 }
 
@@ -184,6 +185,7 @@ pub struct MessageView {
     pub party: Party,
     pub author: String,
     pub body: String,
+    #[serde(deserialize_with = "crate::wire::instant")]
     pub sent_at: DateTime<Utc>,
 }
 

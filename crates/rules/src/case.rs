@@ -133,6 +133,7 @@ pub struct Proposal {
     pub terms: Terms,
     pub note: String,
     pub evidence: Vec<String>,
+    #[serde(deserialize_with = "crate::wire::instant")]
     pub made_at: DateTime<Utc>,
 }
 

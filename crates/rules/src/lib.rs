@@ -25,7 +25,7 @@ mod order;
 mod policy;
 mod reason;
 mod tracking;
-mod wire;
+pub mod wire;
 
 pub use case::{
     apply, file, refund_unmatched_group_buy, Action, ActionKind, Actor, Agreement, Case, CaseError,

@@ -13,33 +13,32 @@ pub fn SignInPage() -> impl IntoView {
     let (email, set_email) = signal(String::new());
     let (password, set_password) = signal(String::new());
     let (problem, set_problem) = signal(None::<String>);
-    let sign_in = Action::new_local(move |login: &Login| {
-        let login = login.clone();
-        async move { api::sign_in(&login).await }
-    });
-    Effect::new(move |_| match sign_in.value().get() {
-        Some(Ok(me)) => session.me.set(Some(me)),
-        Some(Err(e)) => {
-            let message = match e.code() {
-                "wrong_credentials" => t("sign_in.wrong"),
-                _ => e.describe(),
-            };
-            set_problem.set(Some(message));
-        }
-        None => {}
-    });
+    let (pending, set_pending) = signal(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let login = Login {
             email: email.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
         };
+        if pending.get_untracked() {
+            return;
+        }
         if login.email.is_empty() || login.password.is_empty() {
             set_problem.set(Some(t("sign_in.missing")));
             return;
         }
         set_problem.set(None);
-        sign_in.dispatch(login);
+        set_pending.set(true);
+        leptos::task::spawn_local(async move {
+            match api::sign_in(&login).await {
+                Ok(me) => session.me.set(Some(me)),
+                Err(e) => set_problem.set(Some(match e.code() {
+                    "wrong_credentials" => t("sign_in.wrong"),
+                    _ => e.describe(),
+                })),
+            }
+            set_pending.set(false);
+        });
     };
     view! {
         <section class="card sign-in">
@@ -64,8 +63,8 @@ pub fn SignInPage() -> impl IntoView {
                     on:input=move |ev| set_password.set(event_target_value(&ev))
                 />
                 <p class="form-error" role="alert" aria-live="assertive">{problem}</p>
-                <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>
-                    {move || t(if sign_in.pending().get() { "sign_in.pending" } else { "sign_in.submit" })}
+                <button type="submit" class="button primary" disabled=pending>
+                    {move || t(if pending.get() { "sign_in.pending" } else { "sign_in.submit" })}
                 </button>
             </form>
         </section>
