@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::route::use_router;
 use crate::session::use_session;
 use crate::text::t;
 
@@ -15,30 +16,27 @@ pub fn ErrorView(
     retry: Callback<()>,
 ) -> impl IntoView {
     let message = error.describe();
-    let what_to_do = match error.code() {
+    let code = error.code().to_owned();
+    let label = match code.as_str() {
+        "unauthenticated" | "session_expired" => "nav.sign_in",
+        "not_found" => "error_view.home",
+        _ => "error_view.retry",
+    };
+    let session = use_session();
+    let router = use_router();
+    let act = move |_| match code.as_str() {
         "unauthenticated" | "session_expired" => {
-            let session = use_session();
-            view! {
-                <button type="button" class="button primary" on:click=move |_| {
-                    if let Some(s) = session { s.me.set(None) }
-                }>{t("nav.sign_in")}</button>
+            if let Some(s) = session {
+                s.me.set(None)
             }
-            .into_any()
         }
-        "not_found" => {
-            view! { <a class="button secondary" href="/">{t("error_view.home")}</a> }.into_any()
-        }
-        _ => view! {
-            <button type="button" class="button secondary" on:click=move |_| retry.run(())>
-                {t("error_view.retry")}
-            </button>
-        }
-        .into_any(),
+        "not_found" => router.go("/"),
+        _ => retry.run(()),
     };
     view! {
         <div class="notice error" role="alert">
             <p>{message}</p>
-            {what_to_do}
+            <button type="button" class="button secondary" on:click=act>{t(label)}</button>
         </div>
     }
 }

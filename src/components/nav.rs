@@ -12,11 +12,14 @@ pub fn Nav() -> impl IntoView {
     let role = session
         .me
         .with_untracked(|me| me.as_ref().map(|me| me.role));
-    let links = match role {
-        Some(Role::Buyer) => view! { <a href="/">{t("nav.orders")}</a> }.into_any(),
-        Some(_) => view! { <a href="/seller/returns">{t("nav.returns")}</a> }.into_any(),
-        None => ().into_any(),
-    };
+    let links = role.map(|role| {
+        let (href, label) = if role == Role::Buyer {
+            ("/", "nav.orders")
+        } else {
+            ("/seller/returns", "nav.returns")
+        };
+        view! { <a href=href>{t(label)}</a> }
+    });
     let current = session.locale.get_untracked();
     let languages = Locale::ALL
         .into_iter()

@@ -3,6 +3,7 @@ use rules::api::RateBody;
 use rules::ActionKind;
 
 use crate::components::case_actions::CaseControl;
+use crate::markup::text as tag;
 use crate::screen::CaseScreen;
 use crate::text::{error, t, tf};
 
@@ -14,21 +15,28 @@ pub fn RatingForm(
     /// Acts on the case.
     control: CaseControl,
 ) -> impl IntoView {
-    if let Some(rating) = detail.parts.case.rating {
-        return Some(
-            view! {
-                <section class="card">
-                    <h2>{t("rating.title")}</h2>
-                    <p>{tf("rating.given", &[("stars", &rating.stars.to_string())])}</p>
-                    {(!rating.comment.is_empty()).then(|| view! { <blockquote>{rating.comment}</blockquote> })}
-                </section>
-            }
-            .into_any(),
+    let given = detail.parts.case.rating.clone().map(|rating| {
+        let comment = if rating.comment.is_empty() {
+            String::new()
+        } else {
+            tag("blockquote", "", &rating.comment)
+        };
+        let html = format!(
+            "{}{}{comment}",
+            tag("h2", "", &t("rating.title")),
+            tag(
+                "p",
+                "",
+                &tf("rating.given", &[("stars", &rating.stars.to_string())])
+            )
         );
-    }
-    if !detail.may(ActionKind::Rate) {
-        return None;
-    }
+        view! { <section class="card" inner_html=html></section> }
+    });
+    let form = detail.may(ActionKind::Rate).then(|| rating_form(control));
+    view! { {given}{form} }
+}
+
+fn rating_form(control: CaseControl) -> impl IntoView {
     let (stars, set_stars) = signal(0u8);
     let (comment, set_comment) = signal(String::new());
     let (problem, set_problem) = signal(None::<String>);
@@ -58,22 +66,19 @@ pub fn RatingForm(
             }
         })
         .collect_view();
-    Some(
-        view! {
-            <section class="card">
-                <h2>{t("rating.title")}</h2>
-                <form on:submit=submit novalidate>
-                    <fieldset class="stars">
-                        <legend>{t("rating.question")}</legend>
-                        {choices}
-                    </fieldset>
-                    <label for="rating-comment">{t("rating.comment")}</label>
-                    <textarea id="rating-comment" rows="2" prop:value=comment on:input=move |ev| set_comment.set(event_target_value(&ev))></textarea>
-                    <p class="form-error" role="alert">{problem}</p>
-                    <button type="submit" class="button primary" disabled=control.busy>{t("rating.send")}</button>
-                </form>
-            </section>
-        }
-        .into_any(),
-    )
+    view! {
+        <section class="card">
+            <h2>{t("rating.title")}</h2>
+            <form on:submit=submit novalidate>
+                <fieldset class="stars">
+                    <legend>{t("rating.question")}</legend>
+                    {choices}
+                </fieldset>
+                <label for="rating-comment">{t("rating.comment")}</label>
+                <textarea id="rating-comment" rows="2" prop:value=comment on:input=move |ev| set_comment.set(event_target_value(&ev))></textarea>
+                <p class="form-error" role="alert">{problem}</p>
+                <button type="submit" class="button primary" disabled=control.busy>{t("rating.send")}</button>
+            </form>
+        </section>
+    }
 }

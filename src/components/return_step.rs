@@ -40,20 +40,29 @@ pub fn ReturnStep(
             Err(e) => set_problem.set(Some(error(e.code(), ""))),
         }
     };
-    let body = match (shipping, tracking) {
-        (true, _) => view! {
+    let form = shipping.then(|| {
+        view! {
             <form on:submit=submit novalidate>
                 <TrackingField value=typed id="return-tracking" />
                 <p class="form-error" role="alert">{problem}</p>
                 <button type="submit" class="button primary" disabled=control.busy>{t("return.send")}</button>
             </form>
         }
-        .into_any(),
-        (false, Some(n)) => view! {
-            <p>{tf("return.shipped_with", &[("carrier", &code("carrier", n.carrier.code())), ("number", &n.number)])}</p>
-        }
-        .into_any(),
-        (false, None) => view! { <p>{t("return.waiting_address")}</p> }.into_any(),
+    });
+    let status = match (shipping, tracking) {
+        (true, _) => None,
+        (false, Some(n)) => Some(tf(
+            "return.shipped_with",
+            &[
+                ("carrier", &code("carrier", n.carrier.code())),
+                ("number", &n.number),
+            ],
+        )),
+        (false, None) => Some(t("return.waiting_address")),
+    };
+    let body = view! {
+        {form}
+        {status.map(|s| view! { <p>{s}</p> })}
     };
     Some(view! {
         <section class="card return-step">

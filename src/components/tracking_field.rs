@@ -26,10 +26,15 @@ pub fn TrackingField(
     id: &'static str,
 ) -> impl IntoView {
     let described = format!("{id}-feedback");
-    let shown = move || match value.with(|v| feedback(v)) {
-        None => view! { <span class="hint">{t("tracking.hint")}</span> }.into_any(),
-        Some(Ok(carrier)) => view! { <span class="ok">{carrier}</span> }.into_any(),
-        Some(Err(why)) => view! { <span class="error">{why}</span> }.into_any(),
+    let said = Memo::new(move |_| value.with(|v| feedback(v)));
+    let class = move || match said.get() {
+        None => "tracking-feedback hint",
+        Some(Ok(_)) => "tracking-feedback ok",
+        Some(Err(_)) => "tracking-feedback error",
+    };
+    let words = move || match said.get() {
+        None => t("tracking.hint"),
+        Some(Ok(words) | Err(words)) => words,
     };
     view! {
         <label for=id>{t("tracking.label")}</label>
@@ -39,10 +44,10 @@ pub fn TrackingField(
             autocapitalize="characters"
             spellcheck="false"
             aria-describedby=described.clone()
-            aria-invalid=move || value.with(|v| matches!(feedback(v), Some(Err(_)))).to_string()
+            aria-invalid=move || matches!(said.get(), Some(Err(_))).to_string()
             prop:value=value
             on:input=move |ev| value.set(event_target_value(&ev))
         />
-        <p class="tracking-feedback" id=described aria-live="polite">{shown}</p>
+        <p class=class id=described aria-live="polite">{words}</p>
     }
 }

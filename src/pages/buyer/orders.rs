@@ -11,14 +11,16 @@ use crate::text::t;
 pub fn OrdersPage() -> impl IntoView {
     let orders = api::orders();
     let render = |list: Vec<OrderView>| {
-        if list.is_empty() {
-            view! { <p class="empty">{t("orders.empty")}</p> }.into_any()
-        } else {
-            list.into_iter()
-                .map(|order| view! { <OrderCard order /> })
-                .collect_view()
-                .into_any()
+        let empty = list.is_empty();
+        let cards = list
+            .into_iter()
+            .map(|order| view! { <OrderCard order /> })
+            .collect_view();
+        view! {
+            <p class="empty" hidden=!empty>{t("orders.empty")}</p>
+            {cards}
         }
+        .into_any()
     };
     view! {
         <h1>{t("orders.title")}</h1>

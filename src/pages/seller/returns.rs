@@ -10,11 +10,12 @@ use crate::text::{self, code, t};
 pub fn SellerReturnsPage() -> impl IntoView {
     let cases = api::seller_returns();
     let render = |list: Vec<CaseView>| {
-        if list.is_empty() {
-            view! { <p class="empty">{t("queue.empty")}</p> }.into_any()
-        } else {
-            view! { <CaseTable cases=list /> }.into_any()
+        let empty = list.is_empty();
+        view! {
+            <p class="empty" hidden=!empty>{t("queue.empty")}</p>
+            {(!empty).then(|| view! { <CaseTable cases=list /> })}
         }
+        .into_any()
     };
     view! {
         <h1>{t("queue.title")}</h1>
