@@ -112,7 +112,7 @@ async fn next(root: &HtmlElement) {
 }
 
 fn heading(root: &HtmlElement) -> String {
-    root.query_selector(".wizard-step h2")
+    root.query_selector(".wizard-step section:not([hidden]) h2")
         .unwrap()
         .expect("a step heading")
         .text_content()
@@ -175,7 +175,7 @@ async fn the_verdict_follows_the_reason_at_once() {
     next(&root).await;
     assert_eq!(heading(&root), "What would you like?");
     let offered = root
-        .query_selector_all("input[name=resolution]")
+        .query_selector_all(".choice:not([hidden]) input[name=resolution]")
         .unwrap()
         .length();
     assert_eq!(offered, 3);

@@ -78,7 +78,7 @@ pub fn ReturnForm(
         set_draft.update(|d| d.step = Some(to));
         // The new step's heading takes the focus, so a screen reader reads where the buyer is.
         request_animation_frame(|| {
-            if let Some(h) = document().query_selector(".wizard-step h2").ok().flatten() {
+            if let Some(h) = document().query_selector(".wizard-step section:not([hidden]) h2").ok().flatten() {
                 let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
             }
         });
