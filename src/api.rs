@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{CaseView, ErrorBody, NewReturn, OrderView};
+use rules::api::{CaseView, ErrorBody, Login, Me, NewReturn, OrderView};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -54,7 +54,12 @@ async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiErro
         .text()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
+    check(status, text)
+}
+
+/// An answer's text if its status is a success, else its error.
+pub(crate) fn check(status: u16, text: String) -> Result<String, ApiError> {
+    if (200..300).contains(&status) {
         return Ok(text);
     }
     Err(match parse::<ErrorBody>(&text) {
@@ -79,7 +84,7 @@ async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiErro
 
 /// JSON text to a value, with the browser's own parser: serde_json's would add tens of kilobytes
 /// to the bundle for the same result.
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     let value = js_sys::JSON::parse(text).map_err(|_| "the answer is not JSON".to_owned())?;
     serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
@@ -89,12 +94,17 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
 }
 
 /// A value to JSON text, with the browser's own `JSON.stringify`.
-fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = value.serialize(&serializer).map_err(|e| e.to_string())?;
     js_sys::JSON::stringify(&value)
         .map(String::from)
         .map_err(|_| "the request cannot be written as JSON".to_owned())
+}
+
+/// The text of a GET of one of the app's own files or of the API.
+pub async fn text(path: &str) -> Result<String, ApiError> {
+    get_text(path.to_owned()).await
 }
 
 /// The JSON text of a GET, decoded by whoever asked for it.
@@ -148,8 +158,26 @@ impl<T> Clone for Load<T> {
 
 impl<T> Copy for Load<T> {}
 
-impl<T: DeserializeOwned> Load<T> {
-    fn new(path: Signal<String>) -> Self {
+/// How a loaded answer becomes what its page shows.
+pub trait Decode: Sized {
+    fn decode(text: &str) -> Result<Self, ApiError>;
+}
+
+/// The answers read whole with serde.
+macro_rules! decode_with_serde {
+    ($($shown:ty),*) => {$(
+        impl Decode for $shown {
+            fn decode(text: &str) -> Result<Self, ApiError> {
+                decode(text)
+            }
+        }
+    )*};
+}
+
+decode_with_serde!(Vec<OrderView>, OrderView, Vec<CaseView>, CaseView);
+
+impl<T: Decode> Load<T> {
+    pub fn new(path: Signal<String>) -> Self {
         Self::field_of(path, None)
     }
 
@@ -162,7 +190,7 @@ impl<T: DeserializeOwned> Load<T> {
     }
 
     pub fn decode(text: &str) -> Result<T, ApiError> {
-        decode(text)
+        T::decode(text)
     }
 }
 
@@ -171,18 +199,14 @@ pub fn orders() -> Load<Vec<OrderView>> {
     Load::new(Signal::stored("/api/orders".into()))
 }
 
-/// One of the buyer's orders; `id` may change with the route.
-pub fn order(id: Signal<String>) -> Load<OrderView> {
-    Load::new(Signal::derive(move || {
-        format!("/api/orders/{}", encode(&id.get()))
-    }))
+/// One of the buyer's orders.
+pub fn order(id: String) -> Load<OrderView> {
+    Load::new(Signal::stored(format!("/api/orders/{}", encode(&id))))
 }
 
 /// One case, read as its summary (the answer carries much more).
-pub fn case(id: Signal<String>) -> Load<CaseView> {
-    Load::new(Signal::derive(move || {
-        format!("/api/cases/{}", encode(&id.get()))
-    }))
+pub fn case(id: String) -> Load<CaseView> {
+    Load::new(Signal::stored(format!("/api/cases/{}", encode(&id))))
 }
 
 /// The signed-in seller's queue, most urgent first: the first page's cases.
@@ -190,19 +214,70 @@ pub fn seller_returns() -> Load<Vec<CaseView>> {
     Load::field_of(Signal::stored("/api/cases".into()), Some("items"))
 }
 
+thread_local! {
+    /// The session's CSRF token, sent with every write.
+    static CSRF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The session's CSRF token, for a write that does not go through [`post_text`].
+pub(crate) fn csrf_token() -> String {
+    CSRF.with(|c| c.borrow().clone())
+}
+
+fn remember(me: &Me) {
+    CSRF.with(|c| *c.borrow_mut() = me.csrf_token.clone());
+}
+
+/// A write: JSON in, the answer's text out. Not generic, so it is compiled once.
+async fn post_text(path: &str, json: String, key: Option<&str>) -> Result<String, ApiError> {
+    let token = csrf_token();
+    let mut request = Request::post(path)
+        .header("content-type", "application/json")
+        .header("x-csrf-token", &token);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let built = request
+        .body(json)
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    body(built.send().await).await
+}
+
+async fn post<B: Serialize>(path: &str, value: &B) -> Result<String, ApiError> {
+    post_text(path, to_json(value).map_err(ApiError::Decode)?, None).await
+}
+
+/// Who is signed in; `Ok(None)` when nobody is.
+pub async fn me() -> Result<Option<Me>, ApiError> {
+    match get_text("/api/me".into()).await {
+        Ok(text) => {
+            let me: Me = decode(&text)?;
+            remember(&me);
+            Ok(Some(me))
+        }
+        Err(ApiError::Server { status: 401, .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn sign_in(login: &Login) -> Result<Me, ApiError> {
+    let me: Me = decode(&post("/api/login", login).await?)?;
+    remember(&me);
+    Ok(me)
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    post_text("/api/logout", "{}".into(), None).await.map(drop)
+}
+
 /// Files the return. `key` stays the same for every submit of one form, so a double click or a
 /// retry after a lost answer files one case.
-pub async fn file_return(request: &NewReturn, key: &str) -> Result<CaseView, ApiError> {
-    let token = field(&get_text("/api/me".into()).await?, "csrf_token")?
+pub async fn file_return(request: &NewReturn, key: &str) -> Result<String, ApiError> {
+    let json = to_json(request).map_err(ApiError::Decode)?;
+    let text = post_text("/api/cases", json, Some(key)).await?;
+    field(&text, "id")?
         .as_string()
-        .unwrap_or_default();
-    let built = Request::post("/api/cases")
-        .header("content-type", "application/json")
-        .header("x-csrf-token", &token)
-        .header("idempotency-key", key)
-        .body(to_json(request).map_err(ApiError::Decode)?)
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    decode(&body(built.send().await).await?)
+        .ok_or_else(|| ApiError::Decode("the case has no id".into()))
 }
 
 /// A key for one form's submits: random enough that two forms never share it. Written by the

@@ -1,26 +1,41 @@
 use leptos::prelude::*;
+use rules::api::Role;
 
 use crate::components::Nav;
+use crate::pages::account::SignInPage;
 use crate::pages::buyer::{CasePage, OrdersPage, ReturnRequestPage};
 use crate::pages::seller::SellerReturnsPage;
 use crate::pages::NotFound;
 use crate::route::{Route, Router};
+use crate::session::Session;
 
-/// The whole app: the header and the page of the current address.
+/// The whole app: the header and the page of the current address, in the chosen language. Anyone
+/// not signed in is asked to, on the address they asked for.
 #[component]
 pub fn App() -> impl IntoView {
     let router = Router::provide();
-    let page = move || match router.route.get() {
-        Route::Orders => view! { <OrdersPage /> }.into_any(),
-        Route::Return { order_id, line } => {
-            view! { <ReturnRequestPage order_id line /> }.into_any()
+    let session = expect_context::<Session>();
+    let page = move || {
+        // Drawn again when the language changes, so every word follows it.
+        session.locale.track();
+        let role = session.me.with(|me| me.as_ref().map(|me| me.role));
+        let route = router.route.get();
+        let page = match (role, route) {
+            (_, Route::NotFound) => view! { <NotFound /> }.into_any(),
+            (None, _) => view! { <SignInPage /> }.into_any(),
+            (Some(Role::Buyer), Route::Orders | Route::SignIn) => {
+                view! { <OrdersPage /> }.into_any()
+            }
+            (Some(Role::Buyer), Route::Return { order_id, line }) => {
+                view! { <ReturnRequestPage order_id line /> }.into_any()
+            }
+            (Some(_), Route::Case { id }) => view! { <CasePage id /> }.into_any(),
+            (Some(_), _) => view! { <SellerReturnsPage /> }.into_any(),
+        };
+        view! {
+            <Nav />
+            <main id="main">{page}</main>
         }
-        Route::Case { id } => view! { <CasePage id /> }.into_any(),
-        Route::SellerReturns => view! { <SellerReturnsPage /> }.into_any(),
-        Route::SignIn | Route::NotFound => view! { <NotFound /> }.into_any(),
     };
-    view! {
-        <Nav />
-        <main id="main">{page}</main>
-    }
+    page.into_any()
 }

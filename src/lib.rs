@@ -6,8 +6,10 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod draft;
+pub mod markup;
 pub mod pages;
 pub mod route;
+pub mod session;
 pub mod text;
 
 pub use app::App;

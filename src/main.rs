@@ -8,5 +8,5 @@ fn main() {
     // stay within the bundle budget (a panic still stops the app with an error in the console).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(retour::App);
+    wasm_bindgen_futures::spawn_local(retour::session::boot());
 }

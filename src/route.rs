@@ -29,8 +29,8 @@ impl Route {
         let segments: Vec<String> = path
             .trim_matches('/')
             .split('/')
-            .filter(|s| !s.is_empty())
             .map(decode)
+            .filter(|s| !s.is_empty())
             .collect();
         let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
         match parts.as_slice() {
@@ -93,30 +93,39 @@ fn encode(text: &str) -> String {
 }
 
 fn decode(text: &str) -> String {
+    fn hex(digit: u8) -> Option<u8> {
+        match digit {
+            b'0'..=b'9' => Some(digit - b'0'),
+            b'a'..=b'f' => Some(digit - b'a' + 10),
+            b'A'..=b'F' => Some(digit - b'A' + 10),
+            _ => None,
+        }
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
+        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&high), Some(&low)) => hex(high).zip(hex(low)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
                 out.push(byte);
                 i += 3;
             }
-            (b'+', _) => {
+            (None, b'+') => {
                 out.push(b' ');
                 i += 1;
             }
-            (byte, _) => {
+            (None, byte) => {
                 out.push(byte);
                 i += 1;
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // An escape that is not UTF-8 cannot name anything of ours: it reads as not found.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The current route, shared by the whole app.
@@ -224,6 +233,13 @@ mod tests {
     fn unknown_addresses_are_not_found_and_trailing_slashes_do_not_matter() {
         assert_eq!(Route::parse("/orders/x", ""), Route::NotFound);
         assert_eq!(Route::parse("/returns/a/b", ""), Route::NotFound);
+        assert_eq!(Route::parse("/returns/%FF", ""), Route::NotFound);
+        assert_eq!(
+            Route::parse("/returns/%e6%a1%88%zz", ""),
+            Route::Case {
+                id: "案%zz".into()
+            }
+        );
         assert_eq!(Route::parse("/seller/returns/", ""), Route::SellerReturns);
         assert_eq!(
             Route::parse("/orders/o%2F1/return", "?x=1&line=a%20b"),

@@ -1,352 +1,577 @@
-//! What the app says for each stable code (reasons, resolutions, states, explanations, errors),
-//! and how it writes dates. English for now; the codes are what other languages will key on.
+//! What the app says, in the viewer's language: English, Simplified Chinese or Spanish.
+//!
+//! Every sentence lives in a catalogue under `locales/` (one flat JSON object per language), keyed
+//! by a stable name; the rules' and the API's codes are keys too (`reason.defective`,
+//! `error.case_exists`). Only the chosen language is downloaded, so the other two cost the first
+//! load nothing. Dates, times and money are written by the browser's `Intl`, for the locale.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use rules::calendar::civil_from_days;
-use rules::{CaseState, Category, Explanation, Fulfillment, Party, Reason, Resolution};
+use rules::{Explanation, Fulfillment, Money, Party};
 
-use crate::clock::Zone;
-
-pub fn reason(r: Reason) -> &'static str {
-    match r {
-        Reason::WrongItemOrdered => "I bought the wrong item",
-        Reason::WrongAddress => "I entered the wrong address",
-        Reason::NoLongerWanted => "I no longer want it",
-        Reason::BetterPriceFound => "I found a better price",
-        Reason::OrderedByMistake => "I ordered it by mistake",
-        Reason::NotReceived => "It never arrived",
-        Reason::ArrivedLate => "It arrived too late",
-        Reason::DamagedInTransit => "It arrived damaged",
-        Reason::Defective => "It is defective or of poor quality",
-        Reason::NotAsDescribed => "It is not as described",
-        Reason::WrongItemSent => "I received the wrong item",
-        Reason::MissingParts => "Parts or items are missing",
-        Reason::Counterfeit => "It is counterfeit",
-    }
+/// The languages Retour speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Locale {
+    En,
+    ZhCn,
+    Es,
 }
 
-pub fn resolution(r: Resolution) -> &'static str {
-    match r {
-        Resolution::RefundOnly => "Refund only (keep or never had the goods)",
-        Resolution::ReturnAndRefund => "Return the goods for a refund",
-        Resolution::Replacement => "Replacement",
-        Resolution::PartialRefund => "Partial refund, keep the goods",
-    }
-}
+impl Locale {
+    pub const ALL: [Locale; 3] = [Locale::En, Locale::ZhCn, Locale::Es];
 
-pub fn case_state(s: CaseState) -> &'static str {
-    match s {
-        CaseState::AwaitingSeller => "Waiting for the seller",
-        CaseState::Negotiating => "Negotiating",
-        CaseState::Escalated => "With the platform's mediator",
-        CaseState::AwaitingReturnAddress => "Waiting for the return address",
-        CaseState::AwaitingReturnShipment => "Waiting for the return to be shipped",
-        CaseState::ReturnInTransit => "Return on its way",
-        CaseState::ReturnDelivered => "Return delivered to the seller",
-        CaseState::RefundDue => "Refund being issued",
-        CaseState::ReplacementDue => "Waiting for the replacement",
-        CaseState::Resolved => "Resolved",
-        CaseState::Closed => "Closed",
-    }
-}
-
-/// What happens next, in one sentence, for the case's party-neutral header.
-pub fn case_next_step(s: CaseState) -> &'static str {
-    match s {
-        CaseState::AwaitingSeller => {
-            "The seller has been asked to answer; you will see their answer here."
+    /// The BCP 47 tag: the catalogue's file name, `<html lang>` and `Intl`'s locale.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhCn => "zh-CN",
+            Locale::Es => "es",
         }
-        CaseState::Negotiating => "An offer is waiting for an answer.",
-        CaseState::Escalated => "The platform's mediator is looking at the case and will decide.",
-        CaseState::AwaitingReturnAddress => "The seller will give the address to send it back to.",
-        CaseState::AwaitingReturnShipment => {
-            "Send the goods back and enter the tracking number here."
+    }
+
+    /// The language's name in itself, for the switcher.
+    pub fn name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::ZhCn => "简体中文",
+            Locale::Es => "Español",
         }
-        CaseState::ReturnInTransit => "The return is on its way to the seller.",
-        CaseState::ReturnDelivered => "The seller is checking the returned goods.",
-        CaseState::RefundDue => "The refund is going back to your original payment method.",
-        CaseState::ReplacementDue => "The seller will ship the replacement.",
-        CaseState::Resolved | CaseState::Closed => "This case is settled.",
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        Locale::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The first of the browser's preferred languages that Retour speaks, else English.
+    pub fn pick<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Locale {
+        preferred
+            .into_iter()
+            .find_map(|tag| {
+                let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+                match primary.as_str() {
+                    "en" => Some(Locale::En),
+                    "zh" => Some(Locale::ZhCn),
+                    "es" => Some(Locale::Es),
+                    _ => None,
+                }
+            })
+            .unwrap_or(Locale::En)
     }
 }
 
-pub fn category(c: Category) -> &'static str {
-    match c {
-        Category::General => "General goods",
-        Category::Electronics => "Electronics",
-        Category::Fashion => "Clothing and accessories",
-        Category::Home => "Home and garden",
-        Category::FreshFood => "Fresh or perishable food",
-        Category::Personalised => "Personalised or custom-made goods",
-        Category::Digital => "Digital goods",
-        Category::OpenedHygiene => "Opened hygiene products",
+thread_local! {
+    static CATALOGUE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static LOCALE: Cell<Locale> = const { Cell::new(Locale::En) };
+}
+
+/// Makes `entries` (a language's catalogue) what the app says from now on.
+pub fn install(locale: Locale, entries: HashMap<String, String>) {
+    CATALOGUE.with(|c| *c.borrow_mut() = entries);
+    LOCALE.with(|l| l.set(locale));
+}
+
+/// The language the app speaks now.
+pub fn locale() -> Locale {
+    LOCALE.with(Cell::get)
+}
+
+/// A catalogue's JSON text as its entries.
+pub fn parse_catalogue(json: &str) -> Result<HashMap<String, String>, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let value =
+            js_sys::JSON::parse(json).map_err(|_| "the catalogue is not JSON".to_owned())?;
+        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        serde_json::from_str(json).map_err(|e| e.to_string())
     }
 }
 
-pub fn party(p: Party) -> &'static str {
-    match p {
-        Party::Buyer => "you",
-        Party::Seller => "the seller",
-        Party::Platform => "the platform",
+/// The sentence for `key`; a missing key shows as itself, which the catalogue tests forbid.
+pub fn t(key: &str) -> String {
+    CATALOGUE
+        .with(|c| c.borrow().get(key).cloned())
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// The sentence for `key` with each `{name}` replaced by its value.
+pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = t(key);
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+fn has(key: &str) -> bool {
+    CATALOGUE.with(|c| c.borrow().contains_key(key))
+}
+
+/// A label for one of the rules' codes: `family.code`, e.g. `reason.defective`.
+pub fn code(family: &str, code: &str) -> String {
+    t(&format!("{family}.{code}"))
+}
+
+/// A date and time in the viewer's time zone, written the locale's way ("12 Mar 2026, 23:59",
+/// "2026年3月12日 23:59").
+pub fn date_time(at: DateTime<Utc>) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        intl::date_time(at.timestamp_millis() as f64)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// A date and time in the viewer's time zone, e.g. "12 Mar 2026, 23:59". Computed from the
-/// timestamp: chrono's calendar and strftime code costs the app bytes it does not need.
-pub fn date_time(at: DateTime<Utc>, zone: Zone) -> String {
-    let local = at.timestamp() + zone.offset_seconds_at(at);
-    let (year, month, day) = civil_from_days(local.div_euclid(86_400));
-    let seconds = local.rem_euclid(86_400);
-    format!(
-        "{day} {} {year}, {:02}:{:02}",
-        MONTHS[(month - 1) as usize],
-        seconds / 3600,
-        seconds % 3600 / 60
-    )
+/// An amount in its currency, written the locale's way ("€12.50", "12,50 €", "€12.50").
+pub fn money(amount: Money) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let scale = 10f64.powi(amount.currency.minor_units() as i32);
+        intl::money(
+            amount.minor as f64 / scale,
+            amount.currency.code(),
+            amount.currency.minor_units(),
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        amount.to_string()
+    }
 }
 
-pub fn fulfillment(f: &Fulfillment, zone: Zone) -> String {
+/// How long until `at`, in the two largest units that matter: "3 d 4 h", "5 h 12 min",
+/// "4 min 30 s"; "now" once passed.
+pub fn time_left(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let seconds = (at - now).num_seconds();
+    if seconds <= 0 {
+        return t("time.now");
+    }
+    let (days, hours, minutes, secs) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3600,
+        seconds % 3600 / 60,
+        seconds % 60,
+    );
+    let (key, a, b) = if days > 0 {
+        ("time.days_hours", days, hours)
+    } else if hours > 0 {
+        ("time.hours_minutes", hours, minutes)
+    } else {
+        ("time.minutes_seconds", minutes, secs)
+    };
+    tf(key, &[("a", &a.to_string()), ("b", &b.to_string())])
+}
+
+/// Who a party is to the viewer: "you" for the viewer's own side.
+pub fn who(party: Party, viewer: Party) -> &'static str {
+    if party == viewer {
+        "you"
+    } else {
+        party.code()
+    }
+}
+
+pub fn fulfillment(f: &Fulfillment) -> String {
     match f {
-        Fulfillment::NotShipped => "Not shipped yet".into(),
-        Fulfillment::GroupBuyWaiting { since } => {
-            format!(
-                "Group buy waiting for its group since {}",
-                date_time(*since, zone)
-            )
-        }
+        Fulfillment::NotShipped => t("fulfillment.not_shipped"),
+        Fulfillment::GroupBuyWaiting { since } => tf(
+            "fulfillment.group_buy_waiting",
+            &[("date", &date_time(*since))],
+        ),
         Fulfillment::Shipped { shipped_at, .. } => {
-            format!("Shipped on {}, on its way", date_time(*shipped_at, zone))
+            tf("fulfillment.shipped", &[("date", &date_time(*shipped_at))])
         }
-        Fulfillment::Delivered { delivered_at, .. } => {
-            format!("Delivered on {}", date_time(*delivered_at, zone))
-        }
+        Fulfillment::Delivered { delivered_at, .. } => tf(
+            "fulfillment.delivered",
+            &[("date", &date_time(*delivered_at))],
+        ),
     }
 }
 
 /// The verdict's explanation as a sentence: why, until when, and what to do instead.
-pub fn explanation(e: &Explanation, zone: Zone) -> String {
-    let when = |at: &DateTime<Utc>| date_time(*at, zone);
+pub fn explanation(e: &Explanation) -> String {
+    let key = format!("explanation.{}", e.code());
+    let date = |at: &DateTime<Utc>| date_time(*at);
     match e {
-        Explanation::CancelBeforeShipment => {
-            "It has not shipped yet: cancel now and the refund is approved at once.".into()
+        Explanation::GroupBuyWaiting { opens_at }
+        | Explanation::InTransit {
+            not_received_opens_at: opens_at,
         }
-        Explanation::GroupBuyWaiting { opens_at } => format!(
-            "This group-buy order is still waiting for its group. If it is not matched, you can ask for a refund from {}.",
-            when(opens_at)
-        ),
-        Explanation::GroupBuyUnmatched { .. } => {
-            "The group was not matched in time: you can get a refund at once.".into()
+        | Explanation::NotReceivedOpensAt { opens_at } => tf(&key, &[("date", &date(opens_at))]),
+        Explanation::ChangeOfMindWindow { closes_at }
+        | Explanation::ProtectionWindow { closes_at }
+        | Explanation::SellerFaultStillOpen { closes_at } => {
+            tf(&key, &[("date", &date(closes_at))])
         }
-        Explanation::InTransit { not_received_opens_at } => format!(
-            "The order is on its way. Wait for it to arrive, or report it as not received from {}.",
-            when(not_received_opens_at)
-        ),
-        Explanation::NotReceivedOpensAt { opens_at } => format!(
-            "You can report it as not received from {}.",
-            when(opens_at)
-        ),
-        Explanation::NotReceivedOpen { .. } => {
-            "It should have arrived by now: you can ask for a refund.".into()
+        Explanation::ChangeOfMindClosed { closed_at }
+        | Explanation::ProtectionClosed { closed_at } => tf(&key, &[("date", &date(closed_at))]),
+        Explanation::NonReturnable { category } => {
+            tf(&key, &[("category", &code("category", category.code()))])
         }
-        Explanation::ChangeOfMindWindow { closes_at } => format!(
-            "You can return it for any reason until {}.",
-            when(closes_at)
+        Explanation::ReturnCostsMoreThanGoods { return_cost, goods } => tf(
+            &key,
+            &[("cost", &money(*return_cost)), ("goods", &money(*goods))],
         ),
-        Explanation::ChangeOfMindClosed { closed_at } => format!(
-            "The window for returns without a reason closed on {}.",
-            when(closed_at)
-        ),
-        Explanation::ProtectionWindow { closes_at } => format!(
-            "Covered by buyer protection until {}.",
-            when(closes_at)
-        ),
-        Explanation::ProtectionClosed { closed_at } => format!(
-            "Buyer protection for this order ended on {}.",
-            when(closed_at)
-        ),
-        Explanation::NonReturnable { category: c } => format!(
-            "{} cannot be returned for a change of mind.",
-            category(*c)
-        ),
-        Explanation::ListingNoReturns => {
-            "The listing said \"no returns\", so a change of mind is not accepted.".into()
+        Explanation::ResolutionNotOffered { wanted } => {
+            tf(&key, &[("resolution", &code("resolution", wanted.code()))])
         }
-        Explanation::SellerFaultStillOpen { closes_at } => format!(
-            "If something is wrong with the item, you can still report it until {}.",
-            when(closes_at)
-        ),
-        Explanation::ReturnCostsMoreThanGoods { return_cost, goods } => format!(
-            "Sending it back would cost {return_cost}, more than it is worth ({goods}): keep it and get a refund."
-        ),
-        Explanation::ResolutionNotOffered { wanted } => format!(
-            "\"{}\" is not possible for this request; choose one of those offered.",
-            resolution(*wanted)
-        ),
+        _ => t(&key),
     }
 }
 
-/// An error code from the API or the form, as a sentence; `fallback` is the server's own message.
+/// An error code from the API or the form, as a sentence; `fallback` is the server's own message,
+/// for a code this version of the app does not know.
 pub fn error(code: &str, fallback: &str) -> String {
-    match code {
-        "network" => {
-            "We could not reach Retour. Check your connection and try again; nothing was lost."
-                .into()
+    let key = format!("error.{code}");
+    if has(&key) {
+        t(&key)
+    } else if fallback.is_empty() {
+        tf("error.other", &[("code", code)])
+    } else {
+        fallback.to_owned()
+    }
+}
+
+/// The browser's `Intl` formatters, made once per language and kept.
+#[cfg(target_arch = "wasm32")]
+mod intl {
+    use js_sys::{Array, Intl, Object, Reflect};
+    use wasm_bindgen::JsValue;
+
+    fn options(pairs: &[(&str, JsValue)]) -> Object {
+        let options = Object::new();
+        for (key, value) in pairs {
+            let _ = Reflect::set(&options, &(*key).into(), value);
         }
-        "not_found" => {
-            "We could not find this. It may have been removed, or the link is wrong.".into()
-        }
-        "no_reason" => "Choose a reason first.".into(),
-        "not_eligible" => {
-            "This request is not possible: the panel above says why, and what you can do instead."
-                .into()
-        }
-        "no_resolution" => {
-            "Choose what you would like: a refund, a return or a replacement.".into()
-        }
-        "partial_amount_invalid" => "Enter the amount as a number, for example 12.50.".into(),
-        "partial_amount_too_precise" => {
-            "That amount has more decimal places than the currency has.".into()
-        }
-        "unknown_line" | "duplicate_line" => {
-            "The items chosen do not match this order. Reload the page and choose again.".into()
-        }
-        "amount_out_of_range" => "That amount is too large.".into(),
-        "return_shipping_cost_invalid" => {
-            "The return shipping cost must be an amount in the order's currency.".into()
-        }
-        "partial_amount_unexpected" => "An amount is only needed for a partial refund.".into(),
-        "unavailable" => {
-            "Retour is not available right now. Try again in a moment; nothing was lost.".into()
-        }
-        "decode" | "http_error" => {
-            "Retour answered in a way this page does not understand. Reload the page and try again."
-                .into()
-        }
-        "no_lines_selected" => "Choose at least one item to return.".into(),
-        "quantity_out_of_range" => "Choose a quantity between 1 and the number you ordered.".into(),
-        "resolution_not_allowed" => {
-            "Choose one of the resolutions offered for this request.".into()
-        }
-        "partial_amount_missing" => "Enter the amount you want back.".into(),
-        "partial_amount_out_of_range" => {
-            "The partial refund must be more than zero and no more than the maximum shown.".into()
-        }
-        "description_too_long" => "The description is too long.".into(),
-        "unauthenticated" | "session_expired" => "Sign in to continue.".into(),
-        "case_exists" => "These items already have a return case.".into(),
-        "internal" => {
-            "Something went wrong on our side; nothing was changed. Please try again.".into()
-        }
-        _ if fallback.is_empty() => format!("Something went wrong ({code})."),
-        _ => fallback.to_owned(),
+        options
+    }
+
+    fn locales() -> Array {
+        Array::of1(&super::locale().code().into())
+    }
+
+    fn formatted(format: js_sys::Function, value: &JsValue) -> String {
+        format
+            .call1(&JsValue::UNDEFINED, value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+
+    pub fn date_time(millis: f64) -> String {
+        let format = Intl::DateTimeFormat::new(
+            &locales(),
+            &options(&[
+                ("dateStyle", "medium".into()),
+                ("timeStyle", "short".into()),
+            ]),
+        );
+        formatted(format.format(), &js_sys::Date::new(&millis.into()).into())
+    }
+
+    pub fn money(amount: f64, currency: &str, decimals: u32) -> String {
+        let format = Intl::NumberFormat::new(
+            &locales(),
+            &options(&[
+                ("style", "currency".into()),
+                ("currency", currency.into()),
+                ("minimumFractionDigits", decimals.into()),
+                ("maximumFractionDigits", decimals.into()),
+            ]),
+        );
+        formatted(format.format(), &amount.into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{FixedOffset, TimeZone};
+    use std::collections::BTreeSet;
+
+    fn catalogue(locale: Locale) -> HashMap<String, String> {
+        let path = format!(
+            "{}/locales/{}.json",
+            env!("CARGO_MANIFEST_DIR"),
+            locale.code()
+        );
+        let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        parse_catalogue(&json).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Families of keys the app completes with a code at run time (`code("reason", …)`).
+    const FAMILIES: [&str; 4] = [
+        "then.carry_out_proposal",
+        "wizard.step",
+        "wizard.shipping_paid_by",
+        "verdict.shipping_paid_by",
+    ];
+
+    /// Every key the app's code names literally: each string literal shaped like a key
+    /// (`family.name`) whose family the catalogue has.
+    fn keys_in_source(families: &BTreeSet<String>) -> BTreeSet<String> {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let source = std::fs::read_to_string(&path).unwrap();
+                    found.extend(source.split('"').skip(1).step_by(2).map(str::to_owned));
+                }
+            }
+        }
+        let mut literals = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut literals,
+        );
+        literals
+            .into_iter()
+            .filter(|l| {
+                l.contains('.')
+                    && l.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'
+                    })
+                    && families.contains(l.split('.').next().unwrap())
+                    && !FAMILIES.contains(&l.as_str())
+            })
+            .collect()
+    }
+
+    /// Every key made from a code of the rules or the API.
+    fn keys_from_codes() -> BTreeSet<String> {
+        use rules::{ActionKind, AutoAction, CaseState, Category, Reason, Resolution};
+        let mut keys = BTreeSet::new();
+        let mut add = |family: &str, code: &str| keys.insert(format!("{family}.{code}"));
+        for r in Reason::ALL {
+            add("reason", r.code());
+        }
+        for r in Resolution::ALL {
+            add("resolution", r.code());
+            add("resolution_short", r.code());
+        }
+        for s in CaseState::ALL {
+            add("state", s.code());
+            add("step", s.code());
+        }
+        for c in Category::ALL {
+            add("category", c.code());
+        }
+        for who in ["you", "buyer", "seller", "platform"] {
+            add("who", who);
+            add("next_if", who);
+            add("whose", who);
+            add("then.carry_out_proposal", who);
+        }
+        for then in [
+            AutoAction::CloseRejected,
+            AutoAction::PlatformStepsIn,
+            AutoAction::RefundWithoutReturn,
+            AutoAction::CloseNotShipped,
+            AutoAction::IssueRefund,
+            AutoAction::Close,
+        ] {
+            add("then", then.code());
+        }
+        for kind in ActionKind::ALL {
+            add("event", kind.code());
+        }
+        for event in ["filed", "automatic"] {
+            add("event", event);
+        }
+        for outcome in [
+            "refunded",
+            "replaced",
+            "withdrawn",
+            "rejected",
+            "return_not_shipped",
+            "ruled_no_refund",
+        ] {
+            add("outcome", outcome);
+        }
+        for carrier in [
+            "upu_s10",
+            "ups",
+            "usps",
+            "fedex",
+            "dhl_express",
+            "cainiao",
+            "yunexpress",
+        ] {
+            add("carrier", carrier);
+        }
+        for party in ["buyer", "seller", "platform"] {
+            add("wizard.shipping_paid_by", party);
+            add("verdict.shipping_paid_by", party);
+        }
+        for error in ERROR_CODES {
+            add("error", error);
+        }
+        keys
+    }
+
+    /// Every error code the app can meet: the server's, the rules' and its own.
+    const ERROR_CODES: [&str; 58] = [
+        "other",
+        "network",
+        "unavailable",
+        "decode",
+        "http_error",
+        "internal",
+        "not_found",
+        "unauthenticated",
+        "session_expired",
+        "wrong_credentials",
+        "too_many_attempts",
+        "credentials_required",
+        "csrf_token_invalid",
+        "cross_site_request",
+        "case_exists",
+        "idempotency_key_required",
+        "stale_version",
+        "action_not_allowed",
+        "case_closed",
+        "no_standing_proposal",
+        "own_proposal",
+        "shipping_payer_missing",
+        "shipping_payer_unexpected",
+        "reason_required",
+        "address_required",
+        "text_too_long",
+        "stars_out_of_range",
+        "message_empty",
+        "photo_damaged",
+        "photo_empty",
+        "photo_not_an_image",
+        "photo_too_large",
+        "photo_too_many_pixels",
+        "too_many_photos",
+        "photos_required",
+        "file_missing",
+        "invalid_field",
+        "malformed_json",
+        "body_too_large",
+        "tracking_empty",
+        "tracking_invalid_characters",
+        "tracking_unknown_format",
+        "tracking_check_failed",
+        "not_eligible",
+        "no_reason",
+        "no_resolution",
+        "partial_amount_invalid",
+        "partial_amount_too_precise",
+        "partial_amount_missing",
+        "partial_amount_out_of_range",
+        "partial_amount_unexpected",
+        "unknown_line",
+        "duplicate_line",
+        "no_lines_selected",
+        "quantity_out_of_range",
+        "amount_out_of_range",
+        "return_shipping_cost_invalid",
+        "resolution_not_allowed",
+    ];
 
     #[test]
-    fn every_reason_has_its_own_label() {
-        let labels: std::collections::HashSet<_> = Reason::ALL.into_iter().map(reason).collect();
-        assert_eq!(labels.len(), Reason::ALL.len());
+    fn every_language_has_exactly_the_same_keys_and_no_empty_sentence() {
+        let english: BTreeSet<String> = catalogue(Locale::En).into_keys().collect();
+        for locale in [Locale::ZhCn, Locale::Es] {
+            let other = catalogue(locale);
+            let keys: BTreeSet<String> = other.keys().cloned().collect();
+            let missing: Vec<_> = english.difference(&keys).collect();
+            let extra: Vec<_> = keys.difference(&english).collect();
+            assert!(missing.is_empty(), "{}: missing {missing:?}", locale.code());
+            assert!(
+                extra.is_empty(),
+                "{}: not in English {extra:?}",
+                locale.code()
+            );
+            let empty: Vec<_> = other.iter().filter(|(_, v)| v.trim().is_empty()).collect();
+            assert!(empty.is_empty(), "{}: empty {empty:?}", locale.code());
+        }
     }
 
     #[test]
-    fn dates_are_shown_in_the_viewers_zone() {
-        let at = Utc.with_ymd_and_hms(2026, 3, 12, 23, 30, 0).unwrap();
-        let madrid = Zone::Fixed(FixedOffset::east_opt(3600).unwrap());
-        assert_eq!(date_time(at, madrid), "13 Mar 2026, 00:30");
-        let text = explanation(&Explanation::ChangeOfMindWindow { closes_at: at }, madrid);
-        assert!(text.contains("13 Mar 2026, 00:30"), "{text}");
+    fn every_key_the_app_uses_is_in_every_language() {
+        let families: BTreeSet<String> = catalogue(Locale::En)
+            .into_keys()
+            .map(|k| k.split('.').next().unwrap().to_owned())
+            .collect();
+        let used: BTreeSet<String> = keys_in_source(&families)
+            .into_iter()
+            .chain(keys_from_codes())
+            .collect();
+        assert!(used.len() > 100, "the key scan found too little: {used:?}");
+        for locale in Locale::ALL {
+            let catalogue = catalogue(locale);
+            let missing: Vec<_> = used
+                .iter()
+                .filter(|k| !catalogue.contains_key(*k))
+                .collect();
+            assert!(missing.is_empty(), "{}: missing {missing:?}", locale.code());
+        }
     }
 
     #[test]
-    fn hand_written_dates_agree_with_chrono() {
-        let zones = [-11 * 3600, -5 * 3600 - 1800, 0, 3600, 8 * 3600, 14 * 3600];
-        // Every 2 days 7 h 13 min from 1901 to 2100: leap years, centuries, month and year ends.
-        let mut t = Utc.with_ymd_and_hms(1901, 1, 1, 0, 0, 0).unwrap();
-        let end = Utc.with_ymd_and_hms(2100, 12, 31, 23, 59, 0).unwrap();
-        while t < end {
-            for offset in zones {
-                let offset = FixedOffset::east_opt(offset).unwrap();
-                let expected = t
-                    .with_timezone(&offset)
-                    .format("%-d %b %Y, %H:%M")
-                    .to_string();
+    fn placeholders_match_across_languages() {
+        let names = |text: &str| -> BTreeSet<String> {
+            text.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
+                .collect()
+        };
+        let english = catalogue(Locale::En);
+        for locale in [Locale::ZhCn, Locale::Es] {
+            for (key, text) in catalogue(locale) {
                 assert_eq!(
-                    date_time(t, Zone::Fixed(offset)),
-                    expected,
-                    "{t} at {offset}"
+                    names(&text),
+                    names(&english[&key]),
+                    "{} {key}: {text}",
+                    locale.code()
                 );
             }
-            t += chrono::TimeDelta::minutes(2 * 24 * 60 + 7 * 60 + 13);
         }
     }
 
     #[test]
-    fn every_error_the_app_can_make_has_its_own_sentence() {
-        use crate::draft::DraftError;
-        use rules::{Money, MoneyError, RefundError, SelectionError};
-        let max = Money::new(100, rules::Currency::EUR);
-        let errors = [
-            DraftError::NoReason,
-            DraftError::NoResolution,
-            DraftError::Amount(MoneyError::NotAnAmount),
-            DraftError::Amount(MoneyError::TooManyDecimals {
-                currency: rules::Currency::JPY,
-                minor_units: 0,
-            }),
-            DraftError::DescriptionTooLong,
-            DraftError::Selection(SelectionError::NoLines),
-            DraftError::Selection(SelectionError::UnknownLine("x".into())),
-            DraftError::Selection(SelectionError::DuplicateLine("x".into())),
-            DraftError::Selection(SelectionError::Quantity {
-                line_id: "x".into(),
-                ordered: 2,
-            }),
-            DraftError::Selection(SelectionError::Money(MoneyError::Overflow)),
-            DraftError::Selection(SelectionError::ReturnShippingCost),
-            DraftError::Refund(RefundError::ResolutionNotAllowed),
-            DraftError::Refund(RefundError::NotEligible),
-            DraftError::Refund(RefundError::PartialAmountMissing),
-            DraftError::Refund(RefundError::PartialAmountOutOfRange { max }),
-            DraftError::Refund(RefundError::PartialAmountUnexpected),
-        ];
-        for e in errors {
-            let sentence = error(e.code(), "");
-            assert!(
-                !sentence.starts_with("Something went wrong"),
-                "{}: {sentence}",
-                e.code()
-            );
-        }
-        for code in [
-            "network",
-            "unavailable",
-            "decode",
-            "http_error",
-            "not_found",
-            "internal",
-            "unauthenticated",
-            "session_expired",
-            "case_exists",
-        ] {
-            assert!(
-                !error(code, "").starts_with("Something went wrong ("),
-                "{code}"
-            );
+    fn the_browsers_language_picks_the_catalogue() {
+        assert_eq!(Locale::pick(["zh-TW", "en"]), Locale::ZhCn);
+        assert_eq!(Locale::pick(["fr-FR", "es-MX"]), Locale::Es);
+        assert_eq!(Locale::pick(["de", "fr"]), Locale::En);
+        assert_eq!(Locale::pick(["EN_gb"]), Locale::En);
+        for l in Locale::ALL {
+            assert_eq!(Locale::from_code(l.code()), Some(l));
         }
     }
 
     #[test]
-    fn unknown_error_codes_fall_back_to_the_servers_message() {
+    fn sentences_fill_their_placeholders_and_errors_fall_back() {
+        install(Locale::Es, catalogue(Locale::Es));
+        let text = tf("time.days_hours", &[("a", "3"), ("b", "4")]);
+        assert!(
+            text.contains('3') && text.contains('4') && !text.contains('{'),
+            "{text}"
+        );
         assert_eq!(error("teapot", "I am a teapot"), "I am a teapot");
-        assert!(error("network", "").contains("connection"));
+        assert!(error("teapot", "").contains("teapot"));
+        assert_ne!(error("network", ""), "error.network");
+        let at = DateTime::from_timestamp(1_000_000, 0).unwrap();
+        let later = at + chrono::TimeDelta::seconds(3 * 86_400 + 4 * 3600 + 59);
+        assert_eq!(
+            time_left(at, later),
+            tf("time.days_hours", &[("a", "3"), ("b", "4")])
+        );
+        assert_eq!(
+            time_left(at, at + chrono::TimeDelta::seconds(61)),
+            tf("time.minutes_seconds", &[("a", "1"), ("b", "1")])
+        );
+        assert_eq!(time_left(later, at), t("time.now"));
     }
 }

@@ -4,8 +4,8 @@
 
 use chrono::TimeDelta;
 use leptos::prelude::*;
-use retour::clock::Zone;
 use retour::components::ReturnForm;
+use retour::text::{self, Locale};
 use rules::{Category, Currency, Fulfillment, Money, Order, OrderLine, Policy, Product};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -13,8 +13,19 @@ use web_sys::{Event, EventInit, HtmlElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element per test: all tests of a binary share one page.
+/// Speaks `locale`, from the catalogue the app downloads.
+fn speak(locale: Locale) {
+    let json = match locale {
+        Locale::En => include_str!("../locales/en.json"),
+        Locale::ZhCn => include_str!("../locales/zh-CN.json"),
+        Locale::Es => include_str!("../locales/es.json"),
+    };
+    text::install(locale, text::parse_catalogue(json).unwrap());
+}
+
+/// A fresh element per test, in English: all tests of a binary share one page.
 fn fresh_root() -> HtmlElement {
+    speak(Locale::En);
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -55,7 +66,7 @@ async fn mount_form(
     let root = fresh_root();
     let line = line.map(str::to_owned);
     let handle = mount_to(root.clone(), move || {
-        view! { <ReturnForm order=order.clone() line=line.clone() on_filed=|_| {} /> }
+        view! { <ReturnForm order=order.clone() line=line.clone() on_filed=|_: String| {} /> }
     });
     leptos::task::tick().await;
     (root, handle)
@@ -88,7 +99,7 @@ async fn the_verdict_follows_the_reason_at_once() {
     let order = order_delivered_days_ago(10);
     let (root, _handle) = mount_form(order.clone(), Some("a")).await;
     assert!(
-        verdict(&root).1.contains("Choose a reason"),
+        verdict(&root).1.contains("Choose the items and a reason"),
         "{:?}",
         verdict(&root)
     );
@@ -96,8 +107,8 @@ async fn the_verdict_follows_the_reason_at_once() {
     // Ten days after delivery the 7-day change-of-mind window has closed...
     choose(&root, "#reason", "no_longer_wanted");
     leptos::task::tick().await;
-    let (class, text) = verdict(&root);
-    assert!(class.contains("refused"), "{class}: {text}");
+    let (class, said) = verdict(&root);
+    assert!(class.contains("refused"), "{class}: {said}");
     let Fulfillment::Delivered { delivered_at, .. } = order.fulfillment else {
         unreachable!("a delivered order")
     };
@@ -105,9 +116,9 @@ async fn the_verdict_follows_the_reason_at_once() {
     let closed = order.end_of_day_after(delivered_at, Policy::default().change_of_mind_days);
     let expected = format!(
         "window for returns without a reason closed on {}",
-        retour::text::date_time(closed, Zone::Browser)
+        text::date_time(closed)
     );
-    assert!(text.contains(&expected), "{text}");
+    assert!(said.contains(&expected), "{said}");
     assert!(root
         .query_selector("input[name=resolution]")
         .unwrap()
@@ -116,13 +127,17 @@ async fn the_verdict_follows_the_reason_at_once() {
     // ...but a defect is still covered by buyer protection, with the seller paying shipping.
     choose(&root, "#reason", "defective");
     leptos::task::tick().await;
-    let (class, text) = verdict(&root);
-    assert!(class.contains("eligible"), "{class}: {text}");
+    let (class, said) = verdict(&root);
+    assert!(class.contains("eligible"), "{class}: {said}");
+    let max = text::money(Money::new(6399, Currency::EUR));
     assert!(
-        text.contains("63.99 EUR"),
-        "max refund with shipping: {text}"
+        said.contains(&max),
+        "max refund with shipping {max}: {said}"
     );
-    assert!(text.contains("paid by the seller"), "{text}");
+    assert!(
+        said.contains("the seller pays the return shipping"),
+        "{said}"
+    );
     let offered = root
         .query_selector_all("input[name=resolution]")
         .unwrap()
@@ -200,4 +215,28 @@ async fn typing_an_amount_keeps_the_field_and_its_focus() {
     let value = field.unchecked_into::<web_sys::HtmlInputElement>().value();
     assert_eq!(value, "12");
     root.remove();
+}
+
+#[wasm_bindgen_test]
+fn countdowns_dates_and_money_follow_the_locale() {
+    let now = retour::clock::now();
+    let at = now + TimeDelta::seconds(3 * 86_400 + 4 * 3600 + 30);
+    speak(Locale::En);
+    assert_eq!(text::time_left(now, at), "in 3 d 4 h");
+    assert_eq!(
+        text::time_left(now, now + TimeDelta::seconds(125)),
+        "in 2 min 5 s"
+    );
+    assert_eq!(text::time_left(at, now), "now");
+    assert_eq!(text::money(Money::new(6399, Currency::EUR)), "€63.99");
+    speak(Locale::ZhCn);
+    assert_eq!(text::time_left(now, at), "还剩 3 天 4 小时");
+    let noon = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 14, 12, 0, 0).unwrap();
+    let date = text::date_time(noon);
+    assert!(date.contains("2026年3月14日"), "{date}");
+    speak(Locale::Es);
+    assert_eq!(text::money(Money::new(6399, Currency::EUR)), "63,99\u{a0}€");
+    let date = text::date_time(noon);
+    assert!(date.contains("14 mar 2026"), "{date}");
+    speak(Locale::En);
 }

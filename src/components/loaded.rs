@@ -1,10 +1,8 @@
 use std::sync::Arc;
 
-use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-
-use crate::api::{ApiError, Load};
+use crate::api::{ApiError, Decode, Load};
 use crate::components::ErrorView;
+use leptos::prelude::*;
 
 type Render = Arc<dyn Fn(&str) -> Result<AnyView, ApiError> + Send + Sync>;
 
@@ -16,11 +14,11 @@ pub fn Loaded<T, F>(
     load: Load<T>,
     /// The view of the loaded value.
     render: F,
-    /// What to say while loading.
+    /// The catalogue key of what to say while loading.
     loading: &'static str,
 ) -> impl IntoView
 where
-    T: DeserializeOwned + 'static,
+    T: Decode + 'static,
     F: Fn(T) -> AnyView + Send + Sync + 'static,
 {
     let render: Render = Arc::new(move |text| Load::<T>::decode(text).map(&render));
@@ -39,7 +37,9 @@ fn frame(
 ) -> AnyView {
     let retry = Callback::new(move |_| resource.refetch());
     (move || match resource.get() {
-        None => view! { <p class="loading">{loading}</p> }.into_any(),
+        None => {
+            view! { <p class="loading" aria-busy="true">{crate::text::t(loading)}</p> }.into_any()
+        }
         Some(loaded) => match loaded.and_then(|text| render(&text)) {
             Ok(view) => view,
             Err(error) => view! { <ErrorView error retry /> }.into_any(),

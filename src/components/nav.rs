@@ -1,15 +1,68 @@
 use leptos::prelude::*;
+use rules::api::Role;
 
-/// The header: who Retour is for, and where to go.
+use crate::api;
+use crate::session::use_session;
+use crate::text::{t, Locale};
+
+/// The header: where to go for the signed-in role, the language, and signing out.
 #[component]
 pub fn Nav() -> impl IntoView {
+    let session = use_session().expect("the header runs inside the app");
+    let role = session
+        .me
+        .with_untracked(|me| me.as_ref().map(|me| me.role));
+    let links = role.map(|role| {
+        let (href, label) = if role == Role::Buyer {
+            ("/", "nav.orders")
+        } else {
+            ("/seller/returns", "nav.returns")
+        };
+        view! { <a href=href>{t(label)}</a> }
+    });
+    let current = session.locale.get_untracked();
+    let languages = Locale::ALL
+        .into_iter()
+        .map(|l| view! { <option value=l.code() selected=l == current>{l.name()}</option> })
+        .collect_view();
+    let router = crate::route::use_router();
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            // Signed out here even if the answer is lost: the cookie expires on its own.
+            let _ = api::sign_out().await;
+            session.me.set(None);
+            // The next person to sign in starts at the beginning, not on this person's page.
+            router.go("/");
+        })
+    };
+    let who = session.me.with_untracked(|me| {
+        me.as_ref().map(|me| {
+            view! {
+                <span class="who">{me.display_name.clone()}</span>
+                <button type="button" class="link" on:click=sign_out>
+                    {t("nav.sign_out")}
+                </button>
+            }
+        })
+    });
     view! {
         <header class="top">
             <a class="brand" href="/">"Retour"</a>
-            <nav aria-label="Main">
-                <a href="/">"My orders"</a>
-                <a href="/seller/returns">"Seller: returns"</a>
-            </nav>
+            <nav aria-label=t("nav.label")>{links}</nav>
+            <div class="account">
+                <label class="language">
+                    <span class="visually-hidden">{t("nav.language")}</span>
+                    <select on:change=move |ev| {
+                        if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
+                            // A catalogue that cannot be fetched leaves the language as it was.
+                            leptos::task::spawn_local(async move {
+                                let _ = session.switch_locale(l).await;
+                            });
+                        }
+                    }>{languages}</select>
+                </label>
+                {who}
+            </div>
         </header>
     }
 }

@@ -1,34 +1,72 @@
 use leptos::prelude::*;
 use rules::api::OrderView;
+use rules::{Decision, Explanation, Policy};
 
-use crate::clock::Zone;
-use crate::text;
+use crate::draft::line_outlook;
+use crate::route::Route;
+use crate::text::{self, t};
 
-/// One of the buyer's orders with its lines, each with a way to start a return.
+/// One of the buyer's orders with its lines; each line says, from the rules in the browser,
+/// whether it can be returned and until when, or from when, and links to the return wizard.
 #[component]
 pub fn OrderCard(
     /// The order, as the API sends it.
     order: OrderView,
 ) -> impl IntoView {
     let OrderView { store, order } = order;
-    let status = text::fulfillment(&order.fulfillment, Zone::Browser);
-    let order_id = order.id.clone();
+    let status = text::fulfillment(&order.fulfillment);
+    let now = crate::clock::now();
+    let policy = Policy::default();
     let lines = order
         .lines
-        .into_iter()
+        .iter()
         .map(|line| {
-            let href = format!("/orders/{}/return?line={}", order_id, line.id);
-            // A total too large to compute is shown as the unit price, said to be one.
-            let price = line.unit_price.checked_mul(line.quantity).map_or_else(
-                |_| format!("{} each", line.unit_price),
-                |total| total.to_string(),
+            let href = Route::Return {
+                order_id: order.id.clone(),
+                line: Some(line.id.clone()),
+            }
+            .href();
+            // A total too large to compute is shown as the unit price.
+            let price = text::money(
+                line.unit_price
+                    .checked_mul(line.quantity)
+                    .unwrap_or(line.unit_price),
             );
+            let outlook = line_outlook(&order, line, now, &policy);
+            let (class, verdict) = match &outlook {
+                Some(v) if v.decision == Decision::Eligible => ("outlook ok", "outlook.eligible"),
+                Some(v) if v.decision == Decision::NotYetOpen => {
+                    ("outlook wait", "outlook.not_yet")
+                }
+                Some(v)
+                    if v.explanations
+                        .iter()
+                        .any(|e| matches!(e, Explanation::SellerFaultStillOpen { .. })) =>
+                {
+                    ("outlook wait", "outlook.problems_only")
+                }
+                _ => ("outlook no", "outlook.refused"),
+            };
+            let why = outlook
+                .map(|v| {
+                    v.explanations
+                        .iter()
+                        .map(text::explanation)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default();
             view! {
                 <li class="line">
-                    <span class="title">{line.product.title}</span>
+                    <span class="title">{line.product.title.clone()}</span>
                     <span class="qty">{format!("× {}", line.quantity)}</span>
                     <span class="price">{price}</span>
-                    <a class="button secondary" href=href>"Return or refund"</a>
+                    <p class=class>
+                        <strong>{t(verdict)}</strong>
+                        " "
+                        {why}
+                    </p>
+                    <a class="button secondary" href=href>{t("orders.return_or_refund")}</a>
                 </li>
             }
         })
@@ -37,7 +75,7 @@ pub fn OrderCard(
         <article class="card order" data-order=order.id.clone()>
             <header>
                 <h2>{store}</h2>
-                <span class="muted">{format!("Order {}", order.id)}</span>
+                <span class="muted">{text::tf("orders.order_number", &[("id", &order.id)])}</span>
             </header>
             <p class="status">{status}</p>
             <ul class="lines">{lines}</ul>

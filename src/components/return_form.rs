@@ -1,12 +1,13 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use rules::api::{CaseView, NewReturn, DESCRIPTION_MAX_CHARS};
+use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{Decision, Fault, Order, Policy, Reason, Resolution};
 
-use crate::clock::{self, Zone};
+use crate::api;
+use crate::clock;
 use crate::components::VerdictPanel;
 use crate::draft::ReturnDraft;
-use crate::{api, text};
+use crate::text::{self, code, error, t, tf};
 
 /// The return request form. The verdict is recomputed in the browser by the rules crate on every
 /// change; only the submit talks to the server.
@@ -17,11 +18,10 @@ pub fn ReturnForm(
     /// The line the buyer clicked, selected to start with.
     #[prop(into, default = None)]
     line: Option<String>,
-    /// Called with the new case once the server has filed it.
+    /// Called with the new case's id once the server has filed it.
     #[prop(into)]
-    on_filed: Callback<CaseView>,
+    on_filed: Callback<String>,
 ) -> impl IntoView {
-    let zone = Zone::Browser;
     let (draft, set_draft) = signal(ReturnDraft::new(&order, line.as_deref()));
     let order = StoredValue::new(order);
     // Judged at the moment of each change, so a window that closes while the buyer types is
@@ -69,7 +69,7 @@ pub fn ReturnForm(
                 set_form_error.set(None);
                 submit.dispatch(request);
             }
-            Err(error) => show_error(text::error(error.code(), "")),
+            Err(e) => show_error(error(e.code(), "")),
         }
     };
 
@@ -92,7 +92,7 @@ pub fn ReturnForm(
                     view! {
                         <Show when=move || selected.get()>
                             <span class="quantity">
-                                <label for=quantity_id.clone()>{format!("How many {title}?")}</label>
+                                <label for=quantity_id.clone()>{tf("wizard.how_many", &[("title", &title)])}</label>
                                 <input
                                     id=quantity_id.clone()
                                     type="number"
@@ -114,7 +114,7 @@ pub fn ReturnForm(
                                         }
                                     }
                                 />
-                                <span class="hint-inline">{format!("of {max}")}</span>
+                                <span class="hint-inline">{tf("wizard.of", &[("max", &max.to_string())])}</span>
                             </span>
                         </Show>
                     }
@@ -131,7 +131,7 @@ pub fn ReturnForm(
                             }
                         />
                         <label for=checkbox_id>
-                            {format!("{} — {} each", line.product.title, line.unit_price)}
+                            {tf("wizard.line", &[("title", &line.product.title), ("price", &text::money(line.unit_price))])}
                         </label>
                         {quantity}
                     </div>
@@ -144,7 +144,7 @@ pub fn ReturnForm(
         Reason::ALL
             .into_iter()
             .filter(move |r| r.fault() == fault)
-            .map(|r| view! { <option value=r.code()>{text::reason(r)}</option> })
+            .map(|r| view! { <option value=r.code()>{code("reason", r.code())}</option> })
             .collect_view()
     };
 
@@ -167,7 +167,7 @@ pub fn ReturnForm(
                             prop:checked=chosen == Some(r)
                             on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
                         />
-                        {text::resolution(r)}
+                        {code("resolution", r.code())}
                     </label>
                 }
             })
@@ -175,7 +175,7 @@ pub fn ReturnForm(
         let partial = (chosen == Some(Resolution::PartialRefund)).then(|| {
             view! {
                 <label for="partial-amount">
-                    {format!("Amount you want back, in {} (up to {})", max.currency, max.decimal())}
+                    {tf("wizard.partial_amount", &[("currency", max.currency.code()), ("max", &text::money(max))])}
                 </label>
                 <input
                     id="partial-amount"
@@ -188,7 +188,7 @@ pub fn ReturnForm(
         });
         Some(view! {
             <fieldset>
-                <legend>"3. What would you like?"</legend>
+                <legend>{t("wizard.resolution_title")}</legend>
                 {options}
                 {partial}
             </fieldset>
@@ -198,12 +198,12 @@ pub fn ReturnForm(
     view! {
         <form class="return-form" on:submit=on_submit novalidate>
             <fieldset>
-                <legend>"1. Which items?"</legend>
+                <legend>{t("wizard.items_title")}</legend>
                 {lines}
             </fieldset>
             <fieldset>
-                <legend>"2. What happened?"</legend>
-                <label for="reason">"Reason"</label>
+                <legend>{t("wizard.reason_title")}</legend>
+                <label for="reason">{t("wizard.reason")}</label>
                 <select
                     id="reason"
                     on:change=move |ev| {
@@ -211,19 +211,19 @@ pub fn ReturnForm(
                         set_draft.update(|d| d.reason = Reason::from_code(&code));
                     }
                 >
-                    <option value="" selected>"Choose a reason…"</option>
-                    <optgroup label="A problem with the item or the delivery">
+                    <option value="" selected>{t("wizard.choose_reason")}</option>
+                    <optgroup label=t("wizard.group_problem")>
                         {reason_options(Fault::Seller)}
                     </optgroup>
-                    <optgroup label="I changed my mind">{reason_options(Fault::Buyer)}</optgroup>
+                    <optgroup label=t("wizard.group_mind")>{reason_options(Fault::Buyer)}</optgroup>
                 </select>
             </fieldset>
-            <VerdictPanel verdict=verdict zone=zone />
+            <VerdictPanel verdict=verdict />
             {resolutions}
             <Show when=eligible>
                 <fieldset>
-                    <legend>"4. Anything the seller should know?"</legend>
-                    <label for="description">"Description (optional)"</label>
+                    <legend>{t("wizard.details_title")}</legend>
+                    <label for="description">{t("wizard.description")}</label>
                     <textarea
                         id="description"
                         rows="4"
@@ -243,7 +243,7 @@ pub fn ReturnForm(
             </Show>
             {move || current_error().map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
             <button type="submit" class="button primary" disabled=move || submit.pending().get()>
-                {move || if submit.pending().get() { "Sending…" } else { "Send request" }}
+                {move || t(if submit.pending().get() { "wizard.sending" } else { "wizard.submit" })}
             </button>
         </form>
     }

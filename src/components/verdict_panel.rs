@@ -1,69 +1,67 @@
 use leptos::prelude::*;
 use rules::{Decision, Eligibility, SelectionError};
 
-use crate::clock::Zone;
-use crate::text;
+use crate::markup::{el, text as tag};
+use crate::text::{self, code, error, t, tf};
 
-/// The rules' verdict on the request as it stands, updated as the buyer changes the form.
+/// The verdict as markup: the headline, why, and what an eligible request gets.
+pub fn verdict_markup(verdict: &Option<Result<Eligibility, SelectionError>>) -> String {
+    match verdict {
+        None => tag("div", "verdict pending", &t("verdict.pending")),
+        Some(Err(e)) => tag("div", "verdict refused", &error(e.code(), "")),
+        Some(Ok(v)) => {
+            let (class, headline) = match v.decision {
+                Decision::Eligible => ("verdict eligible", "verdict.eligible"),
+                Decision::NotYetOpen => ("verdict not-yet", "verdict.not_yet"),
+                Decision::Refused => ("verdict refused", "verdict.refused"),
+            };
+            let why: String = v
+                .explanations
+                .iter()
+                .map(|e| tag("p", "", &text::explanation(e)))
+                .collect();
+            let details = if v.decision == Decision::Eligible {
+                let mut items = tag(
+                    "li",
+                    "",
+                    &tf(
+                        "verdict.refund_up_to",
+                        &[("amount", &text::money(v.max_refund))],
+                    ),
+                );
+                if let Some(p) = v.return_shipping_paid_by {
+                    items += &tag("li", "", &code("verdict.shipping_paid_by", p.code()));
+                }
+                if v.photos_required {
+                    items += &tag("li", "", &t("verdict.photos_required"));
+                }
+                el("ul", "", &items)
+            } else {
+                String::new()
+            };
+            el(
+                "div",
+                class,
+                &format!("{}{why}{details}", tag("p", "headline", &t(headline))),
+            )
+        }
+    }
+}
+
+/// The rules' verdict on the request as it stands, updated as the buyer changes the form, and
+/// announced to screen readers as it changes.
 #[component]
 pub fn VerdictPanel(
     /// `None` until a reason is chosen.
     #[prop(into)]
     verdict: Signal<Option<Result<Eligibility, SelectionError>>>,
-    /// The viewer's time zone, for the dates in the explanation.
-    zone: Zone,
 ) -> impl IntoView {
-    let body = move || match verdict.get() {
-        None => view! {
-            <div class="verdict pending">
-                <p>"Choose a reason to see at once whether you can return it."</p>
-            </div>
-        }
-        .into_any(),
-        Some(Err(error)) => view! {
-            <div class="verdict refused">
-                <p>{text::error(error.code(), "")}</p>
-            </div>
-        }
-        .into_any(),
-        Some(Ok(v)) => {
-            let (class, headline) = match v.decision {
-                Decision::Eligible => ("verdict eligible", "You can ask for this"),
-                Decision::NotYetOpen => ("verdict not-yet", "Not yet"),
-                Decision::Refused => ("verdict refused", "Not possible"),
-            };
-            let details = (v.decision == Decision::Eligible).then(|| {
-                let shipping = v.return_shipping_paid_by.map(|p| {
-                    view! { <li>{format!("Return shipping is paid by {}.", text::party(p))}</li> }
-                });
-                let photos = v
-                    .photos_required
-                    .then(|| view! { <li>"Photos of the problem will be needed."</li> });
-                view! {
-                    <ul>
-                        <li>{format!("Refund of up to {}.", v.max_refund)}</li>
-                        {shipping}
-                        {photos}
-                    </ul>
-                }
-            });
-            view! {
-                <div class=class>
-                    <p class="headline">{headline}</p>
-                    {v
-                        .explanations
-                        .iter()
-                        .map(|e| view! { <p>{text::explanation(e, zone)}</p> })
-                        .collect_view()}
-                    {details}
-                </div>
-            }
-            .into_any()
-        }
-    };
     view! {
-        <section class="verdict-panel" aria-live="polite" aria-label="Can I return it?">
-            {body}
-        </section>
+        <section
+            class="verdict-panel"
+            aria-live="polite"
+            aria-label=t("verdict.label")
+            inner_html=move || verdict.with(verdict_markup)
+        ></section>
     }
 }

@@ -1,3 +1,4 @@
+pub mod account;
 pub mod buyer;
 mod not_found;
 pub mod seller;

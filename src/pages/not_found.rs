@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 
+use crate::text::t;
+
 /// Any path the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
-        <h1>"Page not found"</h1>
-        <p>"This page does not exist. " <a href="/">"Go to your orders"</a></p>
+        <h1>{t("not_found.title")}</h1>
+        <p>{t("not_found.body")} " " <a href="/">{t("error_view.home")}</a></p>
     }
 }

@@ -116,24 +116,64 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
 }
 
-/// Signs the browser in as a demo account, the way the page would: a same-origin fetch.
+/// Signs in through the app's own form, as a person would.
 async fn sign_in(client: &Client, email: &str) {
     let account = retour_server::demo::ACCOUNTS
         .iter()
         .find(|a| a.email == email)
         .expect("a demo account");
-    let script = "const [email, password, done] = arguments; \
-        fetch('/api/login', {method: 'POST', headers: {'content-type': 'application/json'}, \
-        body: JSON.stringify({email, password})}).then(r => done(r.status), e => done(String(e)));";
-    let status = client
-        .execute_async(script, vec![json!(email), json!(account.password)])
-        .await
-        .unwrap();
-    assert_eq!(status, json!(200), "signing in as {email}");
+    type_into(client, "#email", email).await;
+    type_into(client, "#password", account.password).await;
+    click(client, ".sign-in button[type=submit]").await;
+    wait_for(client, "button.link").await;
 }
 
-#[tokio::test]
-async fn a_buyer_files_a_return_and_the_seller_sees_it() {
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = wait_for(client, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    wait_for(client, css).await.click().await.unwrap();
+}
+
+/// The whole page's text must hold no catalogue key: every word was translated.
+async fn assert_translated(client: &Client, families: &[String]) {
+    let text = text_of(client, "body").await;
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')) {
+        let family = word.split('.').next().unwrap_or_default();
+        assert!(
+            !(word.contains('.') && families.iter().any(|f| f == family)),
+            "untranslated key {word:?} in {text}"
+        );
+    }
+}
+
+fn families() -> Vec<String> {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../locales/en.json"
+    ))
+    .unwrap();
+    let catalogue: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&json).unwrap();
+    let mut families: Vec<String> = catalogue
+        .keys()
+        .map(|k| k.split('.').next().unwrap().to_owned())
+        .collect();
+    families.dedup();
+    families
+}
+
+struct Journey {
+    app: common::TestApp,
+    _driver: Driver,
+    client: Client,
+    _profile: tempfile::TempDir,
+}
+
+async fn journey() -> Journey {
     let dist = env_path("RETOUR_DIST", "../../dist");
     assert!(
         dist.join("index.html").exists(),
@@ -144,13 +184,44 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
     let driver = start_driver();
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
+    client.goto(&app.url("/")).await.unwrap();
+    Journey {
+        app,
+        _driver: driver,
+        client,
+        _profile: profile,
+    }
+}
 
-    // The release build starts; signed in, it renders the buyer's orders from the API.
-    client.goto(&app.url("/")).await.unwrap();
+#[tokio::test]
+async fn a_buyer_files_a_return_and_the_seller_sees_it() {
+    let journey = journey().await;
+    let (app, client) = (&journey.app, journey.client.clone());
+
+    // The release build starts and asks who is there; a wrong password is said plainly, the
+    // right one shows the buyer's orders from the API.
+    type_into(&client, "#email", "lucia@demo.retour").await;
+    type_into(&client, "#password", "not-her-password").await;
+    click(&client, ".sign-in button[type=submit]").await;
+    wait_for_text(
+        &client,
+        ".sign-in .form-error",
+        "email or password is wrong",
+    )
+    .await;
     sign_in(&client, "lucia@demo.retour").await;
-    client.goto(&app.url("/")).await.unwrap();
     let order = text_of(&client, "article[data-order='ord-1005']").await;
     assert!(order.contains("Wool sweater"), "{order}");
+    // Before any form, each line says what it allows, from the rules in the browser.
+    assert!(
+        order.contains("You can return it for any reason until"),
+        "{order}"
+    );
+    let in_transit = text_of(&client, "article[data-order='ord-1003']").await;
+    assert!(
+        in_transit.contains("You can report it as not received from"),
+        "{in_transit}"
+    );
 
     // Start a return from the line, as a buyer would.
     wait_for(&client, "article[data-order='ord-1005'] a.button")
@@ -159,7 +230,7 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
         .await
         .unwrap();
     let prompt = text_of(&client, ".verdict").await;
-    assert!(prompt.contains("Choose a reason"), "{prompt}");
+    assert!(prompt.contains("Choose the items and a reason"), "{prompt}");
 
     // The verdict answers as the reason changes, computed in the browser: no request is made
     // (the page's resource entries do not grow). Delivered 3 days ago, the window is open.
@@ -176,14 +247,17 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
         "You can return it for any reason until",
     )
     .await;
-    assert!(verdict.contains("paid by you"), "{verdict}");
+    assert!(verdict.contains("you pay the return shipping"), "{verdict}");
     wait_for(&client, "#reason")
         .await
         .select_by_value("defective")
         .await
         .unwrap();
     let covered = wait_for_text(&client, ".verdict", "Covered by buyer protection").await;
-    assert!(covered.contains("paid by the seller"), "{covered}");
+    assert!(
+        covered.contains("the seller pays the return shipping"),
+        "{covered}"
+    );
     wait_for(&client, "#reason")
         .await
         .select_by_value("no_longer_wanted")
@@ -221,12 +295,63 @@ async fn a_buyer_files_a_return_and_the_seller_sees_it() {
     assert_eq!(filed.summary.reason, rules::Reason::NoLongerWanted);
     assert_eq!(filed.summary.lines[0].line_id, "ord-1005-1");
 
-    // A full page load of a deep link: the store's seller sees the new return in the queue.
+    // Signed out, the store's seller signs in: the new return is in the queue, also on a full
+    // page load of a deep link.
+    click(&client, "button.link").await;
     sign_in(&client, "jordan@demo.retour").await;
+    wait_for(&client, &format!("tr[data-case='{case_id}']")).await;
     client.goto(&app.url("/seller/returns")).await.unwrap();
     let row = text_of(&client, &format!("tr[data-case='{case_id}']")).await;
     assert!(row.contains("Wool sweater"), "{row}");
     assert!(row.contains("Waiting for the seller"), "{row}");
 
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
+    let journey = journey().await;
+    let client = journey.client.clone();
+    let families = families();
+    sign_in(&client, "wei@demo.retour").await;
+    wait_for(&client, ".language select")
+        .await
+        .select_by_value("zh-CN")
+        .await
+        .unwrap();
+    wait_for_text(&client, "main", "我的订单").await;
+    assert_translated(&client, &families).await;
+
+    // Wei's case page in Chinese.
+    client
+        .goto(&journey.app.url("/returns/case-3006"))
+        .await
+        .unwrap();
+    wait_for_text(&client, ".status-header", "等待寄回商品").await;
+    assert_translated(&client, &families).await;
+
+    // Lucía in Spanish: the orders and the wizard's steps.
+    click(&client, "button.link").await;
+    sign_in(&client, "lucia@demo.retour").await;
+    wait_for(&client, ".language select")
+        .await
+        .select_by_value("es")
+        .await
+        .unwrap();
+    wait_for_text(&client, "main", "Mis pedidos").await;
+    assert_translated(&client, &families).await;
+    click(&client, "article[data-order='ord-1005'] a.button").await;
+    wait_for(&client, "#reason")
+        .await
+        .select_by_value("defective")
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        ".verdict",
+        "Cubierto por la protección al comprador",
+    )
+    .await;
+    assert_translated(&client, &families).await;
     client.close().await.unwrap();
 }

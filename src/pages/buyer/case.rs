@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 use rules::api::CaseView;
 
-use crate::clock::Zone;
+use crate::api;
 use crate::components::Loaded;
-use crate::{api, text};
+use crate::markup::{el, esc, facts, text as tag};
+use crate::text::{self, code, t, tf};
 
 /// One return case, as its buyer follows it: `/returns/:id`.
 #[component]
@@ -11,51 +12,52 @@ pub fn CasePage(
     /// The case's id, from the address.
     id: String,
 ) -> impl IntoView {
-    let case = api::case(Signal::stored(id));
+    let case = api::case(id);
     let render = |case: CaseView| view! { <CaseDetails case /> }.into_any();
-    view! {
-        <Loaded
-            load=case
-            loading="Loading the return…"
-            render=render
-        />
-    }
+    view! { <Loaded load=case loading="case.loading" render=render /> }
 }
 
 #[component]
 fn CaseDetails(case: CaseView) -> impl IntoView {
-    let zone = Zone::Browser;
-    let lines = case
+    let lines: String = case
         .lines
-        .into_iter()
-        .map(|l| view! { <li>{format!("{} × {}", l.title, l.quantity)}</li> })
-        .collect_view();
+        .iter()
+        .map(|l| tag("li", "", &format!("{} × {}", l.title, l.quantity)))
+        .collect();
+    let mut rows = vec![
+        (t("case.store"), esc(&case.store)),
+        (t("case.items"), el("ul", "", &lines)),
+        (t("wizard.reason"), esc(&code("reason", case.reason.code()))),
+        (
+            t("wizard.review_resolution"),
+            esc(&code("resolution", case.resolution.code())),
+        ),
+        (t("case.refund"), esc(&text::money(case.refund))),
+        (t("case.filed"), esc(&text::date_time(case.created_at))),
+        (
+            t("case.why_accepted"),
+            esc(&text::explanation(&case.explanation)),
+        ),
+    ];
+    if !case.description.is_empty() {
+        rows.push((
+            t("case.description"),
+            tag("span", "description", &case.description),
+        ));
+    }
+    let about = format!(
+        "{}{}",
+        facts(&rows),
+        tag("p", "muted", &tf("case.number", &[("id", &case.id)]))
+    );
     view! {
-        <section class="case" data-case=case.id.clone()>
+        <section class="case" data-case=case.id.clone() data-state=case.state.code()>
             <header class="status-header">
-                <p class="state">{text::case_state(case.state)}</p>
-                <p>{text::case_next_step(case.state)}</p>
+                <p class="state">{code("state", case.state.code())}</p>
+                <p>{code("step", case.state.code())}</p>
             </header>
-            <h1>{format!("Return for order {}", case.order_id)}</h1>
-            <dl class="facts">
-                <dt>"Store"</dt>
-                <dd>{case.store}</dd>
-                <dt>"Reason"</dt>
-                <dd>{text::reason(case.reason)}</dd>
-                <dt>"You asked for"</dt>
-                <dd>{text::resolution(case.resolution)}</dd>
-                <dt>"Refund"</dt>
-                <dd>{case.refund.to_string()}</dd>
-                <dt>"Filed"</dt>
-                <dd>{text::date_time(case.created_at, zone)}</dd>
-                <dt>"Why it was accepted"</dt>
-                <dd>{text::explanation(&case.explanation, zone)}</dd>
-            </dl>
-            <h2>"Items"</h2>
-            <ul>{lines}</ul>
-            {(!case.description.is_empty())
-                .then(|| view! { <h2>"Your description"</h2><p class="description">{case.description}</p> })}
-            <p class="muted">{format!("Case {}", case.id)}</p>
+            <h1>{tf("case.title", &[("id", &case.order_id)])}</h1>
+            <section class="card" inner_html=about></section>
         </section>
     }
 }

@@ -4,27 +4,26 @@ use rules::api::OrderView;
 
 use crate::api;
 use crate::components::{Loaded, OrderCard};
+use crate::text::t;
 
 /// The buyer's orders, each line with a way to start a return.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let orders = api::orders();
     let render = |list: Vec<OrderView>| {
-        if list.is_empty() {
-            view! { <p class="empty">"You have no orders yet."</p> }.into_any()
-        } else {
-            list.into_iter()
-                .map(|order| view! { <OrderCard order /> })
-                .collect_view()
-                .into_any()
+        let empty = list.is_empty();
+        let cards = list
+            .into_iter()
+            .map(|order| view! { <OrderCard order /> })
+            .collect_view();
+        view! {
+            <p class="empty" hidden=!empty>{t("orders.empty")}</p>
+            {cards}
         }
+        .into_any()
     };
     view! {
-        <h1>"My orders"</h1>
-        <Loaded
-            load=orders
-            loading="Loading your orders…"
-            render=render
-        />
+        <h1>{t("orders.title")}</h1>
+        <Loaded load=orders loading="orders.loading" render=render />
     }
 }

@@ -1,26 +1,27 @@
 use leptos::prelude::*;
 use rules::api::CaseView;
 
-use crate::clock::Zone;
+use crate::api;
 use crate::components::Loaded;
-use crate::{api, text};
+use crate::text::{self, code, t};
 
 /// The signed-in seller's return requests, most urgent first.
 #[component]
 pub fn SellerReturnsPage() -> impl IntoView {
     let cases = api::seller_returns();
     let render = |list: Vec<CaseView>| {
-        if list.is_empty() {
-            view! { <p class="empty">"No return requests yet."</p> }.into_any()
-        } else {
-            view! { <CaseTable cases=list /> }.into_any()
+        let empty = list.is_empty();
+        view! {
+            <p class="empty" hidden=!empty>{t("queue.empty")}</p>
+            {(!empty).then(|| view! { <CaseTable cases=list /> })}
         }
+        .into_any()
     };
     view! {
-        <h1>"Return requests"</h1>
+        <h1>{t("queue.title")}</h1>
         <Loaded
             load=cases
-            loading="Loading return requests…"
+            loading="queue.loading"
             render=render
         />
     }
@@ -28,7 +29,6 @@ pub fn SellerReturnsPage() -> impl IntoView {
 
 #[component]
 fn CaseTable(cases: Vec<CaseView>) -> impl IntoView {
-    let zone = Zone::Browser;
     let rows = cases
         .into_iter()
         .map(|c| {
@@ -40,15 +40,15 @@ fn CaseTable(cases: Vec<CaseView>) -> impl IntoView {
                 .join(", ");
             view! {
                 <tr data-case=c.id.clone()>
-                    <td data-label="Filed">{text::date_time(c.created_at, zone)}</td>
-                    <td data-label="Order">
-                        <span>{c.order_id}<br /><span class="muted">{c.store}</span></span>
+                    <td data-label=t("queue.filed")>{text::date_time(c.created_at)}</td>
+                    <td data-label=t("queue.order")>
+                        <span><a href=crate::route::Route::Case { id: c.id.clone() }.href()>{c.order_id}</a><br /><span class="muted">{c.store}</span></span>
                     </td>
-                    <td data-label="Items">{items}</td>
-                    <td data-label="Reason">{text::reason(c.reason)}</td>
-                    <td data-label="Asked for">{text::resolution(c.resolution)}</td>
-                    <td data-label="Refund" class="num">{c.refund.to_string()}</td>
-                    <td data-label="Status">{text::case_state(c.state)}</td>
+                    <td data-label=t("queue.items")>{items}</td>
+                    <td data-label=t("queue.reason")>{code("reason", c.reason.code())}</td>
+                    <td data-label=t("queue.asked_for")>{code("resolution", c.resolution.code())}</td>
+                    <td data-label=t("queue.refund") class="num">{text::money(c.refund)}</td>
+                    <td data-label=t("queue.status")>{code("state", c.state.code())}</td>
                 </tr>
             }
         })
@@ -58,13 +58,13 @@ fn CaseTable(cases: Vec<CaseView>) -> impl IntoView {
             <table class="cases">
                 <thead>
                     <tr>
-                        <th scope="col">"Filed"</th>
-                        <th scope="col">"Order"</th>
-                        <th scope="col">"Items"</th>
-                        <th scope="col">"Reason"</th>
-                        <th scope="col">"Asked for"</th>
-                        <th scope="col">"Refund"</th>
-                        <th scope="col">"Status"</th>
+                        <th scope="col">{t("queue.filed")}</th>
+                        <th scope="col">{t("queue.order")}</th>
+                        <th scope="col">{t("queue.items")}</th>
+                        <th scope="col">{t("queue.reason")}</th>
+                        <th scope="col">{t("queue.asked_for")}</th>
+                        <th scope="col">{t("queue.refund")}</th>
+                        <th scope="col">{t("queue.status")}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -1,0 +1,3 @@
+mod sign_in;
+
+pub use sign_in::SignInPage;
