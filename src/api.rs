@@ -165,23 +165,18 @@ pub trait Decode: Sized {
     fn decode(text: &str) -> Result<Self, ApiError>;
 }
 
-impl Decode for Vec<OrderView> {
-    fn decode(text: &str) -> Result<Self, ApiError> {
-        decode(text)
-    }
+/// The answers read whole with serde.
+macro_rules! decode_with_serde {
+    ($($shown:ty),*) => {$(
+        impl Decode for $shown {
+            fn decode(text: &str) -> Result<Self, ApiError> {
+                decode(text)
+            }
+        }
+    )*};
 }
 
-impl Decode for OrderView {
-    fn decode(text: &str) -> Result<Self, ApiError> {
-        decode(text)
-    }
-}
-
-impl Decode for Vec<CaseView> {
-    fn decode(text: &str) -> Result<Self, ApiError> {
-        decode(text)
-    }
-}
+decode_with_serde!(Vec<OrderView>, OrderView, Vec<CaseView>);
 
 impl Decode for CaseScreen {
     fn decode(text: &str) -> Result<Self, ApiError> {

@@ -380,23 +380,7 @@ mod tests {
         ] {
             add("then", then.code());
         }
-        for kind in [
-            ActionKind::Propose,
-            ActionKind::WithdrawProposal,
-            ActionKind::Accept,
-            ActionKind::Reject,
-            ActionKind::Escalate,
-            ActionKind::Rule,
-            ActionKind::GiveReturnAddress,
-            ActionKind::ShipReturn,
-            ActionKind::ReturnDelivered,
-            ActionKind::ConfirmReceipt,
-            ActionKind::ReportProblem,
-            ActionKind::RefundIssued,
-            ActionKind::ShipReplacement,
-            ActionKind::Withdraw,
-            ActionKind::Rate,
-        ] {
+        for kind in ActionKind::ALL {
             add("event", kind.code());
         }
         for event in ["filed", "automatic"] {

@@ -371,6 +371,25 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
+    /// Every action, in the order a case meets them.
+    pub const ALL: [ActionKind; 15] = [
+        ActionKind::Propose,
+        ActionKind::WithdrawProposal,
+        ActionKind::Accept,
+        ActionKind::Reject,
+        ActionKind::Escalate,
+        ActionKind::Rule,
+        ActionKind::GiveReturnAddress,
+        ActionKind::ShipReturn,
+        ActionKind::ReturnDelivered,
+        ActionKind::ConfirmReceipt,
+        ActionKind::ReportProblem,
+        ActionKind::RefundIssued,
+        ActionKind::ShipReplacement,
+        ActionKind::Withdraw,
+        ActionKind::Rate,
+    ];
+
     /// Stable code, the same as the JSON form.
     pub fn code(self) -> &'static str {
         match self {

@@ -62,23 +62,7 @@ async fn every_documented_operation_is_routed_and_every_schema_resolves() {
             );
         }
     }
-    for kind in [
-        ActionKind::Propose,
-        ActionKind::WithdrawProposal,
-        ActionKind::Accept,
-        ActionKind::Reject,
-        ActionKind::Escalate,
-        ActionKind::Rule,
-        ActionKind::GiveReturnAddress,
-        ActionKind::ShipReturn,
-        ActionKind::ReturnDelivered,
-        ActionKind::ConfirmReceipt,
-        ActionKind::ReportProblem,
-        ActionKind::RefundIssued,
-        ActionKind::ShipReplacement,
-        ActionKind::Withdraw,
-        ActionKind::Rate,
-    ] {
+    for kind in ActionKind::ALL {
         let path = format!("/api/cases/{{id}}/{}", kind.code().replace('_', "-"));
         assert!(paths[&path]["post"]["requestBody"].is_object(), "{path}");
     }
