@@ -78,7 +78,11 @@ pub fn ReturnForm(
         set_draft.update(|d| d.step = Some(to));
         // The new step's heading takes the focus, so a screen reader reads where the buyer is.
         request_animation_frame(|| {
-            if let Some(h) = document().query_selector(".wizard-step section:not([hidden]) h2").ok().flatten() {
+            if let Some(h) = document()
+                .query_selector(".wizard-step section:not([hidden]) h2")
+                .ok()
+                .flatten()
+            {
                 let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
             }
         });
@@ -173,21 +177,24 @@ pub fn ReturnForm(
     };
 
     let at = move |s: Step| step.get() == s;
-    let steps = Step::ALL
-        .into_iter()
-        .map(|s| {
-            view! {
-                <li
-                    class:done={move || s.index() < step.get().index()}
-                    aria-current=move || at(s).then_some("step")
-                >
-                    {code("wizard.step", s.code())}
-                </li>
-            }
-        })
-        .collect_view();
+    let steps = move || {
+        let now = step.get();
+        Step::ALL
+            .into_iter()
+            .map(|s| {
+                let class = if s.index() < now.index() { " class=\"done\"" } else { "" };
+                let current = if s == now { " aria-current=\"step\"" } else { "" };
+                format!("<li{class}{current}>{}</li>", esc(&code("wizard.step", s.code())))
+            })
+            .collect::<String>()
+    };
     let initial = draft.get_untracked();
-    let photos_needed = move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required));
+    let items = order.with_value(|o| items_markup(o, &initial));
+    let reason = reason_markup(&initial);
+    let details = details_markup(&initial);
+    let photos_needed = move || {
+        verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required))
+    };
     let main_button = move || {
         let key = match (step.get(), busy(), case_id.get().is_some()) {
             (_, true, _) => "wizard.sending",
@@ -203,21 +210,68 @@ pub fn ReturnForm(
             on_filed.run(id);
         }
     };
+    // One handler for every field of every step: the draft follows what is typed or chosen.
+    let on_field = move |ev: leptos::ev::Event| {
+        let Some(field) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let (id, value) = (field.id(), field.value());
+        if let Some(line) = id.strip_prefix("line-") {
+            let max = order.with_value(|o| {
+                o.lines.iter().find(|l| l.id == line).map_or(0, |l| l.quantity)
+            });
+            let on = field.checked();
+            // A newly chosen line starts with all its items.
+            set_draft.update(|d| d.set_quantity(line, if on { max } else { 0 }));
+            show(&format!("qspan-{line}"), on);
+            set_value(&format!("qty-{line}"), &max.to_string());
+        } else if let Some(line) = id.strip_prefix("qty-") {
+            if ev.type_() != "change" {
+                return;
+            }
+            let max = order.with_value(|o| {
+                o.lines.iter().find(|l| l.id == line).map_or(1, |l| l.quantity)
+            });
+            // Out-of-range or garbage snaps back to what is allowed.
+            let q = value.trim().parse::<u32>().map_or(max, |q| q.clamp(1, max));
+            field.set_value(&q.to_string());
+            set_draft.update(|d| d.set_quantity(line, q));
+        } else if id == "reason" {
+            set_draft.update(|d| d.reason = Reason::from_code(&value));
+        } else if field.name() == "resolution" {
+            let chosen = Resolution::from_code(&value);
+            set_draft.update(|d| d.resolution = chosen);
+            show("partial-wrap", chosen == Some(Resolution::PartialRefund));
+        } else if id == "partial-amount" {
+            set_draft.update(|d| d.partial_amount = value);
+        } else if id == "description" {
+            let count = format!("{} / {DESCRIPTION_MAX_CHARS}", value.chars().count());
+            set_draft.update(|d| d.description = value);
+            if let Some(counter) = document().get_element_by_id("description-count") {
+                counter.set_text_content(Some(&count));
+            }
+        }
+    };
 
-    // Every step is drawn once and shown in turn; the fields keep what is typed in them, and
-    // each change updates the draft.
+    // Every step is drawn once and shown in turn; the fields keep what is typed in them.
     view! {
         <div class="wizard">
-            <ol class="steps" aria-label=t("wizard.progress")>{steps}</ol>
+            <ol class="steps" aria-label=t("wizard.progress") inner_html=steps></ol>
             <VerdictPanel verdict=verdict />
             <form class="return-form" on:submit=on_submit novalidate>
-                <fieldset class="wizard-step" disabled=busy>
-                    <section hidden=move || !at(Step::Items)>{items_step(order, &initial, set_draft)}</section>
-                    <section hidden=move || !at(Step::Reason)>{reason_step(&initial, set_draft)}</section>
-                    <section hidden=move || !at(Step::Resolution)>
-                        {resolution_step(verdict, draft, &initial, set_draft)}
-                    </section>
-                    <section hidden=move || !at(Step::Details)>{details_step(draft, &initial, set_draft)}</section>
+                <fieldset class="wizard-step" disabled=busy on:input=on_field on:change=on_field>
+                    <section hidden=move || !at(Step::Items) inner_html=items></section>
+                    <section hidden=move || !at(Step::Reason) inner_html=reason></section>
+                    <section
+                        hidden=move || !at(Step::Resolution)
+                        inner_html=move || {
+                            verdict.with(|v| draft.with_untracked(|d| resolution_markup(v, d)))
+                        }
+                    ></section>
+                    <section hidden=move || !at(Step::Details) inner_html=details></section>
                     <section hidden=move || !at(Step::Photos)>
                         <h2 tabindex="-1">{t("wizard.photos_title")}</h2>
                         <p class="hint" hidden=move || !photos_needed()>{t("wizard.photos_required")}</p>
@@ -253,196 +307,170 @@ pub fn ReturnForm(
     }
 }
 
-fn items_step(
-    order: StoredValue<Order>,
-    initial: &ReturnDraft,
-    set_draft: WriteSignal<ReturnDraft>,
-) -> impl IntoView {
-    let lines = order.with_value(|o| {
-        o.lines
-            .iter()
-            .map(|line| {
-                let id = StoredValue::new(line.id.clone());
-                let max = line.quantity;
-                let chosen = initial.quantity(&line.id);
-                let (selected, set_selected) = signal(chosen > 0);
-                let checkbox_id = format!("line-{}", line.id);
-                let quantity_id = format!("qty-{}", line.id);
-                // Only a line with several items has a quantity to choose.
-                let quantity = (max > 1).then(|| {
-                    view! {
-                        <span class="quantity" hidden=move || !selected.get()>
-                            <label for=quantity_id.clone()>
-                                {tf("wizard.how_many", &[("title", &line.product.title)])}
-                            </label>
-                            <input
-                                id=quantity_id.clone()
-                                type="number"
-                                inputmode="numeric"
-                                min="1"
-                                max=max.to_string()
-                                value=chosen.max(1).to_string()
-                                on:change=move |ev| {
-                                    let input: web_sys::HtmlInputElement = event_target(&ev);
-                                    // Out-of-range or garbage snaps back to what is allowed.
-                                    let q = input.value().trim().parse::<u32>().map_or(max, |q| q.clamp(1, max));
-                                    input.set_value(&q.to_string());
-                                    id.with_value(|id| set_draft.update(|d| d.set_quantity(id, q)));
-                                }
-                            />
-                            <span class="hint-inline">{tf("wizard.of", &[("max", &max.to_string())])}</span>
-                        </span>
-                    }
-                });
-                view! {
-                    <div class="line-choice">
-                        <input
-                            id=checkbox_id.clone()
-                            type="checkbox"
-                            checked={chosen > 0}
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                set_selected.set(on);
-                                // A newly chosen line starts with all its items.
-                                id.with_value(|id| set_draft.update(|d| d.set_quantity(id, if on { max } else { 0 })));
-                            }
-                        />
-                        <label for=checkbox_id>
-                            {tf("wizard.line", &[("title", &line.product.title), ("price", &text::money(line.unit_price))])}
-                        </label>
-                        {quantity}
-                    </div>
-                }
-            })
-            .collect_view()
-    });
-    view! {
-        <h2 tabindex="-1">{t("wizard.items_title")}</h2>
-        {lines}
+/// Shows or hides the element with `id`.
+fn show(id: &str, shown: bool) {
+    if let Some(element) = document().get_element_by_id(id) {
+        let _ = if shown {
+            element.remove_attribute("hidden")
+        } else {
+            element.set_attribute("hidden", "")
+        };
     }
 }
 
-fn reason_step(initial: &ReturnDraft, set_draft: WriteSignal<ReturnDraft>) -> impl IntoView {
-    let chosen = initial.reason;
-    let options = move |fault: Fault| {
+fn set_value(id: &str, value: &str) {
+    if let Some(input) = document().get_element_by_id(id) {
+        wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlInputElement>(input).set_value(value);
+    }
+}
+
+fn hidden_unless(shown: bool) -> &'static str {
+    if shown {
+        ""
+    } else {
+        " hidden"
+    }
+}
+
+/// The lines to choose, each with its quantity when it has several items.
+fn items_markup(order: &Order, initial: &ReturnDraft) -> String {
+    let lines: String = order
+        .lines
+        .iter()
+        .map(|line| {
+            let id = esc(&line.id);
+            let chosen = initial.quantity(&line.id);
+            let quantity = if line.quantity > 1 {
+                format!(
+                    "<span class=\"quantity\" id=\"qspan-{id}\"{}><label for=\"qty-{id}\">{}</label>\
+                     <input id=\"qty-{id}\" type=\"number\" inputmode=\"numeric\" min=\"1\" max=\"{max}\" value=\"{}\">\
+                     <span class=\"hint-inline\">{}</span></span>",
+                    hidden_unless(chosen > 0),
+                    esc(&tf("wizard.how_many", &[("title", &line.product.title)])),
+                    chosen.max(1),
+                    esc(&tf("wizard.of", &[("max", &line.quantity.to_string())])),
+                    max = line.quantity,
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "<div class=\"line-choice\"><input id=\"line-{id}\" type=\"checkbox\"{}>\
+                 <label for=\"line-{id}\">{}</label>{quantity}</div>",
+                if chosen > 0 { " checked" } else { "" },
+                esc(&tf(
+                    "wizard.line",
+                    &[("title", &line.product.title), ("price", &text::money(line.unit_price))]
+                )),
+            )
+        })
+        .collect();
+    format!("{}{lines}", heading("wizard.items_title"))
+}
+
+fn heading(key: &str) -> String {
+    format!("<h2 tabindex=\"-1\">{}</h2>", esc(&t(key)))
+}
+
+/// The reasons, grouped: a problem with the item or the delivery, or a change of mind.
+fn reason_markup(initial: &ReturnDraft) -> String {
+    let options = |fault: Fault| -> String {
         Reason::ALL
             .into_iter()
-            .filter(move |r| r.fault() == fault)
-            .map(|r| view! { <option value=r.code() selected=chosen == Some(r)>{code("reason", r.code())}</option> })
-            .collect_view()
+            .filter(|r| r.fault() == fault)
+            .map(|r| {
+                format!(
+                    "<option value=\"{}\"{}>{}</option>",
+                    r.code(),
+                    if initial.reason == Some(r) { " selected" } else { "" },
+                    esc(&code("reason", r.code()))
+                )
+            })
+            .collect()
     };
-    view! {
-        <h2 tabindex="-1">{t("wizard.reason_title")}</h2>
-        <label for="reason">{t("wizard.reason")}</label>
-        <select
-            id="reason"
-            on:change=move |ev| {
-                let code = event_target_value(&ev);
-                set_draft.update(|d| d.reason = Reason::from_code(&code));
-            }
-        >
-            <option value="" selected=chosen.is_none()>{t("wizard.choose_reason")}</option>
-            <optgroup label=t("wizard.group_problem")>{options(Fault::Seller)}</optgroup>
-            <optgroup label=t("wizard.group_mind")>{options(Fault::Buyer)}</optgroup>
-        </select>
-    }
+    format!(
+        "{}<label for=\"reason\">{}</label><select id=\"reason\"><option value=\"\"{}>{}</option>\
+         <optgroup label=\"{}\">{}</optgroup><optgroup label=\"{}\">{}</optgroup></select>",
+        heading("wizard.reason_title"),
+        esc(&t("wizard.reason")),
+        if initial.reason.is_none() { " selected" } else { "" },
+        esc(&t("wizard.choose_reason")),
+        esc(&t("wizard.group_problem")),
+        options(Fault::Seller),
+        esc(&t("wizard.group_mind")),
+        options(Fault::Buyer),
+    )
 }
 
 type Verdict = Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>;
 
-/// Every resolution is drawn once; those the rules do not offer now are hidden, and the amounts
-/// and who pays shipping follow the verdict.
-fn resolution_step(
-    verdict: Verdict,
-    draft: ReadSignal<ReturnDraft>,
-    initial: &ReturnDraft,
-    set_draft: WriteSignal<ReturnDraft>,
-) -> impl IntoView {
-    let eligible = move || verdict.get().and_then(Result::ok);
-    let options = Resolution::ALL
-        .into_iter()
-        .map(|r| {
-            let offered = move || eligible().is_some_and(|v| v.resolutions.contains(&r));
-            let chosen = move || eligible().and_then(|v| draft.with(|d| d.effective_resolution(&v))) == Some(r);
-            let hint = move || {
-                let Some(v) = eligible() else { return String::new() };
-                let amount = text::money(v.max_refund);
-                let refund = match r {
-                    Resolution::Replacement => t("wizard.no_refund"),
-                    Resolution::PartialRefund => tf("wizard.refund_up_to", &[("amount", &amount)]),
-                    _ => tf("wizard.refund_of", &[("amount", &amount)]),
-                };
-                let shipping = v
-                    .return_shipping_paid_by
-                    .filter(|_| r.sends_goods_back())
-                    .map(|p| code("wizard.shipping_paid_by", p.code()))
-                    .unwrap_or_default();
-                format!("{refund} {shipping}")
-            };
-            let partial = (r == Resolution::PartialRefund).then(|| {
-                let label = move || {
-                    eligible().map(|v| {
-                        tf("wizard.partial_amount", &[("currency", v.max_refund.currency.code()), ("max", &text::money(v.max_refund))])
-                    })
-                };
-                view! {
-                    <span hidden=move || !chosen()>
-                        <label for="partial-amount">{label}</label>
-                        <input
-                            id="partial-amount"
-                            inputmode="decimal"
-                            autocomplete="off"
-                            value=initial.partial_amount.clone()
-                            on:input=move |ev| set_draft.update(|d| d.partial_amount = event_target_value(&ev))
-                        />
-                    </span>
-                }
-            });
-            view! {
-                <div class="choice" hidden=move || !offered()>
-                    <label>
-                        <input
-                            type="radio"
-                            name="resolution"
-                            value=r.code()
-                            prop:checked=chosen
-                            on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
-                        />
-                        <strong>{code("resolution", r.code())}</strong>
-                    </label>
-                    <p class="hint">{hint}</p>
-                    {partial}
-                </div>
-            }
-        })
-        .collect_view();
-    view! {
-        <h2 tabindex="-1">{t("wizard.resolution_title")}</h2>
-        <div role="radiogroup" aria-label=t("wizard.resolution_title")>{options}</div>
-    }
+/// The resolutions the rules offer now, each with the refund and who pays return shipping, and
+/// the amount field for a partial refund. Drawn again only when the verdict changes.
+fn resolution_markup(
+    verdict: &Option<Result<rules::Eligibility, rules::SelectionError>>,
+    draft: &ReturnDraft,
+) -> String {
+    let options = match verdict {
+        Some(Ok(v)) => {
+            let chosen = draft.effective_resolution(v);
+            let amount = text::money(v.max_refund);
+            v.resolutions
+                .iter()
+                .map(|&r| {
+                    let refund = match r {
+                        Resolution::Replacement => t("wizard.no_refund"),
+                        Resolution::PartialRefund => {
+                            tf("wizard.refund_up_to", &[("amount", &amount)])
+                        }
+                        _ => tf("wizard.refund_of", &[("amount", &amount)]),
+                    };
+                    let shipping = v
+                        .return_shipping_paid_by
+                        .filter(|_| r.sends_goods_back())
+                        .map(|p| code("wizard.shipping_paid_by", p.code()))
+                        .unwrap_or_default();
+                    let partial = if r == Resolution::PartialRefund {
+                        format!(
+                            "<span id=\"partial-wrap\"{}><label for=\"partial-amount\">{}</label>\
+                             <input id=\"partial-amount\" inputmode=\"decimal\" autocomplete=\"off\" value=\"{}\"></span>",
+                            hidden_unless(chosen == Some(r)),
+                            esc(&tf(
+                                "wizard.partial_amount",
+                                &[("currency", v.max_refund.currency.code()), ("max", &amount)]
+                            )),
+                            esc(&draft.partial_amount),
+                        )
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "<div class=\"choice\"><label><input type=\"radio\" name=\"resolution\" value=\"{}\"{}> {}</label>{}{partial}</div>",
+                        r.code(),
+                        if chosen == Some(r) { " checked" } else { "" },
+                        tag("strong", "", &code("resolution", r.code())),
+                        tag("p", "hint", &format!("{refund} {shipping}")),
+                    )
+                })
+                .collect()
+        }
+        _ => String::new(),
+    };
+    format!(
+        "{}<div role=\"radiogroup\" aria-label=\"{}\">{options}</div>",
+        heading("wizard.resolution_title"),
+        esc(&t("wizard.resolution_title"))
+    )
 }
 
-fn details_step(
-    draft: ReadSignal<ReturnDraft>,
-    initial: &ReturnDraft,
-    set_draft: WriteSignal<ReturnDraft>,
-) -> impl IntoView {
-    view! {
-        <h2 tabindex="-1">{t("wizard.details_title")}</h2>
-        <label for="description">{t("wizard.description")}</label>
-        <textarea
-            id="description"
-            rows="5"
-            maxlength=DESCRIPTION_MAX_CHARS.to_string()
-            aria-describedby="description-count"
-            on:input=move |ev| set_draft.update(|d| d.description = event_target_value(&ev))
-        >
-            {initial.description.clone()}
-        </textarea>
-        <p class="hint" id="description-count">
-            {move || format!("{} / {DESCRIPTION_MAX_CHARS}", draft.with(|d| d.description.chars().count()))}
-        </p>
-    }
+fn details_markup(initial: &ReturnDraft) -> String {
+    format!(
+        "{}<label for=\"description\">{}</label><textarea id=\"description\" rows=\"5\" maxlength=\"{DESCRIPTION_MAX_CHARS}\" \
+         aria-describedby=\"description-count\">{}</textarea><p class=\"hint\" id=\"description-count\">{} / {DESCRIPTION_MAX_CHARS}</p>",
+        heading("wizard.details_title"),
+        esc(&t("wizard.description")),
+        esc(&initial.description),
+        initial.description.chars().count(),
+    )
 }
 
 /// The review: what will be sent, and the photos with their progress once sending.
