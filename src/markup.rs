@@ -43,6 +43,61 @@ pub fn facts(rows: &[(String, String)]) -> String {
     el("dl", "facts", &rows)
 }
 
+/// ` hidden` unless `shown`: for an element's opening tag.
+pub fn hidden_unless(shown: bool) -> &'static str {
+    if shown {
+        ""
+    } else {
+        " hidden"
+    }
+}
+
+/// `<button type="button" class="class" data-act="act" …>label</button>`: the page's one click
+/// handler reads `data-act` (and `data-party` when given).
+pub fn button(class: &str, act: &str, party: Option<&str>, label: &str) -> String {
+    let party = party.map_or_else(String::new, |p| format!(" data-party=\"{}\"", esc(p)));
+    format!(
+        "<button type=\"button\" class=\"{}\" data-act=\"{}\"{party}>{}</button>",
+        esc(class),
+        esc(act),
+        esc(label)
+    )
+}
+
+/// Shows or hides the element with `id`, drawn as markup.
+pub fn show(id: &str, shown: bool) {
+    if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
+        let _ = if shown {
+            element.remove_attribute("hidden")
+        } else {
+            element.set_attribute("hidden", "")
+        };
+    }
+}
+
+/// The value of the form field with `id`, drawn as markup; empty when there is none.
+pub fn value_of(id: &str) -> String {
+    leptos::prelude::document()
+        .get_element_by_id(id)
+        .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Sets the value of the form field with `id`.
+pub fn set_value(id: &str, value: &str) {
+    if let Some(field) = leptos::prelude::document().get_element_by_id(id) {
+        let _ = js_sys::Reflect::set(&field, &"value".into(), &value.into());
+    }
+}
+
+/// Writes `text` into the element with `id` (a form's message line).
+pub fn say(id: &str, text: &str) {
+    if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
+        element.set_text_content(Some(text));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

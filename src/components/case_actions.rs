@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use rules::api::NoFields;
 use rules::ActionKind;
 use serde::Serialize;
 
 use crate::api::{self, ApiError};
+use crate::markup::{button, el, say, text as tag};
 use crate::screen::CaseScreen;
 use crate::text::t;
 
@@ -72,53 +72,50 @@ impl CaseControl {
         self.set_reload.update(|n| *n += 1);
     }
 
-    pub fn case_id(self) -> String {
-        self.id.get_value()
+    /// Sends the message being written; once sent the box empties and the case is read again.
+    pub fn send_message(self) {
+        let body = self.message.get_untracked().trim().to_owned();
+        if body.is_empty() {
+            say("message-error", &crate::text::error("message_empty", ""));
+            return;
+        }
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::send_message(&self.id.get_value(), body).await {
+                Ok(()) => {
+                    self.message.set(String::new());
+                    self.reload();
+                }
+                Err(e) => say("message-error", &e.describe()),
+            }
+            self.busy.set(false);
+        });
     }
 }
 
-/// The case-wide actions the viewer may take now: escalate to the platform, or withdraw the
-/// request (after a confirmation, as it cannot be undone).
-#[component]
-pub fn CaseActions(
-    /// The case as shown.
-    detail: CaseScreen,
-    /// Acts on the case.
-    control: CaseControl,
-) -> impl IntoView {
-    let (confirming, set_confirming) = signal(false);
-    let escalate = detail.may(ActionKind::Escalate).then(|| {
-        view! {
-            <button type="button" class="button primary" disabled=control.busy
-                on:click=move |_| control.run(ActionKind::Escalate, NoFields {})>
-                {t("case.escalate")}
-            </button>
-        }
-    });
-    let withdraw = detail.may(ActionKind::Withdraw).then(|| {
-        view! {
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! {
-                    <button type="button" class="button secondary" on:click=move |_| set_confirming.set(true)>
-                        {t("case.withdraw")}
-                    </button>
-                }
-            >
-                <span class="confirm" role="group" aria-label=t("case.withdraw")>
-                    {t("case.withdraw_confirm")}
-                    <button type="button" class="button secondary" disabled=control.busy
-                        on:click=move |_| control.run(ActionKind::Withdraw, NoFields {})>
-                        {t("case.withdraw_yes")}
-                    </button>
-                    <button type="button" class="button secondary" on:click=move |_| set_confirming.set(false)>
-                        {t("case.keep")}
-                    </button>
-                </span>
-            </Show>
-        }
-    });
-    (escalate.is_some() || withdraw.is_some()).then(|| {
-        view! { <div class="case-actions">{escalate}{withdraw}</div> }
-    })
+/// The case-wide actions the viewer may take now, as markup: escalate to the platform, or
+/// withdraw the request (after a confirmation, as it cannot be undone).
+pub fn actions_markup(detail: &CaseScreen) -> String {
+    let mut html = String::new();
+    if detail.may(ActionKind::Escalate) {
+        html += &button("button primary", "escalate", None, &t("case.escalate"));
+    }
+    if detail.may(ActionKind::Withdraw) {
+        html += &button("button secondary", "withdraw", None, &t("case.withdraw"));
+        html +=
+            &format!(
+            "<span class=\"confirm\" id=\"withdraw-confirm\" role=\"group\" hidden>{}{}{}</span>",
+            tag("span", "", &t("case.withdraw_confirm")),
+            button("button secondary", "withdraw-yes", None, &t("case.withdraw_yes")),
+            button("button secondary", "withdraw-keep", None, &t("case.keep")),
+        );
+    }
+    if html.is_empty() {
+        html
+    } else {
+        el("div", "case-actions", &html)
+    }
 }

@@ -1,19 +1,12 @@
-use crate::screen::CaseScreen;
-use leptos::prelude::*;
+//! The parties' messages, oldest first, and a box to write one. Drawn as markup; the case page's
+//! handlers keep what is being written and send it.
 
-use crate::api;
-use crate::components::case_actions::CaseControl;
-use crate::markup::{el, text as tag};
+use crate::markup::{el, esc, text as tag};
+use crate::screen::CaseScreen;
 use crate::text::{self, code, t, who};
 
-/// The parties' messages, oldest first, and a box to write one.
-#[component]
-pub fn Messages(
-    /// The case as shown.
-    detail: CaseScreen,
-    /// Acts on the case.
-    control: CaseControl,
-) -> impl IntoView {
+/// The messages of `detail`, with `draft` (what the viewer is writing) in the box.
+pub fn messages_markup(detail: &CaseScreen, draft: &str) -> String {
     let viewer = detail.parts.viewer;
     let list: String = detail
         .parts
@@ -41,48 +34,20 @@ pub fn Messages(
             )
         })
         .collect();
-    let empty = detail
-        .parts
-        .messages
-        .is_empty()
-        .then(|| view! { <p class="muted">{t("messages.none")}</p> });
-    let body = control.message;
-    let (problem, set_problem) = signal(None::<String>);
-    let (sending, set_sending) = signal(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if sending.get_untracked() {
-            return;
-        }
-        let text = body.get_untracked().trim().to_owned();
-        if text.is_empty() {
-            set_problem.set(Some(text::error("message_empty", "")));
-            return;
-        }
-        set_problem.set(None);
-        set_sending.set(true);
-        leptos::task::spawn_local(async move {
-            match api::send_message(&control.case_id(), text).await {
-                Ok(()) => {
-                    body.set(String::new());
-                    control.reload();
-                }
-                Err(e) => set_problem.set(Some(e.describe())),
-            }
-            set_sending.set(false);
-        });
+    let empty = if detail.parts.messages.is_empty() {
+        tag("p", "muted", &t("messages.none"))
+    } else {
+        String::new()
     };
-    view! {
-        <section class="card messages">
-            <h2>{t("messages.title")}</h2>
-            {empty}
-            <ul class="message-list" inner_html=list></ul>
-            <form on:submit=submit novalidate>
-                <label for="message">{t("messages.write")}</label>
-                <textarea id="message" rows="3" prop:value=body on:input=move |ev| body.set(event_target_value(&ev))></textarea>
-                <p class="form-error" role="alert">{problem}</p>
-                <button type="submit" class="button secondary" disabled=sending>{t("messages.send")}</button>
-            </form>
-        </section>
-    }
+    format!(
+        "<section class=\"card messages\">{}{empty}{}<form id=\"message-form\" novalidate>\
+         <label for=\"message\">{}</label><textarea id=\"message\" rows=\"3\">{}</textarea>\
+         <p class=\"form-error\" id=\"message-error\" role=\"alert\"></p>\
+         <button type=\"submit\" class=\"button secondary\">{}</button></form></section>",
+        tag("h2", "", &t("messages.title")),
+        el("ul", "message-list", &list),
+        esc(&t("messages.write")),
+        esc(draft),
+        esc(&t("messages.send")),
+    )
 }

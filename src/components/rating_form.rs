@@ -1,28 +1,22 @@
-use leptos::prelude::*;
+//! The rating, once the case is settled: 1 to 5 stars and a comment, or the rating given. Drawn
+//! as markup; the case page's submit handler sends it.
+
 use rules::api::RateBody;
 use rules::ActionKind;
 
-use crate::components::case_actions::CaseControl;
-use crate::markup::text as tag;
+use crate::markup::{esc, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::{error, t, tf};
 
-/// Once the case is settled: 1 to 5 stars and a comment, or the rating given.
-#[component]
-pub fn RatingForm(
-    /// The case as shown.
-    detail: CaseScreen,
-    /// Acts on the case.
-    control: CaseControl,
-) -> impl IntoView {
-    let given = detail.parts.case.rating.clone().map(|rating| {
+pub fn rating_markup(detail: &CaseScreen) -> String {
+    if let Some(rating) = &detail.parts.case.rating {
         let comment = if rating.comment.is_empty() {
             String::new()
         } else {
             tag("blockquote", "", &rating.comment)
         };
-        let html = format!(
-            "{}{}{comment}",
+        return format!(
+            "<section class=\"card\">{}{}{comment}</section>",
             tag("h2", "", &t("rating.title")),
             tag(
                 "p",
@@ -30,55 +24,47 @@ pub fn RatingForm(
                 &tf("rating.given", &[("stars", &rating.stars.to_string())])
             )
         );
-        view! { <section class="card" inner_html=html></section> }
-    });
-    let form = detail.may(ActionKind::Rate).then(|| rating_form(control));
-    view! { {given}{form} }
+    }
+    if !detail.may(ActionKind::Rate) {
+        return String::new();
+    }
+    let stars: String = (1..=5u8)
+        .map(|n| {
+            format!(
+                "<label class=\"star\"><input type=\"radio\" name=\"stars\" value=\"{n}\">\
+                 <span aria-hidden=\"true\">{}</span>{}</label>",
+                "★".repeat(n as usize),
+                tag(
+                    "span",
+                    "visually-hidden",
+                    &tf("rating.stars", &[("stars", &n.to_string())])
+                )
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"card\">{}<form id=\"rate\" novalidate><fieldset class=\"stars\">{}{stars}</fieldset>\
+         <label for=\"rating-comment\">{}</label><textarea id=\"rating-comment\" rows=\"2\"></textarea>\
+         <p class=\"form-error\" id=\"rate-error\" role=\"alert\"></p>\
+         <button type=\"submit\" class=\"button primary\">{}</button></form></section>",
+        tag("h2", "", &t("rating.title")),
+        tag("legend", "", &t("rating.question")),
+        esc(&t("rating.comment")),
+        esc(&t("rating.send")),
+    )
 }
 
-fn rating_form(control: CaseControl) -> impl IntoView {
-    let (stars, set_stars) = signal(0u8);
-    let (comment, set_comment) = signal(String::new());
-    let (problem, set_problem) = signal(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if stars.get_untracked() == 0 {
-            set_problem.set(Some(error("stars_out_of_range", "")));
-            return;
-        }
-        set_problem.set(None);
-        control.run(
-            ActionKind::Rate,
-            RateBody {
-                stars: stars.get_untracked(),
-                comment: comment.get_untracked().trim().to_owned(),
-            },
-        );
-    };
-    let choices = (1..=5u8)
-        .map(|n| {
-            view! {
-                <label class="star">
-                    <input type="radio" name="stars" value=n.to_string() on:change=move |_| set_stars.set(n) />
-                    <span aria-hidden="true">{"★".repeat(n as usize)}</span>
-                    <span class="visually-hidden">{tf("rating.stars", &[("stars", &n.to_string())])}</span>
-                </label>
-            }
-        })
-        .collect_view();
-    view! {
-        <section class="card">
-            <h2>{t("rating.title")}</h2>
-            <form on:submit=submit novalidate>
-                <fieldset class="stars">
-                    <legend>{t("rating.question")}</legend>
-                    {choices}
-                </fieldset>
-                <label for="rating-comment">{t("rating.comment")}</label>
-                <textarea id="rating-comment" rows="2" prop:value=comment on:input=move |ev| set_comment.set(event_target_value(&ev))></textarea>
-                <p class="form-error" role="alert">{problem}</p>
-                <button type="submit" class="button primary" disabled=control.busy>{t("rating.send")}</button>
-            </form>
-        </section>
-    }
+/// The rating form's stars and comment, or what is missing.
+pub fn rating_body() -> Result<RateBody, String> {
+    let stars = leptos::prelude::document()
+        .query_selector("#rate input[name=stars]:checked")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("value"))
+        .and_then(|v| v.parse::<u8>().ok())
+        .ok_or_else(|| error("stars_out_of_range", ""))?;
+    Ok(RateBody {
+        stars,
+        comment: value_of("rating-comment").trim().to_owned(),
+    })
 }

@@ -6,7 +6,7 @@ use rules::{Fault, Order, Policy, Reason, Resolution};
 use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
 use crate::draft::{ReturnDraft, Step};
-use crate::markup::{el, esc, facts, text as tag};
+use crate::markup::{el, esc, facts, hidden_unless, set_value, show, text as tag};
 use crate::text::{self, code, error, t, tf};
 use crate::{api, clock, photos};
 
@@ -182,9 +182,20 @@ pub fn ReturnForm(
         Step::ALL
             .into_iter()
             .map(|s| {
-                let class = if s.index() < now.index() { " class=\"done\"" } else { "" };
-                let current = if s == now { " aria-current=\"step\"" } else { "" };
-                format!("<li{class}{current}>{}</li>", esc(&code("wizard.step", s.code())))
+                let class = if s.index() < now.index() {
+                    " class=\"done\""
+                } else {
+                    ""
+                };
+                let current = if s == now {
+                    " aria-current=\"step\""
+                } else {
+                    ""
+                };
+                format!(
+                    "<li{class}{current}>{}</li>",
+                    esc(&code("wizard.step", s.code()))
+                )
             })
             .collect::<String>()
     };
@@ -192,9 +203,7 @@ pub fn ReturnForm(
     let items = order.with_value(|o| items_markup(o, &initial));
     let reason = reason_markup(&initial);
     let details = details_markup(&initial);
-    let photos_needed = move || {
-        verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required))
-    };
+    let photos_needed = move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required));
     let main_button = move || {
         let key = match (step.get(), busy(), case_id.get().is_some()) {
             (_, true, _) => "wizard.sending",
@@ -212,18 +221,24 @@ pub fn ReturnForm(
     };
     // One handler for every field of every step: the draft follows what is typed or chosen.
     let on_field = move |ev: leptos::ev::Event| {
+        // Inputs, selects and text areas alike: read through the properties they share.
         let Some(field) = ev
             .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
         else {
             return;
         };
-        let (id, value) = (field.id(), field.value());
+        let property = |name: &str| js_sys::Reflect::get(&field, &name.into()).unwrap_or_default();
+        let id = field.id();
+        let value = property("value").as_string().unwrap_or_default();
         if let Some(line) = id.strip_prefix("line-") {
             let max = order.with_value(|o| {
-                o.lines.iter().find(|l| l.id == line).map_or(0, |l| l.quantity)
+                o.lines
+                    .iter()
+                    .find(|l| l.id == line)
+                    .map_or(0, |l| l.quantity)
             });
-            let on = field.checked();
+            let on = property("checked").as_bool().unwrap_or(false);
             // A newly chosen line starts with all its items.
             set_draft.update(|d| d.set_quantity(line, if on { max } else { 0 }));
             show(&format!("qspan-{line}"), on);
@@ -233,15 +248,18 @@ pub fn ReturnForm(
                 return;
             }
             let max = order.with_value(|o| {
-                o.lines.iter().find(|l| l.id == line).map_or(1, |l| l.quantity)
+                o.lines
+                    .iter()
+                    .find(|l| l.id == line)
+                    .map_or(1, |l| l.quantity)
             });
             // Out-of-range or garbage snaps back to what is allowed.
             let q = value.trim().parse::<u32>().map_or(max, |q| q.clamp(1, max));
-            field.set_value(&q.to_string());
+            set_value(&id, &q.to_string());
             set_draft.update(|d| d.set_quantity(line, q));
         } else if id == "reason" {
             set_draft.update(|d| d.reason = Reason::from_code(&value));
-        } else if field.name() == "resolution" {
+        } else if field.get_attribute("name").as_deref() == Some("resolution") {
             let chosen = Resolution::from_code(&value);
             set_draft.update(|d| d.resolution = chosen);
             show("partial-wrap", chosen == Some(Resolution::PartialRefund));
@@ -307,31 +325,6 @@ pub fn ReturnForm(
     }
 }
 
-/// Shows or hides the element with `id`.
-fn show(id: &str, shown: bool) {
-    if let Some(element) = document().get_element_by_id(id) {
-        let _ = if shown {
-            element.remove_attribute("hidden")
-        } else {
-            element.set_attribute("hidden", "")
-        };
-    }
-}
-
-fn set_value(id: &str, value: &str) {
-    if let Some(input) = document().get_element_by_id(id) {
-        wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlInputElement>(input).set_value(value);
-    }
-}
-
-fn hidden_unless(shown: bool) -> &'static str {
-    if shown {
-        ""
-    } else {
-        " hidden"
-    }
-}
-
 /// The lines to choose, each with its quantity when it has several items.
 fn items_markup(order: &Order, initial: &ReturnDraft) -> String {
     let lines: String = order
@@ -382,7 +375,11 @@ fn reason_markup(initial: &ReturnDraft) -> String {
                 format!(
                     "<option value=\"{}\"{}>{}</option>",
                     r.code(),
-                    if initial.reason == Some(r) { " selected" } else { "" },
+                    if initial.reason == Some(r) {
+                        " selected"
+                    } else {
+                        ""
+                    },
                     esc(&code("reason", r.code()))
                 )
             })
@@ -393,7 +390,11 @@ fn reason_markup(initial: &ReturnDraft) -> String {
          <optgroup label=\"{}\">{}</optgroup><optgroup label=\"{}\">{}</optgroup></select>",
         heading("wizard.reason_title"),
         esc(&t("wizard.reason")),
-        if initial.reason.is_none() { " selected" } else { "" },
+        if initial.reason.is_none() {
+            " selected"
+        } else {
+            ""
+        },
         esc(&t("wizard.choose_reason")),
         esc(&t("wizard.group_problem")),
         options(Fault::Seller),

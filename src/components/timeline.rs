@@ -1,16 +1,11 @@
 use crate::components::status_header::consequence;
 use crate::screen::{CaseScreen, What};
-use leptos::prelude::*;
 
 use crate::markup::{el, esc, text as tag};
 use crate::text::{self, code, t};
 
-/// Everything that happened to the case, newest first: who, what and when.
-#[component]
-pub fn Timeline(
-    /// The case as shown.
-    detail: CaseScreen,
-) -> impl IntoView {
+/// Everything that happened to the case, newest first: who, what and when, as markup.
+pub fn timeline_markup(detail: &CaseScreen) -> String {
     let viewer = detail.parts.viewer;
     let entries: String = detail
         .parts
@@ -40,10 +35,9 @@ pub fn Timeline(
             )
         })
         .collect();
-    view! {
-        <section class="card">
-            <h2>{t("timeline.title")}</h2>
-            <ol class="timeline" inner_html=entries></ol>
-        </section>
-    }
+    format!(
+        "<section class=\"card\">{}{}</section>",
+        tag("h2", "", &t("timeline.title")),
+        el("ol", "timeline", &entries)
+    )
 }

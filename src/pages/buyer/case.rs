@@ -1,10 +1,16 @@
 use leptos::prelude::*;
 
-use crate::components::case_actions::CaseControl;
-use crate::components::{
-    CaseActions, Loaded, Messages, ProposalsBoard, RatingForm, ReturnStep, StatusHeader, Timeline,
-};
-use crate::markup::{el, esc, facts, text as tag};
+use rules::api::{AcceptBody, NoFields};
+use rules::{ActionKind, Party};
+use wasm_bindgen::JsCast;
+
+use crate::components::case_actions::{actions_markup, CaseControl};
+use crate::components::messages::messages_markup;
+use crate::components::proposals_board::{board_markup, counter_kind_changed, counter_offer};
+use crate::components::rating_form::{rating_body, rating_markup};
+use crate::components::timeline::timeline_markup;
+use crate::components::{Loaded, ReturnStep, StatusHeader};
+use crate::markup::{el, esc, facts, say, show, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
@@ -68,18 +74,105 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         facts(&rows),
         tag("p", "muted", &tf("case.number", &[("id", &summary.id)]))
     );
+    let parts = format!("{}{}", board_markup(&detail), actions_markup(&detail));
+    let after = format!(
+        "{}{}{}{}",
+        rating_markup(&detail),
+        el("section", "card", &about),
+        messages_markup(&detail, &control.message.get_untracked()),
+        timeline_markup(&detail)
+    );
+    let max = detail.parts.case.max_refund;
+    // One handler per kind of event for everything drawn as markup below.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(pressed) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("button[data-act]").ok().flatten())
+        else {
+            return;
+        };
+        let party = pressed.get_attribute("data-party");
+        match pressed.get_attribute("data-act").as_deref() {
+            Some("accept") => {
+                let of = match party.as_deref() {
+                    Some("buyer") => Party::Buyer,
+                    Some("platform") => Party::Platform,
+                    _ => Party::Seller,
+                };
+                control.run(ActionKind::Accept, AcceptBody { of });
+            }
+            Some("withdraw-proposal") => control.run(ActionKind::WithdrawProposal, NoFields {}),
+            Some("escalate") => control.run(ActionKind::Escalate, NoFields {}),
+            Some("withdraw") => show("withdraw-confirm", true),
+            Some("withdraw-keep") => show("withdraw-confirm", false),
+            Some("withdraw-yes") => control.run(ActionKind::Withdraw, NoFields {}),
+            Some("counter-open") => {
+                show("counter", true);
+                counter_kind_changed();
+            }
+            Some("counter-cancel") => show("counter", false),
+            _ => {}
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        match form.id().as_str() {
+            "counter" => {
+                ev.prevent_default();
+                match counter_offer(max) {
+                    Ok(offer) => control.run(ActionKind::Propose, offer),
+                    Err(why) => say("counter-error", &why),
+                }
+            }
+            "rate" => {
+                ev.prevent_default();
+                match rating_body() {
+                    Ok(body) => control.run(ActionKind::Rate, body),
+                    Err(why) => say("rate-error", &why),
+                }
+            }
+            "message-form" => {
+                ev.prevent_default();
+                control.send_message();
+            }
+            _ => {}
+        }
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(field) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        match field.id().as_str() {
+            "message" => control.message.set(value_of("message")),
+            "counter-kind" => counter_kind_changed(),
+            _ => {}
+        }
+    };
     view! {
-        <section class="case" data-case=summary.id.clone() data-state=summary.state.code()>
+        <section
+            class="case"
+            data-case=summary.id.clone()
+            data-state=summary.state.code()
+            on:click=on_click
+            on:submit=on_submit
+            on:input=on_input
+            on:change=on_input
+        >
             <StatusHeader detail=detail.clone() />
             <h1>{tf("case.title", &[("id", &summary.order_id)])}</h1>
             <p class="form-error" role="alert">{control.problem}</p>
-            <ProposalsBoard detail=detail.clone() control />
-            <CaseActions detail=detail.clone() control />
+            <div inner_html=parts></div>
             <ReturnStep detail=detail.clone() control />
-            <RatingForm detail=detail.clone() control />
-            <section class="card" inner_html=about></section>
-            <Messages detail=detail.clone() control />
-            <Timeline detail=detail.clone() />
+            <div inner_html=after></div>
         </section>
     }
 }
