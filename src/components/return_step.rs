@@ -1,73 +1,48 @@
-use leptos::prelude::*;
+//! Sending the goods back: the seller's address, and the tracking number with its carrier once
+//! shipped. Drawn as markup; the case page's handlers check the number as it is typed and send it.
+
 use rules::api::TrackingBody;
 use rules::{ActionKind, CaseState, TrackingNumber};
 
-use crate::components::case_actions::CaseControl;
-use crate::components::TrackingField;
+use crate::components::tracking_field::tracking_markup;
+use crate::markup::{esc, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::{code, error, t, tf};
 
-/// Sending the goods back: the seller's address, and the tracking number with its carrier once
-/// shipped.
-#[component]
-pub fn ReturnStep(
-    /// The case as shown.
-    detail: CaseScreen,
-    /// Acts on the case.
-    control: CaseControl,
-) -> impl IntoView {
-    let tracking = detail.parts.case.return_tracking.clone();
-    let state = detail.summary.state;
+/// The return step of `detail`, or nothing when the goods do not go back.
+pub fn return_markup(detail: &CaseScreen) -> String {
+    let tracking = &detail.parts.case.return_tracking;
     let shipping = detail.may(ActionKind::ShipReturn);
-    if !shipping && tracking.is_none() && state != CaseState::AwaitingReturnAddress {
-        return None;
-    }
-    let typed = RwSignal::new(String::new());
-    let (problem, set_problem) = signal(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let number = typed.get_untracked();
-        match TrackingNumber::parse(&number) {
-            Ok(_) => {
-                set_problem.set(None);
-                control.run(
-                    ActionKind::ShipReturn,
-                    TrackingBody {
-                        tracking_number: number,
-                    },
-                );
-            }
-            Err(e) => set_problem.set(Some(error(e.code(), ""))),
+    let body = match tracking {
+        _ if shipping => format!(
+            "<form id=\"ship-return\" novalidate>{}<p class=\"form-error\" id=\"ship-return-error\" role=\"alert\"></p>\
+             <button type=\"submit\" class=\"button primary\">{}</button></form>",
+            tracking_markup("return-tracking"),
+            esc(&t("return.send"))
+        ),
+        Some(n) => tag(
+            "p",
+            "",
+            &tf(
+                "return.shipped_with",
+                &[("carrier", &code("carrier", n.carrier.code())), ("number", &n.number)],
+            ),
+        ),
+        None if detail.summary.state == CaseState::AwaitingReturnAddress => {
+            tag("p", "", &t("return.waiting_address"))
         }
+        None => return String::new(),
     };
-    let form = shipping.then(|| {
-        view! {
-            <form on:submit=submit novalidate>
-                <TrackingField value=typed id="return-tracking" />
-                <p class="form-error" role="alert">{problem}</p>
-                <button type="submit" class="button primary" disabled=control.busy>{t("return.send")}</button>
-            </form>
-        }
-    });
-    let status = match (shipping, tracking) {
-        (true, _) => None,
-        (false, Some(n)) => Some(tf(
-            "return.shipped_with",
-            &[
-                ("carrier", &code("carrier", n.carrier.code())),
-                ("number", &n.number),
-            ],
-        )),
-        (false, None) => Some(t("return.waiting_address")),
-    };
-    let body = view! {
-        {form}
-        {status.map(|s| view! { <p>{s}</p> })}
-    };
-    Some(view! {
-        <section class="card return-step">
-            <h2>{t("return.title")}</h2>
-            {body}
-        </section>
-    })
+    format!(
+        "<section class=\"card return-step\">{}{body}</section>",
+        tag("h2", "", &t("return.title"))
+    )
+}
+
+/// The tracking number typed, checked as the server will check it.
+pub fn shipped_return() -> Result<TrackingBody, String> {
+    let tracking_number = value_of("return-tracking");
+    TrackingNumber::parse(&tracking_number)
+        .map(|_| TrackingBody { tracking_number })
+        .map_err(|e| error(e.code(), ""))
 }

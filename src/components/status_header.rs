@@ -2,25 +2,44 @@ use crate::screen::{then_of, CaseScreen};
 use leptos::prelude::*;
 
 use crate::clock;
+use crate::markup::text as tag;
 use crate::text::{self, code, t, tf, who};
 
 /// The case's state in plain words and what happens next and when: "If the seller does not act by
 /// 14 Mar 2026, 18:00 (in 3 d 4 h), your proposal is carried out automatically", with a live
 /// countdown.
-#[component]
-pub fn StatusHeader(
-    /// The case as shown.
-    detail: CaseScreen,
-) -> impl IntoView {
+pub fn status_header(detail: &CaseScreen) -> impl IntoView {
     let state = detail.summary.state;
     let viewer = detail.parts.viewer;
     let mine = detail
         .parts
         .next_deadline
         .as_ref()
-        .is_some_and(|d| d.party == viewer)
-        .then(|| view! { <p class="badge">{t("case.your_move")}</p> });
-    let next = detail.parts.next_deadline.map(|deadline| {
+        .is_some_and(|d| d.party == viewer);
+    let case = &detail.parts.case;
+    let rejection = case.rejection.as_ref().map_or_else(String::new, |r| {
+        tag("p", "", &tf("case.rejected_because", &[("reason", r)]))
+    });
+    let address = case.return_address.as_ref().map_or_else(String::new, |a| {
+        tag(
+            "p",
+            "address",
+            &tf("case.return_address", &[("address", a)]),
+        )
+    });
+    let before = format!(
+        "{}{}{}",
+        tag("p", "state", &code("state", state.code())),
+        if mine {
+            tag("p", "badge", &t("case.your_move"))
+        } else {
+            String::new()
+        },
+        tag("p", "", &code("step", state.code())),
+    );
+    let after = format!("{rejection}{address}");
+    // The one part that moves: the countdown, every second.
+    let next = detail.parts.next_deadline.as_ref().map(|deadline| {
         let now = clock::ticking();
         let condition = code("next_if", who(deadline.party, viewer));
         let consequence = consequence(&deadline.then, viewer);
@@ -41,12 +60,9 @@ pub fn StatusHeader(
     });
     view! {
         <header class="status-header">
-            <p class="state">{code("state", state.code())}</p>
-            {mine}
-            <p>{code("step", state.code())}</p>
+            <div inner_html=before></div>
             {next}
-            {detail.parts.case.rejection.map(|r| view! { <p>{tf("case.rejected_because", &[("reason", &r)])}</p> })}
-            {detail.parts.case.return_address.map(|a| view! { <p class="address">{tf("case.return_address", &[("address", &a)])}</p> })}
+            <div inner_html=after></div>
         </header>
     }
 }

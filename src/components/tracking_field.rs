@@ -1,6 +1,9 @@
-use leptos::prelude::*;
+//! A tracking number field that validates the format and the check digit and detects the carrier
+//! as the viewer types. Drawn as markup; the page's input handler calls [`tracking_typed`].
+
 use rules::TrackingNumber;
 
+use crate::markup::{esc, value_of};
 use crate::text::{code, error, t};
 
 /// What the field says about the number as typed: the carrier detected, or what is wrong. Empty
@@ -16,38 +19,31 @@ pub fn feedback(typed: &str) -> Option<Result<String, String>> {
     )
 }
 
-/// A tracking number field that validates the format and the check digit and detects the carrier
-/// as the viewer types.
-#[component]
-pub fn TrackingField(
-    /// The number as typed.
-    value: RwSignal<String>,
-    /// The input's id, for its label.
-    id: &'static str,
-) -> impl IntoView {
-    let described = format!("{id}-feedback");
-    let said = Memo::new(move |_| value.with(|v| feedback(v)));
-    let class = move || match said.get() {
-        None => "tracking-feedback hint",
-        Some(Ok(_)) => "tracking-feedback ok",
-        Some(Err(_)) => "tracking-feedback error",
+/// The label, the field with the id `id`, and the line under it that says what the number is.
+pub fn tracking_markup(id: &str) -> String {
+    let id = esc(id);
+    format!(
+        "<label for=\"{id}\">{}</label><input id=\"{id}\" autocomplete=\"off\" autocapitalize=\"characters\" \
+         spellcheck=\"false\" aria-describedby=\"{id}-feedback\" aria-invalid=\"false\">\
+         <p class=\"tracking-feedback hint\" id=\"{id}-feedback\" aria-live=\"polite\">{}</p>",
+        esc(&t("tracking.label")),
+        esc(&t("tracking.hint"))
+    )
+}
+
+/// After each keystroke in the field `id`: the carrier, or what is wrong, under it.
+pub fn tracking_typed(id: &str) {
+    let document = leptos::prelude::document();
+    let (class, words, invalid) = match feedback(&value_of(id)) {
+        None => ("hint", t("tracking.hint"), false),
+        Some(Ok(carrier)) => ("ok", carrier, false),
+        Some(Err(why)) => ("error", why, true),
     };
-    let words = move || match said.get() {
-        None => t("tracking.hint"),
-        Some(Ok(words) | Err(words)) => words,
-    };
-    view! {
-        <label for=id>{t("tracking.label")}</label>
-        <input
-            id=id
-            autocomplete="off"
-            autocapitalize="characters"
-            spellcheck="false"
-            aria-describedby=described.clone()
-            aria-invalid=move || matches!(said.get(), Some(Err(_))).to_string()
-            prop:value=value
-            on:input=move |ev| value.set(event_target_value(&ev))
-        />
-        <p class=class id=described aria-live="polite">{words}</p>
+    if let Some(line) = document.get_element_by_id(&format!("{id}-feedback")) {
+        line.set_class_name(&format!("tracking-feedback {class}"));
+        line.set_text_content(Some(&words));
+    }
+    if let Some(field) = document.get_element_by_id(id) {
+        let _ = field.set_attribute("aria-invalid", if invalid { "true" } else { "false" });
     }
 }

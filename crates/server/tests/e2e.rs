@@ -95,7 +95,9 @@ async fn text_of(client: &Client, css: &str) -> String {
 async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let text = text_of(client, css).await;
+        // The page may redraw the element between finding it and reading it: read again.
+        let found = wait_for(client, css).await;
+        let text = found.text().await.unwrap_or_default();
         if text.contains(needle) {
             return text;
         }

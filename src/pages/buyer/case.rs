@@ -8,8 +8,11 @@ use crate::components::case_actions::{actions_markup, CaseControl};
 use crate::components::messages::messages_markup;
 use crate::components::proposals_board::{board_markup, counter_kind_changed, counter_offer};
 use crate::components::rating_form::{rating_body, rating_markup};
+use crate::components::return_step::{return_markup, shipped_return};
+use crate::components::status_header::status_header;
 use crate::components::timeline::timeline_markup;
-use crate::components::{Loaded, ReturnStep, StatusHeader};
+use crate::components::tracking_field::tracking_typed;
+use crate::components::Loaded;
 use crate::markup::{el, esc, facts, say, show, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
@@ -74,7 +77,12 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         facts(&rows),
         tag("p", "muted", &tf("case.number", &[("id", &summary.id)]))
     );
-    let parts = format!("{}{}", board_markup(&detail), actions_markup(&detail));
+    let parts = format!(
+        "{}{}{}",
+        board_markup(&detail),
+        actions_markup(&detail),
+        return_markup(&detail)
+    );
     let after = format!(
         "{}{}{}{}",
         rating_markup(&detail),
@@ -137,6 +145,13 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
                     Err(why) => say("rate-error", &why),
                 }
             }
+            "ship-return" => {
+                ev.prevent_default();
+                match shipped_return() {
+                    Ok(body) => control.run(ActionKind::ShipReturn, body),
+                    Err(why) => say("ship-return-error", &why),
+                }
+            }
             "message-form" => {
                 ev.prevent_default();
                 control.send_message();
@@ -154,6 +169,7 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         match field.id().as_str() {
             "message" => control.message.set(value_of("message")),
             "counter-kind" => counter_kind_changed(),
+            "return-tracking" => tracking_typed("return-tracking"),
             _ => {}
         }
     };
@@ -167,11 +183,10 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             on:input=on_input
             on:change=on_input
         >
-            <StatusHeader detail=detail.clone() />
+            {status_header(&detail)}
             <h1>{tf("case.title", &[("id", &summary.order_id)])}</h1>
             <p class="form-error" role="alert">{control.problem}</p>
             <div inner_html=parts></div>
-            <ReturnStep detail=detail.clone() control />
             <div inner_html=after></div>
         </section>
     }
