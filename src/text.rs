@@ -6,7 +6,6 @@
 //! load nothing. Dates, times and money are written by the browser's `Intl`, for the locale.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use rules::{Explanation, Fulfillment, Money, Party};
@@ -61,14 +60,21 @@ impl Locale {
     }
 }
 
+/// A language's sentences by key. In the browser it stays the object `JSON.parse` made, read
+/// with a property lookup: no map or decoder for it is compiled into the bundle.
+#[cfg(target_arch = "wasm32")]
+pub type Catalogue = js_sys::Object;
+#[cfg(not(target_arch = "wasm32"))]
+pub type Catalogue = std::collections::HashMap<String, String>;
+
 thread_local! {
-    static CATALOGUE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static CATALOGUE: RefCell<Catalogue> = RefCell::new(Catalogue::new());
     static LOCALE: Cell<Locale> = const { Cell::new(Locale::En) };
 }
 
-/// Makes `entries` (a language's catalogue) what the app says from now on.
-pub fn install(locale: Locale, entries: HashMap<String, String>) {
-    CATALOGUE.with(|c| *c.borrow_mut() = entries);
+/// Makes `catalogue` (a language's sentences) what the app says from now on.
+pub fn install(locale: Locale, catalogue: Catalogue) {
+    CATALOGUE.with(|c| *c.borrow_mut() = catalogue);
     LOCALE.with(|l| l.set(locale));
 }
 
@@ -77,13 +83,15 @@ pub fn locale() -> Locale {
     LOCALE.with(Cell::get)
 }
 
-/// A catalogue's JSON text as its entries.
-pub fn parse_catalogue(json: &str) -> Result<HashMap<String, String>, String> {
+/// A catalogue's JSON text as its sentences.
+pub fn parse_catalogue(json: &str) -> Result<Catalogue, String> {
     #[cfg(target_arch = "wasm32")]
     {
-        let value =
-            js_sys::JSON::parse(json).map_err(|_| "the catalogue is not JSON".to_owned())?;
-        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+        use wasm_bindgen::JsCast;
+        js_sys::JSON::parse(json)
+            .ok()
+            .and_then(|value| value.dyn_into::<js_sys::Object>().ok())
+            .ok_or_else(|| "the catalogue is not a JSON object".to_owned())
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -91,11 +99,25 @@ pub fn parse_catalogue(json: &str) -> Result<HashMap<String, String>, String> {
     }
 }
 
+/// The sentence for `key`, if the language has it.
+fn lookup(key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        CATALOGUE.with(|c| {
+            js_sys::Reflect::get(&c.borrow(), &key.into())
+                .ok()
+                .and_then(|v| v.as_string())
+        })
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        CATALOGUE.with(|c| c.borrow().get(key).cloned())
+    }
+}
+
 /// The sentence for `key`; a missing key shows as itself, which the catalogue tests forbid.
 pub fn t(key: &str) -> String {
-    CATALOGUE
-        .with(|c| c.borrow().get(key).cloned())
-        .unwrap_or_else(|| key.to_owned())
+    lookup(key).unwrap_or_else(|| key.to_owned())
 }
 
 /// The sentence for `key` with each `{name}` replaced by its value.
@@ -105,10 +127,6 @@ pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
         text = text.replace(&format!("{{{name}}}"), value);
     }
     text
-}
-
-fn has(key: &str) -> bool {
-    CATALOGUE.with(|c| c.borrow().contains_key(key))
 }
 
 /// A label for one of the rules' codes: `family.code`, e.g. `reason.defective`.
@@ -229,9 +247,8 @@ pub fn explanation(e: &Explanation) -> String {
 /// An error code from the API or the form, as a sentence; `fallback` is the server's own message,
 /// for a code this version of the app does not know.
 pub fn error(code: &str, fallback: &str) -> String {
-    let key = format!("error.{code}");
-    if has(&key) {
-        t(&key)
+    if let Some(sentence) = lookup(&format!("error.{code}")) {
+        sentence
     } else if fallback.is_empty() {
         tf("error.other", &[("code", code)])
     } else {
@@ -290,12 +307,13 @@ mod intl {
     }
 }
 
-#[cfg(test)]
+// The catalogues are read from disk: these run natively.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn catalogue(locale: Locale) -> HashMap<String, String> {
+    fn catalogue(locale: Locale) -> Catalogue {
         let path = format!(
             "{}/locales/{}.json",
             env!("CARGO_MANIFEST_DIR"),
