@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{CaseView, ErrorBody, Login, Me, NewMessage, NewReturn, OrderView};
+use rules::api::{CaseView, Login, NewMessage, NewReturn, OrderView, Role};
 use serde::de::DeserializeOwned;
 
 use crate::screen::CaseScreen;
@@ -64,14 +64,16 @@ pub(crate) fn check(status: u16, text: String) -> Result<String, ApiError> {
     if (200..300).contains(&status) {
         return Ok(text);
     }
-    Err(match parse::<ErrorBody>(&text) {
-        Ok(body) => ApiError::Server {
+    // Our API's `{code, message}` (`ErrorBody`), read as two fields.
+    let said = |name| field(&text, name).ok().and_then(|v| v.as_string());
+    Err(match (said("code"), said("message")) {
+        (Some(code), Some(message)) => ApiError::Server {
             status,
-            code: body.code,
-            message: body.message,
+            code,
+            message,
         },
         // A proxy or a crash answered, not our API: a 5xx means Retour is down for a moment.
-        Err(_) => ApiError::Server {
+        _ => ApiError::Server {
             status,
             code: if status >= 500 {
                 "unavailable"
@@ -236,9 +238,27 @@ pub(crate) fn csrf_token() -> String {
     CSRF.with(|c| c.borrow().clone())
 }
 
-fn remember(me: &Me) {
-    CSRF.with(|c| *c.borrow_mut() = me.csrf_token.clone());
+/// Who is signed in, as the app needs it: the rest of `Me` is read by no page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub display_name: String,
+    pub role: Role,
 }
+
+/// The answer `Me` as a [`Viewer`], keeping its CSRF token for the writes to come.
+fn viewer(text: &str) -> Result<Viewer, ApiError> {
+    let said = |name| field(text, name).ok().and_then(|v| v.as_string());
+    let (Some(display_name), Some(role), Some(token)) = (
+        said("display_name"),
+        said("role").as_deref().and_then(Role::from_code),
+        said("csrf_token"),
+    ) else {
+        return Err(ApiError::Decode("the answer is not who is signed in".into()));
+    };
+    CSRF.with(|c| *c.borrow_mut() = token);
+    Ok(Viewer { display_name, role })
+}
+
 
 /// A write: JSON in, the answer's text out. Not generic, so it is compiled once.
 async fn post_text(path: &str, json: String, key: Option<&str>) -> Result<String, ApiError> {
@@ -260,22 +280,16 @@ async fn post<B: Serialize>(path: &str, value: &B) -> Result<String, ApiError> {
 }
 
 /// Who is signed in; `Ok(None)` when nobody is.
-pub async fn me() -> Result<Option<Me>, ApiError> {
+pub async fn me() -> Result<Option<Viewer>, ApiError> {
     match get_text("/api/me".into()).await {
-        Ok(text) => {
-            let me: Me = decode(&text)?;
-            remember(&me);
-            Ok(Some(me))
-        }
+        Ok(text) => viewer(&text).map(Some),
         Err(ApiError::Server { status: 401, .. }) => Ok(None),
         Err(error) => Err(error),
     }
 }
 
-pub async fn sign_in(login: &Login) -> Result<Me, ApiError> {
-    let me: Me = decode(&post("/api/login", login).await?)?;
-    remember(&me);
-    Ok(me)
+pub async fn sign_in(login: &Login) -> Result<Viewer, ApiError> {
+    viewer(&post("/api/login", login).await?)
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {

@@ -7,7 +7,7 @@
 //! happened, how the case ended, what the clock will do) are read as their codes.
 
 use chrono::{DateTime, Utc};
-use rules::api::{CaseView, EvidenceView, MessageView};
+use rules::api::{CaseView, MessageView};
 use rules::{ActionKind, Carrier, CaseState, Money, Party, Permission, Proposals, Rating};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -31,7 +31,6 @@ pub struct CaseParts {
     pub case: CaseFacts,
     pub timeline: Vec<TimelineRow>,
     pub messages: Vec<MessageView>,
-    pub evidence: Vec<EvidenceView>,
 }
 
 /// "If `party` does not act by `at`, the clock does `then`."

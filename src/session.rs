@@ -1,16 +1,15 @@
 //! Who is signed in and which language the app speaks: chosen at start, changed from the header.
 
 use leptos::prelude::*;
-use rules::api::Me;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Viewer};
 use crate::text::{self, Locale};
 
 /// The app-wide state every page may read.
 #[derive(Clone, Copy)]
 pub struct Session {
     /// `None` until someone signs in.
-    pub me: RwSignal<Option<Me>>,
+    pub me: RwSignal<Option<Viewer>>,
     pub locale: RwSignal<Locale>,
 }
 
