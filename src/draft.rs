@@ -6,10 +6,9 @@ use rules::{
     eligibility, Decision, Eligibility, Fulfillment, LineSelection, Money, MoneyError, Order,
     OrderLine, Policy, Reason, RefundError, Resolution, ReturnRequest, SelectionError,
 };
-use serde::{Deserialize, Serialize};
 
 /// The wizard's steps, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Items,
     Reason,
@@ -40,6 +39,10 @@ impl Step {
         }
     }
 
+    pub fn from_code(code: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     pub fn index(self) -> usize {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
@@ -55,7 +58,7 @@ impl Step {
 
 /// What the buyer has entered so far; kept in the tab's storage, so a reload or a change of
 /// language loses nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReturnDraft {
     /// Quantity chosen per line, in the order's line order; 0 means not selected.
     pub quantities: Vec<(String, u32)>,
@@ -118,6 +121,56 @@ impl ReturnDraft {
                 .collect(),
             ..ReturnDraft::default()
         }
+    }
+
+    /// The draft as text for the tab's storage: a line per field, the description last (it may
+    /// span lines). Written by hand: a serde format for it would cost the bundle more than this.
+    pub fn to_storage(&self) -> String {
+        let mut text = format!("retour-draft 1\nkey {}\n", self.key);
+        let mut line = |name: &str, value: Option<&str>| {
+            if let Some(value) = value {
+                text.push_str(&format!("{name} {value}\n"));
+            }
+        };
+        line("step", self.step.map(Step::code));
+        line("reason", self.reason.map(Reason::code));
+        line("resolution", self.resolution.map(Resolution::code));
+        line("amount", Some(self.partial_amount.as_str()));
+        for (id, quantity) in &self.quantities {
+            text.push_str(&format!("qty {quantity} {id}\n"));
+        }
+        text.push_str("description\n");
+        text.push_str(&self.description);
+        text
+    }
+
+    /// A draft written by [`ReturnDraft::to_storage`]; `None` for anything else.
+    pub fn from_storage(text: &str) -> Option<ReturnDraft> {
+        let (head, description) = text.split_once("\ndescription\n")?;
+        let mut lines = head.lines();
+        if lines.next()? != "retour-draft 1" {
+            return None;
+        }
+        let mut draft = ReturnDraft {
+            description: description.to_owned(),
+            ..ReturnDraft::default()
+        };
+        for line in lines {
+            let (name, value) = line.split_once(' ').unwrap_or((line, ""));
+            match name {
+                "key" => draft.key = value.to_owned(),
+                "step" => draft.step = Step::from_code(value),
+                "reason" => draft.reason = Reason::from_code(value),
+                "resolution" => draft.resolution = Resolution::from_code(value),
+                "amount" => draft.partial_amount = value.to_owned(),
+                "qty" => {
+                    let (quantity, id) = value.split_once(' ')?;
+                    draft.quantities.push((id.to_owned(), quantity.parse().ok()?));
+                }
+                _ => return None,
+            }
+        }
+        (!draft.key.is_empty()).then_some(draft)
     }
 
     pub fn quantity(&self, line_id: &str) -> u32 {
@@ -334,6 +387,24 @@ mod tests {
         assert_eq!(Step::Items.back(), Step::Items);
         assert_eq!(Step::Photos.next(), Step::Review);
         assert_eq!(Step::Review.next(), Step::Review);
+    }
+
+    #[test]
+    fn a_draft_survives_the_tabs_storage() {
+        let order = delivered_order(now());
+        let mut draft = ReturnDraft {
+            key: "k1-x".into(),
+            ..ReturnDraft::new(&order, Some("b"))
+        };
+        assert_eq!(ReturnDraft::from_storage(&draft.to_storage()), Some(draft.clone()));
+        draft.reason = Some(Reason::Defective);
+        draft.resolution = Some(Resolution::PartialRefund);
+        draft.partial_amount = "7,50".into();
+        draft.description = "Cracked lid.\ndescription\nqty 9 a".into();
+        draft.step = Some(Step::Photos);
+        assert_eq!(ReturnDraft::from_storage(&draft.to_storage()), Some(draft));
+        assert_eq!(ReturnDraft::from_storage("{\"key\": 1}"), None);
+        assert_eq!(ReturnDraft::from_storage("retour-draft 1\nqty x a\ndescription\n"), None);
     }
 
     fn now() -> DateTime<Utc> {

@@ -18,7 +18,7 @@ fn stored_draft(order: &Order, line: Option<&str>) -> ReturnDraft {
         .ok()
         .flatten()
         .and_then(|s| s.get_item(&draft_key(&order.id)).ok().flatten())
-        .and_then(|json| api::parse::<ReturnDraft>(&json).ok())
+        .and_then(|text| ReturnDraft::from_storage(&text))
         // A draft for other lines (the buyer clicked another line since) starts afresh.
         .filter(|d| line.is_none_or(|l| d.quantity(l) > 0));
     saved.unwrap_or_else(|| ReturnDraft {
@@ -35,9 +35,9 @@ fn store_draft(order_id: &str, draft: Option<&ReturnDraft>) {
     let Some(storage) = window().session_storage().ok().flatten() else {
         return;
     };
-    let _ = match draft.map(api::to_json) {
-        Some(Ok(json)) => storage.set_item(&draft_key(order_id), &json),
-        _ => storage.remove_item(&draft_key(order_id)),
+    let _ = match draft {
+        Some(draft) => storage.set_item(&draft_key(order_id), &draft.to_storage()),
+        None => storage.remove_item(&draft_key(order_id)),
     };
 }
 

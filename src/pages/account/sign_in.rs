@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use rules::api::Login;
 
 use crate::api;
+use crate::markup::value_of;
 use crate::session::use_session;
 use crate::text::t;
 
@@ -10,15 +11,13 @@ use crate::text::t;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let session = use_session().expect("the sign-in page runs inside the app");
-    let (email, set_email) = signal(String::new());
-    let (password, set_password) = signal(String::new());
     let (problem, set_problem) = signal(None::<String>);
     let (pending, set_pending) = signal(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let login = Login {
-            email: email.get_untracked().trim().to_owned(),
-            password: password.get_untracked(),
+            email: value_of("email").trim().to_owned(),
+            password: value_of("password"),
         };
         if pending.get_untracked() {
             return;
@@ -50,8 +49,6 @@ pub fn SignInPage() -> impl IntoView {
                     type="email"
                     autocomplete="username"
                     required
-                    prop:value=email
-                    on:input=move |ev| set_email.set(event_target_value(&ev))
                 />
                 <label for="password">{t("sign_in.password")}</label>
                 <input
@@ -59,8 +56,6 @@ pub fn SignInPage() -> impl IntoView {
                     type="password"
                     autocomplete="current-password"
                     required
-                    prop:value=password
-                    on:input=move |ev| set_password.set(event_target_value(&ev))
                 />
                 <p class="form-error" role="alert" aria-live="assertive">{problem}</p>
                 <button type="submit" class="button primary" disabled=pending>
