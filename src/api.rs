@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use rules::api::{CaseView, Login, NewMessage, NewReturn, OrderView, Role};
 use serde::de::DeserializeOwned;
 
+use crate::body::ToBody;
 use crate::screen::CaseScreen;
-use serde::Serialize;
 
 /// Why a call to the API failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -95,15 +95,6 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     parse(text).map_err(ApiError::Decode)
-}
-
-/// A value to JSON text, with the browser's own `JSON.stringify`.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = value.serialize(&serializer).map_err(|e| e.to_string())?;
-    js_sys::JSON::stringify(&value)
-        .map(String::from)
-        .map_err(|_| "the request cannot be written as JSON".to_owned())
 }
 
 /// The text of a GET of one of the app's own files or of the API.
@@ -275,8 +266,8 @@ async fn post_text(path: &str, json: String, key: Option<&str>) -> Result<String
     body(built.send().await).await
 }
 
-async fn post<B: Serialize>(path: &str, value: &B) -> Result<String, ApiError> {
-    post_text(path, to_json(value).map_err(ApiError::Decode)?, None).await
+async fn post(path: &str, body: &dyn ToBody) -> Result<String, ApiError> {
+    post_text(path, body.body().text(), None).await
 }
 
 /// Who is signed in; `Ok(None)` when nobody is.
@@ -299,8 +290,7 @@ pub async fn sign_out() -> Result<(), ApiError> {
 /// Files the return. `key` stays the same for every submit of one form, so a double click or a
 /// retry after a lost answer files one case.
 pub async fn file_return(request: &NewReturn, key: &str) -> Result<String, ApiError> {
-    let json = to_json(request).map_err(ApiError::Decode)?;
-    let text = post_text("/api/cases", json, Some(key)).await?;
+    let text = post_text("/api/cases", request.body().text(), Some(key)).await?;
     field(&text, "id")?
         .as_string()
         .ok_or_else(|| ApiError::Decode("the case has no id".into()))

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use rules::ActionKind;
-use serde::Serialize;
 
-use crate::api::{self, ApiError};
+use crate::api;
+use crate::body::ToBody;
 use crate::markup::{button, el, say, text as tag};
 use crate::screen::CaseScreen;
 use crate::text::t;
@@ -41,11 +41,8 @@ impl CaseControl {
 
     /// Takes `action` with `fields`, then shows the case as it is now. If the other party acted
     /// meanwhile, nothing is overwritten: the viewer is told and sees their move.
-    pub fn run<B: Serialize>(self, action: ActionKind, fields: B) {
-        match api::to_json(&fields) {
-            Ok(json) => self.send(action, json),
-            Err(e) => self.problem.set(Some(ApiError::Decode(e).describe())),
-        }
+    pub fn run(self, action: ActionKind, fields: &dyn ToBody) {
+        self.send(action, fields.body().text());
     }
 
     /// Not generic, so it is compiled once for every action.

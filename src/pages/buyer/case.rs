@@ -108,13 +108,13 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
                     Some("platform") => Party::Platform,
                     _ => Party::Seller,
                 };
-                control.run(ActionKind::Accept, AcceptBody { of });
+                control.run(ActionKind::Accept, &AcceptBody { of });
             }
-            Some("withdraw-proposal") => control.run(ActionKind::WithdrawProposal, NoFields {}),
-            Some("escalate") => control.run(ActionKind::Escalate, NoFields {}),
+            Some("withdraw-proposal") => control.run(ActionKind::WithdrawProposal, &NoFields {}),
+            Some("escalate") => control.run(ActionKind::Escalate, &NoFields {}),
             Some("withdraw") => show("withdraw-confirm", true),
             Some("withdraw-keep") => show("withdraw-confirm", false),
-            Some("withdraw-yes") => control.run(ActionKind::Withdraw, NoFields {}),
+            Some("withdraw-yes") => control.run(ActionKind::Withdraw, &NoFields {}),
             Some("counter-open") => {
                 show("counter", true);
                 counter_kind_changed();
@@ -134,21 +134,21 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             "counter" => {
                 ev.prevent_default();
                 match counter_offer(max) {
-                    Ok(offer) => control.run(ActionKind::Propose, offer),
+                    Ok(offer) => control.run(ActionKind::Propose, &offer),
                     Err(why) => say("counter-error", &why),
                 }
             }
             "rate" => {
                 ev.prevent_default();
                 match rating_body() {
-                    Ok(body) => control.run(ActionKind::Rate, body),
+                    Ok(body) => control.run(ActionKind::Rate, &body),
                     Err(why) => say("rate-error", &why),
                 }
             }
             "ship-return" => {
                 ev.prevent_default();
                 match shipped_return() {
-                    Ok(body) => control.run(ActionKind::ShipReturn, body),
+                    Ok(body) => control.run(ActionKind::ShipReturn, &body),
                     Err(why) => say("ship-return-error", &why),
                 }
             }

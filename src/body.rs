@@ -1,0 +1,125 @@
+//! The JSON the app sends, written field by field into an object for the browser's
+//! `JSON.stringify`: the same shapes as `rules::api`'s types, without compiling serde's
+//! serializer and one implementation per type into the bundle.
+
+use js_sys::{Array, Object, Reflect};
+use rules::api::{AcceptBody, Login, NewMessage, NewReturn, NoFields, RateBody, TrackingBody};
+use rules::Offer;
+use wasm_bindgen::JsValue;
+
+/// A JSON object being written.
+pub struct Json(Object);
+
+impl Json {
+    pub fn new() -> Self {
+        Json(Object::new())
+    }
+
+    pub fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &key.into(), &value.into());
+        self
+    }
+
+    /// `value`, or `null` when there is none.
+    pub fn maybe(self, key: &str, value: Option<impl Into<JsValue>>) -> Self {
+        let value = value.map_or(JsValue::NULL, Into::into);
+        self.set(key, value)
+    }
+
+    pub fn into_value(self) -> JsValue {
+        self.0.into()
+    }
+
+    /// The object as JSON text.
+    pub fn text(&self) -> String {
+        js_sys::JSON::stringify(&self.0)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| "{}".into())
+    }
+}
+
+impl Default for Json {
+    fn default() -> Self {
+        Json::new()
+    }
+}
+
+/// A request body the API reads.
+pub trait ToBody {
+    fn body(&self) -> Json;
+}
+
+impl ToBody for Login {
+    fn body(&self) -> Json {
+        Json::new()
+            .set("email", self.email.as_str())
+            .set("password", self.password.as_str())
+    }
+}
+
+impl ToBody for NewMessage {
+    fn body(&self) -> Json {
+        Json::new().set("body", self.body.as_str())
+    }
+}
+
+impl ToBody for NewReturn {
+    fn body(&self) -> Json {
+        let lines: Array = self
+            .lines
+            .iter()
+            .map(|l| {
+                Json::new()
+                    .set("line_id", l.line_id.as_str())
+                    .set("quantity", l.quantity)
+                    .into_value()
+            })
+            .collect();
+        Json::new()
+            .set("order_id", self.order_id.as_str())
+            .set("lines", lines)
+            .set("reason", self.reason.code())
+            .set("resolution", self.resolution.code())
+            .maybe("partial_amount_minor", self.partial_amount_minor.map(|m| m as f64))
+            .set("description", self.description.as_str())
+    }
+}
+
+impl ToBody for Offer {
+    fn body(&self) -> Json {
+        let evidence: Array = self.evidence.iter().map(|e| JsValue::from(e.as_str())).collect();
+        Json::new()
+            .set("resolution", self.resolution.code())
+            .maybe("partial_amount_minor", self.partial_amount_minor.map(|m| m as f64))
+            .maybe("return_shipping_paid_by", self.return_shipping_paid_by.map(|p| p.code()))
+            .set("note", self.note.as_str())
+            .set("evidence", evidence)
+    }
+}
+
+impl ToBody for AcceptBody {
+    fn body(&self) -> Json {
+        Json::new().set("of", self.of.code())
+    }
+}
+
+impl ToBody for NoFields {
+    fn body(&self) -> Json {
+        Json::new()
+    }
+}
+
+impl ToBody for RateBody {
+    fn body(&self) -> Json {
+        Json::new()
+            .set("stars", self.stars)
+            .set("comment", self.comment.as_str())
+    }
+}
+
+impl ToBody for TrackingBody {
+    fn body(&self) -> Json {
+        Json::new().set("tracking_number", self.tracking_number.as_str())
+    }
+}

@@ -1,0 +1,68 @@
+//! The bodies the app writes by hand are exactly what serde writes for the API's types, which
+//! the server reads.
+#![cfg(target_arch = "wasm32")]
+
+use retour::body::ToBody;
+use rules::api::{AcceptBody, Login, NewMessage, NewReturn, NoFields, RateBody, TrackingBody};
+use rules::{LineSelection, Offer, Party, Reason, Resolution};
+use serde::Serialize;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn same<T: Serialize + ToBody>(value: T) {
+    let by_hand: serde_json::Value = serde_json::from_str(&value.body().text()).unwrap();
+    let by_serde = serde_json::to_value(&value).unwrap();
+    assert_eq!(by_hand, by_serde);
+}
+
+#[wasm_bindgen_test]
+fn every_body_matches_its_api_type() {
+    same(Login {
+        email: "lucia@demo.retour".into(),
+        password: "p\"w\\n".into(),
+    });
+    same(NewMessage {
+        body: "Hola — 你好\nline two".into(),
+    });
+    for partial in [None, Some(750)] {
+        same(NewReturn {
+            order_id: "ord-1005".into(),
+            lines: vec![
+                LineSelection {
+                    line_id: "ord-1005-1".into(),
+                    quantity: 1,
+                },
+                LineSelection {
+                    line_id: "ord-1005-2".into(),
+                    quantity: 3,
+                },
+            ],
+            reason: Reason::Defective,
+            resolution: Resolution::PartialRefund,
+            partial_amount_minor: partial,
+            description: "Cracked lid".into(),
+        });
+    }
+    for (resolution, payer) in [
+        (Resolution::PartialRefund, None),
+        (Resolution::ReturnAndRefund, Some(Party::Buyer)),
+    ] {
+        same(Offer {
+            resolution,
+            partial_amount_minor: payer.is_none().then_some(2000),
+            return_shipping_paid_by: payer,
+            note: "Keep it".into(),
+            evidence: vec!["ev-1".into()],
+        });
+    }
+    same(AcceptBody { of: Party::Seller });
+    same(NoFields {});
+    same(RateBody {
+        stars: 4,
+        comment: "Fast".into(),
+    });
+    same(TrackingBody {
+        tracking_number: "1Z999AA10123456784".into(),
+    });
+}
