@@ -244,12 +244,13 @@ fn viewer(text: &str) -> Result<Viewer, ApiError> {
         said("role").as_deref().and_then(Role::from_code),
         said("csrf_token"),
     ) else {
-        return Err(ApiError::Decode("the answer is not who is signed in".into()));
+        return Err(ApiError::Decode(
+            "the answer is not who is signed in".into(),
+        ));
     };
     CSRF.with(|c| *c.borrow_mut() = token);
     Ok(Viewer { display_name, role })
 }
-
 
 /// A write: JSON in, the answer's text out. Not generic, so it is compiled once.
 async fn post_text(path: &str, json: String, key: Option<&str>) -> Result<String, ApiError> {

@@ -81,18 +81,31 @@ impl ToBody for NewReturn {
             .set("lines", lines)
             .set("reason", self.reason.code())
             .set("resolution", self.resolution.code())
-            .maybe("partial_amount_minor", self.partial_amount_minor.map(|m| m as f64))
+            .maybe(
+                "partial_amount_minor",
+                self.partial_amount_minor.map(|m| m as f64),
+            )
             .set("description", self.description.as_str())
     }
 }
 
 impl ToBody for Offer {
     fn body(&self) -> Json {
-        let evidence: Array = self.evidence.iter().map(|e| JsValue::from(e.as_str())).collect();
+        let evidence: Array = self
+            .evidence
+            .iter()
+            .map(|e| JsValue::from(e.as_str()))
+            .collect();
         Json::new()
             .set("resolution", self.resolution.code())
-            .maybe("partial_amount_minor", self.partial_amount_minor.map(|m| m as f64))
-            .maybe("return_shipping_paid_by", self.return_shipping_paid_by.map(|p| p.code()))
+            .maybe(
+                "partial_amount_minor",
+                self.partial_amount_minor.map(|m| m as f64),
+            )
+            .maybe(
+                "return_shipping_paid_by",
+                self.return_shipping_paid_by.map(|p| p.code()),
+            )
             .set("note", self.note.as_str())
             .set("evidence", evidence)
     }

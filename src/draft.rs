@@ -165,7 +165,9 @@ impl ReturnDraft {
                 "amount" => draft.partial_amount = value.to_owned(),
                 "qty" => {
                     let (quantity, id) = value.split_once(' ')?;
-                    draft.quantities.push((id.to_owned(), quantity.parse().ok()?));
+                    draft
+                        .quantities
+                        .push((id.to_owned(), quantity.parse().ok()?));
                 }
                 _ => return None,
             }
@@ -396,7 +398,10 @@ mod tests {
             key: "k1-x".into(),
             ..ReturnDraft::new(&order, Some("b"))
         };
-        assert_eq!(ReturnDraft::from_storage(&draft.to_storage()), Some(draft.clone()));
+        assert_eq!(
+            ReturnDraft::from_storage(&draft.to_storage()),
+            Some(draft.clone())
+        );
         draft.reason = Some(Reason::Defective);
         draft.resolution = Some(Resolution::PartialRefund);
         draft.partial_amount = "7,50".into();
@@ -404,7 +409,10 @@ mod tests {
         draft.step = Some(Step::Photos);
         assert_eq!(ReturnDraft::from_storage(&draft.to_storage()), Some(draft));
         assert_eq!(ReturnDraft::from_storage("{\"key\": 1}"), None);
-        assert_eq!(ReturnDraft::from_storage("retour-draft 1\nqty x a\ndescription\n"), None);
+        assert_eq!(
+            ReturnDraft::from_storage("retour-draft 1\nqty x a\ndescription\n"),
+            None
+        );
     }
 
     fn now() -> DateTime<Utc> {

@@ -373,7 +373,6 @@ mod tests {
         }
         for r in Resolution::ALL {
             add("resolution", r.code());
-            add("resolution_short", r.code());
         }
         for s in CaseState::ALL {
             add("state", s.code());

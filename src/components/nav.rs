@@ -21,10 +21,17 @@ pub fn Nav() -> impl IntoView {
         view! { <a href=href>{t(label)}</a> }
     });
     let current = session.locale.get_untracked();
-    let languages = Locale::ALL
+    let languages: String = Locale::ALL
         .into_iter()
-        .map(|l| view! { <option value=l.code() selected=l == current>{l.name()}</option> })
-        .collect_view();
+        .map(|l| {
+            let selected = if l == current { " selected" } else { "" };
+            format!(
+                "<option value=\"{}\"{selected}>{}</option>",
+                l.code(),
+                l.name()
+            )
+        })
+        .collect();
     let router = crate::route::use_router();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
@@ -59,7 +66,7 @@ pub fn Nav() -> impl IntoView {
                                 let _ = session.switch_locale(l).await;
                             });
                         }
-                    }>{languages}</select>
+                    } inner_html=languages></select>
                 </label>
                 {who}
             </div>

@@ -1,4 +1,3 @@
-use leptos::prelude::*;
 use rules::api::OrderView;
 use rules::{Decision, Explanation, Policy};
 
@@ -7,14 +6,10 @@ use crate::markup::{esc, text as tag};
 use crate::route::Route;
 use crate::text::{self, t};
 
-/// One of the buyer's orders with its lines; each line says, from the rules in the browser,
+/// One of the buyer's orders with its lines, as markup; each line says, from the rules in the browser,
 /// whether it can be returned and until when, or from when, and links to the return wizard.
-#[component]
-pub fn OrderCard(
-    /// The order, as the API sends it.
-    order: OrderView,
-) -> impl IntoView {
-    let OrderView { store, order } = order;
+pub fn order_card(view: &OrderView) -> String {
+    let OrderView { store, order } = view;
     let status = text::fulfillment(&order.fulfillment);
     let now = crate::clock::now();
     let policy = Policy::default();
@@ -69,14 +64,18 @@ pub fn OrderCard(
             )
         })
         .collect::<String>();
-    view! {
-        <article class="card order" data-order=order.id.clone()>
-            <header>
-                <h2>{store}</h2>
-                <span class="muted">{text::tf("orders.order_number", &[("id", &order.id)])}</span>
-            </header>
-            <p class="status">{status}</p>
-            <ul class="lines" inner_html=lines></ul>
-        </article>
-    }
+    let html = format!(
+        "<header>{}{}</header>{}<ul class=\"lines\">{lines}</ul>",
+        tag("h2", "", &store),
+        tag(
+            "span",
+            "muted",
+            &text::tf("orders.order_number", &[("id", &order.id)])
+        ),
+        tag("p", "status", &status),
+    );
+    format!(
+        "<article class=\"card order\" data-order=\"{}\">{html}</article>",
+        esc(&order.id)
+    )
 }

@@ -134,8 +134,14 @@ pub fn PhotoPicker(
             });
         }
     };
+    // Both file inputs, drawn as markup, report here.
     let on_change = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
         if let Some(files) = input.files() {
             add(files);
         }
@@ -177,24 +183,27 @@ pub fn PhotoPicker(
             }
         });
     };
+    let choose = format!(
+        "{}<div class=\"photo-buttons\"><label class=\"button secondary\">{}\
+         <input type=\"file\" accept=\"image/*\" multiple class=\"visually-hidden\"></label>\
+         <label class=\"button secondary\">{}<input type=\"file\" accept=\"image/*\" capture=\"environment\" \
+         class=\"visually-hidden\"></label></div>",
+        tag("p", "hint", &tf("photos.hint", &[("max", &MAX_PHOTOS.to_string())])),
+        esc(&t("photos.choose")),
+        esc(&t("photos.camera")),
+    );
     view! {
-        <div class="photo-picker">
-            <p class="hint">{tf("photos.hint", &[("max", &MAX_PHOTOS.to_string())])}</p>
-            <div class="photo-buttons">
-                <label class="button secondary">
-                    {t("photos.choose")}
-                    <input type="file" accept="image/*" multiple class="visually-hidden" on:change=on_change />
-                </label>
-                <label class="button secondary">
-                    {t("photos.camera")}
-                    <input type="file" accept="image/*" capture="environment" class="visually-hidden" on:change=on_change />
-                </label>
-            </div>
+        <div class="photo-picker" on:change=on_change>
+            <div inner_html=choose></div>
             <p class="hint" aria-live="polite">
                 {move || if working.get() > 0 { t("photos.preparing") } else { String::new() }}
             </p>
             <ul class="form-error" role="alert" inner_html=problems></ul>
-            <ul class="photos" on:click=on_click inner_html=move || photos.with(|list| photo_list(list, true))></ul>
+            <ul
+                class="photos"
+                on:click=on_click
+                inner_html=move || photos.with(|list| photo_list(list, true))
+            ></ul>
         </div>
     }
 }

@@ -1,12 +1,16 @@
 use leptos::prelude::*;
 
+use crate::markup::{esc, text as tag};
 use crate::text::t;
 
 /// Any path the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    view! {
-        <h1>{t("not_found.title")}</h1>
-        <p>{t("not_found.body")} " " <a href="/">{t("error_view.home")}</a></p>
-    }
+    let html = format!(
+        "{}<p>{} <a href=\"/\">{}</a></p>",
+        tag("h1", "", &t("not_found.title")),
+        esc(&t("not_found.body")),
+        esc(&t("error_view.home"))
+    );
+    view! { <div inner_html=html></div> }
 }
