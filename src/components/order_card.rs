@@ -28,7 +28,7 @@ pub fn order_card(view: &OrderView) -> String {
                     .checked_mul(line.quantity)
                     .unwrap_or(line.unit_price),
             );
-            let outlook = line_outlook(&order, line, now, &policy);
+            let outlook = line_outlook(order, line, now, &policy);
             let (class, verdict) = match &outlook {
                 Some(v) if v.decision == Decision::Eligible => ("outlook ok", "outlook.eligible"),
                 Some(v) if v.decision == Decision::NotYetOpen => {
@@ -66,7 +66,7 @@ pub fn order_card(view: &OrderView) -> String {
         .collect::<String>();
     let html = format!(
         "<header>{}{}</header>{}<ul class=\"lines\">{lines}</ul>",
-        tag("h2", "", &store),
+        tag("h2", "", store),
         tag(
             "span",
             "muted",
