@@ -286,6 +286,20 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     // Photos: a defect needs one; a phone-sized photo is scaled down in the browser.
     next_step(&client).await;
     wait_for_text(&client, "#wizard-problem", "Add at least one photo").await;
+    // A file that is not an image is named with the reason, and nothing is added.
+    let not_a_photo = photo_dir.path().join("receipt.jpg");
+    std::fs::write(&not_a_photo, b"%PDF-1.4 not an image").unwrap();
+    wait_for(&client, ".photo-picker input[type=file][multiple]")
+        .await
+        .send_keys(not_a_photo.to_str().unwrap())
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        ".photo-picker .form-error",
+        "receipt.jpg: This file is not a photo",
+    )
+    .await;
     wait_for(&client, ".photo-picker input[type=file][multiple]")
         .await
         .send_keys(photo.to_str().unwrap())
@@ -350,6 +364,12 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     click(&client, ".proposal[data-party='seller'] button.primary").await;
     wait_for_text(&client, ".status-header", "Resolved").await;
     wait_for_text(&client, ".case", "Refunded").await;
+
+    // Settled, the case asks for a rating; once given, it shows.
+    click(&client, "#rate input[name=stars][value='4']").await;
+    type_into(&client, "#rating-comment", "Quick and fair").await;
+    click(&client, "#rate button[type=submit]").await;
+    wait_for_text(&client, ".case", "You gave 4 of 5 stars.").await;
 
     // The store's seller, signed in elsewhere, sees it in the queue.
     click(&client, "button.link").await;
@@ -452,5 +472,66 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     )
     .await;
     assert_translated(&client, &families).await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rejected_buyer_counters_writes_and_escalates() {
+    let journey = journey().await;
+    let (app, client) = (&journey.app, journey.client.clone());
+    // Filed and rejected elsewhere: the buyer opens the case.
+    let filed = app
+        .lucia()
+        .await
+        .file_line("ord-1006", "not_as_described", "return_and_refund")
+        .await;
+    sign_in(&client, "lucia@demo.retour").await;
+    client
+        .goto(&app.url(&format!("/returns/{}", filed.summary.id)))
+        .await
+        .unwrap();
+    wait_for_text(&client, ".status-header", "Waiting for the seller").await;
+
+    // A message, sent and shown.
+    type_into(
+        &client,
+        "#message",
+        "The colour is nothing like the photos.",
+    )
+    .await;
+    click(&client, "#message-form button[type=submit]").await;
+    wait_for_text(
+        &client,
+        ".message-list",
+        "The colour is nothing like the photos.",
+    )
+    .await;
+
+    // A counter-offer with an amount above what was paid is refused in the form; a fair one is
+    // sent and stands on the board as the buyer's.
+    click(&client, "button[data-act='counter-open']").await;
+    type_into(&client, "#counter-amount", "100000").await;
+    click(&client, "#counter button[type=submit]").await;
+    wait_for_text(&client, "#counter-error", "no more than the maximum shown").await;
+    type_into(&client, "#counter-amount", "150").await;
+    type_into(&client, "#counter-note", "Keep it for a partial refund").await;
+    click(&client, "#counter button[type=submit]").await;
+    wait_for_text(
+        &client,
+        ".proposal[data-party='buyer']",
+        "Keep it for a partial refund",
+    )
+    .await;
+
+    // The seller rejects: the buyer's page shows it live, and the buyer asks the platform.
+    let mei = app.mei().await;
+    let current: rules::api::CaseDetail = mei
+        .get_json(&format!("/api/cases/{}", filed.summary.id))
+        .await;
+    mei.act(&current, "reject", json!({"reason": "Colour is as listed"}))
+        .await;
+    wait_for_text(&client, ".status-header", "Colour is as listed").await;
+    click(&client, "button[data-act='escalate']").await;
+    wait_for_text(&client, ".status-header", "With the platform's mediator").await;
     client.close().await.unwrap();
 }
