@@ -96,16 +96,17 @@ pub fn PhotoPicker(
     let add = move |files: web_sys::FileList| {
         set_problems.set(String::new());
         let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
-        for file in files {
-            set_working.update(|n| *n += 1);
-            let file = SendWrapper::new(file);
-            leptos::task::spawn_local(async move {
+        // One after another, so the photos keep the order they were chosen in.
+        set_working.update(|n| *n += files.len());
+        let files = SendWrapper::new(files);
+        leptos::task::spawn_local(async move {
+            for file in files.iter() {
                 let name = file.name();
                 let full = photos.with_untracked(Vec::len) >= MAX_PHOTOS;
                 let shrunk = if full {
                     Err("too_many_photos")
                 } else {
-                    photos::shrink(&file).await
+                    photos::shrink(file).await
                 };
                 match shrunk {
                     Ok(blob) => {
@@ -131,8 +132,8 @@ pub fn PhotoPicker(
                     }),
                 }
                 set_working.update(|n| *n -= 1);
-            });
-        }
+            }
+        });
     };
     // Both file inputs, drawn as markup, report here.
     let on_change = move |ev: leptos::ev::Event| {

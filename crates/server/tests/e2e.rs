@@ -435,6 +435,9 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
         .unwrap();
     wait_for_text(&client, "main", "我的订单").await;
     assert_translated(&client, &families).await;
+    // The choice is remembered on this browser.
+    client.refresh().await.unwrap();
+    wait_for_text(&client, "main", "我的订单").await;
 
     // Wei sends back case-3006: a wrong check digit is caught as it is typed, in Chinese.
     client
