@@ -64,6 +64,16 @@ pub fn button(class: &str, act: &str, party: Option<&str>, label: &str) -> Strin
     )
 }
 
+/// The button drawn by [`button`] (or carrying `data-act`) that a click landed on, if any.
+pub fn pressed(ev: &web_sys::MouseEvent) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("button[data-act]")
+        .ok()?
+}
+
 /// Shows or hides the element with `id`, drawn as markup.
 pub fn show(id: &str, shown: bool) {
     if let Some(element) = leptos::prelude::document().get_element_by_id(id) {

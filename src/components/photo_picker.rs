@@ -5,7 +5,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
-use crate::markup::{esc, text as tag};
+use crate::markup::{esc, pressed, text as tag};
 use crate::photos::{self, MAX_PHOTOS};
 use crate::text::{error, t, tf};
 
@@ -151,11 +151,7 @@ pub fn PhotoPicker(
     };
     // One handler for every photo's buttons.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("button[data-act]").ok().flatten())
-        else {
+        let Some(button) = pressed(&ev) else {
             return;
         };
         let act = button.get_attribute("data-act").unwrap_or_default();

@@ -136,6 +136,15 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// Chooses a reason in the wizard's reason step.
+async fn choose_reason(client: &Client, code: &str) {
+    wait_for(client, "#reason")
+        .await
+        .select_by_value(code)
+        .await
+        .unwrap();
+}
+
 async fn click(client: &Client, css: &str) {
     wait_for(client, css).await.click().await.unwrap();
 }
@@ -247,11 +256,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     // Reason: the verdict follows each choice with no request to the server.
     let requests = "return performance.getEntriesByType('resource').length";
     let before = client.execute(requests, vec![]).await.unwrap();
-    wait_for(&client, "#reason")
-        .await
-        .select_by_value("no_longer_wanted")
-        .await
-        .unwrap();
+    choose_reason(&client, "no_longer_wanted").await;
     let verdict = wait_for_text(
         &client,
         ".verdict",
@@ -259,11 +264,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     )
     .await;
     assert!(verdict.contains("you pay the return shipping"), "{verdict}");
-    wait_for(&client, "#reason")
-        .await
-        .select_by_value("defective")
-        .await
-        .unwrap();
+    choose_reason(&client, "defective").await;
     let covered = wait_for_text(&client, ".verdict", "Covered by buyer protection").await;
     assert!(
         covered.contains("seller pays the return shipping"),
@@ -387,11 +388,7 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
 
     click(&client, "article[data-order='ord-1008'] a.button").await;
     next_step(&client).await;
-    wait_for(&client, "#reason")
-        .await
-        .select_by_value("no_longer_wanted")
-        .await
-        .unwrap();
+    choose_reason(&client, "no_longer_wanted").await;
     let refused = wait_for_text(&client, ".verdict", "Not possible").await;
     assert!(
         refused.contains("Fresh or perishable food cannot be returned for a change of mind"),
@@ -401,11 +398,7 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
     client.goto(&journey.app.url("/")).await.unwrap();
     click(&client, "article[data-order='ord-1001'] a.button").await;
     next_step(&client).await;
-    wait_for(&client, "#reason")
-        .await
-        .select_by_value("no_longer_wanted")
-        .await
-        .unwrap();
+    choose_reason(&client, "no_longer_wanted").await;
     wait_for_text(
         &client,
         ".verdict",
@@ -463,11 +456,7 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     assert_translated(&client, &families).await;
     click(&client, "article[data-order='ord-1005'] a.button").await;
     next_step(&client).await;
-    wait_for(&client, "#reason")
-        .await
-        .select_by_value("defective")
-        .await
-        .unwrap();
+    choose_reason(&client, "defective").await;
     wait_for_text(
         &client,
         ".verdict",

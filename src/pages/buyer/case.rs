@@ -13,7 +13,7 @@ use crate::components::status_header::status_header;
 use crate::components::timeline::timeline_markup;
 use crate::components::tracking_field::tracking_typed;
 use crate::components::Loaded;
-use crate::markup::{el, esc, facts, say, show, text as tag, value_of};
+use crate::markup::{el, esc, facts, pressed, say, show, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
@@ -93,15 +93,11 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
     let max = detail.parts.case.max_refund;
     // One handler per kind of event for everything drawn as markup below.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(pressed) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("button[data-act]").ok().flatten())
-        else {
+        let Some(button) = pressed(&ev) else {
             return;
         };
-        let party = pressed.get_attribute("data-party");
-        match pressed.get_attribute("data-act").as_deref() {
+        let party = button.get_attribute("data-party");
+        match button.get_attribute("data-act").as_deref() {
             Some("accept") => {
                 let of = match party.as_deref() {
                     Some("buyer") => Party::Buyer,
