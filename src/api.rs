@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use rules::api::{CaseView, Login, NewMessage, NewReturn, OrderView, Role};
 use serde::de::DeserializeOwned;
 
-use crate::body::ToBody;
+use crate::body::{Json, ToBody};
+use crate::route::encode;
 use crate::screen::CaseScreen;
 
 /// Why a call to the API failed.
@@ -65,7 +66,7 @@ pub(crate) fn check(status: u16, text: String) -> Result<String, ApiError> {
         return Ok(text);
     }
     // Our API's `{code, message}` (`ErrorBody`), read as two fields.
-    let said = |name| field(&text, name).ok().and_then(|v| v.as_string());
+    let said = strings(&text);
     Err(match (said("code"), said("message")) {
         (Some(code), Some(message)) => ApiError::Server {
             status,
@@ -105,6 +106,17 @@ pub async fn text(path: &str) -> Result<String, ApiError> {
 /// The JSON text of a GET, decoded by whoever asked for it.
 async fn get_text(path: String) -> Result<String, ApiError> {
     body(Request::get(&path).send().await).await
+}
+
+/// The text fields of a JSON answer, read by name from one parse with the browser's own parser:
+/// no decoder for the rest of the answer is compiled into the bundle.
+fn strings(text: &str) -> impl Fn(&str) -> Option<String> {
+    let value = js_sys::JSON::parse(text).unwrap_or(wasm_bindgen::JsValue::NULL);
+    move |name| {
+        js_sys::Reflect::get(&value, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    }
 }
 
 /// One field of a JSON answer, read with the browser's own parser: no decoder for the rest of
@@ -207,7 +219,7 @@ pub fn order(id: String) -> Load<OrderView> {
 
 /// One case with everything its viewer may see; `reload` bumps to read it again.
 pub fn case(id: String, reload: Signal<u32>) -> Load<CaseScreen> {
-    let path = format!("/api/cases/{}", encode(&id));
+    let path = case_path(&id, "");
     Load::new(Signal::derive(move || {
         // The counter only makes the path change, so the resource reads again.
         format!("{path}?v={}", reload.get())
@@ -238,7 +250,7 @@ pub struct Viewer {
 
 /// The answer `Me` as a [`Viewer`], keeping its CSRF token for the writes to come.
 fn viewer(text: &str) -> Result<Viewer, ApiError> {
-    let said = |name| field(text, name).ok().and_then(|v| v.as_string());
+    let said = strings(text);
     let (Some(display_name), Some(role), Some(token)) = (
         said("display_name"),
         said("role").as_deref().and_then(Role::from_code),
@@ -292,34 +304,22 @@ pub async fn sign_out() -> Result<(), ApiError> {
 /// retry after a lost answer files one case.
 pub async fn file_return(request: &NewReturn, key: &str) -> Result<String, ApiError> {
     let text = post_text("/api/cases", request.body().text(), Some(key)).await?;
-    field(&text, "id")?
-        .as_string()
-        .ok_or_else(|| ApiError::Decode("the case has no id".into()))
+    strings(&text)("id").ok_or_else(|| ApiError::Decode("the case has no id".into()))
 }
 
 /// One action on a case, e.g. `accept` with `{"of": "seller"}` as JSON, at the version the
 /// viewer saw. The page reads the case again afterwards.
-pub async fn act(case_id: &str, action: &str, version: u32, fields: &str) -> Result<(), ApiError> {
-    let path = format!(
-        "/api/cases/{}/{}",
-        encode(case_id),
-        action.replace('_', "-")
-    );
+pub async fn act(case_id: &str, action: &str, version: u32, fields: Json) -> Result<(), ApiError> {
+    let path = case_path(case_id, &format!("/{}", action.replace('_', "-")));
     // The body is the action's fields with the version beside them.
-    let body = js_sys::JSON::parse(fields)
-        .ok()
-        .filter(|b| b.is_object())
-        .unwrap_or_else(|| js_sys::Object::new().into());
-    let _ = js_sys::Reflect::set(&body, &"version".into(), &version.into());
-    let json = js_sys::JSON::stringify(&body)
-        .map(String::from)
-        .map_err(|_| ApiError::Decode("the action cannot be written as JSON".into()))?;
-    post_text(&path, json, None).await.map(drop)
+    let body = fields.set("version", version).text();
+    post_text(&path, body, None).await.map(drop)
 }
 
 pub async fn send_message(case_id: &str, body: String) -> Result<(), ApiError> {
-    let path = format!("/api/cases/{}/messages", encode(case_id));
-    post(&path, &NewMessage { body }).await.map(drop)
+    post(&case_path(case_id, "/messages"), &NewMessage { body })
+        .await
+        .map(drop)
 }
 
 /// A key for one form's submits: random enough that two forms never share it. Written by the
@@ -339,7 +339,7 @@ pub fn idempotency_key() -> String {
     )
 }
 
-/// Ids come from URLs the user can edit: keep them inside one path segment.
-fn encode(segment: &str) -> String {
-    String::from(js_sys::encode_uri_component(segment))
+/// `/api/cases/{id}` and what follows it (`/live`, `/evidence`…), the id kept inside its segment.
+pub(crate) fn case_path(case_id: &str, tail: &str) -> String {
+    format!("/api/cases/{}{tail}", encode(case_id))
 }

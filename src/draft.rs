@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{
-    eligibility, Decision, Eligibility, Fulfillment, LineSelection, Money, MoneyError, Order,
-    OrderLine, Policy, Reason, RefundError, Resolution, ReturnRequest, SelectionError,
+    eligibility, Decision, Eligibility, LineSelection, Money, MoneyError, Order, Policy, Reason,
+    RefundError, Resolution, ReturnRequest, SelectionError,
 };
 
 /// The wizard's steps, in order.
@@ -307,31 +307,11 @@ impl ReturnDraft {
     }
 }
 
-/// What a line of an order allows before any form: the rules' verdict for all of its items, asked
-/// as a change of mind once delivered (its refusal says until when a problem can still be
-/// reported), else as not received (which says from when).
-pub fn line_outlook(
-    order: &Order,
-    line: &OrderLine,
-    now: DateTime<Utc>,
-    policy: &Policy,
-) -> Option<Eligibility> {
-    let reason = match order.fulfillment {
-        Fulfillment::Delivered { .. } => Reason::NoLongerWanted,
-        _ => Reason::NotReceived,
-    };
-    let selection = vec![LineSelection {
-        line_id: line.id.clone(),
-        quantity: line.quantity,
-    }];
-    eligibility(order, &ReturnRequest::new(selection, reason), now, policy).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{TimeDelta, TimeZone};
-    use rules::{Category, Currency, Explanation, Product};
+    use rules::{Category, Currency, Fulfillment, OrderLine, Product};
 
     fn delivered_order(delivered_at: DateTime<Utc>) -> Order {
         let line = |id: &str, quantity| OrderLine {
@@ -503,38 +483,5 @@ mod tests {
         draft.reason = Some(Reason::NoLongerWanted);
         let request = draft.to_request(&order, now(), &Policy::default()).unwrap();
         assert_eq!(request.resolution, Resolution::ReturnAndRefund);
-    }
-
-    #[test]
-    fn a_lines_outlook_says_until_when_or_from_when() {
-        let policy = Policy::default();
-        let fresh = delivered_order(now() - TimeDelta::days(1));
-        let open = line_outlook(&fresh, &fresh.lines[0], now(), &policy).unwrap();
-        assert_eq!(open.decision, Decision::Eligible);
-        assert!(matches!(
-            open.explanation(),
-            Explanation::ChangeOfMindWindow { .. }
-        ));
-
-        let late = delivered_order(now() - TimeDelta::days(10));
-        let closed = line_outlook(&late, &late.lines[0], now(), &policy).unwrap();
-        assert_eq!(closed.decision, Decision::Refused);
-        assert!(closed
-            .explanations
-            .iter()
-            .any(|e| matches!(e, Explanation::SellerFaultStillOpen { .. })));
-
-        let mut travelling = fresh.clone();
-        travelling.fulfillment = Fulfillment::Shipped {
-            shipped_at: now() - TimeDelta::days(1),
-            promised_by: None,
-        };
-        let waiting = line_outlook(&travelling, &travelling.lines[0], now(), &policy).unwrap();
-        assert_eq!(waiting.decision, Decision::NotYetOpen);
-        // "You can report it as not received from …"
-        let Explanation::NotReceivedOpensAt { opens_at } = waiting.explanation() else {
-            panic!("{waiting:?}");
-        };
-        assert!(*opens_at > now());
     }
 }

@@ -7,10 +7,7 @@ use wasm_bindgen::JsCast;
 /// Calls `changed` whenever the case changes on the server, while the calling page is shown.
 /// The browser's `EventSource` reconnects by itself after a dropped connection.
 pub fn follow_case(case_id: &str, changed: impl Fn() + 'static) {
-    let path = format!(
-        "/api/cases/{}/live",
-        String::from(js_sys::encode_uri_component(case_id))
-    );
+    let path = crate::api::case_path(case_id, "/live");
     let Ok(source) = web_sys::EventSource::new(&path) else {
         return;
     };

@@ -74,6 +74,15 @@ pub fn pressed(ev: &web_sys::MouseEvent) -> Option<web_sys::Element> {
         .ok()?
 }
 
+/// Moves the keyboard focus to the element with `id`: a part just shown is where the viewer goes
+/// next.
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
+        let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+}
+
 /// Shows or hides the element with `id`, drawn as markup.
 pub fn show(id: &str, shown: bool) {
     if let Some(element) = leptos::prelude::document().get_element_by_id(id) {

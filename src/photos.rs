@@ -111,10 +111,7 @@ pub async fn upload(
 ) -> Result<(), ApiError> {
     let network = |_| ApiError::Network("the upload could not start".into());
     let request = web_sys::XmlHttpRequest::new().map_err(network)?;
-    let path = format!(
-        "/api/cases/{}/evidence",
-        String::from(js_sys::encode_uri_component(case_id))
-    );
+    let path = crate::api::case_path(case_id, "/evidence");
     request.open("POST", &path).map_err(network)?;
     request
         .set_request_header("x-csrf-token", &crate::api::csrf_token())

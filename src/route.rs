@@ -78,9 +78,10 @@ fn query_value(query: &str, name: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-/// Percent-encoding for one path segment or query value. Hand-written rather than the browser's
-/// `encodeURIComponent` so routes are tested natively too.
-fn encode(text: &str) -> String {
+/// Percent-encoding for one path segment or query value: ids come from addresses the user can
+/// edit, and stay inside their segment. Hand-written rather than the browser's
+/// `encodeURIComponent` so it is tested natively too; the API client uses it as well.
+pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {

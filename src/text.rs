@@ -256,7 +256,7 @@ pub fn error(code: &str, fallback: &str) -> String {
     }
 }
 
-/// The browser's `Intl` formatters, made once per language and kept.
+/// The browser's `Intl` formatters for the current language.
 #[cfg(target_arch = "wasm32")]
 mod intl {
     use js_sys::{Array, Intl, Object, Reflect};

@@ -42,18 +42,14 @@ impl CaseControl {
     /// Takes `action` with `fields`, then shows the case as it is now. If the other party acted
     /// meanwhile, nothing is overwritten: the viewer is told and sees their move.
     pub fn run(self, action: ActionKind, fields: &dyn ToBody) {
-        self.send(action, fields.body().text());
-    }
-
-    /// Not generic, so it is compiled once for every action.
-    fn send(self, action: ActionKind, fields: String) {
         if self.busy.get_untracked() {
             return;
         }
+        let fields = fields.body();
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             let id = self.id.get_value();
-            let result = api::act(&id, action.code(), self.version.get_value(), &fields).await;
+            let result = api::act(&id, action.code(), self.version.get_value(), fields).await;
             self.problem.set(match result {
                 Ok(()) => None,
                 Err(e) if e.code() == "stale_version" => Some(t("case.stale")),
@@ -104,7 +100,7 @@ pub fn actions_markup(detail: &CaseScreen) -> String {
         html += &button("button secondary", "withdraw", None, &t("case.withdraw"));
         html +=
             &format!(
-            "<span class=\"confirm\" id=\"withdraw-confirm\" role=\"group\" hidden>{}{}{}</span>",
+            "<span class=\"confirm\" id=\"withdraw-confirm\" role=\"group\" tabindex=\"-1\" hidden>{}{}{}</span>",
             tag("span", "", &t("case.withdraw_confirm")),
             button("button secondary", "withdraw-yes", None, &t("case.withdraw_yes")),
             button("button secondary", "withdraw-keep", None, &t("case.keep")),

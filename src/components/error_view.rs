@@ -16,22 +16,28 @@ pub fn ErrorView(
     retry: Callback<()>,
 ) -> impl IntoView {
     let message = error.describe();
-    let code = error.code().to_owned();
-    let label = match code.as_str() {
-        "unauthenticated" | "session_expired" => "nav.sign_in",
-        "not_found" => "error_view.home",
-        _ => "error_view.retry",
+    /// What the viewer can do about it.
+    #[derive(Clone, Copy)]
+    enum Remedy {
+        SignIn,
+        Start,
+        Retry,
+    }
+    let (remedy, label) = match error.code() {
+        "unauthenticated" | "session_expired" => (Remedy::SignIn, "nav.sign_in"),
+        "not_found" => (Remedy::Start, "error_view.home"),
+        _ => (Remedy::Retry, "error_view.retry"),
     };
     let session = use_session();
     let router = use_router();
-    let act = move |_| match code.as_str() {
-        "unauthenticated" | "session_expired" => {
+    let act = move |_| match remedy {
+        Remedy::SignIn => {
             if let Some(s) = session {
                 s.me.set(None)
             }
         }
-        "not_found" => router.go("/"),
-        _ => retry.run(()),
+        Remedy::Start => router.go("/"),
+        Remedy::Retry => retry.run(()),
     };
     view! {
         <div class="notice error" role="alert">

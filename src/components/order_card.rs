@@ -1,7 +1,6 @@
 use rules::api::OrderView;
 use rules::{Decision, Explanation, Policy};
 
-use crate::draft::line_outlook;
 use crate::markup::{esc, text as tag};
 use crate::route::Route;
 use crate::text::{self, t};
@@ -28,7 +27,7 @@ pub fn order_card(view: &OrderView) -> String {
                     .checked_mul(line.quantity)
                     .unwrap_or(line.unit_price),
             );
-            let outlook = line_outlook(order, line, now, &policy);
+            let outlook = rules::outlook(order, line, now, &policy);
             let (class, verdict) = match &outlook {
                 Some(v) if v.decision == Decision::Eligible => ("outlook ok", "outlook.eligible"),
                 Some(v) if v.decision == Decision::NotYetOpen => {

@@ -6,6 +6,7 @@
 
 use rules::{ActionKind, CaseState, Money, Offer, Party, Proposal, Resolution};
 
+use crate::draft::DraftError;
 use crate::markup::{button, esc, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, error, t, tf, who};
@@ -153,30 +154,27 @@ pub fn counter_kind_changed() {
     );
 }
 
-/// The counter form as an offer, or what is wrong with it in the viewer's words. The amount is
-/// checked against what may be refunded, as the server will.
+/// The counter form as an offer, or what is wrong with it in the viewer's words, checked by the
+/// rules as the case will check it.
 pub fn counter_offer(max: Money) -> Result<Offer, String> {
     let resolution = Resolution::from_code(&value_of("counter-kind"))
         .ok_or_else(|| error("no_resolution", ""))?;
     let partial_amount_minor = if resolution == Resolution::PartialRefund {
-        match Money::parse(&value_of("counter-amount"), max.currency) {
-            Ok(m) if m.minor > 0 && m.minor <= max.minor => Some(m.minor),
-            Ok(_) => return Err(error("partial_amount_out_of_range", "")),
-            Err(_) => return Err(error("partial_amount_invalid", "")),
-        }
+        let typed = Money::parse(&value_of("counter-amount"), max.currency)
+            .map_err(|e| error(DraftError::Amount(e).code(), ""))?;
+        Some(typed.minor)
     } else {
         None
     };
-    let payer = if value_of("counter-payer") == "buyer" {
-        Party::Buyer
-    } else {
-        Party::Seller
-    };
-    Ok(Offer {
+    let payer = Party::from_code(&value_of("counter-payer"));
+    let offer = Offer {
         resolution,
         partial_amount_minor,
-        return_shipping_paid_by: resolution.sends_goods_back().then_some(payer),
+        return_shipping_paid_by: payer.filter(|_| resolution.sends_goods_back()),
         note: value_of("counter-note").trim().to_owned(),
         evidence: Vec::new(),
-    })
+    };
+    // The rules' own check, the one the case makes when the offer arrives.
+    offer.terms(max).map_err(|e| error(e.code(), ""))?;
+    Ok(offer)
 }

@@ -551,19 +551,20 @@ fn required_text(value: &str, max: usize, missing: CaseError) -> Result<String, 
     Ok(value)
 }
 
-impl Case {
-    /// Checks an offer against this case: the refund within what may be refunded, and who pays
-    /// return shipping only when goods go back.
-    pub fn terms_of(&self, offer: &Offer) -> Result<Terms, CaseError> {
-        let refund = match offer.resolution {
-            Resolution::Replacement if offer.partial_amount_minor.is_none() => {
-                Money::zero(self.max_refund.currency)
+impl Offer {
+    /// Checks the offer against `max_refund`, what the case may refund at most: the refund
+    /// within it, and who pays return shipping only when goods go back. The browser checks a
+    /// counter-offer with it before sending; the case checks it again on arrival.
+    pub fn terms(&self, max_refund: Money) -> Result<Terms, CaseError> {
+        let refund = match self.resolution {
+            Resolution::Replacement if self.partial_amount_minor.is_none() => {
+                Money::zero(max_refund.currency)
             }
-            r => refund_amount(self.max_refund, r, offer.partial_amount_minor)?,
+            r => refund_amount(max_refund, r, self.partial_amount_minor)?,
         };
         let return_shipping_paid_by = match (
-            offer.resolution.sends_goods_back(),
-            offer.return_shipping_paid_by,
+            self.resolution.sends_goods_back(),
+            self.return_shipping_paid_by,
         ) {
             (true, Some(p @ (Party::Buyer | Party::Seller))) => Some(p),
             (true, _) => return Err(CaseError::ShippingPayerMissing),
@@ -571,12 +572,14 @@ impl Case {
             (false, Some(_)) => return Err(CaseError::ShippingPayerUnexpected),
         };
         Ok(Terms {
-            resolution: offer.resolution,
+            resolution: self.resolution,
             refund,
             return_shipping_paid_by,
         })
     }
+}
 
+impl Case {
     fn proposal(
         &self,
         by: Party,
@@ -585,7 +588,7 @@ impl Case {
     ) -> Result<Proposal, CaseError> {
         Ok(Proposal {
             by,
-            terms: self.terms_of(offer)?,
+            terms: offer.terms(self.max_refund)?,
             note: text(&offer.note, TEXT_MAX_CHARS)?,
             evidence: offer.evidence.clone(),
             made_at: now,
@@ -947,7 +950,7 @@ fn act(
             required_text(reason, TEXT_MAX_CHARS, CaseError::ReasonRequired)?;
             match decree {
                 Decree::Plan(offer) => {
-                    let terms = case.terms_of(offer)?;
+                    let terms = offer.terms(case.max_refund)?;
                     case.agree(terms, Party::Platform, Reached::Ruling, now);
                 }
                 Decree::NoRefund => case.settle(Outcome::RuledNoRefund, now),

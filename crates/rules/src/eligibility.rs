@@ -75,6 +75,12 @@ impl Party {
             Party::Platform => "platform",
         }
     }
+
+    pub fn from_code(code: &str) -> Option<Party> {
+        [Party::Buyer, Party::Seller, Party::Platform]
+            .into_iter()
+            .find(|p| p.code() == code)
+    }
 }
 
 /// Whether the request can be made.
@@ -394,6 +400,27 @@ fn window(opens_at: DateTime<Utc>, closes_at: Option<DateTime<Utc>>) -> Window {
 ///
 /// Errors only when the request does not fit the order; every business "no" is a verdict with
 /// its explanations.
+/// What a line of an order allows before any form is opened: the verdict for all of its items,
+/// asked as a change of mind once delivered (a refusal then says until when a problem can still
+/// be reported), else as not received (which says from when). `None` only for a line the order
+/// does not have.
+pub fn outlook(
+    order: &Order,
+    line: &OrderLine,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Option<Eligibility> {
+    let reason = match order.fulfillment {
+        Fulfillment::Delivered { .. } => Reason::NoLongerWanted,
+        _ => Reason::NotReceived,
+    };
+    let selection = vec![LineSelection {
+        line_id: line.id.clone(),
+        quantity: line.quantity,
+    }];
+    eligibility(order, &ReturnRequest::new(selection, reason), now, policy).ok()
+}
+
 pub fn eligibility(
     order: &Order,
     request: &ReturnRequest,

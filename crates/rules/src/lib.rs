@@ -25,7 +25,7 @@ mod order;
 mod policy;
 mod reason;
 mod tracking;
-pub mod wire;
+mod wire;
 
 pub use case::{
     apply, file, refund_unmatched_group_buy, Action, ActionKind, Actor, Agreement, Case, CaseError,
@@ -34,7 +34,7 @@ pub use case::{
 };
 pub use deadline::{advance, next_deadline, AutoAction, Deadline};
 pub use eligibility::{
-    eligibility, refund_amount, Decision, Eligibility, Explanation, LineSelection, Party,
+    eligibility, outlook, refund_amount, Decision, Eligibility, Explanation, LineSelection, Party,
     RefundError, Resolution, ReturnRequest, SelectionError, Window,
 };
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
@@ -42,4 +42,4 @@ pub use order::{Category, Fulfillment, Order, OrderLine, Product};
 pub use policy::{Policy, PolicyError, PolicyOverride, PolicySet, ReturnShipping};
 pub use reason::{Fault, Reason};
 pub use tracking::{Carrier, TrackingError, TrackingNumber};
-pub use wire::parse_rfc3339;
+pub use wire::{instant, parse_rfc3339};

@@ -11,7 +11,7 @@ mod common;
 use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
 use retour_rules::{
-    eligibility, Category, Currency, Decision, Eligibility, Explanation, Fulfillment,
+    eligibility, outlook, Category, Currency, Decision, Eligibility, Explanation, Fulfillment,
     LineSelection, Money, Order, Party, Policy, PolicySet, Reason, Resolution, ReturnRequest,
     SelectionError,
 };
@@ -587,4 +587,43 @@ fn every_explanation_and_fulfillment_round_trips_through_json() {
     let missing = serde_json::json!({"code": "change_of_mind_window"});
     let error = serde_json::from_value::<Explanation>(missing).unwrap_err();
     assert!(error.to_string().contains("closes_at"), "{error}");
+}
+
+#[test]
+fn a_lines_outlook_says_until_when_or_from_when() {
+    let now = delivered_at() + TimeDelta::days(1);
+    let policy = Policy::default();
+    let order = general_order(0, delivered());
+    let open = outlook(&order, &order.lines[0], now, &policy).unwrap();
+    assert_eq!(open.decision, ELIGIBLE);
+    assert_eq!(open.explanation().code(), "change_of_mind_window");
+
+    // Past the change-of-mind window, the refusal says a problem can still be reported.
+    let late = outlook(
+        &order,
+        &order.lines[0],
+        delivered_at() + TimeDelta::days(10),
+        &policy,
+    )
+    .unwrap();
+    assert_eq!(late.decision, REFUSED);
+    assert!(late
+        .explanations
+        .iter()
+        .any(|e| e.code() == "seller_fault_still_open"));
+
+    // On its way: "You can report it as not received from …", a date still to come.
+    let travelling = general_order(
+        0,
+        Fulfillment::Shipped {
+            shipped_at: now - TimeDelta::days(1),
+            promised_by: None,
+        },
+    );
+    let waiting = outlook(&travelling, &travelling.lines[0], now, &policy).unwrap();
+    assert_eq!(waiting.decision, NOT_YET);
+    let Explanation::NotReceivedOpensAt { opens_at } = waiting.explanation() else {
+        panic!("{waiting:?}");
+    };
+    assert!(*opens_at > now);
 }

@@ -13,7 +13,7 @@ use crate::components::status_header::status_header;
 use crate::components::timeline::timeline_markup;
 use crate::components::tracking_field::tracking_typed;
 use crate::components::Loaded;
-use crate::markup::{el, esc, facts, pressed, say, show, text as tag, value_of};
+use crate::markup::{el, esc, facts, focus, pressed, say, show, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
@@ -99,21 +99,22 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         let party = button.get_attribute("data-party");
         match button.get_attribute("data-act").as_deref() {
             Some("accept") => {
-                let of = match party.as_deref() {
-                    Some("buyer") => Party::Buyer,
-                    Some("platform") => Party::Platform,
-                    _ => Party::Seller,
-                };
-                control.run(ActionKind::Accept, &AcceptBody { of });
+                if let Some(of) = party.as_deref().and_then(Party::from_code) {
+                    control.run(ActionKind::Accept, &AcceptBody { of });
+                }
             }
             Some("withdraw-proposal") => control.run(ActionKind::WithdrawProposal, &NoFields {}),
             Some("escalate") => control.run(ActionKind::Escalate, &NoFields {}),
-            Some("withdraw") => show("withdraw-confirm", true),
+            Some("withdraw") => {
+                show("withdraw-confirm", true);
+                focus("withdraw-confirm");
+            }
             Some("withdraw-keep") => show("withdraw-confirm", false),
             Some("withdraw-yes") => control.run(ActionKind::Withdraw, &NoFields {}),
             Some("counter-open") => {
                 show("counter", true);
                 counter_kind_changed();
+                focus("counter-kind");
             }
             Some("counter-cancel") => show("counter", false),
             _ => {}
