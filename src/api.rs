@@ -5,9 +5,9 @@ use std::marker::PhantomData;
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
 use rules::api::{CaseView, Login, NewMessage, NewReturn, OrderView, Role};
-use serde::de::DeserializeOwned;
 
 use crate::body::{Json, ToBody};
+use crate::decode::{FromJs, Obj};
 use crate::route::encode;
 use crate::screen::CaseScreen;
 
@@ -87,17 +87,6 @@ pub(crate) fn check(status: u16, text: String) -> Result<String, ApiError> {
     })
 }
 
-/// JSON text to a value, with the browser's own parser: serde_json's would add tens of kilobytes
-/// to the bundle for the same result.
-pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "the answer is not JSON".to_owned())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
-}
-
-fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    parse(text).map_err(ApiError::Decode)
-}
-
 /// The text of a GET of one of the app's own files or of the API.
 pub async fn text(path: &str) -> Result<String, ApiError> {
     get_text(path.to_owned()).await
@@ -170,22 +159,11 @@ pub trait Decode: Sized {
     fn decode(text: &str) -> Result<Self, ApiError>;
 }
 
-/// The answers read whole with serde.
-macro_rules! decode_with_serde {
-    ($($shown:ty),*) => {$(
-        impl Decode for $shown {
-            fn decode(text: &str) -> Result<Self, ApiError> {
-                decode(text)
-            }
-        }
-    )*};
-}
-
-decode_with_serde!(Vec<OrderView>, OrderView, Vec<CaseView>);
-
-impl Decode for CaseScreen {
+impl<T: FromJs> Decode for T {
     fn decode(text: &str) -> Result<Self, ApiError> {
-        CaseScreen::decode(text).map_err(ApiError::Decode)
+        Obj::parse(text)
+            .and_then(|o| T::from_js(&o))
+            .map_err(ApiError::Decode)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod app;
 pub mod body;
 pub mod clock;
 pub mod components;
+pub mod decode;
 pub mod draft;
 pub mod live;
 pub mod markup;

@@ -1,17 +1,17 @@
 //! A case as its page reads it.
 //!
 //! The API's `CaseDetail` flattens the summary into the detail and carries the rules' whole
-//! `Case` and timeline, whose tagged enums serde decodes through buffered copies of every
-//! decoder: 34 KB gzip of the first load, measured. The page reads the same answer as the summary
-//! plus the few parts it shows, each a plain struct; the tagged values it only names (what
-//! happened, how the case ended, what the clock will do) are read as their codes.
+//! `Case` and timeline. The page reads the same answer as the summary plus the few parts it
+//! shows, each a plain struct read by hand (`crate::decode`); the tagged values it only names
+//! (what happened, how the case ended, what the clock will do) stay the browser's parsed JSON
+//! and are read as their codes.
 
 use chrono::{DateTime, Utc};
-use rules::api::{CaseView, MessageView};
-use rules::{ActionKind, Carrier, CaseState, Money, Party, Permission, Proposals, Rating};
-use serde::Deserialize;
+use rules::api::{CaseView, EvidenceView, MessageView};
+use rules::{ActionKind, CaseState, Money, Order, Party, Permission, Proposals, Rating};
 use wasm_bindgen::JsValue;
 
+use crate::decode::{party, FromJs, Obj, Read};
 /// Everything the case page shows.
 #[derive(Clone, Debug)]
 pub struct CaseScreen {
@@ -20,7 +20,7 @@ pub struct CaseScreen {
 }
 
 /// The parts of `CaseDetail` beside its summary that the page shows.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct CaseParts {
     /// Sent back with every action.
     pub version: u32,
@@ -31,55 +31,57 @@ pub struct CaseParts {
     pub case: CaseFacts,
     pub timeline: Vec<TimelineRow>,
     pub messages: Vec<MessageView>,
+    /// The buyer's display name.
+    pub buyer: String,
+    /// The order the case is about.
+    pub order: Order,
+    /// Every photo and document, in upload order.
+    pub evidence: Vec<EvidenceView>,
 }
 
 /// "If `party` does not act by `at`, the clock does `then`."
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct NextDeadline {
-    #[serde(deserialize_with = "rules::instant")]
     pub at: DateTime<Utc>,
     pub party: Party,
     /// `{"code": "carry_out_proposal", "of": "buyer"}` and the like.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     pub then: JsValue,
 }
 
 /// What the page shows of the rules' case.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct CaseFacts {
     pub proposals: Proposals,
     pub rejection: Option<String>,
     pub return_address: Option<String>,
     pub return_tracking: Option<Tracking>,
     /// `{"code": "refunded", "amount": …}` and the like; `null` while open.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     pub outcome: JsValue,
     pub rating: Option<Rating>,
     pub max_refund: Money,
 }
 
 /// A tracking number as stored: already checked by the server.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Tracking {
-    pub carrier: Carrier,
+    /// The carrier's code.
+    pub carrier: String,
     pub number: String,
 }
 
 /// One line of the timeline.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct TimelineRow {
     /// Who acted; `None` for the clock.
     pub who: Option<String>,
     pub event: EventRow,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct EventRow {
-    #[serde(deserialize_with = "rules::instant")]
     pub at: DateTime<Utc>,
     /// `{"filed": …}`, `{"acted": "escalate"}`, `{"acted": {"propose": …}}` or
     /// `{"automatic": {"then": {"code": …}, …}}`.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     pub what: JsValue,
     pub state: CaseState,
 }
@@ -139,11 +141,8 @@ impl CaseFacts {
 
 impl CaseScreen {
     /// Reads the API's answer for one case.
-    pub fn decode(json: &str) -> Result<CaseScreen, String> {
-        let value = js_sys::JSON::parse(json).map_err(|_| "the answer is not JSON".to_owned())?;
-        let summary = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| e.to_string())?;
-        let parts = serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())?;
-        Ok(CaseScreen { summary, parts })
+    pub fn decode(json: &str) -> Read<CaseScreen> {
+        CaseScreen::from_js(&Obj::parse(json)?)
     }
 
     /// Whether the viewer may take `action` now.
@@ -152,5 +151,65 @@ impl CaseScreen {
             .permissions
             .iter()
             .any(|p| p.party == self.parts.viewer && p.action == action)
+    }
+}
+
+impl FromJs for CaseScreen {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let deadline = o.opt("next_deadline");
+        let case = o.obj("case")?;
+        Ok(CaseScreen {
+            summary: FromJs::from_js(o)?,
+            parts: CaseParts {
+                version: o.count("version")?,
+                viewer: o.code("viewer", party)?,
+                permissions: o.list("permissions")?,
+                next_deadline: deadline
+                    .map(|d| {
+                        Ok::<_, String>(NextDeadline {
+                            at: d.instant("at")?,
+                            party: d.code("party", party)?,
+                            then: d.raw("then"),
+                        })
+                    })
+                    .transpose()?,
+                case: CaseFacts {
+                    proposals: case.get("proposals")?,
+                    rejection: case.opt_text("rejection"),
+                    return_address: case.opt_text("return_address"),
+                    return_tracking: case
+                        .opt("return_tracking")
+                        .map(|t| {
+                            Ok::<_, String>(Tracking {
+                                carrier: t.text("carrier")?,
+                                number: t.text("number")?,
+                            })
+                        })
+                        .transpose()?,
+                    outcome: case.raw("outcome"),
+                    rating: case.get_opt("rating")?,
+                    max_refund: case.get("max_refund")?,
+                },
+                timeline: o.list("timeline")?,
+                messages: o.list("messages")?,
+                buyer: o.text("buyer")?,
+                order: o.get("order")?,
+                evidence: o.list("evidence")?,
+            },
+        })
+    }
+}
+
+impl FromJs for TimelineRow {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let event = o.obj("event")?;
+        Ok(TimelineRow {
+            who: o.opt_text("who"),
+            event: EventRow {
+                at: event.instant("at")?,
+                what: event.raw("what"),
+                state: event.code("state", CaseState::from_code)?,
+            },
+        })
     }
 }

@@ -25,7 +25,7 @@ pub fn return_markup(detail: &CaseScreen) -> String {
             "",
             &tf(
                 "return.shipped_with",
-                &[("carrier", &code("carrier", n.carrier.code())), ("number", &n.number)],
+                &[("carrier", &code("carrier", &n.carrier)), ("number", &n.number)],
             ),
         ),
         None if detail.summary.state == CaseState::AwaitingReturnAddress => {

@@ -42,4 +42,4 @@ pub use order::{Category, Fulfillment, Order, OrderLine, Product};
 pub use policy::{Policy, PolicyError, PolicyOverride, PolicySet, ReturnShipping};
 pub use reason::{Fault, Reason};
 pub use tracking::{Carrier, TrackingError, TrackingNumber};
-pub use wire::{instant, parse_rfc3339};
+pub use wire::parse_rfc3339;

@@ -1,0 +1,373 @@
+//! The API's answers read by hand from the browser's own `JSON.parse`.
+//!
+//! serde's derived decoders for these types, and the float printing their error messages pull
+//! in, were about 45 KB of the bundle (measured with twiggy); a reader here is a few lookups by
+//! field name. Every enum is read through the rules crate's own `from_code`, so a code the app
+//! does not know is an error, never a guess.
+
+use chrono::{DateTime, Utc};
+use js_sys::{Array, Reflect};
+use rules::api::{CaseLine, CaseView, EvidenceView, MessageView, OrderView};
+use rules::{
+    ActionKind, CaseState, Category, Currency, Explanation, Fulfillment, Money, Order, OrderLine,
+    Party, Permission, Product, Proposal, Proposals, Rating, Reason, Resolution, Terms,
+};
+use wasm_bindgen::JsValue;
+
+/// A reading's result: the value, or which field was wrong.
+pub type Read<T> = Result<T, String>;
+
+/// A parsed JSON value whose fields are read by name.
+#[derive(Clone, Debug)]
+pub struct Obj(pub JsValue);
+
+fn wrong(name: &str) -> String {
+    format!("{name} is missing or not what was expected")
+}
+
+impl Obj {
+    /// JSON text, parsed by the browser.
+    pub fn parse(text: &str) -> Read<Obj> {
+        js_sys::JSON::parse(text)
+            .map(Obj)
+            .map_err(|_| "the answer is not JSON".to_owned())
+    }
+
+    /// The field as it is; `undefined` when absent.
+    pub fn raw(&self, name: &str) -> JsValue {
+        Reflect::get(&self.0, &name.into()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The field, `None` when absent or `null`.
+    pub fn opt(&self, name: &str) -> Option<Obj> {
+        let value = self.raw(name);
+        (!value.is_null() && !value.is_undefined()).then_some(Obj(value))
+    }
+
+    pub fn obj(&self, name: &str) -> Read<Obj> {
+        self.opt(name).ok_or_else(|| wrong(name))
+    }
+
+    pub fn opt_text(&self, name: &str) -> Option<String> {
+        self.raw(name).as_string()
+    }
+
+    pub fn text(&self, name: &str) -> Read<String> {
+        self.opt_text(name).ok_or_else(|| wrong(name))
+    }
+
+    /// A whole number (JSON numbers are doubles: exact up to 2^53, far beyond any amount).
+    pub fn int(&self, name: &str) -> Read<i64> {
+        self.raw(name)
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| n as i64)
+            .ok_or_else(|| wrong(name))
+    }
+
+    pub fn count(&self, name: &str) -> Read<u32> {
+        u32::try_from(self.int(name)?).map_err(|_| wrong(name))
+    }
+
+    pub fn flag(&self, name: &str) -> Read<bool> {
+        self.raw(name).as_bool().ok_or_else(|| wrong(name))
+    }
+
+    /// An enum by its stable code.
+    pub fn code<T>(&self, name: &str, from_code: fn(&str) -> Option<T>) -> Read<T> {
+        self.opt_text(name)
+            .and_then(|c| from_code(&c))
+            .ok_or_else(|| wrong(name))
+    }
+
+    /// An RFC 3339 instant, through the rules' own parser.
+    pub fn instant(&self, name: &str) -> Read<DateTime<Utc>> {
+        self.opt_text(name)
+            .and_then(|t| rules::parse_rfc3339(&t))
+            .ok_or_else(|| wrong(name))
+    }
+
+    pub fn get<T: FromJs>(&self, name: &str) -> Read<T> {
+        T::from_js(&self.obj(name)?).map_err(|e| format!("{name}.{e}"))
+    }
+
+    pub fn get_opt<T: FromJs>(&self, name: &str) -> Read<Option<T>> {
+        self.opt(name)
+            .map(|o| T::from_js(&o).map_err(|e| format!("{name}.{e}")))
+            .transpose()
+    }
+
+    /// Each element of the array in this value.
+    pub fn items<T: FromJs>(&self) -> Read<Vec<T>> {
+        let array: &Array = wasm_bindgen::JsCast::dyn_ref(&self.0).ok_or("not a list")?;
+        array
+            .iter()
+            .enumerate()
+            .map(|(i, v)| T::from_js(&Obj(v)).map_err(|e| format!("[{i}].{e}")))
+            .collect()
+    }
+
+    pub fn list<T: FromJs>(&self, name: &str) -> Read<Vec<T>> {
+        self.obj(name)?.items().map_err(|e| format!("{name}{e}"))
+    }
+}
+
+/// A value the app reads from the API's JSON.
+pub trait FromJs: Sized {
+    fn from_js(o: &Obj) -> Read<Self>;
+}
+
+impl<T: FromJs> FromJs for Vec<T> {
+    fn from_js(o: &Obj) -> Read<Self> {
+        o.items()
+    }
+}
+
+impl FromJs for String {
+    fn from_js(o: &Obj) -> Read<Self> {
+        o.0.as_string().ok_or_else(|| wrong("text"))
+    }
+}
+
+pub fn party(code: &str) -> Option<Party> {
+    Party::from_code(code)
+}
+
+fn currency(code: &str) -> Option<Currency> {
+    code.parse().ok()
+}
+
+fn action(code: &str) -> Option<ActionKind> {
+    ActionKind::ALL.into_iter().find(|a| a.code() == code)
+}
+
+impl FromJs for Money {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Money::new(o.int("minor")?, o.code("currency", currency)?))
+    }
+}
+
+impl FromJs for Explanation {
+    fn from_js(o: &Obj) -> Read<Self> {
+        use Explanation as E;
+        let at = |name| o.instant(name);
+        Ok(match o.text("code")?.as_str() {
+            "cancel_before_shipment" => E::CancelBeforeShipment,
+            "group_buy_waiting" => E::GroupBuyWaiting {
+                opens_at: at("opens_at")?,
+            },
+            "group_buy_unmatched" => E::GroupBuyUnmatched {
+                since: at("since")?,
+            },
+            "in_transit" => E::InTransit {
+                not_received_opens_at: at("not_received_opens_at")?,
+            },
+            "not_received_opens_at" => E::NotReceivedOpensAt {
+                opens_at: at("opens_at")?,
+            },
+            "not_received_open" => E::NotReceivedOpen {
+                opened_at: at("opened_at")?,
+            },
+            "change_of_mind_window" => E::ChangeOfMindWindow {
+                closes_at: at("closes_at")?,
+            },
+            "change_of_mind_closed" => E::ChangeOfMindClosed {
+                closed_at: at("closed_at")?,
+            },
+            "protection_window" => E::ProtectionWindow {
+                closes_at: at("closes_at")?,
+            },
+            "protection_closed" => E::ProtectionClosed {
+                closed_at: at("closed_at")?,
+            },
+            "non_returnable" => E::NonReturnable {
+                category: o.code("category", Category::from_code)?,
+            },
+            "listing_no_returns" => E::ListingNoReturns,
+            "seller_fault_still_open" => E::SellerFaultStillOpen {
+                closes_at: at("closes_at")?,
+            },
+            "return_costs_more_than_goods" => E::ReturnCostsMoreThanGoods {
+                return_cost: o.get("return_cost")?,
+                goods: o.get("goods")?,
+            },
+            "resolution_not_offered" => E::ResolutionNotOffered {
+                wanted: o.code("wanted", Resolution::from_code)?,
+            },
+            _ => return Err(wrong("code")),
+        })
+    }
+}
+
+impl FromJs for Fulfillment {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(match o.text("state")?.as_str() {
+            "not_shipped" => Fulfillment::NotShipped,
+            "group_buy_waiting" => Fulfillment::GroupBuyWaiting {
+                since: o.instant("since")?,
+            },
+            "shipped" => Fulfillment::Shipped {
+                shipped_at: o.instant("shipped_at")?,
+                promised_by: o
+                    .opt("promised_by")
+                    .map(|_| o.instant("promised_by"))
+                    .transpose()?,
+            },
+            "delivered" => Fulfillment::Delivered {
+                shipped_at: o.instant("shipped_at")?,
+                delivered_at: o.instant("delivered_at")?,
+            },
+            _ => return Err(wrong("state")),
+        })
+    }
+}
+
+impl FromJs for OrderLine {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let product = o.obj("product")?;
+        Ok(OrderLine {
+            id: o.text("id")?,
+            product: Product {
+                title: product.text("title")?,
+                category: product.code("category", Category::from_code)?,
+                no_returns: product.flag("no_returns")?,
+            },
+            quantity: o.count("quantity")?,
+            unit_price: o.get("unit_price")?,
+        })
+    }
+}
+
+impl FromJs for Order {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Order {
+            id: o.text("id")?,
+            placed_at: o.instant("placed_at")?,
+            utc_offset_minutes: o
+                .opt("utc_offset_minutes")
+                .map(|_| o.int("utc_offset_minutes"))
+                .transpose()?
+                .unwrap_or(0)
+                .try_into()
+                .map_err(|_| wrong("utc_offset_minutes"))?,
+            currency: o.code("currency", currency)?,
+            lines: o.list("lines")?,
+            shipping: o.get("shipping")?,
+            fulfillment: o.get("fulfillment")?,
+        })
+    }
+}
+
+impl FromJs for OrderView {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(OrderView {
+            store: o.text("store")?,
+            order: o.get("order")?,
+        })
+    }
+}
+
+impl FromJs for CaseLine {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(CaseLine {
+            line_id: o.text("line_id")?,
+            title: o.text("title")?,
+            quantity: o.count("quantity")?,
+        })
+    }
+}
+
+impl FromJs for CaseView {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(CaseView {
+            id: o.text("id")?,
+            order_id: o.text("order_id")?,
+            store: o.text("store")?,
+            state: o.code("state", CaseState::from_code)?,
+            reason: o.code("reason", Reason::from_code)?,
+            resolution: o.code("resolution", Resolution::from_code)?,
+            refund: o.get("refund")?,
+            description: o.text("description")?,
+            explanation: o.get("explanation")?,
+            lines: o.list("lines")?,
+            created_at: o.instant("created_at")?,
+        })
+    }
+}
+
+impl FromJs for Proposal {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let terms = o.obj("terms")?;
+        Ok(Proposal {
+            by: o.code("by", party)?,
+            terms: Terms {
+                resolution: terms.code("resolution", Resolution::from_code)?,
+                refund: terms.get("refund")?,
+                return_shipping_paid_by: terms
+                    .opt("return_shipping_paid_by")
+                    .map(|_| terms.code("return_shipping_paid_by", party))
+                    .transpose()?,
+            },
+            note: o.text("note")?,
+            evidence: o.list("evidence")?,
+            made_at: o.instant("made_at")?,
+        })
+    }
+}
+
+impl FromJs for Proposals {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Proposals {
+            buyer: o.get_opt("buyer")?,
+            seller: o.get_opt("seller")?,
+            platform: o.get_opt("platform")?,
+        })
+    }
+}
+
+impl FromJs for Permission {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Permission {
+            party: o.code("party", party)?,
+            action: o.code("action", action)?,
+        })
+    }
+}
+
+impl FromJs for Rating {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Rating {
+            stars: u8::try_from(o.int("stars")?).map_err(|_| wrong("stars"))?,
+            comment: o.text("comment")?,
+        })
+    }
+}
+
+impl FromJs for MessageView {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(MessageView {
+            id: o.text("id")?,
+            party: o.code("party", party)?,
+            author: o.text("author")?,
+            body: o.text("body")?,
+            sent_at: o.instant("sent_at")?,
+        })
+    }
+}
+
+impl FromJs for EvidenceView {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(EvidenceView {
+            id: o.text("id")?,
+            party: o.code("party", party)?,
+            url: o.text("url")?,
+            sha256: o.text("sha256")?,
+            content_type: o.text("content_type")?,
+            size_bytes: u64::try_from(o.int("size_bytes")?).map_err(|_| wrong("size_bytes"))?,
+            width: o.count("width")?,
+            height: o.count("height")?,
+            file_name: o.text("file_name")?,
+            uploaded_at: o.instant("uploaded_at")?,
+        })
+    }
+}
