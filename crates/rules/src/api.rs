@@ -336,3 +336,46 @@ pub struct SellerStats {
     /// What the clock did because the seller did not act in time.
     pub automatic_actions: Vec<CodeCount>,
 }
+
+/// `GET /api/cases/{id}/risk`: what the mediator weighs beside the evidence, counted over the
+/// `days` before now. Rates are per 10,000 (integer arithmetic, the same on every client).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RiskSignals {
+    pub days: u32,
+    pub buyer: BuyerRisk,
+    pub seller: SellerRisk,
+}
+
+/// The buyer's return history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BuyerRisk {
+    /// Cases the buyer filed, with every seller.
+    pub cases: u64,
+    /// Of them, the ones that ended in a refund.
+    pub refunded: u64,
+    pub refund_rate_basis_points: u64,
+}
+
+/// The seller's record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SellerRisk {
+    /// Cases filed on the seller's stores.
+    pub cases: u64,
+    /// Of them, the ones filed for a problem that is the seller's (damaged, not as described,
+    /// not received…).
+    pub seller_fault: u64,
+    pub fault_rate_basis_points: u64,
+    /// Deadlines the seller let pass, so the clock acted.
+    pub automatic_actions: u64,
+}
+
+/// A return address the seller has given before (or set up), to pick from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SavedAddress {
+    pub store: String,
+    pub address: String,
+}

@@ -13,7 +13,7 @@ use sqlx::SqlitePool;
 
 use crate::error::AppError;
 use crate::store::cases::{self, NewCase, NewEvidence, Stored};
-use crate::store::orders;
+use crate::store::{millis, orders};
 
 /// The first demo buyer.
 pub const DEMO_BUYER_ID: &str = "u-lucia";
@@ -69,6 +69,22 @@ pub const ACCOUNTS: [Account; 5] = [
 const STORES: [(&str, &str, &str); 2] = [
     ("s-tea", "u-mei", "Lin's Tea House"),
     ("s-north", "u-jordan", "Northwind Outfitters"),
+];
+
+/// Each store's return addresses, offered when a case needs one.
+const ADDRESSES: [(&str, &str); 3] = [
+    (
+        "s-tea",
+        "Lin's Tea House returns, 88 Longjing Road, Hangzhou 310007, China",
+    ),
+    (
+        "s-north",
+        "Northwind Outfitters returns, 400 Harbor Way, Unit 12, Seattle WA 98101, USA",
+    ),
+    (
+        "s-north",
+        "Northwind EU returns, Calle de Alcalá 120, 28009 Madrid, Spain",
+    ),
 ];
 
 enum Ship {
@@ -358,6 +374,14 @@ pub async fn seed_if_empty(
             .bind(id)
             .bind(owner)
             .bind(name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (store, address) in ADDRESSES {
+        sqlx::query("INSERT INTO return_addresses (store_id, address, used_at) VALUES (?, ?, ?)")
+            .bind(store)
+            .bind(address)
+            .bind(millis(now))
             .execute(&mut *tx)
             .await?;
     }

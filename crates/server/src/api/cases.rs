@@ -21,6 +21,7 @@ use super::{from_value, Api, ApiJson, ApiPath};
 use crate::auth::{Buyer, CurrentUser};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
+use crate::store::addresses;
 use crate::store::cases::{self, NewCase, Scope, Stored};
 use crate::store::orders;
 use crate::AppState;
@@ -256,7 +257,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     Ok(key.to_owned())
 }
 
-async fn show(
+pub(super) async fn show(
     state: &AppState,
     stored: &Stored,
     user: &CurrentUser,
@@ -412,6 +413,10 @@ async fn act(
         }
     }
     let now = state.now();
+    let address = match &action {
+        Action::GiveReturnAddress { address } => Some(address.clone()),
+        _ => None,
+    };
     let (case, mut events) = apply(&stored.case, user.party(), action, now, &state.policy)?;
     // A deadline that falls due at once (a refund issued the moment it is due) is carried out
     // in the same write.
@@ -430,6 +435,9 @@ async fn act(
         // Another party wrote between our read and our write.
         let current = cases::load(&state.pool, &Scope::of(&user), &id).await?;
         return Err(stale(&state, &current, &user).await);
+    }
+    if let Some(address) = address {
+        addresses::remember(&state.pool, &stored.store_id, address.trim(), now).await?;
     }
     let stored = stored.after(case, &events);
     publish(&state, &stored);

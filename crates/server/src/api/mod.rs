@@ -1,6 +1,7 @@
 //! The JSON API under `/api`. Every route is registered through [`Api`], which also writes its
 //! entry in the OpenAPI document served at `/api/openapi.json`.
 
+mod bundle;
 mod cases;
 mod evidence;
 mod live;
@@ -172,6 +173,7 @@ pub fn router() -> Router<AppState> {
     let api = orders::routes(api);
     let api = cases::routes(api);
     let api = evidence::routes(api);
+    let api = bundle::routes(api);
     let api = queues::routes(api);
     let api = live::routes(api);
     let document = Arc::new(api.doc.finish());

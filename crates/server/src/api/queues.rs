@@ -1,19 +1,20 @@
-//! Queues of cases for each role, and the seller's statistics.
+//! Queues of cases for each role, the seller's statistics and saved addresses, and the
+//! mediator's risk signals.
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::Json;
 use chrono::{DateTime, TimeDelta, Utc};
-use rules::api::{Queue, SellerStats};
+use rules::api::{Queue, RiskSignals, SavedAddress, SellerStats};
 use serde::Deserialize;
 
-use super::{Api, ApiQuery};
-use crate::auth::{CurrentUser, Seller};
+use super::{Api, ApiPath, ApiQuery};
+use crate::auth::{CurrentUser, Mediator, Seller};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
-use crate::store::cases::Scope;
+use crate::store::cases::{self, Scope};
 use crate::store::queue::{self, Filters, QUERY_DOC};
-use crate::store::stats;
+use crate::store::{addresses, stats};
 use crate::AppState;
 
 pub(super) fn routes(api: Api) -> Api {
@@ -39,6 +40,23 @@ pub(super) fn routes(api: Api) -> Api {
             ("from", "Start of the period, RFC 3339 (included)"),
             ("to", "End of the period, RFC 3339 (excluded)"),
         ]),
+    )
+    .get(
+        "/seller/addresses",
+        get(seller_addresses),
+        Op::new(
+            "The return addresses the seller's stores have given, the most recently used first",
+            Response::Json(schema_of::<Vec<SavedAddress>>),
+        ),
+    )
+    .get(
+        "/cases/{id}/risk",
+        get(risk),
+        Op::new(
+            "For the mediator: the buyer's cases and refund rate, the seller's fault rate and \
+             automatic actions, over the last 90 days",
+            Response::Json(schema_of::<RiskSignals>),
+        ),
     )
 }
 
@@ -80,4 +98,22 @@ async fn seller_stats(
         .with_details(serde_json::json!({ "field": "from" })));
     }
     Ok(Json(stats::seller(&state.pool, &user.id, from, to).await?))
+}
+
+async fn seller_addresses(
+    State(state): State<AppState>,
+    Seller(user): Seller,
+) -> Result<Json<Vec<SavedAddress>>, AppError> {
+    Ok(Json(addresses::of_seller(&state.pool, &user.id).await?))
+}
+
+async fn risk(
+    State(state): State<AppState>,
+    Mediator(user): Mediator,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<RiskSignals>, AppError> {
+    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+    Ok(Json(
+        stats::risk(&state.pool, &stored.buyer_id, &stored.store_id, state.now()).await?,
+    ))
 }

@@ -1,6 +1,7 @@
 //! Reading and writing the database. Rows are turned into the rules crate's types here, so
 //! handlers only ever see domain values.
 
+pub mod addresses;
 pub mod cases;
 pub mod orders;
 pub mod queue;

@@ -1,8 +1,8 @@
 //! A seller's returns over a period, counted by the database.
 
 use chrono::{DateTime, Utc};
-use rules::api::{CodeCount, SellerStats};
-use rules::{Case, CaseState};
+use rules::api::{BuyerRisk, CodeCount, RiskSignals, SellerRisk, SellerStats};
+use rules::{Case, CaseState, Fault, Reason};
 use sqlx::SqlitePool;
 
 use super::millis;
@@ -98,7 +98,7 @@ pub async fn seller(
         to,
         orders,
         cases,
-        return_rate_basis_points: (cases * 10_000).checked_div(orders).unwrap_or(0),
+        return_rate_basis_points: basis_points(cases, orders),
         reasons: code_counts(reasons),
         outcomes: code_counts(outcomes),
         median_seconds_to_resolution: median(durations),
@@ -108,6 +108,71 @@ pub async fn seller(
                 .map(|(kind, n)| (kind.trim_start_matches("auto.").to_owned(), n))
                 .collect(),
         ),
+    })
+}
+
+/// Per 10,000, rounded down; 0 of nothing is 0.
+fn basis_points(part: u64, whole: u64) -> u64 {
+    (part * 10_000).checked_div(whole).unwrap_or(0)
+}
+
+/// How far back the mediator's risk signals look.
+pub const RISK_DAYS: u32 = 90;
+
+/// The risk signals of a case's two sides over the [`RISK_DAYS`] before `now`.
+pub async fn risk(
+    pool: &SqlitePool,
+    buyer_id: &str,
+    store_id: &str,
+    now: DateTime<Utc>,
+) -> Result<RiskSignals, AppError> {
+    let since = millis(now - chrono::TimeDelta::days(i64::from(RISK_DAYS)));
+    let (cases, refunded): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(json_extract(document, '$.outcome.code') = 'refunded'), 0) \
+         FROM cases WHERE buyer_id = ? AND filed_at >= ?",
+    )
+    .bind(buyer_id)
+    .bind(since)
+    .fetch_one(pool)
+    .await?;
+    let owner = "c.store_id IN (SELECT id FROM stores WHERE owner_id = \
+                 (SELECT owner_id FROM stores WHERE id = ?))";
+    let reasons: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT c.reason, COUNT(*) FROM cases c WHERE {owner} AND c.filed_at >= ? GROUP BY c.reason"
+    ))
+    .bind(store_id)
+    .bind(since)
+    .fetch_all(pool)
+    .await?;
+    let automatic: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id \
+         WHERE {owner} AND e.missed_by = 'seller' AND e.at >= ?"
+    ))
+    .bind(store_id)
+    .bind(since)
+    .fetch_one(pool)
+    .await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let seller_cases = reasons.iter().map(|(_, n)| count(*n)).sum();
+    let seller_fault = reasons
+        .iter()
+        .filter(|(code, _)| Reason::from_code(code).is_some_and(|r| r.fault() == Fault::Seller))
+        .map(|(_, n)| count(*n))
+        .sum();
+    let (cases, refunded) = (count(cases), count(refunded));
+    Ok(RiskSignals {
+        days: RISK_DAYS,
+        buyer: BuyerRisk {
+            cases,
+            refunded,
+            refund_rate_basis_points: basis_points(refunded, cases),
+        },
+        seller: SellerRisk {
+            cases: seller_cases,
+            seller_fault,
+            fault_rate_basis_points: basis_points(seller_fault, seller_cases),
+            automatic_actions: count(automatic),
+        },
     })
 }
 

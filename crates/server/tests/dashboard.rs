@@ -1,0 +1,185 @@
+//! What the seller's dashboard and the mediator's console read beside the case: saved return
+//! addresses, risk signals, and the evidence bundle.
+
+mod common;
+
+use std::io::Read;
+
+use chrono::TimeDelta;
+use common::{filing, spawn_app};
+use image::ImageFormat;
+use reqwest::StatusCode;
+use retour_server::photos;
+use rules::api::{Queue, RiskSignals, SavedAddress, SellerStats};
+use rules::{CaseState, Fault};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+#[tokio::test]
+async fn a_return_address_given_is_offered_again_first() {
+    let app = spawn_app().await;
+    let (lucia, jordan, mei) = (app.lucia().await, app.jordan().await, app.mei().await);
+    let seeded: Vec<SavedAddress> = jordan.get_json("/api/seller/addresses").await;
+    assert_eq!(seeded.len(), 2, "{seeded:?}");
+    assert!(seeded.iter().all(|a| a.store == "Northwind Outfitters"));
+    let theirs: Vec<SavedAddress> = mei.get_json("/api/seller/addresses").await;
+    assert!(
+        theirs.iter().all(|a| a.store == "Lin's Tea House") && theirs.len() == 1,
+        "{theirs:?}"
+    );
+    // Another role's endpoint is not theirs.
+    assert_eq!(
+        lucia.get("/api/seller/addresses").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let case = lucia
+        .file_line("ord-1005", "defective", "return_and_refund")
+        .await;
+    let case = jordan
+        .act(
+            &jordan.case(&case.summary.id).await,
+            "accept",
+            json!({"of": "buyer"}),
+        )
+        .await;
+    assert_eq!(case.summary.state, CaseState::AwaitingReturnAddress);
+    app.clock.advance(TimeDelta::minutes(1));
+    let new = "Northwind returns desk, 9 Pier Road, Portland OR 97201, USA";
+    jordan
+        .act(
+            &case,
+            "give-return-address",
+            json!({ "address": format!("  {new} ") }),
+        )
+        .await;
+    let saved: Vec<SavedAddress> = jordan.get_json("/api/seller/addresses").await;
+    assert_eq!(saved.len(), 3);
+    assert_eq!(
+        saved[0].address, new,
+        "the newest first, trimmed: {saved:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_mediator_weighs_both_sides_records() {
+    let app = spawn_app().await;
+    let (wei, mei, amara) = (app.wei().await, app.mei().await, app.amara().await);
+    let case = wei
+        .file_ok(&filing(
+            "ord-2001",
+            "ord-2001-1",
+            1,
+            "not_as_described",
+            "return_and_refund",
+        ))
+        .await;
+    let path = format!("/api/cases/{}/risk", case.summary.id);
+    // Not escalated: not the mediator's; and never the parties'.
+    assert_eq!(amara.get(&path).await.status(), StatusCode::NOT_FOUND);
+    let case = mei
+        .act(&case, "reject", json!({"reason": "As pictured"}))
+        .await;
+    wei.act(&case, "escalate", json!({})).await;
+    assert_eq!(wei.get(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(mei.get(&path).await.status(), StatusCode::NOT_FOUND);
+
+    let risk: RiskSignals = amara.get_json(&path).await;
+    assert_eq!(risk.days, 90);
+    // Every demo case was filed within the last 90 days: the queues hold the same cases.
+    let buyers: Queue = wei.get_json("/api/cases?limit=200").await;
+    assert_eq!(risk.buyer.cases, buyers.total);
+    assert!(risk.buyer.refunded <= risk.buyer.cases);
+    assert_eq!(
+        risk.buyer.refund_rate_basis_points,
+        risk.buyer.refunded * 10_000 / risk.buyer.cases
+    );
+    let sellers: Queue = mei.get_json("/api/cases?limit=200").await;
+    assert_eq!(risk.seller.cases, sellers.total);
+    let fault = sellers
+        .items
+        .iter()
+        .filter(|i| i.summary.reason.fault() == Fault::Seller)
+        .count() as u64;
+    assert!(fault >= 1, "this case is the seller's fault");
+    assert_eq!(risk.seller.seller_fault, fault);
+    assert_eq!(
+        risk.seller.fault_rate_basis_points,
+        fault * 10_000 / sellers.total
+    );
+    let from = (app.clock.now() - TimeDelta::days(90)).to_rfc3339();
+    let stats: SellerStats = mei
+        .get_json(&format!("/api/seller/stats?from={}", urlencode(&from)))
+        .await;
+    assert_eq!(
+        risk.seller.automatic_actions,
+        stats.automatic_actions.iter().map(|c| c.count).sum::<u64>()
+    );
+}
+
+fn urlencode(text: &str) -> String {
+    text.replace('+', "%2B").replace(':', "%3A")
+}
+
+#[tokio::test]
+async fn the_evidence_bundle_holds_the_case_and_every_photo_with_its_sum() {
+    let app = spawn_app().await;
+    let (lucia, jordan, mei) = (app.lucia().await, app.jordan().await, app.mei().await);
+    let case = lucia
+        .file_line("ord-1005", "defective", "return_and_refund")
+        .await;
+    let id = case.summary.id.clone();
+    let photo = photos::sample(160, 120, [200, 40, 40], ImageFormat::Png);
+    let uploaded = lucia.upload(&id, "scratch.png", photo.clone()).await;
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    lucia
+        .post(
+            &format!("/api/cases/{id}/messages"),
+            &json!({"body": "The screen is cracked"}),
+        )
+        .await;
+
+    let path = format!("/api/cases/{id}/bundle");
+    assert_eq!(mei.get(&path).await.status(), StatusCode::NOT_FOUND);
+    let response = jordan.get(&path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("retour-case-{id}.zip")));
+    let bytes = response.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut read = |name: &str| {
+        let mut out = Vec::new();
+        zip.by_name(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    };
+    let summary = String::from_utf8(read("summary.txt")).unwrap();
+    for needle in [
+        id.as_str(),
+        "ord-1005",
+        "defective",
+        "The screen is cracked",
+        "filed, asking for return_and_refund",
+        "scratch.png",
+    ] {
+        assert!(summary.contains(needle), "summary.txt lacks {needle:?}");
+    }
+    let case: serde_json::Value = serde_json::from_slice(&read("case.json")).unwrap();
+    assert_eq!(case["id"], id.as_str());
+    assert_eq!(case["messages"][0]["body"], "The screen is cracked");
+    let sums = String::from_utf8(read("SHA256SUMS")).unwrap();
+    let (sum, name) = sums.trim().split_once("  ").expect("one line per photo");
+    let stored = read(name);
+    assert_eq!(stored, photo, "the photo is kept byte for byte");
+    assert_eq!(sum, hex(&Sha256::digest(&stored)));
+    assert_eq!(case["evidence"][0]["sha256"], sum);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
