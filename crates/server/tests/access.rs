@@ -69,6 +69,13 @@ async fn case_requests(
     );
     answers.push(
         record(
+            "bundle".into(),
+            session.get(&format!("/api/cases/{case_id}/bundle")).await,
+        )
+        .await,
+    );
+    answers.push(
+        record(
             "message".into(),
             session
                 .post(
