@@ -3,8 +3,11 @@
 //! serializer and one implementation per type into the bundle.
 
 use js_sys::{Array, Object, Reflect};
-use rules::api::{AcceptBody, Login, NewMessage, NewReturn, NoFields, RateBody, TrackingBody};
-use rules::Offer;
+use rules::api::{
+    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody, RuleBody,
+    TrackingBody,
+};
+use rules::{Decree, Offer};
 use wasm_bindgen::JsValue;
 
 /// A JSON object being written.
@@ -134,5 +137,29 @@ impl ToBody for RateBody {
 impl ToBody for TrackingBody {
     fn body(&self) -> Json {
         Json::new().set("tracking_number", self.tracking_number.as_str())
+    }
+}
+
+impl ToBody for ReasonBody {
+    fn body(&self) -> Json {
+        Json::new().set("reason", self.reason.as_str())
+    }
+}
+
+impl ToBody for AddressBody {
+    fn body(&self) -> Json {
+        Json::new().set("address", self.address.as_str())
+    }
+}
+
+impl ToBody for RuleBody {
+    fn body(&self) -> Json {
+        let decree = match &self.decree {
+            Decree::Plan(offer) => Json::new().set("plan", offer.body().into_value()).into_value(),
+            Decree::NoRefund => JsValue::from("no_refund"),
+        };
+        Json::new()
+            .set("decree", decree)
+            .set("reason", self.reason.as_str())
     }
 }

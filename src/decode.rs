@@ -123,6 +123,12 @@ impl<T: FromJs> FromJs for Vec<T> {
     }
 }
 
+impl FromJs for Obj {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(o.clone())
+    }
+}
+
 impl FromJs for String {
     fn from_js(o: &Obj) -> Read<Self> {
         o.0.as_string().ok_or_else(|| wrong("text"))

@@ -3,8 +3,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use retour::body::ToBody;
-use rules::api::{AcceptBody, Login, NewMessage, NewReturn, NoFields, RateBody, TrackingBody};
-use rules::{LineSelection, Offer, Party, Reason, Resolution};
+use rules::api::{
+    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody, RuleBody,
+    TrackingBody,
+};
+use rules::{Decree, LineSelection, Offer, Party, Reason, Resolution};
 use serde::Serialize;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -65,4 +68,25 @@ fn every_body_matches_its_api_type() {
     same(TrackingBody {
         tracking_number: "1Z999AA10123456784".into(),
     });
+    same(ReasonBody {
+        reason: "Used, \"as new\" it is not".into(),
+    });
+    same(AddressBody {
+        address: "88 Longjing Road\nHangzhou".into(),
+    });
+    for decree in [
+        Decree::NoRefund,
+        Decree::Plan(Offer {
+            resolution: Resolution::PartialRefund,
+            partial_amount_minor: Some(1500),
+            return_shipping_paid_by: None,
+            note: String::new(),
+            evidence: Vec::new(),
+        }),
+    ] {
+        same(RuleBody {
+            decree,
+            reason: "The photos show the damage".into(),
+        });
+    }
 }

@@ -42,6 +42,13 @@ impl CaseControl {
     /// Takes `action` with `fields`, then shows the case as it is now. If the other party acted
     /// meanwhile, nothing is overwritten: the viewer is told and sees their move.
     pub fn run(self, action: ActionKind, fields: &dyn ToBody) {
+        self.run_with_photos(action, fields, Vec::new());
+    }
+
+    /// Sends `photos` as the viewer's evidence (each scaled as the wizard scales them), then
+    /// takes `action`. A photo that cannot be sent stops it with the reason (kept across the
+    /// reloads each upload causes); the ones sent stay with the case.
+    pub fn run_with_photos(self, action: ActionKind, fields: &dyn ToBody, photos: Vec<web_sys::File>) {
         if self.busy.get_untracked() {
             return;
         }
@@ -49,6 +56,20 @@ impl CaseControl {
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             let id = self.id.get_value();
+            for file in photos {
+                let sent = match crate::photos::shrink(&file).await {
+                    Ok(blob) => crate::photos::upload(&id, &blob, &file.name(), |_| {})
+                        .await
+                        .map_err(|e| e.describe()),
+                    Err(code) => Err(crate::text::error(code, "")),
+                };
+                if let Err(why) = sent {
+                    self.problem.set(Some(format!("{}: {why}", file.name())));
+                    self.busy.set(false);
+                    self.reload();
+                    return;
+                }
+            }
             let result = api::act(&id, action.code(), self.version.get_value(), fields).await;
             self.problem.set(match result {
                 Ok(()) => None,

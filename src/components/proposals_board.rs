@@ -6,6 +6,7 @@
 
 use rules::{ActionKind, CaseState, Money, Offer, Party, Proposal, Resolution};
 
+use crate::components::status_header::consequence;
 use crate::draft::DraftError;
 use crate::markup::{button, esc, text as tag, value_of};
 use crate::screen::CaseScreen;
@@ -69,8 +70,29 @@ pub fn board_markup(detail: &CaseScreen) -> String {
                     format!("{}{act}", terms(p))
                 }
             };
+            // The side's photos beside its proposal: the mediator weighs them together.
+            let photos: String = detail
+                .parts
+                .evidence
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.party == party)
+                .map(|(i, e)| {
+                    format!(
+                        "<button type=\"button\" class=\"thumb-ref\" data-act=\"photo\" data-index=\"{i}\">\
+                         <img src=\"{}\" alt=\"{}\"></button>",
+                        esc(&e.url),
+                        esc(&tf("gallery.photo", &[("n", &(i + 1).to_string()), ("name", &e.file_name)]))
+                    )
+                })
+                .collect();
+            let photos = if photos.is_empty() {
+                photos
+            } else {
+                format!("<div class=\"evidence-refs\">{photos}</div>")
+            };
             format!(
-                "<div class=\"proposal{}\" data-party=\"{}\">{}{body}</div>",
+                "<div class=\"proposal{}\" data-party=\"{}\">{}{body}{photos}</div>",
                 if mine { " mine" } else { "" },
                 party.code(),
                 tag("h3", "", &code("whose", who(party, viewer))),
@@ -82,28 +104,49 @@ pub fn board_markup(detail: &CaseScreen) -> String {
     } else {
         String::new()
     };
+    // What the clock will do, under the proposals it would carry out.
+    let clock = detail
+        .parts
+        .next_deadline
+        .as_ref()
+        .map(|d| {
+            tag(
+                "p",
+                "board-clock",
+                &tf(
+                    "board.clock",
+                    &[
+                        ("date", &text::date_time(d.at)),
+                        ("what", &consequence(&d.then, viewer)),
+                    ],
+                ),
+            )
+        })
+        .unwrap_or_default();
     format!(
         "<section class=\"card board\" aria-labelledby=\"board-title\"><h2 id=\"board-title\">{}</h2>\
-         <div class=\"proposals\">{columns}</div>{counter}</section>",
+         <div class=\"proposals\">{columns}</div>{clock}{counter}</section>",
         esc(&t("board.title"))
     )
 }
 
-/// A new proposal of the viewer's: the kind, the amount for a partial refund, who pays return
-/// shipping when the goods go back, and a note; hidden until asked for.
-fn counter_markup(max: Money) -> String {
+/// The fields of a plan, their ids starting with `prefix`: the kind (and `extra`, an option
+/// beyond the resolutions, such as the mediator's "no refund"), the amount for a partial refund,
+/// and who pays return shipping when the goods go back.
+pub fn offer_fields(prefix: &str, max: Money, extra: Option<(&str, String)>) -> String {
     let kinds: String = Resolution::ALL
         .into_iter()
-        .map(|r| {
+        .map(|r| (r.code(), code("resolution", r.code())))
+        .chain(extra)
+        .map(|(value, label)| {
             format!(
-                "<option value=\"{}\"{}>{}</option>",
-                r.code(),
-                if r == Resolution::PartialRefund {
+                "<option value=\"{value}\"{}>{}</option>",
+                if value == Resolution::PartialRefund.code() {
                     " selected"
                 } else {
                     ""
                 },
-                esc(&code("resolution", r.code()))
+                esc(&label)
             )
         })
         .collect();
@@ -117,64 +160,76 @@ fn counter_markup(max: Money) -> String {
             )
         })
         .collect();
-    let label = |key: &str, field: &str| format!("<label for=\"{field}\">{}</label>", esc(&t(key)));
     format!(
-        "{}<form id=\"counter\" class=\"counter\" novalidate hidden>\
-         {}<select id=\"counter-kind\">{kinds}</select>\
-         <span id=\"counter-amount-wrap\"><label for=\"counter-amount\">{}</label>\
-         <input id=\"counter-amount\" inputmode=\"decimal\" autocomplete=\"off\"></span>\
-         <span id=\"counter-payer-wrap\" hidden>{}<select id=\"counter-payer\">{payers}</select></span>\
-         {}<textarea id=\"counter-note\" rows=\"2\"></textarea>\
-         <p class=\"form-error\" id=\"counter-error\" role=\"alert\"></p>\
-         <button type=\"submit\" class=\"button primary\">{}</button>{}</form>",
-        button("button secondary", "counter-open", None, &t("board.counter")),
-        label("board.kind", "counter-kind"),
+        "<label for=\"{prefix}-kind\">{}</label><select id=\"{prefix}-kind\" data-kind-of=\"{prefix}\">{kinds}</select>\
+         <span id=\"{prefix}-amount-wrap\"><label for=\"{prefix}-amount\">{}</label>\
+         <input id=\"{prefix}-amount\" inputmode=\"decimal\" autocomplete=\"off\"></span>\
+         <span id=\"{prefix}-payer-wrap\" hidden><label for=\"{prefix}-payer\">{}</label>\
+         <select id=\"{prefix}-payer\">{payers}</select></span>",
+        esc(&t("board.kind")),
         esc(&tf(
             "wizard.partial_amount",
             &[("currency", max.currency.code()), ("max", &text::money(max))]
         )),
-        label("board.payer", "counter-payer"),
-        label("board.note", "counter-note"),
+        esc(&t("board.payer")),
+    )
+}
+
+/// A new proposal of the viewer's: a plan and a note; hidden until asked for.
+fn counter_markup(max: Money) -> String {
+    format!(
+        "{}<form id=\"counter\" class=\"counter\" novalidate hidden>{}\
+         <label for=\"counter-note\">{}</label><textarea id=\"counter-note\" rows=\"2\"></textarea>\
+         <p class=\"form-error\" id=\"counter-error\" role=\"alert\"></p>\
+         <button type=\"submit\" class=\"button primary\">{}</button>{}</form>",
+        button("button secondary", "counter-open", None, &t("board.counter")),
+        offer_fields("counter", max, None),
+        esc(&t("board.note")),
         esc(&t("board.send")),
         button("button secondary", "counter-cancel", None, &t("board.cancel")),
     )
 }
 
-/// The kind chosen in the counter form: the amount field shows for a partial refund, the
-/// shipping payer when the goods go back.
-pub fn counter_kind_changed() {
-    let kind = Resolution::from_code(&value_of("counter-kind"));
+/// The kind chosen in the plan fields of `prefix`: the amount field shows for a partial refund,
+/// the shipping payer when the goods go back.
+pub fn kind_changed(prefix: &str) {
+    let kind = Resolution::from_code(&value_of(&format!("{prefix}-kind")));
     crate::markup::show(
-        "counter-amount-wrap",
+        &format!("{prefix}-amount-wrap"),
         kind == Some(Resolution::PartialRefund),
     );
     crate::markup::show(
-        "counter-payer-wrap",
+        &format!("{prefix}-payer-wrap"),
         kind.is_some_and(Resolution::sends_goods_back),
     );
 }
 
-/// The counter form as an offer, or what is wrong with it in the viewer's words, checked by the
-/// rules as the case will check it.
-pub fn counter_offer(max: Money) -> Result<Offer, String> {
-    let resolution = Resolution::from_code(&value_of("counter-kind"))
+/// The plan in the fields of `prefix` with `note`, or what is wrong with it in the viewer's
+/// words, checked by the rules as the case will check it.
+pub fn offer_in(prefix: &str, max: Money, note: String) -> Result<Offer, String> {
+    let resolution = Resolution::from_code(&value_of(&format!("{prefix}-kind")))
         .ok_or_else(|| error("no_resolution", ""))?;
     let partial_amount_minor = if resolution == Resolution::PartialRefund {
-        let typed = Money::parse(&value_of("counter-amount"), max.currency)
+        let typed = Money::parse(&value_of(&format!("{prefix}-amount")), max.currency)
             .map_err(|e| error(DraftError::Amount(e).code(), ""))?;
         Some(typed.minor)
     } else {
         None
     };
-    let payer = Party::from_code(&value_of("counter-payer"));
+    let payer = Party::from_code(&value_of(&format!("{prefix}-payer")));
     let offer = Offer {
         resolution,
         partial_amount_minor,
         return_shipping_paid_by: payer.filter(|_| resolution.sends_goods_back()),
-        note: value_of("counter-note").trim().to_owned(),
+        note,
         evidence: Vec::new(),
     };
     // The rules' own check, the one the case makes when the offer arrives.
     offer.terms(max).map_err(|e| error(e.code(), ""))?;
     Ok(offer)
+}
+
+/// The counter form as an offer, or what is wrong with it.
+pub fn counter_offer(max: Money) -> Result<Offer, String> {
+    offer_in("counter", max, value_of("counter-note").trim().to_owned())
 }

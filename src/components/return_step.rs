@@ -1,13 +1,12 @@
 //! Sending the goods back: the seller's address, and the tracking number with its carrier once
 //! shipped. Drawn as markup; the case page's handlers check the number as it is typed and send it.
 
-use rules::api::TrackingBody;
-use rules::{ActionKind, CaseState, TrackingNumber};
+use rules::{ActionKind, CaseState};
 
 use crate::components::tracking_field::tracking_markup;
-use crate::markup::{esc, text as tag, value_of};
+use crate::markup::{esc, text as tag};
 use crate::screen::CaseScreen;
-use crate::text::{code, error, t, tf};
+use crate::text::{code, t, tf};
 
 /// The return step of `detail`, or nothing when the goods do not go back.
 pub fn return_markup(detail: &CaseScreen) -> String {
@@ -37,12 +36,4 @@ pub fn return_markup(detail: &CaseScreen) -> String {
         "<section class=\"card return-step\">{}{body}</section>",
         tag("h2", "", &t("return.title"))
     )
-}
-
-/// The tracking number typed, checked as the server will check it.
-pub fn shipped_return() -> Result<TrackingBody, String> {
-    let tracking_number = value_of("return-tracking");
-    TrackingNumber::parse(&tracking_number)
-        .map(|_| TrackingBody { tracking_number })
-        .map_err(|e| error(e.code(), ""))
 }

@@ -1,6 +1,7 @@
 //! A tracking number field that validates the format and the check digit and detects the carrier
 //! as the viewer types. Drawn as markup; the page's input handler calls [`tracking_typed`].
 
+use rules::api::TrackingBody;
 use rules::TrackingNumber;
 
 use crate::markup::{esc, value_of};
@@ -46,4 +47,12 @@ pub fn tracking_typed(id: &str) {
     if let Some(field) = document.get_element_by_id(id) {
         let _ = field.set_attribute("aria-invalid", if invalid { "true" } else { "false" });
     }
+}
+
+/// The number typed in the field `id`, checked as the server will check it.
+pub fn tracking_in(id: &str) -> Result<TrackingBody, String> {
+    let tracking_number = value_of(id);
+    TrackingNumber::parse(&tracking_number)
+        .map(|_| TrackingBody { tracking_number })
+        .map_err(|e| error(e.code(), ""))
 }

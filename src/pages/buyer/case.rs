@@ -4,14 +4,20 @@ use rules::api::{AcceptBody, NoFields};
 use rules::{ActionKind, Party};
 use wasm_bindgen::JsCast;
 
+use crate::components::address_form::{address_body, address_markup, address_picked, fill_saved};
 use crate::components::case_actions::{actions_markup, CaseControl};
+use crate::components::gallery::{close_photo, gallery_markup, open_photo, step_photo};
 use crate::components::messages::messages_markup;
-use crate::components::proposals_board::{board_markup, counter_kind_changed, counter_offer};
+use crate::components::proposals_board::{board_markup, counter_offer, kind_changed};
 use crate::components::rating_form::{rating_body, rating_markup};
-use crate::components::return_step::{return_markup, shipped_return};
+use crate::components::reason_form::{photos_in, reason_in};
+use crate::components::receipt_step::receipt_markup;
+use crate::components::return_step::return_markup;
+use crate::components::risk_panel::{load_risk, risk_markup};
+use crate::components::ruling_form::{ruling, ruling_markup};
 use crate::components::status_header::status_header;
 use crate::components::timeline::timeline_markup;
-use crate::components::tracking_field::tracking_typed;
+use crate::components::tracking_field::{tracking_in, tracking_typed};
 use crate::components::Loaded;
 use crate::markup::{el, esc, facts, focus, pressed, say, show, text as tag, value_of};
 use crate::screen::CaseScreen;
@@ -77,12 +83,35 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         facts(&rows),
         tag("p", "muted", &tf("case.number", &[("id", &summary.id)]))
     );
+    let order = &detail.parts.order;
+    rows.insert(
+        0,
+        (
+            t("case.order"),
+            esc(&tf(
+                "case.order_placed",
+                &[("id", &order.id), ("date", &text::date_time(order.placed_at))],
+            )),
+        ),
+    );
+    rows.insert(1, (t("case.buyer"), esc(&detail.parts.buyer)));
     let parts = format!(
-        "{}{}{}",
+        "{}{}{}{}{}{}{}{}",
+        risk_markup(&detail),
         board_markup(&detail),
         actions_markup(&detail),
-        return_markup(&detail)
+        ruling_markup(&detail),
+        address_markup(&detail),
+        return_markup(&detail),
+        receipt_markup(&detail),
+        gallery_markup(&detail),
     );
+    if detail.may(ActionKind::GiveReturnAddress) {
+        leptos::task::spawn_local(fill_saved());
+    }
+    if detail.parts.viewer == Party::Platform {
+        leptos::task::spawn_local(load_risk(summary.id.clone()));
+    }
     let after = format!(
         "{}{}{}{}",
         rating_markup(&detail),
@@ -113,10 +142,29 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             Some("withdraw-yes") => control.run(ActionKind::Withdraw, &NoFields {}),
             Some("counter-open") => {
                 show("counter", true);
-                counter_kind_changed();
+                kind_changed("counter");
                 focus("counter-kind");
             }
-            Some("counter-cancel") => show("counter", false),
+            Some(act @ ("reject-open" | "report-open")) => {
+                let form = act.trim_end_matches("-open");
+                show(form, true);
+                focus(&format!("{form}-reason"));
+            }
+            Some(act @ ("counter-cancel" | "reject-cancel" | "report-cancel")) => {
+                show(act.trim_end_matches("-cancel"), false)
+            }
+            Some("photo") => open_photo(
+                button
+                    .get_attribute("data-index")
+                    .and_then(|i| i.parse().ok())
+                    .unwrap_or(0),
+            ),
+            Some("photo-next") => step_photo(1),
+            Some("photo-prev") => step_photo(-1),
+            Some("photo-close") => close_photo(),
+            Some("confirm-receipt") => control.run(ActionKind::ConfirmReceipt, &NoFields {}),
+            Some("return-delivered") => control.run(ActionKind::ReturnDelivered, &NoFields {}),
+            Some("refund-issued") => control.run(ActionKind::RefundIssued, &NoFields {}),
             _ => {}
         }
     };
@@ -144,9 +192,42 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             }
             "ship-return" => {
                 ev.prevent_default();
-                match shipped_return() {
+                match tracking_in("return-tracking") {
                     Ok(body) => control.run(ActionKind::ShipReturn, &body),
                     Err(why) => say("ship-return-error", &why),
+                }
+            }
+            "ship-replacement" => {
+                ev.prevent_default();
+                match tracking_in("replacement-tracking") {
+                    Ok(body) => control.run(ActionKind::ShipReplacement, &body),
+                    Err(why) => say("ship-replacement-error", &why),
+                }
+            }
+            id @ ("reject" | "report") => {
+                ev.prevent_default();
+                let action = if id == "reject" {
+                    ActionKind::Reject
+                } else {
+                    ActionKind::ReportProblem
+                };
+                match reason_in(id) {
+                    Ok(body) => control.run_with_photos(action, &body, photos_in(id)),
+                    Err(why) => say(&format!("{id}-error"), &why),
+                }
+            }
+            "address" => {
+                ev.prevent_default();
+                match address_body() {
+                    Ok(body) => control.run(ActionKind::GiveReturnAddress, &body),
+                    Err(why) => say("address-error", &why),
+                }
+            }
+            "rule" => {
+                ev.prevent_default();
+                match ruling(max) {
+                    Ok(body) => control.run(ActionKind::Rule, &body),
+                    Err(why) => say("rule-error", &why),
                 }
             }
             "message-form" => {
@@ -163,13 +244,24 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         else {
             return;
         };
+        if let Some(prefix) = field.get_attribute("data-kind-of") {
+            kind_changed(&prefix);
+            return;
+        }
         match field.id().as_str() {
             "message" => control.message.set(value_of("message")),
-            "counter-kind" => counter_kind_changed(),
-            "return-tracking" => tracking_typed("return-tracking"),
+            id @ ("return-tracking" | "replacement-tracking") => tracking_typed(id),
+            "address-saved" => address_picked(),
             _ => {}
         }
     };
+    // The photo viewer moves with the arrow keys (Escape closes it, as every dialog).
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "ArrowRight" => step_photo(1),
+        "ArrowLeft" => step_photo(-1),
+        _ => {}
+    };
+    let bundle = api::case_path(&summary.id, "/bundle");
     view! {
         <section
             class="case"
@@ -179,9 +271,13 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             on:submit=on_submit
             on:input=on_input
             on:change=on_input
+            on:keydown=on_keydown
         >
             {status_header(&detail)}
             <h1>{tf("case.title", &[("id", &summary.order_id)])}</h1>
+            <p>
+                <a class="link" href=bundle download>{t("case.bundle")}</a>
+            </p>
             <p class="form-error" role="alert">{control.problem}</p>
             <div inner_html=parts></div>
             <div inner_html=after></div>
