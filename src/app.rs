@@ -4,7 +4,7 @@ use rules::api::Role;
 use crate::components::Nav;
 use crate::pages::account::SignInPage;
 use crate::pages::buyer::{CasePage, OrdersPage, ReturnRequestPage};
-use crate::pages::seller::SellerReturnsPage;
+use crate::pages::seller::{AnalyticsPage, SellerReturnsPage};
 use crate::pages::NotFound;
 use crate::route::{Route, Router};
 use crate::session::Session;
@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
                 view! { <ReturnRequestPage order_id line /> }.into_any()
             }
             (Some(_), Route::Case { id }) => view! { <CasePage id /> }.into_any(),
+            (Some(Role::Seller), Route::Analytics) => view! { <AnalyticsPage /> }.into_any(),
             (Some(_), _) => view! { <SellerReturnsPage /> }.into_any(),
         };
         view! {

@@ -4,8 +4,8 @@
 
 use js_sys::{Array, Object, Reflect};
 use rules::api::{
-    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody, RuleBody,
-    TrackingBody,
+    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
+    RuleBody, TrackingBody,
 };
 use rules::{Decree, Offer};
 use wasm_bindgen::JsValue;
@@ -155,7 +155,9 @@ impl ToBody for AddressBody {
 impl ToBody for RuleBody {
     fn body(&self) -> Json {
         let decree = match &self.decree {
-            Decree::Plan(offer) => Json::new().set("plan", offer.body().into_value()).into_value(),
+            Decree::Plan(offer) => Json::new()
+                .set("plan", offer.body().into_value())
+                .into_value(),
             Decree::NoRefund => JsValue::from("no_refund"),
         };
         Json::new()

@@ -12,6 +12,7 @@ pub mod live;
 pub mod markup;
 pub mod pages;
 pub mod photos;
+pub mod queue;
 pub mod route;
 pub mod screen;
 pub mod session;

@@ -1,14 +1,18 @@
-//! Server-sent events: the case's live stream tells when someone else changed it.
+//! Server-sent events: a case's live stream, or a queue's, tells when someone else changed it.
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// Calls `changed` whenever the case changes on the server, while the calling page is shown.
-/// The browser's `EventSource` reconnects by itself after a dropped connection.
 pub fn follow_case(case_id: &str, changed: impl Fn() + 'static) {
-    let path = crate::api::case_path(case_id, "/live");
-    let Ok(source) = web_sys::EventSource::new(&path) else {
+    follow(&crate::api::case_path(case_id, "/live"), changed);
+}
+
+/// Calls `changed` at each change the stream at `path` announces, while the calling page is
+/// shown. The browser's `EventSource` reconnects by itself after a dropped connection.
+pub fn follow(path: &str, changed: impl Fn() + 'static) {
+    let Ok(source) = web_sys::EventSource::new(path) else {
         return;
     };
     let heard = Closure::<dyn Fn()>::new(changed);

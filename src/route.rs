@@ -20,6 +20,8 @@ pub enum Route {
         id: String,
     },
     SellerReturns,
+    /// The seller's returns over a period, as charts and tables.
+    Analytics,
     NotFound,
 }
 
@@ -44,6 +46,7 @@ impl Route {
                 id: (*id).to_owned(),
             },
             ["seller", "returns"] => Route::SellerReturns,
+            ["seller", "analytics"] => Route::Analytics,
             _ => Route::NotFound,
         }
     }
@@ -63,6 +66,7 @@ impl Route {
             }
             Route::Case { id } => format!("/returns/{}", encode(id)),
             Route::SellerReturns => "/seller/returns".into(),
+            Route::Analytics => "/seller/analytics".into(),
             Route::NotFound => "/not-found".into(),
         }
     }
@@ -222,6 +226,7 @@ mod tests {
                 id: "case-3001".into(),
             },
             Route::SellerReturns,
+            Route::Analytics,
         ];
         for route in routes {
             let href = route.href();

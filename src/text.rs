@@ -171,6 +171,11 @@ pub fn time_left(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     if seconds <= 0 {
         return t("time.now");
     }
+    duration(seconds)
+}
+
+/// A length of time in its two largest units: "3 d 4 h", "2 h 5 min", "4 min 10 s".
+pub fn duration(seconds: i64) -> String {
     let (days, hours, minutes, secs) = (
         seconds / 86_400,
         seconds % 86_400 / 3600,
@@ -396,7 +401,12 @@ mod tests {
             AutoAction::Close,
         ] {
             add("then", then.code());
+            add("automatic", then.code());
         }
+        add(
+            "automatic",
+            AutoAction::CarryOutProposal { of: Party::Buyer }.code(),
+        );
         for kind in ActionKind::ALL {
             add("event", kind.code());
         }

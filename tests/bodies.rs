@@ -4,8 +4,8 @@
 
 use retour::body::ToBody;
 use rules::api::{
-    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody, RuleBody,
-    TrackingBody,
+    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
+    RuleBody, TrackingBody,
 };
 use rules::{Decree, LineSelection, Offer, Party, Reason, Resolution};
 use serde::Serialize;

@@ -3,6 +3,7 @@ use rules::ActionKind;
 
 use crate::api;
 use crate::body::ToBody;
+use crate::components::reason_form::reason_form;
 use crate::markup::{button, el, say, text as tag};
 use crate::screen::CaseScreen;
 use crate::text::t;
@@ -48,7 +49,12 @@ impl CaseControl {
     /// Sends `photos` as the viewer's evidence (each scaled as the wizard scales them), then
     /// takes `action`. A photo that cannot be sent stops it with the reason (kept across the
     /// reloads each upload causes); the ones sent stay with the case.
-    pub fn run_with_photos(self, action: ActionKind, fields: &dyn ToBody, photos: Vec<web_sys::File>) {
+    pub fn run_with_photos(
+        self,
+        action: ActionKind,
+        fields: &dyn ToBody,
+        photos: Vec<web_sys::File>,
+    ) {
         if self.busy.get_untracked() {
             return;
         }
@@ -110,10 +116,13 @@ impl CaseControl {
     }
 }
 
-/// The case-wide actions the viewer may take now, as markup: escalate to the platform, or
-/// withdraw the request (after a confirmation, as it cannot be undone).
+/// The case-wide actions the viewer may take now, as markup: reject the request with a reason,
+/// escalate to the platform, or withdraw the request (after a confirmation, as it cannot be undone).
 pub fn actions_markup(detail: &CaseScreen) -> String {
     let mut html = String::new();
+    if detail.may(ActionKind::Reject) {
+        html += &reason_form("reject", ["reject.open", "reject.reason", "reject.send"]);
+    }
     if detail.may(ActionKind::Escalate) {
         html += &button("button primary", "escalate", None, &t("case.escalate"));
     }

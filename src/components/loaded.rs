@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::api::{ApiError, Decode, Load};
+use crate::api::{ApiError, Decode, Load, TextLoad};
 use crate::components::ErrorView;
 use leptos::prelude::*;
 
@@ -30,11 +30,7 @@ where
 /// It reads the resource directly instead of through `<Transition>`, `<Suspense>` and
 /// `<ErrorBoundary>`: those compile Leptos' future and error-hook machinery into the app, about
 /// 10 KB gzip that the bundle budget cannot spare, for the same behaviour.
-fn frame(
-    resource: LocalResource<Result<String, ApiError>>,
-    render: Render,
-    loading: &'static str,
-) -> AnyView {
+fn frame(resource: TextLoad, render: Render, loading: &'static str) -> AnyView {
     let retry = Callback::new(move |_| resource.refetch());
     (move || match resource.get() {
         None => {

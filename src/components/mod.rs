@@ -1,4 +1,5 @@
 pub mod address_form;
+pub mod bar_chart;
 pub mod case_actions;
 mod error_view;
 pub mod gallery;

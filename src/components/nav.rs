@@ -12,14 +12,19 @@ pub fn Nav() -> impl IntoView {
     let role = session
         .me
         .with_untracked(|me| me.as_ref().map(|me| me.role));
-    let links = role.map(|role| {
-        let (href, label) = if role == Role::Buyer {
-            ("/", "nav.orders")
-        } else {
-            ("/seller/returns", "nav.returns")
-        };
-        view! { <a href=href>{t(label)}</a> }
-    });
+    let links: &[(&str, &str)] = match role {
+        None => &[],
+        Some(Role::Buyer) => &[("/", "nav.orders")],
+        Some(Role::Seller) => &[
+            ("/seller/returns", "nav.returns"),
+            ("/seller/analytics", "nav.analytics"),
+        ],
+        Some(Role::Mediator) => &[("/seller/returns", "nav.disputes")],
+    };
+    let links: String = links
+        .iter()
+        .map(|(href, label)| format!("<a href=\"{href}\">{}</a>", crate::markup::esc(&t(label))))
+        .collect();
     let current = session.locale.get_untracked();
     let languages: String = Locale::ALL
         .into_iter()
@@ -55,7 +60,7 @@ pub fn Nav() -> impl IntoView {
     view! {
         <header class="top">
             <a class="brand" href="/">"Retour"</a>
-            <nav aria-label=t("nav.label")>{links}</nav>
+            <nav aria-label=t("nav.label") inner_html=links></nav>
             <div class="account">
                 <label class="language">
                     <span class="visually-hidden">{t("nav.language")}</span>

@@ -182,11 +182,21 @@ fn counter_markup(max: Money) -> String {
          <label for=\"counter-note\">{}</label><textarea id=\"counter-note\" rows=\"2\"></textarea>\
          <p class=\"form-error\" id=\"counter-error\" role=\"alert\"></p>\
          <button type=\"submit\" class=\"button primary\">{}</button>{}</form>",
-        button("button secondary", "counter-open", None, &t("board.counter")),
+        button(
+            "button secondary",
+            "counter-open",
+            None,
+            &t("board.counter")
+        ),
         offer_fields("counter", max, None),
         esc(&t("board.note")),
         esc(&t("board.send")),
-        button("button secondary", "counter-cancel", None, &t("board.cancel")),
+        button(
+            "button secondary",
+            "counter-cancel",
+            None,
+            &t("board.cancel")
+        ),
     )
 }
 

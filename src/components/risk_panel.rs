@@ -51,7 +51,10 @@ fn numbers(risk: &Obj) -> Read<String> {
             &t("risk.seller"),
             vec![
                 (t("risk.cases"), esc(&count(&seller, "cases")?)),
-                (t("risk.seller_fault"), esc(&count(&seller, "seller_fault")?)),
+                (
+                    t("risk.seller_fault"),
+                    esc(&count(&seller, "seller_fault")?)
+                ),
                 (
                     t("risk.fault_rate"),
                     esc(&rate(&seller, "fault_rate_basis_points")?)

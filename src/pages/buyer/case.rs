@@ -90,7 +90,10 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             t("case.order"),
             esc(&tf(
                 "case.order_placed",
-                &[("id", &order.id), ("date", &text::date_time(order.placed_at))],
+                &[
+                    ("id", &order.id),
+                    ("date", &text::date_time(order.placed_at)),
+                ],
             )),
         ),
     );

@@ -1,3 +1,5 @@
+mod analytics;
 mod returns;
 
+pub use analytics::AnalyticsPage;
 pub use returns::SellerReturnsPage;

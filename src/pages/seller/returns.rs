@@ -1,87 +1,281 @@
 use leptos::prelude::*;
-use rules::api::CaseView;
+use rules::{CaseState, Reason};
+use wasm_bindgen::JsCast;
 
-use crate::api;
+use crate::api::{self, Load};
+use crate::clock;
 use crate::components::Loaded;
-use crate::markup::{esc, text as tag};
+use crate::decode::{FromJs, Obj};
+use crate::markup::{esc, pressed, say, set_value, show, text as tag, value_of};
+use crate::queue::{QueueFilters, QueuePage, QueueRow};
 use crate::route::Route;
-use crate::text::{self, code, t};
+use crate::text::{self, code, t, tf};
 
-/// The signed-in seller's return requests, most urgent first.
+/// The seller's cases, or the mediator's escalated ones: the most urgent first, filtered,
+/// searched and counted, one page at a time; changes arrive live.
+///
+/// Drawn as markup with one handler per kind of event, like the case page: the bundle budget
+/// cannot spare a reactive view per row.
 #[component]
 pub fn SellerReturnsPage() -> impl IntoView {
-    let cases = api::seller_returns();
-    let render = |list: Vec<CaseView>| {
-        let empty = list.is_empty();
-        view! {
-            <p class="empty" hidden=!empty>{t("queue.empty")}</p>
-            <div class="table-scroll" inner_html=case_table(&list)></div>
+    let (filters, set_filters) = signal(QueueFilters::default());
+    let load = Load::<QueuePage>::new(Signal::derive(move || filters.with(|f| f.path(None))));
+    // Where the next page starts; `None` on the last page.
+    let cursor = StoredValue::new(None::<String>);
+    let busy = StoredValue::new(false);
+    crate::live::follow("/api/live", move || load.resource.refetch());
+
+    let render = move |page: QueuePage| {
+        cursor.set_value(page.next_cursor.clone());
+        let html = page_markup(&page, filters.get_untracked().state, clock::now());
+        view! { <div inner_html=html></div> }.into_any()
+    };
+    let load_more = move || {
+        let Some(after) = cursor.get_value() else {
+            return;
+        };
+        if busy.get_value() {
+            return;
         }
-        .into_any()
+        busy.set_value(true);
+        let path = filters.with_untracked(|f| f.path(Some(&after)));
+        leptos::task::spawn_local(async move {
+            let page = api::text(&path).await.and_then(|text| {
+                Obj::parse(&text)
+                    .and_then(|o| QueuePage::from_js(&o))
+                    .map_err(api::ApiError::Decode)
+            });
+            match page {
+                Ok(page) => {
+                    let now = clock::now();
+                    let rows: String = page.rows.iter().map(|r| row_markup(r, now)).collect();
+                    if let Some(body) = document().get_element_by_id("queue-rows") {
+                        let _ = body.insert_adjacent_html("beforeend", &rows);
+                    }
+                    show("queue-more", page.next_cursor.is_some());
+                    cursor.set_value(page.next_cursor);
+                    say("queue-problem", "");
+                }
+                Err(e) => say("queue-problem", &e.describe()),
+            }
+            busy.set_value(false);
+        });
+    };
+    let changed = move |_| set_filters.set(filters_in_form());
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = pressed(&ev) else {
+            return;
+        };
+        match button.get_attribute("data-act").as_deref() {
+            Some("state") => {
+                set_value(
+                    "f-state",
+                    &button.get_attribute("data-state").unwrap_or_default(),
+                );
+                set_filters.set(filters_in_form());
+            }
+            Some("more") => load_more(),
+            _ => {}
+        }
     };
     view! {
         <h1>{t("queue.title")}</h1>
-        <Loaded
-            load=cases
-            loading="queue.loading"
-            render=render
-        />
+        <form
+            id="queue-filters"
+            class="filters"
+            role="search"
+            on:submit=|ev| ev.prevent_default()
+            on:input=changed
+            on:change=changed
+            inner_html=filters_markup()
+        ></form>
+        <section on:click=on_click>
+            <Loaded load=load loading="queue.loading" render=render />
+        </section>
     }
 }
 
-/// The queue as a table (on a phone, a card per case with each cell labelled).
-fn case_table(cases: &[CaseView]) -> String {
-    const COLUMNS: [&str; 7] = [
-        "queue.filed",
-        "queue.order",
-        "queue.items",
-        "queue.reason",
-        "queue.asked_for",
-        "queue.refund",
-        "queue.status",
-    ];
-    let head: String = COLUMNS
+/// A first page: the counts per state (each a button that filters by it, `chosen` pressed),
+/// the total, the table, and the button for the next page.
+pub fn page_markup(
+    page: &QueuePage,
+    chosen: Option<CaseState>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let chips: String = std::iter::once((None, page.counts.iter().map(|c| c.1).sum()))
+        .chain(page.counts.iter().map(|&(state, n)| (Some(state), n)))
+        .map(|(state, n): (Option<CaseState>, u64)| {
+            let label = state.map_or_else(|| t("queue.all_states"), |s| code("state", s.code()));
+            format!(
+                "<button type=\"button\" class=\"chip\" data-act=\"state\" data-state=\"{}\" \
+                 aria-pressed=\"{}\">{} <b>{n}</b></button>",
+                state.map_or("", CaseState::code),
+                state == chosen,
+                esc(&label)
+            )
+        })
+        .collect();
+    let rows: String = page.rows.iter().map(|r| row_markup(r, now)).collect();
+    let table = if page.rows.is_empty() {
+        tag("p", "empty", &t("queue.empty"))
+    } else {
+        format!(
+            "<div class=\"table-scroll\"><table class=\"cases\"><thead>{}</thead>\
+             <tbody id=\"queue-rows\">{rows}</tbody></table></div>",
+            head_markup()
+        )
+    };
+    format!(
+        "<div class=\"chips\" role=\"group\" aria-label=\"{}\">{chips}</div>\
+         <p class=\"muted\" aria-live=\"polite\">{}</p>{table}\
+         <p class=\"form-error\" id=\"queue-problem\" role=\"alert\"></p>\
+         <button type=\"button\" class=\"button secondary\" id=\"queue-more\" data-act=\"more\"{}>{}</button>",
+        esc(&t("queue.counts")),
+        esc(&tf("queue.total", &[("n", &page.total.to_string())])),
+        if page.next_cursor.is_some() { "" } else { " hidden" },
+        esc(&t("queue.more")),
+    )
+}
+
+/// The filter fields: search, state, reason, "needs my action", "escalated".
+pub fn filters_markup() -> String {
+    let options = |all: &str, items: Vec<(&str, String)>| {
+        let list: String = items
+            .into_iter()
+            .map(|(value, label)| format!("<option value=\"{value}\">{}</option>", esc(&label)))
+            .collect();
+        format!("<option value=\"\">{}</option>{list}", esc(&t(all)))
+    };
+    let states = CaseState::ALL
+        .into_iter()
+        .map(|s| (s.code(), code("state", s.code())))
+        .collect();
+    let reasons = Reason::ALL
+        .into_iter()
+        .map(|r| (r.code(), code("reason", r.code())))
+        .collect();
+    format!(
+        "<span class=\"field\"><label for=\"f-q\">{}</label>\
+         <input id=\"f-q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\"></span>\
+         <span class=\"field\"><label for=\"f-state\">{}</label><select id=\"f-state\">{}</select></span>\
+         <span class=\"field\"><label for=\"f-reason\">{}</label><select id=\"f-reason\">{}</select></span>\
+         <label class=\"check\"><input type=\"checkbox\" id=\"f-mine\"> {}</label>\
+         <label class=\"check\"><input type=\"checkbox\" id=\"f-escalated\"> {}</label>",
+        esc(&t("queue.search")),
+        esc(&t("queue.state")),
+        options("queue.all_states", states),
+        esc(&t("queue.reason")),
+        options("queue.all_reasons", reasons),
+        esc(&t("queue.mine")),
+        esc(&t("queue.escalated")),
+    )
+}
+
+fn checked(id: &str) -> bool {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}
+
+/// The filters as chosen in the form.
+pub fn filters_in_form() -> QueueFilters {
+    QueueFilters {
+        state: CaseState::from_code(&value_of("f-state")),
+        reason: Reason::from_code(&value_of("f-reason")),
+        needs_my_action: checked("f-mine"),
+        escalated: checked("f-escalated"),
+        search: value_of("f-q"),
+    }
+}
+
+const COLUMNS: [&str; 8] = [
+    "queue.due",
+    "queue.order",
+    "queue.buyer",
+    "queue.items",
+    "queue.reason",
+    "queue.asked_for",
+    "queue.refund",
+    "queue.status",
+];
+
+fn head_markup() -> String {
+    let cells: String = COLUMNS
         .iter()
         .map(|key| format!("<th scope=\"col\">{}</th>", esc(&t(key))))
         .collect();
-    let rows: String = cases
+    format!("<tr>{cells}</tr>")
+}
+
+/// One case as a table row (on a phone, a card with each cell labelled).
+pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>) -> String {
+    let c = &row.summary;
+    let due = match row.due {
+        Some((at, _)) => {
+            let soon = if row.due_soon(now) {
+                tag("span", "badge due-soon", &t("queue.due_soon"))
+            } else {
+                String::new()
+            };
+            let mine = if row.needs_my_action {
+                tag("span", "badge", &t("case.your_move"))
+            } else {
+                String::new()
+            };
+            format!(
+                "{soon}{mine}{}<br>{}",
+                esc(&text::date_time(at)),
+                tag("span", "muted", &text::time_left(now, at))
+            )
+        }
+        None => tag("span", "muted", &t("queue.no_deadline")),
+    };
+    let items = c
+        .lines
         .iter()
-        .map(|c| {
-            let items = c
-                .lines
-                .iter()
-                .map(|l| format!("{} × {}", l.title, l.quantity))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let order = format!(
-                "<a href=\"{}\">{}</a><br>{}",
-                esc(&Route::Case { id: c.id.clone() }.href()),
-                esc(&c.order_id),
-                tag("span", "muted", &c.store)
-            );
-            let cells = [
-                esc(&text::date_time(c.created_at)),
-                order,
-                esc(&items),
-                esc(&code("reason", c.reason.code())),
-                esc(&code("resolution", c.resolution.code())),
-                esc(&text::money(c.refund)),
-                esc(&code("state", c.state.code())),
-            ];
-            let cells: String = cells
-                .iter()
-                .zip(COLUMNS)
-                .map(|(cell, key)| {
-                    let class = if key == "queue.refund" {
-                        " class=\"num\""
-                    } else {
-                        ""
-                    };
-                    format!("<td data-label=\"{}\"{class}>{cell}</td>", esc(&t(key)))
-                })
-                .collect();
-            format!("<tr data-case=\"{}\">{cells}</tr>", esc(&c.id))
+        .map(|l| format!("{} × {}", l.title, l.quantity))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let escalated = if row.escalated {
+        format!("<br>{}", tag("span", "muted", &t("queue.escalated")))
+    } else {
+        String::new()
+    };
+    let cells = [
+        due,
+        format!(
+            "<a href=\"{}\">{}</a><br>{}",
+            esc(&Route::Case { id: c.id.clone() }.href()),
+            esc(&c.order_id),
+            tag("span", "muted", &format!("{} · {}", c.store, c.id))
+        ),
+        esc(&row.buyer),
+        esc(&items),
+        esc(&code("reason", c.reason.code())),
+        esc(&code("resolution", c.resolution.code())),
+        esc(&text::money(c.refund)),
+        format!("{}{escalated}", esc(&code("state", c.state.code()))),
+    ];
+    let cells: String = cells
+        .iter()
+        .zip(COLUMNS)
+        .map(|(cell, key)| {
+            let class = if key == "queue.refund" {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            format!("<td data-label=\"{}\"{class}>{cell}</td>", esc(&t(key)))
         })
         .collect();
-    format!("<table class=\"cases\"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    format!(
+        "<tr data-case=\"{}\"{}>{cells}</tr>",
+        esc(&c.id),
+        if row.needs_my_action {
+            " class=\"mine\""
+        } else {
+            ""
+        }
+    )
 }

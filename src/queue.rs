@@ -1,0 +1,139 @@
+//! A queue of cases as the seller's and the mediator's pages keep it: the filters chosen, and a
+//! page of the API's answer read by hand.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rules::api::CaseView;
+use rules::{CaseState, Party, Reason};
+
+use crate::decode::{party, FromJs, Obj, Read};
+use crate::route::encode;
+
+/// The filters of a queue. The API sorts by deadline, most urgent first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueFilters {
+    pub state: Option<CaseState>,
+    pub reason: Option<Reason>,
+    /// Only the cases whose next deadline is the viewer's.
+    pub needs_my_action: bool,
+    /// Only the cases the platform has been involved in.
+    pub escalated: bool,
+    /// The start of a case or order number.
+    pub search: String,
+}
+
+/// Items per page: a screenful, then "show more".
+pub const PAGE_SIZE: u32 = 25;
+
+impl QueueFilters {
+    /// The API's address of the page after `cursor` (the first page without one).
+    pub fn path(&self, after: Option<&str>) -> String {
+        let mut query = vec![format!("limit={PAGE_SIZE}")];
+        if let Some(state) = self.state {
+            query.push(format!("state={}", state.code()));
+        }
+        if let Some(reason) = self.reason {
+            query.push(format!("reason={}", reason.code()));
+        }
+        if self.needs_my_action {
+            query.push("needs_my_action=true".into());
+        }
+        if self.escalated {
+            query.push("escalated=true".into());
+        }
+        let search = self.search.trim();
+        if !search.is_empty() {
+            query.push(format!("q={}", encode(search)));
+        }
+        if let Some(cursor) = after {
+            query.push(format!("after={}", encode(cursor)));
+        }
+        format!("/api/cases?{}", query.join("&"))
+    }
+}
+
+/// One case of a queue.
+#[derive(Clone, Debug)]
+pub struct QueueRow {
+    pub summary: CaseView,
+    pub buyer: String,
+    /// The next deadline and whose it is; `None` once closed.
+    pub due: Option<(DateTime<Utc>, Party)>,
+    pub needs_my_action: bool,
+    pub escalated: bool,
+}
+
+impl QueueRow {
+    /// Due within a day from `now`: the queue flags it.
+    pub fn due_soon(&self, now: DateTime<Utc>) -> bool {
+        self.due
+            .is_some_and(|(at, _)| at > now && at - now <= TimeDelta::hours(24))
+    }
+}
+
+/// One page of a queue, with the counts of the whole queue.
+#[derive(Clone, Debug)]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    pub next_cursor: Option<String>,
+    /// Cases per state, for every filter but the state.
+    pub counts: Vec<(CaseState, u64)>,
+    /// Cases matching every filter.
+    pub total: u64,
+}
+
+fn count(o: &Obj, name: &str) -> Read<u64> {
+    u64::try_from(o.int(name)?).map_err(|_| format!("{name} is negative"))
+}
+
+impl FromJs for QueueRow {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(QueueRow {
+            summary: FromJs::from_js(o)?,
+            buyer: o.text("buyer")?,
+            due: o
+                .opt("next_deadline")
+                .map(|d| Ok::<_, String>((d.instant("at")?, d.code("party", party)?)))
+                .transpose()?,
+            needs_my_action: o.flag("needs_my_action")?,
+            escalated: o.flag("escalated")?,
+        })
+    }
+}
+
+impl FromJs for QueuePage {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(QueuePage {
+            rows: o.list("items")?,
+            next_cursor: o.opt_text("next_cursor"),
+            counts: o
+                .list::<Obj>("counts")?
+                .iter()
+                .map(|c| Ok((c.code("state", CaseState::from_code)?, count(c, "count")?)))
+                .collect::<Read<_>>()?,
+            total: count(o, "total")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_become_the_apis_query() {
+        let all = QueueFilters::default();
+        assert_eq!(all.path(None), "/api/cases?limit=25");
+        let some = QueueFilters {
+            state: Some(CaseState::AwaitingSeller),
+            reason: Some(Reason::Defective),
+            needs_my_action: true,
+            escalated: true,
+            search: "  ord 10&x ".into(),
+        };
+        assert_eq!(
+            some.path(Some("123:case/1")),
+            "/api/cases?limit=25&state=awaiting_seller&reason=defective&needs_my_action=true\
+             &escalated=true&q=ord%2010%26x&after=123%3Acase%2F1"
+        );
+    }
+}
