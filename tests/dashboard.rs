@@ -1,0 +1,284 @@
+//! The seller's and the mediator's screens in a real browser: the proposals board drawn from a
+//! case read by hand, the counter-offer form checked by the rules, and the queue's filters.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::TimeDelta;
+use retour::components::proposals_board::{board_markup, counter_offer, kind_changed};
+use retour::markup::set_value;
+use retour::pages::seller::{filters_in_form, filters_markup, page_markup};
+use retour::queue::{QueueFilters, QueuePage};
+use retour::screen::CaseScreen;
+use retour::text::{self, error, Locale};
+use rules::{CaseState, Party, Reason, Resolution};
+use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn english() {
+    text::install(
+        Locale::En,
+        text::parse_catalogue(include_str!("../locales/en.json")).unwrap(),
+    );
+}
+
+/// `html` in a fresh element of the page.
+fn mount(html: &str) -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    root.set_inner_html(html);
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn euros(minor: i64) -> Value {
+    json!({"minor": minor, "currency": "EUR"})
+}
+
+fn at(hours: i64) -> String {
+    (retour::clock::now() + TimeDelta::hours(hours)).to_rfc3339()
+}
+
+/// A case as `GET /api/cases/{id}` answers the seller: the buyer asks for a return and refund,
+/// the seller has countered with a partial refund and a photo.
+fn case_json(viewer: &str, escalated: bool) -> Value {
+    let proposal = |by: &str, resolution: &str, refund: i64, payer: Value, note: &str| {
+        json!({"by": by, "terms": {"resolution": resolution, "refund": euros(refund),
+               "return_shipping_paid_by": payer}, "note": note, "evidence": [], "made_at": at(-5)})
+    };
+    let permissions: Vec<Value> = if escalated {
+        vec![json!({"party": "platform", "action": "rule"})]
+    } else {
+        ["accept", "propose", "reject", "withdraw_proposal"]
+            .iter()
+            .map(|a| json!({"party": "seller", "action": a}))
+            .collect()
+    };
+    json!({
+        "id": "case-9", "order_id": "ord-9", "store": "Northwind", "buyer": "Lucía",
+        "state": if escalated { "escalated" } else { "negotiating" },
+        "reason": "defective", "resolution": "return_and_refund", "refund": euros(5900),
+        "description": "Cracked", "lines": [{"line_id": "l-1", "title": "Lamp", "quantity": 1}],
+        "explanation": {"code": "protection_window", "closes_at": at(400)},
+        "created_at": at(-6), "version": 3, "viewer": viewer,
+        "permissions": permissions,
+        "next_deadline": {"at": at(30), "party": "buyer",
+                          "then": {"code": "carry_out_proposal", "of": "seller"}},
+        "case": {
+            "proposals": {
+                "buyer": proposal("buyer", "return_and_refund", 5900, json!("seller"), ""),
+                "seller": proposal("seller", "partial_refund", 2000, Value::Null, "Keep it"),
+                "platform": Value::Null,
+            },
+            "rejection": null, "return_address": null, "return_tracking": null,
+            "outcome": null, "rating": null, "max_refund": euros(5900),
+        },
+        "timeline": [], "messages": [],
+        "order": {"id": "ord-9", "placed_at": at(-200), "utc_offset_minutes": 60, "currency": "EUR",
+                  "lines": [{"id": "l-1", "product": {"title": "Lamp", "category": "home",
+                             "no_returns": false}, "quantity": 1, "unit_price": euros(5900)}],
+                  "shipping": euros(0),
+                  "fulfillment": {"state": "delivered", "shipped_at": at(-190), "delivered_at": at(-150)}},
+        "evidence": [
+            {"id": "ev-1", "party": "buyer", "url": "/api/evidence/ev-1", "sha256": "ab", "content_type": "image/jpeg",
+             "size_bytes": 10, "width": 4, "height": 3, "file_name": "crack.jpg", "uploaded_at": at(-6)},
+            {"id": "ev-2", "party": "seller", "url": "/api/evidence/ev-2", "sha256": "cd", "content_type": "image/jpeg",
+             "size_bytes": 10, "width": 4, "height": 3, "file_name": "packed.jpg", "uploaded_at": at(-5)},
+        ],
+    })
+}
+
+fn screen(viewer: &str, escalated: bool) -> CaseScreen {
+    CaseScreen::decode(&case_json(viewer, escalated).to_string()).expect("the case reads")
+}
+
+fn column(root: &web_sys::Element, party: &str) -> String {
+    root.query_selector(&format!(".proposal[data-party={party}]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {party} column"))
+        .inner_html()
+}
+
+#[wasm_bindgen_test]
+fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
+    english();
+    let root = mount(&board_markup(&screen("seller", false)));
+    let buyer = column(&root, "buyer");
+    assert!(buyer.contains("The buyer's proposal"), "{buyer}");
+    assert!(
+        buyer.contains("Return and refund") || buyer.contains("return"),
+        "{buyer}"
+    );
+    assert!(buyer.contains("59"), "{buyer}");
+    assert!(
+        buyer.contains("data-act=\"accept\" data-party=\"buyer\""),
+        "{buyer}"
+    );
+    assert!(buyer.contains("crack.jpg") && !buyer.contains("packed.jpg"));
+    let seller = column(&root, "seller");
+    assert!(seller.contains("Your proposal"), "{seller}");
+    assert!(seller.contains("Keep it") && seller.contains("20"));
+    assert!(
+        !seller.contains("data-act=\"accept\""),
+        "no accepting one's own"
+    );
+    assert!(seller.contains("withdraw-proposal"));
+    assert!(seller.contains("packed.jpg"));
+    // Not escalated: no platform column.
+    assert!(root
+        .query_selector(".proposal[data-party=platform]")
+        .unwrap()
+        .is_none());
+    let clock = root
+        .query_selector(".board-clock")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        clock.starts_with("If nobody acts by") && clock.contains("your proposal is carried out"),
+        "{clock}"
+    );
+
+    // Escalated, for the mediator: three sides, nothing to accept.
+    let root = mount(&board_markup(&screen("platform", true)));
+    assert!(column(&root, "platform").contains("No proposal."));
+    assert!(!root.inner_html().contains("data-act=\"accept\""));
+}
+
+fn choose(id: &str, value: &str) {
+    set_value(id, value);
+}
+
+#[wasm_bindgen_test]
+fn the_counter_offer_form_refuses_what_the_rules_refuse() {
+    english();
+    let case = screen("seller", false);
+    let max = case.parts.case.max_refund;
+    let root = mount(&board_markup(&case));
+    assert!(
+        root.query_selector("#counter").unwrap().is_some(),
+        "the seller may counter"
+    );
+    choose("counter-kind", "partial_refund");
+    kind_changed("counter");
+    choose("counter-amount", "");
+    let empty = counter_offer(max).unwrap_err();
+    choose("counter-amount", "12,3,4");
+    let garbled = counter_offer(max).unwrap_err();
+    choose("counter-amount", "60");
+    let too_much = counter_offer(max).unwrap_err();
+    assert_eq!(
+        too_much,
+        error("partial_amount_out_of_range", ""),
+        "{too_much}"
+    );
+    for why in [&empty, &garbled, &too_much] {
+        assert!(!why.is_empty() && !why.starts_with("error."), "{why}");
+    }
+    choose("counter-amount", "20.50");
+    set_value("counter-note", "  Keep it  ");
+    let offer = counter_offer(max).unwrap();
+    assert_eq!(offer.resolution, Resolution::PartialRefund);
+    assert_eq!(offer.partial_amount_minor, Some(2050));
+    assert_eq!(offer.note, "Keep it");
+
+    // Goods going back: the payer field shows, and is part of the offer.
+    choose("counter-kind", "return_and_refund");
+    kind_changed("counter");
+    let payer = root.query_selector("#counter-payer-wrap").unwrap().unwrap();
+    assert!(!payer.has_attribute("hidden"));
+    choose("counter-payer", "buyer");
+    let offer = counter_offer(max).unwrap();
+    assert_eq!(offer.return_shipping_paid_by, Some(Party::Buyer));
+    assert_eq!(offer.partial_amount_minor, None);
+}
+
+fn tick(id: &str) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let input: web_sys::HtmlInputElement = document.get_element_by_id(id).unwrap().unchecked_into();
+    input.set_checked(true);
+}
+
+#[wasm_bindgen_test]
+fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
+    english();
+    let root = mount(&filters_markup());
+    assert_eq!(filters_in_form(), QueueFilters::default());
+    choose("f-state", "awaiting_seller");
+    choose("f-reason", "defective");
+    tick("f-mine");
+    set_value("f-q", "ord-10");
+    let filters = filters_in_form();
+    assert_eq!(filters.state, Some(CaseState::AwaitingSeller));
+    assert_eq!(filters.reason, Some(Reason::Defective));
+    assert!(filters.needs_my_action && !filters.escalated);
+    assert_eq!(
+        filters.path(None),
+        "/api/cases?limit=25&state=awaiting_seller&reason=defective&needs_my_action=true&q=ord-10"
+    );
+    // Every state and reason can be chosen, each labelled in words.
+    let html = root.inner_html();
+    assert_eq!(
+        html.matches("<option").count(),
+        2 + CaseState::ALL.len() + Reason::ALL.len()
+    );
+    assert!(!html.contains(">state.") && !html.contains(">reason."));
+
+    let row = |id: &str, hours: i64, mine: bool| {
+        let mut item = case_json("seller", false);
+        item["id"] = json!(id);
+        item["next_deadline"]["at"] = json!(at(hours));
+        item["needs_my_action"] = json!(mine);
+        item["escalated"] = json!(false);
+        item
+    };
+    let answer = json!({
+        "items": [row("soon", 3, true), row("later", 72, false)],
+        "next_cursor": "123:later",
+        "counts": [{"state": "negotiating", "count": 2}, {"state": "closed", "count": 1}],
+        "total": 2,
+    });
+    let object = retour::decode::Obj::parse(&answer.to_string()).unwrap();
+    let page: QueuePage = retour::decode::FromJs::from_js(&object).unwrap();
+    let root = mount(&page_markup(
+        &page,
+        Some(CaseState::Negotiating),
+        retour::clock::now(),
+    ));
+    let soon = root
+        .query_selector("tr[data-case=soon]")
+        .unwrap()
+        .unwrap()
+        .inner_html();
+    assert!(
+        soon.contains("Due within 24 h") && soon.contains("Your move"),
+        "{soon}"
+    );
+    let later = root
+        .query_selector("tr[data-case=later]")
+        .unwrap()
+        .unwrap()
+        .inner_html();
+    assert!(!later.contains("Due within 24 h") && !later.contains("Your move"));
+    let pressed = root
+        .query_selector("[aria-pressed=true]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(pressed, "Negotiating 2");
+    let all = root
+        .query_selector("[data-state='']")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(all, "All states 3");
+    assert!(!root
+        .query_selector("#queue-more")
+        .unwrap()
+        .unwrap()
+        .has_attribute("hidden"));
+}
