@@ -110,12 +110,21 @@ async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
 }
 
 async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
-    client
+    let found = client
         .wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+        .await;
+    match found {
+        Ok(found) => found,
+        Err(e) => {
+            let page = match client.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!("{css} never appeared: {e}; the page says: {page}")
+        }
+    }
 }
 
 /// Signs in through the app's own form, as a person would.
