@@ -122,7 +122,15 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
                 Ok(body) => body.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };
-            panic!("{css} never appeared: {e}; the page says: {page}")
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write("/tmp/fail.png", png);
+            }
+            let url = client
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            panic!("{css} never appeared at {url}: {e}; the page says: {page}")
         }
     }
 }
@@ -535,4 +543,245 @@ async fn a_rejected_buyer_counters_writes_and_escalates() {
     click(&client, "button[data-act='escalate']").await;
     wait_for_text(&client, ".status-header", "With the platform's mediator").await;
     client.close().await.unwrap();
+}
+/// A second person at the same server, in their own browser profile (their own cookies).
+async fn second_browser(app: &common::TestApp, driver: &Driver) -> (Client, tempfile::TempDir) {
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(driver, profile.path()).await;
+    client.goto(&app.url("/")).await.unwrap();
+    (client, profile)
+}
+
+#[tokio::test]
+async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_the_silent() {
+    let Journey {
+        app,
+        _driver,
+        client: buyer,
+        _profile,
+    } = journey().await;
+    let (seller, _seller_profile) = second_browser(&app, &_driver).await;
+    sign_in(&buyer, "lucia@demo.retour").await;
+    sign_in(&seller, "jordan@demo.retour").await;
+    wait_for(&seller, "#queue-filters").await;
+    let before = text_of(&seller, "main").await;
+
+    // (a) The buyer files; the seller's queue shows it without a reload.
+    let lucia = app.lucia().await;
+    let case = lucia
+        .file_line("ord-1005", "defective", "return_and_refund")
+        .await;
+    let id = case.summary.id.clone();
+    wait_for(&seller, &format!("tr[data-case='{id}']")).await;
+    assert!(!before.contains(&id));
+    buyer
+        .goto(&app.url(&format!("/returns/{id}")))
+        .await
+        .unwrap();
+    wait_for_text(&buyer, ".status-header", "Waiting for the seller").await;
+
+    // The seller opens it from the queue, sees the buyer's side, and counters.
+    click(&seller, &format!("tr[data-case='{id}'] a")).await;
+    wait_for_text(&seller, ".board", "The buyer's proposal").await;
+    wait_for(&seller, "[data-act=reject-open]").await;
+    click(&seller, "[data-act=counter-open]").await;
+    wait_for(&seller, "#counter-kind")
+        .await
+        .select_by_value("partial_refund")
+        .await
+        .unwrap();
+    type_into(&seller, "#counter-amount", "999").await;
+    click(&seller, "#counter button[type=submit]").await;
+    let refused = text_of(&seller, "#counter-error").await;
+    assert!(
+        !refused.is_empty(),
+        "a refund above what was paid is refused in the form"
+    );
+    let amount = wait_for(&seller, "#counter-amount").await;
+    amount.clear().await.unwrap();
+    amount.send_keys("20").await.unwrap();
+    type_into(&seller, "#counter-note", "Keep it, with 20 back").await;
+    click(&seller, "#counter button[type=submit]").await;
+    wait_for_text(
+        &seller,
+        ".proposal[data-party=seller]",
+        "Keep it, with 20 back",
+    )
+    .await;
+
+    // The buyer sees the counter-offer arrive, and accepts it.
+    wait_for_text(
+        &buyer,
+        ".proposal[data-party=seller]",
+        "Keep it, with 20 back",
+    )
+    .await;
+    click(&buyer, "[data-act=accept][data-party=seller]").await;
+    wait_for_text(&buyer, ".status-header", "Resolved").await;
+    // The seller's screen follows without a reload.
+    wait_for_text(&seller, ".status-header", "Resolved").await;
+    let settled = app.lucia().await.case(&id).await;
+    assert!(
+        matches!(settled.case.outcome, Some(rules::Outcome::Refunded { amount }) if amount.minor == 2000),
+        "{:?}",
+        settled.case.outcome
+    );
+
+    // (c) A second case the seller leaves alone: the clock moves past the deadline and both
+    // screens show the buyer's proposal carried out by the system.
+    let case = lucia
+        .file_line("ord-1009", "defective", "return_and_refund")
+        .await;
+    let id = case.summary.id.clone();
+    buyer
+        .goto(&app.url(&format!("/returns/{id}")))
+        .await
+        .unwrap();
+    seller
+        .goto(&app.url(&format!("/returns/{id}")))
+        .await
+        .unwrap();
+    wait_for_text(&seller, ".status-header", "Waiting for the seller").await;
+    wait_for_text(&buyer, ".status-header", "Waiting for the seller").await;
+    app.clock.advance(chrono::TimeDelta::days(6));
+    retour_server::sweeper::sweep(&app.state).await.unwrap();
+    for screen in [&buyer, &seller] {
+        wait_for_text(screen, "main", "Retour (automatic)").await;
+        wait_for_text(screen, "main", "proposal is carried out automatically").await;
+    }
+    let swept = app.lucia().await.case(&id).await;
+    assert!(
+        swept
+            .timeline
+            .iter()
+            .any(|e| e.who.is_none() && matches!(e.event.what, rules::EventKind::Automatic(_))),
+        "the system carried out the buyer's proposal"
+    );
+    assert_eq!(swept.summary.state, rules::CaseState::AwaitingReturnAddress);
+}
+
+/// Opens case `id` in each of `screens`.
+async fn open_case(app: &common::TestApp, id: &str, screens: &[&Client]) {
+    for screen in screens {
+        screen
+            .goto(&app.url(&format!("/returns/{id}")))
+            .await
+            .unwrap();
+        wait_for(screen, ".status-header").await;
+    }
+}
+
+#[tokio::test]
+async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediator() {
+    let Journey {
+        app,
+        _driver,
+        client: buyer,
+        _profile,
+    } = journey().await;
+    let (seller, _seller_profile) = second_browser(&app, &_driver).await;
+    let (mediator, _mediator_profile) = second_browser(&app, &_driver).await;
+    sign_in(&buyer, "lucia@demo.retour").await;
+    sign_in(&seller, "jordan@demo.retour").await;
+    sign_in(&mediator, "amara@demo.retour").await;
+    let lucia = app.lucia().await;
+
+    // (d) Return and refund: the seller accepts and gives a saved address, the buyer sends the
+    // goods with a tracking number, the seller confirms they arrived: refunded.
+    let id = lucia
+        .file_line("ord-1010", "defective", "return_and_refund")
+        .await
+        .summary
+        .id;
+    open_case(&app, &id, &[&buyer, &seller]).await;
+    click(&seller, ".proposal[data-party=buyer] [data-act=accept]").await;
+    wait_for(&seller, "#address-saved option[value='']").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let address = loop {
+        let typed = wait_for(&seller, "#address-text")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if !typed.is_empty() {
+            break typed;
+        }
+        assert!(Instant::now() < deadline, "no saved address was offered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(address.contains("Northwind"), "{address}");
+    click(&seller, "#address button[type=submit]").await;
+    wait_for_text(&buyer, ".status-header", &address).await;
+    type_into(&buyer, "#return-tracking", "1Z999AA10123456784").await;
+    click(&buyer, "#ship-return button[type=submit]").await;
+    wait_for_text(&seller, ".return-step", "UPS").await;
+    click(&seller, "[data-act=confirm-receipt]").await;
+    for screen in [&seller, &buyer] {
+        wait_for_text(screen, ".status-header", "Resolved").await;
+    }
+    let done = lucia.case(&id).await;
+    assert!(matches!(
+        done.case.outcome,
+        Some(rules::Outcome::Refunded { .. })
+    ));
+
+    // (b) The seller rejects with a reason, the buyer escalates, the mediator rules a refund.
+    let id = lucia
+        .file_line("ord-1005", "defective", "return_and_refund")
+        .await
+        .summary
+        .id;
+    open_case(&app, &id, &[&buyer, &seller]).await;
+    click(&seller, "[data-act=reject-open]").await;
+    click(&seller, "#reject button[type=submit]").await;
+    assert!(
+        !text_of(&seller, "#reject-error").await.is_empty(),
+        "a reason is required"
+    );
+    type_into(
+        &seller,
+        "#reject-reason",
+        "It works: the photos show no fault",
+    )
+    .await;
+    click(&seller, "#reject button[type=submit]").await;
+    wait_for_text(
+        &buyer,
+        ".status-header",
+        "It works: the photos show no fault",
+    )
+    .await;
+    click(&buyer, "[data-act=escalate]").await;
+    wait_for_text(&seller, ".status-header", "mediator").await;
+    // The mediator's list shows the escalated case; the console shows both sides' records.
+    mediator.goto(&app.url("/")).await.unwrap();
+    click(&mediator, &format!("tr[data-case='{id}'] a")).await;
+    wait_for_text(&mediator, "#risk", "Refund rate").await;
+    wait_for(&mediator, ".proposal[data-party=platform]").await;
+    wait_for(&mediator, "#rule-kind")
+        .await
+        .select_by_value("refund_only")
+        .await
+        .unwrap();
+    click(&mediator, "#rule button[type=submit]").await;
+    assert!(
+        !text_of(&mediator, "#rule-error").await.is_empty(),
+        "a ruling needs its reasons"
+    );
+    type_into(
+        &mediator,
+        "#rule-reason",
+        "The lamp arrived cracked in the buyer's photos",
+    )
+    .await;
+    click(&mediator, "#rule button[type=submit]").await;
+    for screen in [&mediator, &seller, &buyer] {
+        wait_for_text(screen, ".status-header", "Resolved").await;
+    }
+    let ruled = lucia.case(&id).await;
+    assert!(matches!(
+        ruled.case.outcome,
+        Some(rules::Outcome::Refunded { .. })
+    ));
 }
