@@ -66,8 +66,8 @@ pub(crate) fn check(status: u16, text: String) -> Result<String, ApiError> {
         return Ok(text);
     }
     // Our API's `{code, message}` (`ErrorBody`), read as two fields.
-    let said = strings(&text);
-    Err(match (said("code"), said("message")) {
+    let said = Obj::parse(&text).unwrap_or(Obj(wasm_bindgen::JsValue::NULL));
+    Err(match (said.opt_text("code"), said.opt_text("message")) {
         (Some(code), Some(message)) => ApiError::Server {
             status,
             code,
@@ -95,17 +95,6 @@ pub async fn text(path: &str) -> Result<String, ApiError> {
 /// The JSON text of a GET, decoded by whoever asked for it.
 async fn get_text(path: String) -> Result<String, ApiError> {
     body(Request::get(&path).send().await).await
-}
-
-/// The text fields of a JSON answer, read by name from one parse with the browser's own parser:
-/// no decoder for the rest of the answer is compiled into the bundle.
-fn strings(text: &str) -> impl Fn(&str) -> Option<String> {
-    let value = js_sys::JSON::parse(text).unwrap_or(wasm_bindgen::JsValue::NULL);
-    move |name| {
-        js_sys::Reflect::get(&value, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-    }
 }
 
 /// A page's load: the JSON answer of one GET, typed by `T` and decoded where it is shown.
@@ -235,11 +224,11 @@ pub struct Viewer {
 
 /// The answer `Me` as a [`Viewer`], keeping its CSRF token for the writes to come.
 fn viewer(text: &str) -> Result<Viewer, ApiError> {
-    let said = strings(text);
-    let (Some(display_name), Some(role), Some(token)) = (
-        said("display_name"),
-        said("role").as_deref().and_then(Role::from_code),
-        said("csrf_token"),
+    let said = Obj::parse(text).map_err(ApiError::Decode)?;
+    let (Ok(display_name), Ok(role), Ok(token)) = (
+        said.text("display_name"),
+        said.code("role", Role::from_code),
+        said.text("csrf_token"),
     ) else {
         return Err(ApiError::Decode(
             "the answer is not who is signed in".into(),
@@ -289,7 +278,9 @@ pub async fn sign_out() -> Result<(), ApiError> {
 /// retry after a lost answer files one case.
 pub async fn file_return(request: &NewReturn, key: &str) -> Result<String, ApiError> {
     let text = post_text("/api/cases", request.body().text(), Some(key)).await?;
-    strings(&text)("id").ok_or_else(|| ApiError::Decode("the case has no id".into()))
+    Obj::parse(&text)
+        .and_then(|case| case.text("id"))
+        .map_err(ApiError::Decode)
 }
 
 /// One action on a case, e.g. `accept` with `{"of": "seller"}` as JSON, at the version the

@@ -3,9 +3,9 @@ use rules::api::Role;
 
 use crate::components::Nav;
 use crate::pages::account::SignInPage;
-use crate::pages::buyer::{CasePage, OrdersPage, ReturnRequestPage};
+use crate::pages::buyer::{OrdersPage, ReturnRequestPage};
 use crate::pages::seller::{AnalyticsPage, SellerReturnsPage};
-use crate::pages::NotFound;
+use crate::pages::{CasePage, NotFound};
 use crate::route::{Route, Router};
 use crate::session::Session;
 

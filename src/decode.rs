@@ -69,6 +69,11 @@ impl Obj {
         u32::try_from(self.int(name)?).map_err(|_| wrong(name))
     }
 
+    /// A whole number that cannot be negative: a total, a size, a rate.
+    pub fn unsigned(&self, name: &str) -> Read<u64> {
+        u64::try_from(self.int(name)?).map_err(|_| wrong(name))
+    }
+
     pub fn flag(&self, name: &str) -> Read<bool> {
         self.raw(name).as_bool().ok_or_else(|| wrong(name))
     }
@@ -133,10 +138,6 @@ impl FromJs for String {
     fn from_js(o: &Obj) -> Read<Self> {
         o.0.as_string().ok_or_else(|| wrong("text"))
     }
-}
-
-pub fn party(code: &str) -> Option<Party> {
-    Party::from_code(code)
 }
 
 fn currency(code: &str) -> Option<Currency> {
@@ -305,13 +306,13 @@ impl FromJs for Proposal {
     fn from_js(o: &Obj) -> Read<Self> {
         let terms = o.obj("terms")?;
         Ok(Proposal {
-            by: o.code("by", party)?,
+            by: o.code("by", Party::from_code)?,
             terms: Terms {
                 resolution: terms.code("resolution", Resolution::from_code)?,
                 refund: terms.get("refund")?,
                 return_shipping_paid_by: terms
                     .opt("return_shipping_paid_by")
-                    .map(|_| terms.code("return_shipping_paid_by", party))
+                    .map(|_| terms.code("return_shipping_paid_by", Party::from_code))
                     .transpose()?,
             },
             note: o.text("note")?,
@@ -334,7 +335,7 @@ impl FromJs for Proposals {
 impl FromJs for Permission {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(Permission {
-            party: o.code("party", party)?,
+            party: o.code("party", Party::from_code)?,
             action: o.code("action", action)?,
         })
     }
@@ -353,7 +354,7 @@ impl FromJs for MessageView {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(MessageView {
             id: o.text("id")?,
-            party: o.code("party", party)?,
+            party: o.code("party", Party::from_code)?,
             author: o.text("author")?,
             body: o.text("body")?,
             sent_at: o.instant("sent_at")?,
@@ -365,11 +366,11 @@ impl FromJs for EvidenceView {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(EvidenceView {
             id: o.text("id")?,
-            party: o.code("party", party)?,
+            party: o.code("party", Party::from_code)?,
             url: o.text("url")?,
             sha256: o.text("sha256")?,
             content_type: o.text("content_type")?,
-            size_bytes: u64::try_from(o.int("size_bytes")?).map_err(|_| wrong("size_bytes"))?,
+            size_bytes: o.unsigned("size_bytes")?,
             width: o.count("width")?,
             height: o.count("height")?,
             file_name: o.text("file_name")?,

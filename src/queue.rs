@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rules::api::CaseView;
 use rules::{CaseState, Party, Reason};
 
-use crate::decode::{party, FromJs, Obj, Read};
+use crate::decode::{FromJs, Obj, Read};
 use crate::route::encode;
 
 /// The filters of a queue. The API sorts by deadline, most urgent first.
@@ -81,10 +81,6 @@ pub struct QueuePage {
     pub total: u64,
 }
 
-fn count(o: &Obj, name: &str) -> Read<u64> {
-    u64::try_from(o.int(name)?).map_err(|_| format!("{name} is negative"))
-}
-
 impl FromJs for QueueRow {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(QueueRow {
@@ -92,7 +88,7 @@ impl FromJs for QueueRow {
             buyer: o.text("buyer")?,
             due: o
                 .opt("next_deadline")
-                .map(|d| Ok::<_, String>((d.instant("at")?, d.code("party", party)?)))
+                .map(|d| Ok::<_, String>((d.instant("at")?, d.code("party", Party::from_code)?)))
                 .transpose()?,
             needs_my_action: o.flag("needs_my_action")?,
             escalated: o.flag("escalated")?,
@@ -108,9 +104,9 @@ impl FromJs for QueuePage {
             counts: o
                 .list::<Obj>("counts")?
                 .iter()
-                .map(|c| Ok((c.code("state", CaseState::from_code)?, count(c, "count")?)))
+                .map(|c| Ok((c.code("state", CaseState::from_code)?, c.unsigned("count")?)))
                 .collect::<Read<_>>()?,
-            total: count(o, "total")?,
+            total: o.unsigned("total")?,
         })
     }
 }

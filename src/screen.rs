@@ -11,7 +11,7 @@ use rules::api::{CaseView, EvidenceView, MessageView};
 use rules::{ActionKind, CaseState, Money, Order, Party, Permission, Proposals, Rating};
 use wasm_bindgen::JsValue;
 
-use crate::decode::{party, FromJs, Obj, Read};
+use crate::decode::{FromJs, Obj, Read};
 /// Everything the case page shows.
 #[derive(Clone, Debug)]
 pub struct CaseScreen {
@@ -162,13 +162,13 @@ impl FromJs for CaseScreen {
             summary: FromJs::from_js(o)?,
             parts: CaseParts {
                 version: o.count("version")?,
-                viewer: o.code("viewer", party)?,
+                viewer: o.code("viewer", Party::from_code)?,
                 permissions: o.list("permissions")?,
                 next_deadline: deadline
                     .map(|d| {
                         Ok::<_, String>(NextDeadline {
                             at: d.instant("at")?,
-                            party: d.code("party", party)?,
+                            party: d.code("party", Party::from_code)?,
                             then: d.raw("then"),
                         })
                     })

@@ -3,11 +3,11 @@
 
 use crate::markup::esc;
 
-/// The width the longest bar takes, in the chart's own units.
-const BAR_SPACE: u64 = 200;
-/// Where the bars start: the labels are left of them.
-const LABEL_SPACE: u64 = 190;
-const ROW: u64 = 28;
+/// The width the longest bar takes, in the chart's own units; the count follows it.
+const BAR_SPACE: u64 = 340;
+/// Each row: its label on one line (over the whole width, so a long translated label is never
+/// cut), its bar under it.
+const ROW: u64 = 40;
 
 /// A chart of `rows` (label, count) under the heading `title`, then its table. `id` names the
 /// chart for its caption; nothing to show says `empty`.
@@ -28,16 +28,13 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, rows: &[(String, u64)], empt
             let y = ROW * i as u64;
             let width = count * BAR_SPACE / max;
             format!(
-                "<g><title>{label}: {count}</title>\
-                 <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{label}</text>\
-                 <rect x=\"{LABEL_SPACE}\" y=\"{}\" width=\"{width}\" height=\"{}\" rx=\"3\"></rect>\
+                "<g><title>{label}: {count}</title><text x=\"0\" y=\"{}\">{label}</text>\
+                 <rect x=\"0\" y=\"{}\" width=\"{width}\" height=\"14\" rx=\"3\"></rect>\
                  <text x=\"{}\" y=\"{}\">{count}</text></g>",
-                LABEL_SPACE - 8,
-                y + 18,
-                y + 5,
-                ROW - 10,
-                LABEL_SPACE + width + 6,
-                y + 18,
+                y + 13,
+                y + 19,
+                width + 6,
+                y + 31,
                 label = esc(label),
             )
         })
@@ -56,7 +53,7 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, rows: &[(String, u64)], empt
          <svg viewBox=\"0 0 {} {height}\" role=\"img\" aria-labelledby=\"{id}\" preserveAspectRatio=\"xMinYMin meet\">{bars}</svg>\
          <table class=\"chart-table\"><thead><tr><th scope=\"col\"></th><th scope=\"col\" class=\"num\">{}</th></tr></thead>\
          <tbody>{table}</tbody></table></figure>",
-        LABEL_SPACE + BAR_SPACE + 40,
+        BAR_SPACE + 60,
         esc(unit),
     )
 }
@@ -69,8 +66,8 @@ mod tests {
     fn bars_are_as_long_as_their_share_of_the_largest_and_labels_are_escaped() {
         let rows = vec![("Damaged <b>".to_owned(), 4), ("Late".to_owned(), 1)];
         let chart = bar_chart("c", "Reasons", "Cases", &rows, "none");
-        assert!(chart.contains("width=\"200\""), "{chart}");
-        assert!(chart.contains("width=\"50\""), "{chart}");
+        assert!(chart.contains("width=\"340\""), "{chart}");
+        assert!(chart.contains("width=\"85\""), "{chart}");
         assert!(chart.contains("Damaged &lt;b&gt;"));
         assert!(!chart.contains("<b>"));
         assert!(chart.contains("<td class=\"num\">4</td>"));

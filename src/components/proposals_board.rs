@@ -37,6 +37,14 @@ fn terms(p: &Proposal) -> String {
 pub fn board_markup(detail: &CaseScreen) -> String {
     let viewer = detail.parts.viewer;
     let proposals = &detail.parts.case.proposals;
+    // Once agreed (or before anyone proposes what the viewer could answer) an empty board is
+    // only in the way of the step at hand.
+    let standing = [Party::Buyer, Party::Seller, Party::Platform]
+        .into_iter()
+        .any(|p| proposals.of(p).is_some());
+    if !standing && !detail.may(ActionKind::Propose) {
+        return String::new();
+    }
     let escalated = proposals.platform.is_some() || detail.summary.state == CaseState::Escalated;
     let sides: &[Party] = if escalated {
         &[Party::Buyer, Party::Seller, Party::Platform]

@@ -27,8 +27,8 @@ pub fn percent(basis_points: u64) -> String {
 fn numbers(risk: &Obj) -> Read<String> {
     let buyer = risk.obj("buyer")?;
     let seller = risk.obj("seller")?;
-    let count = |o: &Obj, name: &str| o.int(name).map(|n| n.to_string());
-    let rate = |o: &Obj, name: &str| o.int(name).map(|n| percent(n.max(0) as u64));
+    let count = |o: &Obj, name: &str| o.unsigned(name).map(|n| n.to_string());
+    let rate = |o: &Obj, name: &str| o.unsigned(name).map(percent);
     let days = count(risk, "days")?;
     let side = |title: &str, rows: Vec<(String, String)>| {
         format!("{}{}", tag("h3", "", title), facts(&rows))

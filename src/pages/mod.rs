@@ -1,6 +1,8 @@
 pub mod account;
 pub mod buyer;
+mod case;
 mod not_found;
 pub mod seller;
 
+pub use case::CasePage;
 pub use not_found::NotFound;

@@ -277,6 +277,18 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    /// Stable code, the same as the JSON form.
+    pub fn code(self) -> &'static str {
+        match self {
+            Actor::Buyer => "buyer",
+            Actor::Seller => "seller",
+            Actor::Platform => "platform",
+            Actor::System => "system",
+        }
+    }
+}
+
 impl From<Party> for Actor {
     fn from(p: Party) -> Self {
         match p {

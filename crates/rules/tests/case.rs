@@ -623,3 +623,13 @@ fn only_the_other_sides_standing_proposal_can_be_accepted() {
         "the buyer cannot escalate while the case is negotiating"
     );
 }
+
+#[test]
+fn an_actors_code_is_its_json_form() {
+    for actor in [Actor::Buyer, Actor::Seller, Actor::Platform, Actor::System] {
+        assert_eq!(
+            serde_json::to_value(actor).unwrap(),
+            serde_json::Value::from(actor.code())
+        );
+    }
+}

@@ -25,23 +25,19 @@ pub struct Stats {
     pub automatic: Vec<(String, u64)>,
 }
 
-fn number(o: &Obj, name: &str) -> Read<u64> {
-    u64::try_from(o.int(name)?).map_err(|_| format!("{name} is negative"))
-}
-
 fn code_counts(o: &Obj, name: &str) -> Read<Vec<(String, u64)>> {
     o.list::<Obj>(name)?
         .iter()
-        .map(|c| Ok((c.text("code")?, number(c, "count")?)))
+        .map(|c| Ok((c.text("code")?, c.unsigned("count")?)))
         .collect()
 }
 
 impl FromJs for Stats {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(Stats {
-            orders: number(o, "orders")?,
-            cases: number(o, "cases")?,
-            return_rate_basis_points: number(o, "return_rate_basis_points")?,
+            orders: o.unsigned("orders")?,
+            cases: o.unsigned("cases")?,
+            return_rate_basis_points: o.unsigned("return_rate_basis_points")?,
             reasons: code_counts(o, "reasons")?,
             outcomes: code_counts(o, "outcomes")?,
             median_seconds: o

@@ -38,6 +38,10 @@ pub fn SellerReturnsPage() -> impl IntoView {
             return;
         }
         busy.set_value(true);
+        let button = document().get_element_by_id("queue-more");
+        if let Some(button) = &button {
+            let _ = button.set_attribute("aria-busy", "true");
+        }
         let path = filters.with_untracked(|f| f.path(Some(&after)));
         leptos::task::spawn_local(async move {
             let page = api::text(&path).await.and_then(|text| {
@@ -59,9 +63,18 @@ pub fn SellerReturnsPage() -> impl IntoView {
                 Err(e) => say("queue-problem", &e.describe()),
             }
             busy.set_value(false);
+            if let Some(button) = button {
+                let _ = button.remove_attribute("aria-busy");
+            }
         });
     };
+    // A choice applies at once; the search when Enter is pressed or the field is left, not at
+    // every keystroke.
     let changed = move |_| set_filters.set(filters_in_form());
+    let searched = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        set_filters.set(filters_in_form());
+    };
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = pressed(&ev) else {
             return;
@@ -84,8 +97,7 @@ pub fn SellerReturnsPage() -> impl IntoView {
             id="queue-filters"
             class="filters"
             role="search"
-            on:submit=|ev| ev.prevent_default()
-            on:input=changed
+            on:submit=searched
             on:change=changed
             inner_html=filters_markup()
         ></form>

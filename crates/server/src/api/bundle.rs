@@ -71,13 +71,9 @@ async fn bundle(
         .into_response())
 }
 
-/// The photo's name inside the bundle: its order, id and extension, so names never clash.
+/// The photo's name inside the bundle: its order, id and format, so names never clash.
 fn photo_name(index: usize, id: &str, content_type: &str) -> String {
-    let extension = match content_type {
-        "image/png" => "png",
-        "image/webp" => "webp",
-        _ => "jpg",
-    };
+    let extension = content_type.strip_prefix("image/").unwrap_or("bin");
     format!("evidence/{:02}-{id}.{extension}", index + 1)
 }
 
@@ -195,8 +191,8 @@ fn summary(d: &CaseDetail, made_at: DateTime<Utc>) -> String {
         let e = &entry.event;
         let who = match (e.by, &entry.who) {
             (Actor::System, _) => "Retour (automatic)".to_owned(),
-            (by, Some(name)) => format!("{name} ({})", actor(by)),
-            (by, None) => actor(by).to_owned(),
+            (by, Some(name)) => format!("{name} ({})", by.code()),
+            (by, None) => by.code().to_owned(),
         };
         let what = match &e.what {
             EventKind::Filed { terms } => format!(
@@ -250,13 +246,4 @@ fn summary(d: &CaseDetail, made_at: DateTime<Utc>) -> String {
         ));
     }
     out
-}
-
-fn actor(by: Actor) -> &'static str {
-    match by {
-        Actor::Buyer => "buyer",
-        Actor::Seller => "seller",
-        Actor::Platform => "platform",
-        Actor::System => "system",
-    }
 }

@@ -339,7 +339,7 @@ async fn append(
         .bind(&case.id)
         .bind(seq)
         .bind(millis(event.at))
-        .bind(actor_code(event.by))
+        .bind(event.by.code())
         .bind(user.filter(|_| event.by != Actor::System))
         .bind(kind)
         .bind(missed_by)
@@ -382,15 +382,6 @@ async fn append(
         }
     }
     Ok(())
-}
-
-fn actor_code(actor: Actor) -> &'static str {
-    match actor {
-        Actor::Buyer => "buyer",
-        Actor::Seller => "seller",
-        Actor::Platform => "platform",
-        Actor::System => "system",
-    }
 }
 
 /// The summary every list shows: the case with its line titles and store.

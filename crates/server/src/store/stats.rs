@@ -126,7 +126,8 @@ pub async fn risk(
     store_id: &str,
     now: DateTime<Utc>,
 ) -> Result<RiskSignals, AppError> {
-    let since = millis(now - chrono::TimeDelta::days(i64::from(RISK_DAYS)));
+    let days = chrono::TimeDelta::days(i64::from(RISK_DAYS));
+    let since = millis(now - days);
     let (cases, refunded): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(json_extract(document, '$.outcome.code') = 'refunded'), 0) \
          FROM cases WHERE buyer_id = ? AND filed_at >= ?",
@@ -135,30 +136,26 @@ pub async fn risk(
     .bind(since)
     .fetch_one(pool)
     .await?;
-    let owner = "c.store_id IN (SELECT id FROM stores WHERE owner_id = \
-                 (SELECT owner_id FROM stores WHERE id = ?))";
-    let reasons: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT c.reason, COUNT(*) FROM cases c WHERE {owner} AND c.filed_at >= ? GROUP BY c.reason"
-    ))
-    .bind(store_id)
-    .bind(since)
-    .fetch_all(pool)
+    // The seller's side is their statistics over the same days, up to and including now (a
+    // period's end is excluded, and the case at hand may have been filed this very instant).
+    let owner: String = sqlx::query_scalar("SELECT owner_id FROM stores WHERE id = ?")
+        .bind(store_id)
+        .fetch_one(pool)
+        .await?;
+    let record = seller(
+        pool,
+        &owner,
+        now - days,
+        now + chrono::TimeDelta::milliseconds(1),
+    )
     .await?;
-    let automatic: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id \
-         WHERE {owner} AND e.missed_by = 'seller' AND e.at >= ?"
-    ))
-    .bind(store_id)
-    .bind(since)
-    .fetch_one(pool)
-    .await?;
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    let seller_cases = reasons.iter().map(|(_, n)| count(*n)).sum();
-    let seller_fault = reasons
+    let seller_fault = record
+        .reasons
         .iter()
-        .filter(|(code, _)| Reason::from_code(code).is_some_and(|r| r.fault() == Fault::Seller))
-        .map(|(_, n)| count(*n))
+        .filter(|c| Reason::from_code(&c.code).is_some_and(|r| r.fault() == Fault::Seller))
+        .map(|c| c.count)
         .sum();
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
     let (cases, refunded) = (count(cases), count(refunded));
     Ok(RiskSignals {
         days: RISK_DAYS,
@@ -168,10 +165,10 @@ pub async fn risk(
             refund_rate_basis_points: basis_points(refunded, cases),
         },
         seller: SellerRisk {
-            cases: seller_cases,
+            cases: record.cases,
             seller_fault,
-            fault_rate_basis_points: basis_points(seller_fault, seller_cases),
-            automatic_actions: count(automatic),
+            fault_rate_basis_points: basis_points(seller_fault, record.cases),
+            automatic_actions: record.automatic_actions.iter().map(|c| c.count).sum(),
         },
     })
 }

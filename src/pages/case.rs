@@ -24,8 +24,10 @@ use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
 
-/// One return case, as its parties follow it: `/returns/:id`. Changes made by the other party
-/// arrive over the case's live stream and the page reads the case again.
+/// One return case, as each of its parties follows it: `/returns/:id`. The buyer's case page,
+/// the seller's negotiation view and the mediator's console are this one page; what each sees
+/// and may do comes from the case's permissions. Changes made by another party arrive over the
+/// case's live stream and the page reads the case again.
 #[component]
 pub fn CasePage(
     /// The case's id, from the address.
