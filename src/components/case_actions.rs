@@ -76,7 +76,11 @@ impl CaseControl {
                     return;
                 }
             }
-            let result = api::act(&id, action.code(), self.version.get_value(), fields).await;
+            // The photos took a while: the viewer may have left the page meanwhile.
+            let Some(version) = self.version.try_get_value() else {
+                return;
+            };
+            let result = api::act(&id, action.code(), version, fields).await;
             self.problem.set(match result {
                 Ok(()) => None,
                 Err(e) if e.code() == "stale_version" => Some(t("case.stale")),
