@@ -42,7 +42,12 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
 }
 
 pub fn cargo() -> Command {
-    command(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut cmd = command(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    if std::env::var_os("CI").is_some() {
+        // CI builds once from a fresh clone: incremental caches would only take disk space.
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
+    cmd
 }
 
 pub fn describe(cmd: &Command) -> String {

@@ -86,11 +86,62 @@ fn tests(tally: &mut Tally, name: &str, cmd: &mut Command) -> Result<(), ()> {
     }
 }
 
+/// Where the tests' temporary files go: browser profiles, databases, photos. Chromium and
+/// ChromeDriver leave profiles behind when they are stopped hard, and in `/tmp` those pile up
+/// run after run until the disk is full; here each run starts by emptying the previous one's.
+fn scratch_dir() -> std::path::PathBuf {
+    proc::root().join("target/test-tmp")
+}
+
+/// An empty scratch directory.
+fn empty_scratch_dir() -> Result<std::path::PathBuf, String> {
+    let dir = scratch_dir();
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| format!("cannot empty {}: {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Free space where the build goes, from `df`, for a clear word when the disk is the problem.
+fn free_gib(dir: &std::path::Path) -> Option<f64> {
+    let output = proc::command("df").args(["-Pk"]).arg(dir).output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let kib: f64 = text
+        .lines()
+        .nth(1)?
+        .split_whitespace()
+        .nth(3)?
+        .parse()
+        .ok()?;
+    Some(kib / (1024.0 * 1024.0))
+}
+
+/// A first full run writes about this much under `target/`.
+const BUILD_GIB: f64 = 12.0;
+
 fn steps(tally: &mut Tally) -> Result<(), ()> {
     let root = proc::root();
+    if let Some(free) = free_gib(&root) {
+        println!(
+            "xtask test: {free:.1} GiB free on the disk that holds {}",
+            root.display()
+        );
+        if free < BUILD_GIB {
+            println!(
+                "xtask test: warning: a first full run writes about {BUILD_GIB} GiB under target/; \
+                 if a step fails with `No space left on device`, free some space and run again"
+            );
+        }
+    }
+    let scratch = match empty_scratch_dir() {
+        Ok(dir) => dir,
+        Err(e) => return check(tally, "scratch directory for the tests", Err(e)),
+    };
     let cargo = || {
         let mut c = proc::cargo();
-        c.current_dir(&root);
+        c.current_dir(&root).env("TMPDIR", &scratch);
         c
     };
     check(tally, "setup", setup::run(setup::Purpose::Test).map(|_| ()))?;
@@ -170,10 +221,23 @@ fn steps(tally: &mut Tally) -> Result<(), ()> {
 pub fn run() -> ExitCode {
     let mut tally = Tally::default();
     let outcome = steps(&mut tally);
+    let scratch = scratch_dir();
     println!("{}", tally.summary());
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(()) => ExitCode::FAILURE,
+        Ok(()) => {
+            // Nothing in it is needed once everything passed; a failure keeps it to look at.
+            let _ = std::fs::remove_dir_all(scratch);
+            ExitCode::SUCCESS
+        }
+        Err(()) => {
+            let free =
+                free_gib(&scratch).map_or_else(String::new, |f| format!(" ({f:.1} GiB free)"));
+            println!(
+                "xtask test: the tests' temporary files, screenshots of failures among them, are in {}{free}",
+                scratch.display()
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 

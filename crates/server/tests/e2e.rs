@@ -6,8 +6,10 @@
 mod common;
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -17,14 +19,21 @@ fn env_path(name: &str, default: &str) -> PathBuf {
     std::env::var_os(name).map_or_else(|| PathBuf::from(default), PathBuf::from)
 }
 
-/// ChromeDriver on a free port, stopped when dropped.
+/// ChromeDriver on a free port with the browser profiles it was given. Dropping it stops
+/// ChromeDriver and every Chromium it started (a test that fails never closes its sessions), and
+/// only then deletes the profiles, so nothing is left running or on disk.
 struct Driver {
     child: Child,
     url: String,
+    profiles: Mutex<Vec<tempfile::TempDir>>,
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // ChromeDriver leads its own process group, which its browsers inherit.
+        let _ = Command::new("kill")
+            .args(["-KILL", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -39,6 +48,7 @@ fn start_driver() -> Driver {
     let program = env_path("CHROMEDRIVER", "/usr/bin/chromedriver");
     let child = Command::new(&program)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -51,6 +61,7 @@ fn start_driver() -> Driver {
     let driver = Driver {
         child,
         url: format!("http://127.0.0.1:{port}"),
+        profiles: Mutex::default(),
     };
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -63,7 +74,9 @@ fn start_driver() -> Driver {
     driver
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+/// A new Chromium with a profile of its own (its own cookies), kept until the driver is dropped.
+async fn browser(driver: &Driver) -> Client {
+    let profile = tempfile::tempdir().unwrap();
     let chromium = env_path("CHROMIUM", "/usr/bin/chromium");
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
@@ -75,10 +88,11 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 // A phone-sized window: the journey must work there.
                 "--window-size=390,844",
-                format!("--user-data-dir={}", profile.display()),
+                format!("--user-data-dir={}", profile.path().display()),
             ],
         }),
     );
+    driver.profiles.lock().unwrap().push(profile);
     ClientBuilder::rustls()
         .expect("TLS set-up")
         .capabilities(capabilities)
@@ -122,15 +136,19 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
                 Ok(body) => body.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };
+            let shot = std::env::temp_dir().join("e2e-failure.png");
             if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write("/tmp/fail.png", png);
+                let _ = std::fs::write(&shot, png);
             }
             let url = client
                 .current_url()
                 .await
                 .map(|u| u.to_string())
                 .unwrap_or_default();
-            panic!("{css} never appeared at {url}: {e}; the page says: {page}")
+            panic!(
+                "{css} never appeared at {url}: {e}; the page says: {page} (screenshot: {})",
+                shot.display()
+            )
         }
     }
 }
@@ -212,7 +230,6 @@ struct Journey {
     app: common::TestApp,
     _driver: Driver,
     client: Client,
-    _profile: tempfile::TempDir,
 }
 
 async fn journey() -> Journey {
@@ -224,14 +241,12 @@ async fn journey() -> Journey {
     );
     let app = common::spawn_app_serving(&dist).await;
     let driver = start_driver();
-    let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path()).await;
+    let client = browser(&driver).await;
     client.goto(&app.url("/")).await.unwrap();
     Journey {
         app,
         _driver: driver,
         client,
-        _profile: profile,
     }
 }
 
@@ -544,12 +559,11 @@ async fn a_rejected_buyer_counters_writes_and_escalates() {
     wait_for_text(&client, ".status-header", "With the platform's mediator").await;
     client.close().await.unwrap();
 }
-/// A second person at the same server, in their own browser profile (their own cookies).
-async fn second_browser(app: &common::TestApp, driver: &Driver) -> (Client, tempfile::TempDir) {
-    let profile = tempfile::tempdir().unwrap();
-    let client = browser(driver, profile.path()).await;
+/// A second person at the same server, in their own browser.
+async fn second_browser(app: &common::TestApp, driver: &Driver) -> Client {
+    let client = browser(driver).await;
     client.goto(&app.url("/")).await.unwrap();
-    (client, profile)
+    client
 }
 
 #[tokio::test]
@@ -558,9 +572,8 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
         app,
         _driver,
         client: buyer,
-        _profile,
     } = journey().await;
-    let (seller, _seller_profile) = second_browser(&app, &_driver).await;
+    let seller = second_browser(&app, &_driver).await;
     sign_in(&buyer, "lucia@demo.retour").await;
     sign_in(&seller, "jordan@demo.retour").await;
     wait_for(&seller, "#queue-filters").await;
@@ -677,10 +690,9 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
         app,
         _driver,
         client: buyer,
-        _profile,
     } = journey().await;
-    let (seller, _seller_profile) = second_browser(&app, &_driver).await;
-    let (mediator, _mediator_profile) = second_browser(&app, &_driver).await;
+    let seller = second_browser(&app, &_driver).await;
+    let mediator = second_browser(&app, &_driver).await;
     sign_in(&buyer, "lucia@demo.retour").await;
     sign_in(&seller, "jordan@demo.retour").await;
     sign_in(&mediator, "amara@demo.retour").await;
