@@ -4,6 +4,7 @@ use rules::api::Role;
 use crate::components::Nav;
 use crate::pages::account::SignInPage;
 use crate::pages::buyer::{OrdersPage, ReturnRequestPage};
+use crate::pages::mediator::DisputesPage;
 use crate::pages::seller::{AnalyticsPage, SellerReturnsPage};
 use crate::pages::{CasePage, NotFound};
 use crate::route::{Route, Router};
@@ -31,6 +32,7 @@ pub fn App() -> impl IntoView {
             }
             (Some(_), Route::Case { id }) => view! { <CasePage id /> }.into_any(),
             (Some(Role::Seller), Route::Analytics) => view! { <AnalyticsPage /> }.into_any(),
+            (Some(Role::Mediator), _) => view! { <DisputesPage /> }.into_any(),
             (Some(_), _) => view! { <SellerReturnsPage /> }.into_any(),
         };
         view! {

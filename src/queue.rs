@@ -2,7 +2,7 @@
 //! page of the API's answer read by hand.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rules::api::CaseView;
+use rules::api::{CaseView, QUEUE_LIMIT_MAX};
 use rules::{CaseState, Party, Reason};
 
 use crate::decode::{FromJs, Obj, Read};
@@ -24,10 +24,16 @@ pub struct QueueFilters {
 /// Items per page: a screenful, then "show more".
 pub const PAGE_SIZE: u32 = 25;
 
+/// How many rows to read again when the queue changes while `pages` pages are shown, so the
+/// rows brought by "show more" stay (up to what one answer may hold).
+pub fn rows_for_pages(pages: u32) -> u32 {
+    pages.max(1).saturating_mul(PAGE_SIZE).min(QUEUE_LIMIT_MAX)
+}
+
 impl QueueFilters {
-    /// The API's address of the page after `cursor` (the first page without one).
-    pub fn path(&self, after: Option<&str>) -> String {
-        let mut query = vec![format!("limit={PAGE_SIZE}")];
+    /// The API's address of `limit` cases after `cursor` (from the first without one).
+    pub fn path(&self, after: Option<&str>, limit: u32) -> String {
+        let mut query = vec![format!("limit={limit}")];
         if let Some(state) = self.state {
             query.push(format!("state={}", state.code()));
         }
@@ -118,7 +124,7 @@ mod tests {
     #[test]
     fn filters_become_the_apis_query() {
         let all = QueueFilters::default();
-        assert_eq!(all.path(None), "/api/cases?limit=25");
+        assert_eq!(all.path(None, PAGE_SIZE), "/api/cases?limit=25");
         let some = QueueFilters {
             state: Some(CaseState::AwaitingSeller),
             reason: Some(Reason::Defective),
@@ -127,9 +133,18 @@ mod tests {
             search: "  ord 10&x ".into(),
         };
         assert_eq!(
-            some.path(Some("123:case/1")),
-            "/api/cases?limit=25&state=awaiting_seller&reason=defective&needs_my_action=true\
+            some.path(Some("123:case/1"), 50),
+            "/api/cases?limit=50&state=awaiting_seller&reason=defective&needs_my_action=true\
              &escalated=true&q=ord%2010%26x&after=123%3Acase%2F1"
         );
+    }
+
+    #[test]
+    fn a_live_refresh_reads_every_page_shown_up_to_the_apis_limit() {
+        assert_eq!(rows_for_pages(0), PAGE_SIZE);
+        assert_eq!(rows_for_pages(1), PAGE_SIZE);
+        assert_eq!(rows_for_pages(3), 3 * PAGE_SIZE);
+        assert_eq!(rows_for_pages(100), QUEUE_LIMIT_MAX);
+        assert_eq!(rows_for_pages(u32::MAX), QUEUE_LIMIT_MAX);
     }
 }

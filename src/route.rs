@@ -20,6 +20,8 @@ pub enum Route {
         id: String,
     },
     SellerReturns,
+    /// The mediator's queue of escalated cases.
+    Disputes,
     /// The seller's returns over a period, as charts and tables.
     Analytics,
     NotFound,
@@ -47,6 +49,7 @@ impl Route {
             },
             ["seller", "returns"] => Route::SellerReturns,
             ["seller", "analytics"] => Route::Analytics,
+            ["mediator", "cases"] => Route::Disputes,
             _ => Route::NotFound,
         }
     }
@@ -67,6 +70,7 @@ impl Route {
             Route::Case { id } => format!("/returns/{}", encode(id)),
             Route::SellerReturns => "/seller/returns".into(),
             Route::Analytics => "/seller/analytics".into(),
+            Route::Disputes => "/mediator/cases".into(),
             Route::NotFound => "/not-found".into(),
         }
     }
@@ -227,6 +231,7 @@ mod tests {
             },
             Route::SellerReturns,
             Route::Analytics,
+            Route::Disputes,
         ];
         for route in routes {
             let href = route.href();

@@ -164,6 +164,19 @@ pub fn money(amount: Money) -> String {
     }
 }
 
+/// A share per 10,000 as a percentage with one decimal, written the locale's way: 1234 is
+/// "12.3%" in English, "12,3 %" in Spanish.
+pub fn percent(basis_points: u64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        intl::percent(basis_points as f64 / 10_000.0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        format!("{}.{}%", basis_points / 100, basis_points % 100 / 10)
+    }
+}
+
 /// How long until `at`, in the two largest units that matter: "3 d 4 h", "5 h 12 min",
 /// "4 min 30 s"; "now" once passed.
 pub fn time_left(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
@@ -298,17 +311,32 @@ mod intl {
         formatted(format.format(), &js_sys::Date::new(&millis.into()).into())
     }
 
+    fn number(value: f64, settings: &[(&str, JsValue)]) -> String {
+        let format = Intl::NumberFormat::new(&locales(), &options(settings));
+        formatted(format.format(), &value.into())
+    }
+
     pub fn money(amount: f64, currency: &str, decimals: u32) -> String {
-        let format = Intl::NumberFormat::new(
-            &locales(),
-            &options(&[
+        number(
+            amount,
+            &[
                 ("style", "currency".into()),
                 ("currency", currency.into()),
                 ("minimumFractionDigits", decimals.into()),
                 ("maximumFractionDigits", decimals.into()),
-            ]),
-        );
-        formatted(format.format(), &amount.into())
+            ],
+        )
+    }
+
+    pub fn percent(ratio: f64) -> String {
+        number(
+            ratio,
+            &[
+                ("style", "percent".into()),
+                ("minimumFractionDigits", 1.into()),
+                ("maximumFractionDigits", 1.into()),
+            ],
+        )
     }
 }
 
@@ -510,6 +538,14 @@ mod tests {
         "return_shipping_cost_invalid",
         "resolution_not_allowed",
     ];
+
+    #[test]
+    fn rates_read_as_percentages_with_one_decimal() {
+        assert_eq!(percent(0), "0.0%");
+        assert_eq!(percent(1234), "12.3%");
+        assert_eq!(percent(10_000), "100.0%");
+        assert_eq!(percent(5), "0.0%");
+    }
 
     #[test]
     fn every_language_has_exactly_the_same_keys_and_no_empty_sentence() {

@@ -3,10 +3,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::TimeDelta;
+use retour::components::case_queue::{filters_in_form, filters_markup, page_markup};
 use retour::components::proposals_board::{board_markup, counter_offer, kind_changed};
 use retour::markup::set_value;
-use retour::pages::seller::{filters_in_form, filters_markup, page_markup};
-use retour::queue::{QueueFilters, QueuePage};
+use retour::queue::{QueueFilters, QueuePage, PAGE_SIZE};
 use retour::screen::CaseScreen;
 use retour::text::{self, error, Locale};
 use rules::{CaseState, Party, Reason, Resolution};
@@ -204,7 +204,13 @@ fn tick(id: &str) {
 #[wasm_bindgen_test]
 fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     english();
-    let root = mount(&filters_markup());
+    // In the mediator's queue every case is escalated: no such filter.
+    let mediators = mount(&filters_markup(false));
+    assert!(mediators.query_selector("#f-mine").unwrap().is_some());
+    assert!(mediators.query_selector("#f-escalated").unwrap().is_none());
+    mediators.remove();
+    let root = mount(&filters_markup(true));
+    assert!(root.query_selector("#f-escalated").unwrap().is_some());
     assert_eq!(filters_in_form(), QueueFilters::default());
     choose("f-state", "awaiting_seller");
     choose("f-reason", "defective");
@@ -215,7 +221,7 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     assert_eq!(filters.reason, Some(Reason::Defective));
     assert!(filters.needs_my_action && !filters.escalated);
     assert_eq!(
-        filters.path(None),
+        filters.path(None, PAGE_SIZE),
         "/api/cases?limit=25&state=awaiting_seller&reason=defective&needs_my_action=true&q=ord-10"
     );
     // Every state and reason can be chosen, each labelled in words.

@@ -284,6 +284,7 @@ fn countdowns_dates_and_money_follow_the_locale() {
     );
     assert_eq!(text::time_left(at, now), "now");
     assert_eq!(text::money(Money::new(6399, Currency::EUR)), "€63.99");
+    assert_eq!(text::percent(1234), "12.3%");
     speak(Locale::ZhCn);
     assert_eq!(text::time_left(now, at), "还剩 3 天 4 小时");
     let noon = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 14, 12, 0, 0).unwrap();
@@ -291,6 +292,7 @@ fn countdowns_dates_and_money_follow_the_locale() {
     assert!(date.contains("2026年3月14日"), "{date}");
     speak(Locale::Es);
     assert_eq!(text::money(Money::new(6399, Currency::EUR)), "63,99\u{a0}€");
+    assert_eq!(text::percent(1234), "12,3\u{a0}%");
     let date = text::date_time(noon);
     assert!(date.contains("14 mar 2026"), "{date}");
     speak(Locale::En);

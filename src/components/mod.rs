@@ -1,6 +1,7 @@
 pub mod address_form;
 pub mod bar_chart;
 pub mod case_actions;
+pub mod case_queue;
 mod error_view;
 pub mod gallery;
 mod loaded;

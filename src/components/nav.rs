@@ -19,7 +19,7 @@ pub fn Nav() -> impl IntoView {
             ("/seller/returns", "nav.returns"),
             ("/seller/analytics", "nav.analytics"),
         ],
-        Some(Role::Mediator) => &[("/seller/returns", "nav.disputes")],
+        Some(Role::Mediator) => &[("/mediator/cases", "nav.disputes")],
     };
     let links: String = links
         .iter()

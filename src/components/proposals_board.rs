@@ -6,6 +6,7 @@
 
 use rules::{ActionKind, CaseState, Money, Offer, Party, Proposal, Resolution};
 
+use crate::components::reason_form::photos_field;
 use crate::components::status_header::consequence;
 use crate::draft::DraftError;
 use crate::markup::{button, esc, text as tag, value_of};
@@ -187,7 +188,7 @@ pub fn offer_fields(prefix: &str, max: Money, extra: Option<(&str, String)>) -> 
 fn counter_markup(max: Money) -> String {
     format!(
         "{}<form id=\"counter\" class=\"counter\" novalidate hidden>{}\
-         <label for=\"counter-note\">{}</label><textarea id=\"counter-note\" rows=\"2\"></textarea>\
+         <label for=\"counter-note\">{}</label><textarea id=\"counter-note\" rows=\"2\"></textarea>{}\
          <p class=\"form-error\" id=\"counter-error\" role=\"alert\"></p>\
          <button type=\"submit\" class=\"button primary\">{}</button>{}</form>",
         button(
@@ -198,6 +199,7 @@ fn counter_markup(max: Money) -> String {
         ),
         offer_fields("counter", max, None),
         esc(&t("board.note")),
+        photos_field("counter"),
         esc(&t("board.send")),
         button(
             "button secondary",

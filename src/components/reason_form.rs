@@ -17,13 +17,11 @@ pub fn reason_form(id: &str, keys: [&str; 3]) -> String {
         "{}<form id=\"{id}\" class=\"reason-form\" novalidate hidden>\
          <label for=\"{id}-reason\">{}</label>\
          <textarea id=\"{id}-reason\" rows=\"3\" maxlength=\"{TEXT_MAX_CHARS}\" aria-required=\"true\"></textarea>\
-         <label for=\"{id}-photos\">{}</label>\
-         <input type=\"file\" id=\"{id}-photos\" accept=\"image/jpeg,image/png,image/webp\" multiple>\
-         <p class=\"form-error\" id=\"{id}-error\" role=\"alert\"></p>\
+         {}<p class=\"form-error\" id=\"{id}-error\" role=\"alert\"></p>\
          <button type=\"submit\" class=\"button primary\">{}</button>{}</form>",
         button("button secondary", &format!("{id}-open"), None, &t(open)),
         esc(&t(label)),
-        esc(&t("reason_form.photos")),
+        photos_field(id),
         esc(&t(send)),
         button("button secondary", &format!("{id}-cancel"), None, &t("board.cancel")),
     )
@@ -39,6 +37,15 @@ pub fn reason_in(id: &str) -> Result<ReasonBody, String> {
         return Err(error("text_too_long", ""));
     }
     Ok(ReasonBody { reason })
+}
+
+/// The optional photos of the form `id`, sent as the viewer's evidence before its action.
+pub fn photos_field(id: &str) -> String {
+    format!(
+        "<label for=\"{id}-photos\">{}</label>\
+         <input type=\"file\" id=\"{id}-photos\" accept=\"image/jpeg,image/png,image/webp\" multiple>",
+        esc(&t("reason_form.photos"))
+    )
 }
 
 /// The photos chosen in the form `id`, in the order chosen.

@@ -4,7 +4,7 @@
 use crate::decode::{Obj, Read};
 use crate::markup::{esc, facts, text as tag};
 use crate::screen::CaseScreen;
-use crate::text::{t, tf};
+use crate::text::{percent, t, tf};
 
 /// The panel's place, when the viewer is the platform: [`load_risk`] fills it.
 pub fn risk_markup(detail: &CaseScreen) -> String {
@@ -17,11 +17,6 @@ pub fn risk_markup(detail: &CaseScreen) -> String {
         esc(&t("risk.title")),
         tag("p", "muted", &t("risk.loading"))
     )
-}
-
-/// A share per 10,000 as a percentage with one decimal: 1234 → "12.3 %".
-pub fn percent(basis_points: u64) -> String {
-    format!("{}.{} %", basis_points / 100, basis_points % 100 / 10)
 }
 
 fn numbers(risk: &Obj) -> Read<String> {
@@ -83,18 +78,5 @@ pub async fn load_risk(case_id: String) {
         if let Some(section) = panel.parent_element() {
             let _ = section.set_attribute("aria-busy", "false");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent;
-
-    #[test]
-    fn rates_read_as_percentages() {
-        assert_eq!(percent(0), "0.0 %");
-        assert_eq!(percent(1234), "12.3 %");
-        assert_eq!(percent(10_000), "100.0 %");
-        assert_eq!(percent(5), "0.0 %");
     }
 }

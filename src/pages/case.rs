@@ -184,7 +184,9 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             "counter" => {
                 ev.prevent_default();
                 match counter_offer(max) {
-                    Ok(offer) => control.run(ActionKind::Propose, &offer),
+                    Ok(offer) => {
+                        control.run_with_photos(ActionKind::Propose, &offer, photos_in("counter"))
+                    }
                     Err(why) => say("counter-error", &why),
                 }
             }

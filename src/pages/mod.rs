@@ -1,6 +1,7 @@
 pub mod account;
 pub mod buyer;
 mod case;
+pub mod mediator;
 mod not_found;
 pub mod seller;
 

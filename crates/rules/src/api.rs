@@ -237,6 +237,9 @@ pub struct StateCount {
     pub count: u64,
 }
 
+/// The most cases one page of a queue may hold.
+pub const QUEUE_LIMIT_MAX: u32 = 200;
+
 /// A page of a queue. A client that needs only the summaries reads `Queue<CaseView>`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

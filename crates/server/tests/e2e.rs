@@ -31,8 +31,9 @@ struct Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         // ChromeDriver leads its own process group, which its browsers inherit.
+        // `--`, or procps' kill takes the negative process group id for an option.
         let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.child.id())])
+            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
             .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -171,11 +172,11 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
-/// Chooses a reason in the wizard's reason step.
-async fn choose_reason(client: &Client, code: &str) {
-    wait_for(client, "#reason")
+/// Chooses the option `value` of the list `css`: a reason, a language, a kind of ruling.
+async fn choose(client: &Client, css: &str, value: &str) {
+    wait_for(client, css)
         .await
-        .select_by_value(code)
+        .select_by_value(value)
         .await
         .unwrap();
 }
@@ -188,9 +189,12 @@ async fn click(client: &Client, css: &str) {
 async fn assert_translated(client: &Client, families: &[String]) {
     let text = text_of(client, "body").await;
     for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')) {
-        let family = word.split('.').next().unwrap_or_default();
+        // A key is `family.name`; a sentence's last word ("… in our photos.") is not.
+        let Some((family, name)) = word.split_once('.') else {
+            continue;
+        };
         assert!(
-            !(word.contains('.') && families.iter().any(|f| f == family)),
+            name.is_empty() || !families.iter().any(|f| f == family),
             "untranslated key {word:?} in {text}"
         );
     }
@@ -288,7 +292,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     // Reason: the verdict follows each choice with no request to the server.
     let requests = "return performance.getEntriesByType('resource').length";
     let before = client.execute(requests, vec![]).await.unwrap();
-    choose_reason(&client, "no_longer_wanted").await;
+    choose(&client, "#reason", "no_longer_wanted").await;
     let verdict = wait_for_text(
         &client,
         ".verdict",
@@ -296,7 +300,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     )
     .await;
     assert!(verdict.contains("you pay the return shipping"), "{verdict}");
-    choose_reason(&client, "defective").await;
+    choose(&client, "#reason", "defective").await;
     let covered = wait_for_text(&client, ".verdict", "Covered by buyer protection").await;
     assert!(
         covered.contains("seller pays the return shipping"),
@@ -420,7 +424,7 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
 
     click(&client, "article[data-order='ord-1008'] a.button").await;
     next_step(&client).await;
-    choose_reason(&client, "no_longer_wanted").await;
+    choose(&client, "#reason", "no_longer_wanted").await;
     let refused = wait_for_text(&client, ".verdict", "Not possible").await;
     assert!(
         refused.contains("Fresh or perishable food cannot be returned for a change of mind"),
@@ -430,7 +434,7 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
     client.goto(&journey.app.url("/")).await.unwrap();
     click(&client, "article[data-order='ord-1001'] a.button").await;
     next_step(&client).await;
-    choose_reason(&client, "no_longer_wanted").await;
+    choose(&client, "#reason", "no_longer_wanted").await;
     wait_for_text(
         &client,
         ".verdict",
@@ -453,11 +457,7 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     let client = journey.client.clone();
     let families = families();
     sign_in(&client, "wei@demo.retour").await;
-    wait_for(&client, ".language select")
-        .await
-        .select_by_value("zh-CN")
-        .await
-        .unwrap();
+    choose(&client, ".language select", "zh-CN").await;
     wait_for_text(&client, "main", "我的订单").await;
     assert_translated(&client, &families).await;
     // The choice is remembered on this browser.
@@ -479,22 +479,62 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     // Lucía in Spanish: the orders and the wizard's steps.
     click(&client, "button.link").await;
     sign_in(&client, "lucia@demo.retour").await;
-    wait_for(&client, ".language select")
-        .await
-        .select_by_value("es")
-        .await
-        .unwrap();
+    choose(&client, ".language select", "es").await;
     wait_for_text(&client, "main", "Mis pedidos").await;
     assert_translated(&client, &families).await;
     click(&client, "article[data-order='ord-1005'] a.button").await;
     next_step(&client).await;
-    choose_reason(&client, "defective").await;
+    choose(&client, "#reason", "defective").await;
     wait_for_text(
         &client,
         ".verdict",
         "Cubierto por la protección al comprador",
     )
     .await;
+    assert_translated(&client, &families).await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_sellers_and_the_mediators_screens_in_chinese_and_spanish_show_no_untranslated_key() {
+    let journey = journey().await;
+    let (app, client) = (&journey.app, journey.client.clone());
+    let families = families();
+
+    // Mei in Chinese: her queue, a case with each form open and a refusal, her analytics.
+    sign_in(&client, "mei@demo.retour").await;
+    choose(&client, ".language select", "zh-CN").await;
+    wait_for_text(&client, "h1", "退货案件").await;
+    wait_for(&client, "tr[data-case]").await;
+    assert_translated(&client, &families).await;
+    client.goto(&app.url("/returns/case-3001")).await.unwrap();
+    wait_for_text(&client, ".board", "方案").await;
+    click(&client, "[data-act=counter-open]").await;
+    click(&client, "[data-act=reject-open]").await;
+    click(&client, "#reject button[type=submit]").await;
+    assert!(
+        !text_of(&client, "#reject-error").await.is_empty(),
+        "a rejection needs a reason"
+    );
+    assert_translated(&client, &families).await;
+    client.goto(&app.url("/returns/case-3004")).await.unwrap();
+    wait_for(&client, ".proposal[data-party=platform]").await;
+    assert_translated(&client, &families).await;
+    client.goto(&app.url("/seller/analytics")).await.unwrap();
+    wait_for_text(&client, "h1", "退货数据").await;
+    wait_for(&client, ".charts svg").await;
+    assert_translated(&client, &families).await;
+
+    // Amara in Spanish: the escalated cases, then one with the risk signals and the ruling form.
+    click(&client, "button.link").await;
+    sign_in(&client, "amara@demo.retour").await;
+    choose(&client, ".language select", "es").await;
+    wait_for_text(&client, "h1", "Casos escalados").await;
+    click(&client, "tr[data-case='case-3004'] a").await;
+    wait_for_text(&client, ".risk", "Señales de riesgo").await;
+    // Rates are written the Spanish way (WebDriver reads the no-break space as a space).
+    wait_for_text(&client, "#risk", ",0 %").await;
+    wait_for(&client, "#rule-kind").await;
     assert_translated(&client, &families).await;
     client.close().await.unwrap();
 }
@@ -598,11 +638,7 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
     wait_for_text(&seller, ".board", "The buyer's proposal").await;
     wait_for(&seller, "[data-act=reject-open]").await;
     click(&seller, "[data-act=counter-open]").await;
-    wait_for(&seller, "#counter-kind")
-        .await
-        .select_by_value("partial_refund")
-        .await
-        .unwrap();
+    choose(&seller, "#counter-kind", "partial_refund").await;
     type_into(&seller, "#counter-amount", "999").await;
     click(&seller, "#counter button[type=submit]").await;
     let refused = text_of(&seller, "#counter-error").await;
@@ -766,16 +802,15 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
     .await;
     click(&buyer, "[data-act=escalate]").await;
     wait_for_text(&seller, ".status-header", "mediator").await;
-    // The mediator's list shows the escalated case; the console shows both sides' records.
+    // The mediator's list, from the header, shows the escalated case; the console shows both
+    // sides' records.
     mediator.goto(&app.url("/")).await.unwrap();
+    click(&mediator, "nav a[href='/mediator/cases']").await;
+    wait_for_text(&mediator, "h1", "Escalated cases").await;
     click(&mediator, &format!("tr[data-case='{id}'] a")).await;
     wait_for_text(&mediator, "#risk", "Refund rate").await;
     wait_for(&mediator, ".proposal[data-party=platform]").await;
-    wait_for(&mediator, "#rule-kind")
-        .await
-        .select_by_value("refund_only")
-        .await
-        .unwrap();
+    choose(&mediator, "#rule-kind", "refund_only").await;
     click(&mediator, "#rule button[type=submit]").await;
     assert!(
         !text_of(&mediator, "#rule-error").await.is_empty(),

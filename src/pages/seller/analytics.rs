@@ -3,11 +3,11 @@ use leptos::prelude::*;
 
 use crate::api::Load;
 use crate::components::bar_chart::bar_chart;
-use crate::components::risk_panel::percent;
 use crate::components::Loaded;
 use crate::decode::{FromJs, Obj, Read};
 use crate::markup::{esc, facts};
 use crate::route::encode;
+use crate::text::percent;
 use crate::text::{self, code, t, tf};
 
 /// The periods a seller can look back over, in days.

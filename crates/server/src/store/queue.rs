@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rules::api::{Queue, QueueItem, StateCount};
+use rules::api::{Queue, QueueItem, StateCount, QUEUE_LIMIT_MAX};
 use rules::{next_deadline, Case, CaseState, Party, Policy, Reason};
 use serde::Deserialize;
 use sqlx::{FromRow, SqlitePool};
@@ -129,10 +129,10 @@ impl Filters {
             })
             .transpose()?;
         let limit = self.limit.unwrap_or(50);
-        if !(1..=200).contains(&limit) {
+        if !(1..=QUEUE_LIMIT_MAX).contains(&limit) {
             return Err(invalid(
                 "invalid_limit",
-                format!("limit is {limit}; it must be between 1 and 200"),
+                format!("limit is {limit}; it must be between 1 and {QUEUE_LIMIT_MAX}"),
                 "limit",
             ));
         }

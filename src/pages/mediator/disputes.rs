@@ -1,0 +1,9 @@
+use leptos::prelude::*;
+
+use crate::components::case_queue::CaseQueue;
+
+/// The cases escalated to the platform, for the mediator.
+#[component]
+pub fn DisputesPage() -> impl IntoView {
+    view! { <CaseQueue title="nav.disputes" escalated_filter=false /> }
+}

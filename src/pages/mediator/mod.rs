@@ -1,0 +1,3 @@
+mod disputes;
+
+pub use disputes::DisputesPage;
