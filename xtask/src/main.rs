@@ -21,7 +21,9 @@ commands:
   test                  set up, then run every check: fmt, clippy, native, browser and end-to-end
                         tests, and the bundle budget
   bundle                build, then report the first-load bytes against xtask/budget.toml
-  bench rules           eligibility checks and advance calls per second (release build, native)";
+  bench rules           eligibility checks and advance calls per second (release build, native)
+  bench queue           the seller's queue with 10,000 cases: milliseconds per page through the
+                        real server and SQLite (release build)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,21 +52,23 @@ fn main() -> ExitCode {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
-    match args {
-        [what] if what == "rules" => proc::run(
-            proc::cargo()
-                .args([
-                    "run",
-                    "--release",
-                    "--package",
-                    "retour-rules",
-                    "--example",
-                    "bench",
-                ])
-                .current_dir(proc::root()),
-        ),
-        _ => Err(format!("bench takes one target: rules\n\n{USAGE}")),
-    }
+    let (package, example) = match args {
+        [what] if what == "rules" => ("retour-rules", "bench"),
+        [what] if what == "queue" => ("retour-server", "queue_bench"),
+        _ => return Err(format!("bench takes one target: rules or queue\n\n{USAGE}")),
+    };
+    proc::run(
+        proc::cargo()
+            .args([
+                "run",
+                "--release",
+                "--package",
+                package,
+                "--example",
+                example,
+            ])
+            .current_dir(proc::root()),
+    )
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
