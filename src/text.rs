@@ -134,6 +134,13 @@ pub fn code(family: &str, code: &str) -> String {
     t(&format!("{family}.{code}"))
 }
 
+/// The words of `family.code` as `viewer` reads them: `family.seller.code` (or `.platform.`)
+/// where that party has its own sentence, the common one otherwise.
+pub fn code_for(family: &str, viewer: Party, code: &str) -> String {
+    lookup(&format!("{family}.{}.{code}", viewer.code()))
+        .unwrap_or_else(|| self::code(family, code))
+}
+
 /// A date and time in the viewer's time zone, written the locale's way ("12 Mar 2026, 23:59",
 /// "2026年3月12日 23:59").
 pub fn date_time(at: DateTime<Utc>) -> String {
@@ -538,6 +545,24 @@ mod tests {
         "return_shipping_cost_invalid",
         "resolution_not_allowed",
     ];
+
+    #[test]
+    fn every_partys_own_step_names_a_party_and_a_state() {
+        for key in catalogue(Locale::En).into_keys() {
+            let parts: Vec<&str> = key.split('.').collect();
+            if let ["step", party, state] = parts.as_slice() {
+                assert!(Party::from_code(party).is_some(), "{key}: no such party");
+                assert!(
+                    rules::CaseState::from_code(state).is_some(),
+                    "{key}: no such state"
+                );
+                assert!(
+                    catalogue(Locale::En).contains_key(&format!("step.{state}")),
+                    "{key}: no common sentence to fall back on"
+                );
+            }
+        }
+    }
 
     #[test]
     fn rates_read_as_percentages_with_one_decimal() {

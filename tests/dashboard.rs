@@ -3,8 +3,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::TimeDelta;
+use leptos::mount::mount_to;
 use retour::components::case_queue::{filters_in_form, filters_markup, page_markup};
 use retour::components::proposals_board::{board_markup, counter_offer, kind_changed};
+use retour::components::status_header::status_header;
 use retour::markup::set_value;
 use retour::queue::{QueueFilters, QueuePage, PAGE_SIZE};
 use retour::screen::CaseScreen;
@@ -98,6 +100,41 @@ fn column(root: &web_sys::Element, party: &str) -> String {
         .unwrap()
         .unwrap_or_else(|| panic!("no {party} column"))
         .inner_html()
+}
+
+#[wasm_bindgen_test]
+fn each_party_reads_the_step_at_hand_in_its_own_words() {
+    english();
+    let step = |viewer: &str, state: &str| {
+        let mut json = case_json(viewer, state == "escalated");
+        json["state"] = json!(state);
+        let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
+        let root = mount("");
+        let handle = mount_to(root.clone().unchecked_into(), move || {
+            status_header(&detail)
+        });
+        let text = root.text_content().unwrap_or_default();
+        drop(handle);
+        root.remove();
+        text
+    };
+    let asked = step("buyer", "awaiting_seller");
+    assert!(
+        asked.contains("The seller has been asked to answer"),
+        "{asked}"
+    );
+    let answer = step("seller", "awaiting_seller");
+    assert!(answer.contains("waiting for your answer"), "{answer}");
+    let back = step("seller", "awaiting_return_shipment");
+    assert!(
+        back.contains("The buyer is sending the goods back") && !back.contains("Send the goods"),
+        "{back}"
+    );
+    let rule = step("platform", "escalated");
+    assert!(rule.contains("then rule"), "{rule}");
+    // Where a party has no sentence of its own, the common one serves.
+    let settled = step("seller", "resolved");
+    assert!(settled.contains("This case is settled"), "{settled}");
 }
 
 #[wasm_bindgen_test]
@@ -283,6 +320,25 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         .unwrap();
     assert_eq!(all, "All states 3");
     assert!(!root
+        .query_selector("#queue-more")
+        .unwrap()
+        .unwrap()
+        .has_attribute("hidden"));
+    assert!(root.text_content().unwrap().contains("2 cases"));
+    // One case is "1 case", and the last page offers no more.
+    let one = QueuePage {
+        rows: page.rows[..1].to_vec(),
+        next_cursor: None,
+        total: 1,
+        ..page
+    };
+    let root = mount(&page_markup(&one, None, retour::clock::now()));
+    let text = root.text_content().unwrap();
+    assert!(
+        text.contains("1 case") && !text.contains("1 cases"),
+        "{text}"
+    );
+    assert!(root
         .query_selector("#queue-more")
         .unwrap()
         .unwrap()

@@ -167,7 +167,11 @@ pub fn page_markup(
          <p class=\"form-error\" id=\"queue-problem\" role=\"alert\"></p>\
          <button type=\"button\" class=\"button secondary\" id=\"queue-more\" data-act=\"more\"{}>{}</button>",
         esc(&t("queue.counts")),
-        esc(&tf("queue.total", &[("n", &page.total.to_string())])),
+        esc(&if page.total == 1 {
+            t("queue.total_one")
+        } else {
+            tf("queue.total", &[("n", &page.total.to_string())])
+        }),
         if page.next_cursor.is_some() { "" } else { " hidden" },
         esc(&t("queue.more")),
     )

@@ -177,7 +177,8 @@ pub fn offer_fields(prefix: &str, max: Money, extra: Option<(&str, String)>) -> 
          <select id=\"{prefix}-payer\">{payers}</select></span>",
         esc(&t("board.kind")),
         esc(&tf(
-            "wizard.partial_amount",
+            // Neutral words: the buyer, the seller and the mediator all use these fields.
+            "board.amount",
             &[("currency", max.currency.code()), ("max", &text::money(max))]
         )),
         esc(&t("board.payer")),

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::clock;
 use crate::markup::text as tag;
-use crate::text::{self, code, t, tf, who};
+use crate::text::{self, code, code_for, t, tf, who};
 
 /// The case's state in plain words and what happens next and when: "If the seller does not act by
 /// 14 Mar 2026, 18:00 (in 3 d 4 h), your proposal is carried out automatically", with a live
@@ -35,7 +35,7 @@ pub fn status_header(detail: &CaseScreen) -> impl IntoView {
         } else {
             String::new()
         },
-        tag("p", "", &code("step", state.code())),
+        tag("p", "", &code_for("step", viewer, state.code())),
     );
     let after = format!("{rejection}{address}");
     // The one part that moves: the countdown, every second.

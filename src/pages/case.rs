@@ -283,7 +283,7 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             {status_header(&detail)}
             <h1>{tf("case.title", &[("id", &summary.order_id)])}</h1>
             <p>
-                <a class="link" href=bundle download>{t("case.bundle")}</a>
+                <a class="button secondary" href=bundle download>{t("case.bundle")}</a>
             </p>
             <p class="form-error" role="alert">{control.problem}</p>
             <div inner_html=parts></div>
