@@ -182,6 +182,18 @@ fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
     let root = mount(&board_markup(&screen("platform", true)));
     assert!(column(&root, "platform").contains("No proposal."));
     assert!(!root.inner_html().contains("data-act=\"accept\""));
+
+    // A seller who rejected has no proposal: the column shows the rejection instead.
+    let mut rejected = case_json("platform", true);
+    rejected["case"]["proposals"]["seller"] = Value::Null;
+    rejected["case"]["rejection"] = json!("It works <fine>");
+    let detail = CaseScreen::decode(&rejected.to_string()).expect("the case reads");
+    let root = mount(&board_markup(&detail));
+    let seller = column(&root, "seller");
+    assert!(
+        seller.contains("The seller rejected it: “It works &lt;fine&gt;”"),
+        "{seller}"
+    );
 }
 
 fn choose(id: &str, value: &str) {

@@ -56,9 +56,13 @@ pub fn board_markup(detail: &CaseScreen) -> String {
         .iter()
         .map(|&party| {
             let mine = party == viewer;
-            let body = match proposals.of(party) {
-                None => tag("p", "muted", &t("board.none")),
-                Some(p) => {
+            let body = match (proposals.of(party), &detail.parts.case.rejection) {
+                // A seller who rejected stands by the rejection: the mediator weighs it.
+                (None, Some(reason)) if party == Party::Seller => {
+                    tag("p", "", &tf("case.rejected_because", &[("reason", reason)]))
+                }
+                (None, _) => tag("p", "muted", &t("board.none")),
+                (Some(p), _) => {
                     let act = if !mine && detail.may(ActionKind::Accept) {
                         button(
                             "button primary",
@@ -139,10 +143,15 @@ pub fn board_markup(detail: &CaseScreen) -> String {
     )
 }
 
-/// The fields of a plan, their ids starting with `prefix`: the kind (and `extra`, an option
-/// beyond the resolutions, such as the mediator's "no refund"), the amount for a partial refund,
-/// and who pays return shipping when the goods go back.
-pub fn offer_fields(prefix: &str, max: Money, extra: Option<(&str, String)>) -> String {
+/// The fields of a plan, their ids starting with `prefix`: the kind, labelled by the key
+/// `kind_label` (and `extra`, an option beyond the resolutions, such as the mediator's "no
+/// refund"), the amount for a partial refund, and who pays return shipping when the goods go back.
+pub fn offer_fields(
+    prefix: &str,
+    kind_label: &str,
+    max: Money,
+    extra: Option<(&str, String)>,
+) -> String {
     let kinds: String = Resolution::ALL
         .into_iter()
         .map(|r| (r.code(), code("resolution", r.code())))
@@ -175,7 +184,7 @@ pub fn offer_fields(prefix: &str, max: Money, extra: Option<(&str, String)>) -> 
          <input id=\"{prefix}-amount\" inputmode=\"decimal\" autocomplete=\"off\"></span>\
          <span id=\"{prefix}-payer-wrap\" hidden><label for=\"{prefix}-payer\">{}</label>\
          <select id=\"{prefix}-payer\">{payers}</select></span>",
-        esc(&t("board.kind")),
+        esc(&t(kind_label)),
         esc(&tf(
             // Neutral words: the buyer, the seller and the mediator all use these fields.
             "board.amount",
@@ -198,7 +207,7 @@ fn counter_markup(max: Money) -> String {
             None,
             &t("board.counter")
         ),
-        offer_fields("counter", max, None),
+        offer_fields("counter", "board.kind", max, None),
         esc(&t("board.note")),
         photos_field("counter"),
         esc(&t("board.send")),

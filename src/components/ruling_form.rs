@@ -29,6 +29,7 @@ pub fn ruling_markup(detail: &CaseScreen) -> String {
         esc(&t("rule.hint")),
         offer_fields(
             "rule",
+            "rule.kind",
             detail.parts.case.max_refund,
             Some((NO_REFUND, t("rule.no_refund")))
         ),
