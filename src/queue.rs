@@ -62,17 +62,27 @@ impl QueueFilters {
 pub struct QueueRow {
     pub summary: CaseView,
     pub buyer: String,
-    /// The next deadline and whose it is; `None` once closed.
-    pub due: Option<(DateTime<Utc>, Party)>,
+    /// The next deadline; `None` once closed.
+    pub due: Option<Due>,
     pub needs_my_action: bool,
     pub escalated: bool,
+}
+
+/// When a case's next deadline falls, whose it is, and what the clock does then.
+#[derive(Clone, Debug)]
+pub struct Due {
+    pub at: DateTime<Utc>,
+    pub party: Party,
+    /// The code of what the clock does, and whose proposal it carries out if it does that.
+    pub then: (String, Option<Party>),
 }
 
 impl QueueRow {
     /// Due within a day from `now`: the queue flags it.
     pub fn due_soon(&self, now: DateTime<Utc>) -> bool {
         self.due
-            .is_some_and(|(at, _)| at > now && at - now <= TimeDelta::hours(24))
+            .as_ref()
+            .is_some_and(|d| d.at > now && d.at - now <= TimeDelta::hours(24))
     }
 }
 
@@ -94,7 +104,17 @@ impl FromJs for QueueRow {
             buyer: o.text("buyer")?,
             due: o
                 .opt("next_deadline")
-                .map(|d| Ok::<_, String>((d.instant("at")?, d.code("party", Party::from_code)?)))
+                .map(|d| {
+                    let then = d.obj("then")?;
+                    Ok::<_, String>(Due {
+                        at: d.instant("at")?,
+                        party: d.code("party", Party::from_code)?,
+                        then: (
+                            then.text("code")?,
+                            then.opt_text("of").and_then(|p| Party::from_code(&p)),
+                        ),
+                    })
+                })
                 .transpose()?,
             needs_my_action: o.flag("needs_my_action")?,
             escalated: o.flag("escalated")?,

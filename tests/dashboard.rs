@@ -301,6 +301,7 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         &page,
         Some(CaseState::Negotiating),
         retour::clock::now(),
+        Party::Seller,
     ));
     let soon = root
         .query_selector("tr[data-case=soon]")
@@ -309,6 +310,11 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         .inner_html();
     assert!(
         soon.contains("Due within 24 h") && soon.contains("Your move"),
+        "{soon}"
+    );
+    // What the clock will do, as the seller reads it.
+    assert!(
+        soon.contains("If nothing is done: your proposal is carried out automatically."),
         "{soon}"
     );
     let later = root
@@ -344,7 +350,12 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         total: 1,
         ..page
     };
-    let root = mount(&page_markup(&one, None, retour::clock::now()));
+    let root = mount(&page_markup(
+        &one,
+        None,
+        retour::clock::now(),
+        Party::Seller,
+    ));
     let text = root.text_content().unwrap();
     assert!(
         text.contains("1 case") && !text.contains("1 cases"),

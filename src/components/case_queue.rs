@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use rules::{CaseState, Reason};
+use rules::{CaseState, Party, Reason};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Load};
 use crate::clock;
+use crate::components::status_header::consequence_of;
 use crate::components::Loaded;
 use crate::decode::{FromJs, Obj};
 use crate::markup::{esc, pressed, say, set_value, show, text as tag, value_of};
@@ -20,8 +21,8 @@ use crate::text::{self, code, t, tf};
 pub fn CaseQueue(
     /// The key of the page's title.
     title: &'static str,
-    /// Offer the "escalated" filter: in the mediator's queue every case is.
-    escalated_filter: bool,
+    /// Whose queue: the seller's or the platform's mediator's.
+    viewer: Party,
 ) -> impl IntoView {
     let (filters, set_filters) = signal(QueueFilters::default());
     // Rows asked of the first answer: more once "show more" was used, so that a live change
@@ -50,7 +51,7 @@ pub fn CaseQueue(
 
     let render = move |page: QueuePage| {
         cursor.set_value(page.next_cursor.clone());
-        let html = page_markup(&page, filters.get_untracked().state, clock::now());
+        let html = page_markup(&page, filters.get_untracked().state, clock::now(), viewer);
         view! { <div inner_html=html></div> }.into_any()
     };
     let load_more = move || {
@@ -75,7 +76,11 @@ pub fn CaseQueue(
             match page {
                 Ok(page) => {
                     let now = clock::now();
-                    let rows: String = page.rows.iter().map(|r| row_markup(r, now)).collect();
+                    let rows: String = page
+                        .rows
+                        .iter()
+                        .map(|r| row_markup(r, now, viewer))
+                        .collect();
                     if let Some(body) = document().get_element_by_id("queue-rows") {
                         let _ = body.insert_adjacent_html("beforeend", &rows);
                     }
@@ -123,7 +128,8 @@ pub fn CaseQueue(
             role="search"
             on:submit=searched
             on:change=changed
-            inner_html=filters_markup(escalated_filter)
+            // In the mediator's queue every case is escalated: no such filter there.
+            inner_html=filters_markup(viewer != Party::Platform)
         ></form>
         <section on:click=on_click>
             <Loaded load=load loading="queue.loading" render=render />
@@ -131,12 +137,13 @@ pub fn CaseQueue(
     }
 }
 
-/// A first page: the counts per state (each a button that filters by it, `chosen` pressed),
-/// the total, the table, and the button for the next page.
+/// A first page for `viewer`: the counts per state (each a button that filters by it, `chosen`
+/// pressed), the total, the table, and the button for the next page.
 pub fn page_markup(
     page: &QueuePage,
     chosen: Option<CaseState>,
     now: chrono::DateTime<chrono::Utc>,
+    viewer: Party,
 ) -> String {
     let chips: String = std::iter::once((None, page.counts.iter().map(|c| c.1).sum()))
         .chain(page.counts.iter().map(|&(state, n)| (Some(state), n)))
@@ -151,7 +158,11 @@ pub fn page_markup(
             )
         })
         .collect();
-    let rows: String = page.rows.iter().map(|r| row_markup(r, now)).collect();
+    let rows: String = page
+        .rows
+        .iter()
+        .map(|r| row_markup(r, now, viewer))
+        .collect();
     let table = if page.rows.is_empty() {
         tag("p", "empty", &t("queue.empty"))
     } else {
@@ -254,11 +265,11 @@ fn head_markup() -> String {
     format!("<tr>{cells}</tr>")
 }
 
-/// One case as a table row (on a phone, a card with each cell labelled).
-pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>) -> String {
+/// One case as a table row (on a phone, a card with each cell labelled), for `viewer`.
+pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Party) -> String {
     let c = &row.summary;
-    let due = match row.due {
-        Some((at, _)) => {
+    let due = match &row.due {
+        Some(due) => {
             let soon = if row.due_soon(now) {
                 tag("span", "badge due-soon", &t("queue.due_soon"))
             } else {
@@ -269,10 +280,20 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>) -> String 
             } else {
                 String::new()
             };
+            // What the clock will do, at a glance.
+            let (what, of) = &due.then;
             format!(
-                "{soon}{mine}{}<br>{}",
-                esc(&text::date_time(at)),
-                tag("span", "muted", &text::time_left(now, at))
+                "{soon}{mine}{}<br>{}{}",
+                esc(&text::date_time(due.at)),
+                tag("span", "muted", &text::time_left(now, due.at)),
+                tag(
+                    "span",
+                    "then",
+                    &tf(
+                        "queue.then",
+                        &[("what", &consequence_of(what, *of, viewer))]
+                    )
+                )
             )
         }
         None => tag("span", "muted", &t("queue.no_deadline")),
@@ -312,7 +333,11 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>) -> String 
             } else {
                 ""
             };
-            format!("<td data-label=\"{}\"{class}>{cell}</td>", esc(&t(key)))
+            // One wrapper: on a phone the cell is a grid of its label and its content.
+            format!(
+                "<td data-label=\"{}\"{class}><div>{cell}</div></td>",
+                esc(&t(key))
+            )
         })
         .collect();
     format!(

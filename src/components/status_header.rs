@@ -69,10 +69,16 @@ pub fn status_header(detail: &CaseScreen) -> impl IntoView {
 
 /// What the clock does when a deadline passes, as the viewer reads it.
 pub fn consequence(then: &wasm_bindgen::JsValue, viewer: rules::Party) -> String {
-    match then_of(then) {
-        (code_of, Some(of)) if code_of == "carry_out_proposal" => {
+    let (what, of) = then_of(then);
+    consequence_of(&what, of, viewer)
+}
+
+/// The same from its code and, for carrying out a proposal, whose.
+pub fn consequence_of(what: &str, of: Option<rules::Party>, viewer: rules::Party) -> String {
+    match of {
+        Some(of) if what == "carry_out_proposal" => {
             code("then.carry_out_proposal", who(of, viewer))
         }
-        (other, _) => code("then", &other),
+        _ => code("then", what),
     }
 }
