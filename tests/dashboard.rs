@@ -108,6 +108,7 @@ fn each_party_reads_the_step_at_hand_in_its_own_words() {
     let step = |viewer: &str, state: &str| {
         let mut json = case_json(viewer, state == "escalated");
         json["state"] = json!(state);
+        json["case"]["return_address"] = json!("Returns desk, Kowloon");
         let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
         let root = mount("");
         let handle = mount_to(root.clone().unchecked_into(), move || {
@@ -123,8 +124,16 @@ fn each_party_reads_the_step_at_hand_in_its_own_words() {
         asked.contains("The seller has been asked to answer"),
         "{asked}"
     );
+    assert!(
+        asked.contains("Send it back to: Returns desk, Kowloon"),
+        "{asked}"
+    );
     let answer = step("seller", "awaiting_seller");
     assert!(answer.contains("waiting for your answer"), "{answer}");
+    assert!(
+        answer.contains("The return address you gave: Returns desk, Kowloon"),
+        "{answer}"
+    );
     let back = step("seller", "awaiting_return_shipment");
     assert!(
         back.contains("The buyer is sending the goods back") && !back.contains("Send the goods"),

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::clock;
 use crate::markup::text as tag;
-use crate::text::{self, code, code_for, t, tf, who};
+use crate::text::{self, code, code_for, key_for, t, tf, who};
 
 /// The case's state in plain words and what happens next and when: "If the seller does not act by
 /// 14 Mar 2026, 18:00 (in 3 d 4 h), your proposal is carried out automatically", with a live
@@ -24,7 +24,10 @@ pub fn status_header(detail: &CaseScreen) -> impl IntoView {
         tag(
             "p",
             "address",
-            &tf("case.return_address", &[("address", a)]),
+            &tf(
+                &key_for("case", viewer, "return_address"),
+                &[("address", a)],
+            ),
         )
     });
     let before = format!(
