@@ -141,6 +141,12 @@ fn each_party_reads_the_step_at_hand_in_its_own_words() {
     );
     let rule = step("platform", "escalated");
     assert!(rule.contains("then rule"), "{rule}");
+    // The timeline lists the newest first and numbers down, so the filing stays number 1.
+    let timeline = mount(&retour::components::timeline::timeline_markup(&screen(
+        "seller", false,
+    )));
+    assert!(timeline.query_selector("ol[reversed]").unwrap().is_some());
+    timeline.remove();
     // Where a party has no sentence of its own, the common one serves.
     let settled = step("seller", "resolved");
     assert!(settled.contains("This case is settled"), "{settled}");

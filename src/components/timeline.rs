@@ -35,9 +35,9 @@ pub fn timeline_markup(detail: &CaseScreen) -> String {
             )
         })
         .collect();
+    // Newest first, numbered down: the filing stays number 1.
     format!(
-        "<section class=\"card\">{}{}</section>",
+        "<section class=\"card\">{}<ol class=\"timeline\" reversed>{entries}</ol></section>",
         tag("h2", "", &t("timeline.title")),
-        el("ol", "timeline", &entries)
     )
 }
