@@ -153,6 +153,26 @@ fn each_party_reads_the_step_at_hand_in_its_own_words() {
 }
 
 #[wasm_bindgen_test]
+fn photo_captions_say_whose_they_are_in_good_spanish() {
+    text::install(
+        Locale::Es,
+        text::parse_catalogue(include_str!("../locales/es.json")).unwrap(),
+    );
+    let root = mount(&retour::components::gallery::gallery_markup(&screen(
+        "platform", true,
+    )));
+    let captions = root.text_content().unwrap_or_default();
+    root.remove();
+    english();
+    assert!(
+        captions.contains("Del comprador")
+            && captions.contains("Del vendedor")
+            && !captions.contains("De el"),
+        "{captions}"
+    );
+}
+
+#[wasm_bindgen_test]
 fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
     english();
     let root = mount(&board_markup(&screen("seller", false)));

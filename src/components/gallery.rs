@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 
 use crate::markup::{button, esc, text as tag};
 use crate::screen::CaseScreen;
-use crate::text::{self, code, t, tf};
+use crate::text::{self, t, tf};
 
 /// The gallery of `detail`'s evidence, with the viewer it opens.
 pub fn gallery_markup(detail: &CaseScreen) -> String {
@@ -15,12 +15,10 @@ pub fn gallery_markup(detail: &CaseScreen) -> String {
         .iter()
         .enumerate()
         .map(|(i, e)| {
+            // One sentence per party: Spanish contracts "de el" to "del".
             let caption = tf(
-                "gallery.caption",
-                &[
-                    ("who", &code("who", e.party.code())),
-                    ("date", &text::date_time(e.uploaded_at)),
-                ],
+                &format!("gallery.caption.{}", e.party.code()),
+                &[("date", &text::date_time(e.uploaded_at))],
             );
             let alt = tf(
                 "gallery.photo",
