@@ -379,8 +379,10 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         .has_attribute("hidden"));
     assert!(root.text_content().unwrap().contains("2 cases"));
     // One case is "1 case", and the last page offers no more.
+    let mut rows = page.rows[..1].to_vec();
+    rows[0].escalated = true;
     let one = QueuePage {
-        rows: page.rows[..1].to_vec(),
+        rows,
         next_cursor: None,
         total: 1,
         ..page
@@ -401,4 +403,19 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         .unwrap()
         .unwrap()
         .has_attribute("hidden"));
+    // The seller is told a case is escalated; in the mediator's queue every case is.
+    root.remove();
+    let row = |viewer| {
+        let root = mount(&page_markup(&one, None, retour::clock::now(), viewer));
+        let text = root
+            .query_selector("tr[data-case]")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        root.remove();
+        text
+    };
+    assert!(row(Party::Seller).contains("Escalated"));
+    assert!(!row(Party::Platform).contains("Escalated"));
 }

@@ -304,8 +304,9 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
         .map(|l| format!("{} × {}", l.title, l.quantity))
         .collect::<Vec<_>>()
         .join(", ");
-    let escalated = if row.escalated {
-        format!("<br>{}", tag("span", "muted", &t("queue.escalated")))
+    // Every case of the mediator's queue is: said only to the seller.
+    let escalated = if row.escalated && viewer != Party::Platform {
+        format!("<br>{}", tag("span", "muted", &t("queue.row_escalated")))
     } else {
         String::new()
     };
