@@ -66,13 +66,20 @@ pub fn CaseQueue(
         if let Some(button) = &button {
             let _ = button.set_attribute("aria-busy", "true");
         }
-        let path = filters.with_untracked(|f| f.path(Some(&after), PAGE_SIZE));
+        let asked = filters.get_untracked();
+        let path = asked.path(Some(&after), PAGE_SIZE);
         leptos::task::spawn_local(async move {
             let page = api::text(&path).await.and_then(|text| {
                 Obj::parse(&text)
                     .and_then(|o| QueuePage::from_js(&o))
                     .map_err(api::ApiError::Decode)
             });
+            // The viewer may have left the page, or chosen other filters, meanwhile: these rows
+            // belong to nothing on screen.
+            if filters.try_get_untracked().as_ref() != Some(&asked) {
+                busy.try_set_value(false);
+                return;
+            }
             match page {
                 Ok(page) => {
                     let now = clock::now();

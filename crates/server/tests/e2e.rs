@@ -30,8 +30,8 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // ChromeDriver leads its own process group, which its browsers inherit.
-        // `--`, or procps' kill takes the negative process group id for an option.
+        // ChromeDriver leads its own process group, which its browsers inherit. Without `--`,
+        // procps' kill reads the negative group id as an option and kills nothing.
         let _ = Command::new("kill")
             .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
             .status();
@@ -137,7 +137,12 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
                 Ok(body) => body.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };
-            let shot = std::env::temp_dir().join("e2e-failure.png");
+            // Tests run side by side: each names its screenshot after itself (its thread).
+            let test = std::thread::current()
+                .name()
+                .unwrap_or("e2e")
+                .replace("::", "-");
+            let shot = std::env::temp_dir().join(format!("{test}.png"));
             if let Ok(png) = client.screenshot().await {
                 let _ = std::fs::write(&shot, png);
             }
