@@ -258,9 +258,20 @@ fn the_counter_offer_form_refuses_what_the_rules_refuse() {
         error("partial_amount_out_of_range", ""),
         "{too_much}"
     );
-    for why in [&empty, &garbled, &too_much] {
+    choose("counter-amount", "0");
+    let nothing = counter_offer(max).unwrap_err();
+    assert_eq!(nothing, error("partial_amount_out_of_range", ""));
+    choose("counter-amount", "-5");
+    let negative = counter_offer(max).unwrap_err();
+    choose("counter-amount", "20,505");
+    let cents = counter_offer(max).unwrap_err();
+    assert_ne!(cents, garbled, "too many decimals says so");
+    for why in [&empty, &garbled, &too_much, &negative, &cents] {
         assert!(!why.is_empty() && !why.starts_with("error."), "{why}");
     }
+    // A decimal comma, as Spanish and many other buyers write it.
+    choose("counter-amount", "20,50");
+    assert_eq!(counter_offer(max).unwrap().partial_amount_minor, Some(2050));
     choose("counter-amount", "20.50");
     set_value("counter-note", "  Keep it  ");
     let offer = counter_offer(max).unwrap();
