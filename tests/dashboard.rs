@@ -11,6 +11,7 @@ use retour::markup::set_value;
 use retour::queue::{QueueFilters, QueuePage, PAGE_SIZE};
 use retour::screen::CaseScreen;
 use retour::text::{self, error, Locale};
+use retour::typing::Typing;
 use rules::{CaseState, Party, Reason, Resolution};
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
@@ -288,6 +289,55 @@ fn the_counter_offer_form_refuses_what_the_rules_refuse() {
     let offer = counter_offer(max).unwrap();
     assert_eq!(offer.return_shipping_paid_by, Some(Party::Buyer));
     assert_eq!(offer.partial_amount_minor, None);
+}
+
+#[wasm_bindgen_test]
+fn what_was_typed_and_opened_survives_the_page_being_drawn_again() {
+    english();
+    let case = screen("seller", false);
+    let page = || {
+        format!(
+            "<section class=\"case\">{}<form id=\"f\">{}</form></section>",
+            board_markup(&case),
+            filters_markup(true)
+        )
+    };
+    let root = mount(&page());
+    retour::markup::show("counter", true);
+    choose("counter-kind", "replacement");
+    set_value("counter-note", "Keep it");
+    tick("f-mine");
+    let kept = Typing::read(".case");
+
+    // Drawn again from the case: every form closed, every field empty.
+    root.set_inner_html(&page());
+    let counter = root.query_selector("#counter").unwrap().unwrap();
+    assert!(counter.has_attribute("hidden"));
+    kept.restore();
+    assert!(
+        !counter.has_attribute("hidden"),
+        "the open form opens again"
+    );
+    assert_eq!(retour::markup::value_of("counter-kind"), "replacement");
+    assert_eq!(retour::markup::value_of("counter-note"), "Keep it");
+    let mine: web_sys::HtmlInputElement = root
+        .query_selector("#f-mine")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(mine.checked(), "a ticked box stays ticked");
+    root.remove();
+
+    // Nothing typed, nothing open: nothing changes.
+    let root = mount(&page());
+    let blank = Typing::read(".case");
+    blank.restore();
+    assert!(root
+        .query_selector("#counter")
+        .unwrap()
+        .unwrap()
+        .has_attribute("hidden"));
+    root.remove();
 }
 
 fn tick(id: &str) {

@@ -4,9 +4,10 @@ use rules::ActionKind;
 use crate::api;
 use crate::body::ToBody;
 use crate::components::reason_form::reason_form;
-use crate::markup::{button, el, say, text as tag};
+use crate::markup::{button, el, say, set_value, text as tag, value_of};
 use crate::screen::CaseScreen;
 use crate::text::t;
+use crate::typing::Typing;
 
 /// What the parts of a case page share to act on the case: its id, the version the viewer saw,
 /// and where to say what went wrong. Created by the page, so it outlives each reload.
@@ -19,8 +20,10 @@ pub struct CaseControl {
     pub problem: RwSignal<Option<String>>,
     /// An action is on its way: the buttons wait.
     pub busy: RwSignal<bool>,
-    /// The message being written: kept when the case is read again because someone acted.
-    pub message: RwSignal<String>,
+    /// What the viewer typed and opened, between reading the case again and drawing it.
+    typing: StoredValue<Typing>,
+    /// The viewer's own action went through: the page moves on, and what was typed for it goes.
+    done: StoredValue<bool>,
 }
 
 impl CaseControl {
@@ -31,8 +34,27 @@ impl CaseControl {
             set_reload,
             problem: RwSignal::new(None),
             busy: RwSignal::new(false),
-            message: RwSignal::new(String::new()),
+            typing: StoredValue::new(Typing::default()),
+            done: StoredValue::new(false),
         }
+    }
+
+    /// Called as the case is about to be drawn again: keeps what the viewer has typed and
+    /// opened (someone else acted, or the viewer's action was refused), but not after the
+    /// viewer's own action went through.
+    pub fn keep_typing(self) {
+        let kept = if self.done.get_value() {
+            Typing::default()
+        } else {
+            Typing::read(".case")
+        };
+        self.done.set_value(false);
+        self.typing.set_value(kept);
+    }
+
+    /// Called once the case is drawn again: gives back what [`CaseControl::keep_typing`] kept.
+    pub fn restore_typing(self) {
+        self.typing.try_with_value(Typing::restore);
     }
 
     /// The version of the case on screen, sent with every action.
@@ -70,9 +92,7 @@ impl CaseControl {
                     Err(code) => Err(crate::text::error(code, "")),
                 };
                 if let Err(why) = sent {
-                    self.problem.set(Some(format!("{}: {why}", file.name())));
-                    self.busy.set(false);
-                    self.reload();
+                    self.settle(Some(format!("{}: {why}", file.name())));
                     return;
                 }
             }
@@ -81,24 +101,33 @@ impl CaseControl {
                 return;
             };
             let result = api::act(&id, action.code(), version, fields).await;
-            self.problem.set(match result {
+            self.done.try_set_value(result.is_ok());
+            self.settle(match result {
                 Ok(()) => None,
                 Err(e) if e.code() == "stale_version" => Some(t("case.stale")),
                 Err(e) => Some(e.describe()),
             });
-            self.busy.set(false);
-            self.reload();
         });
     }
 
-    /// Reads the case again.
+    /// An action is over, with what went wrong if anything: the case is read again. Does nothing
+    /// if the viewer left the page meanwhile.
+    fn settle(self, problem: Option<String>) {
+        if self.problem.try_set(problem).is_some() {
+            return;
+        }
+        self.busy.set(false);
+        self.reload();
+    }
+
+    /// Reads the case again (unless the viewer has left the page).
     pub fn reload(self) {
-        self.set_reload.update(|n| *n += 1);
+        self.set_reload.try_update(|n| *n += 1);
     }
 
     /// Sends the message being written; once sent the box empties and the case is read again.
     pub fn send_message(self) {
-        let body = self.message.get_untracked().trim().to_owned();
+        let body = value_of("message").trim().to_owned();
         if body.is_empty() {
             say("message-error", &crate::text::error("message_empty", ""));
             return;
@@ -110,12 +139,14 @@ impl CaseControl {
         leptos::task::spawn_local(async move {
             match api::send_message(&self.id.get_value(), body).await {
                 Ok(()) => {
-                    self.message.set(String::new());
+                    // Emptied before the case is read again, so the sent words are not kept.
+                    set_value("message", "");
+                    say("message-error", "");
                     self.reload();
                 }
                 Err(e) => say("message-error", &e.describe()),
             }
-            self.busy.set(false);
+            self.busy.try_set(false);
         });
     }
 }

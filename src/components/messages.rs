@@ -1,12 +1,13 @@
-//! The parties' messages, oldest first, and a box to write one. Drawn as markup; the case page's
-//! handlers keep what is being written and send it.
+//! The parties' messages, oldest first, and a box to write one. Drawn as markup; the case page
+//! sends it.
 
 use crate::markup::{el, esc, text as tag};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, who};
 
-/// The messages of `detail`, with `draft` (what the viewer is writing) in the box.
-pub fn messages_markup(detail: &CaseScreen, draft: &str) -> String {
+/// The messages of `detail`, and the box to write one (what is being written is kept by the case
+/// page when it is drawn again).
+pub fn messages_markup(detail: &CaseScreen) -> String {
     let viewer = detail.parts.viewer;
     let list: String = detail
         .parts
@@ -41,13 +42,12 @@ pub fn messages_markup(detail: &CaseScreen, draft: &str) -> String {
     };
     format!(
         "<section class=\"card messages\">{}{empty}{}<form id=\"message-form\" novalidate>\
-         <label for=\"message\">{}</label><textarea id=\"message\" rows=\"3\">{}</textarea>\
+         <label for=\"message\">{}</label><textarea id=\"message\" rows=\"3\"></textarea>\
          <p class=\"form-error\" id=\"message-error\" role=\"alert\"></p>\
          <button type=\"submit\" class=\"button secondary\">{}</button></form></section>",
         tag("h2", "", &t("messages.title")),
         el("ul", "message-list", &list),
         esc(&t("messages.write")),
-        esc(draft),
         esc(&t("messages.send")),
     )
 }

@@ -19,7 +19,7 @@ use crate::components::status_header::status_header;
 use crate::components::timeline::timeline_markup;
 use crate::components::tracking_field::{tracking_in, tracking_typed};
 use crate::components::Loaded;
-use crate::markup::{el, esc, facts, focus, pressed, say, show, text as tag, value_of};
+use crate::markup::{el, esc, facts, focus, pressed, say, show, text as tag};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
@@ -37,7 +37,11 @@ pub fn CasePage(
     let case = api::case(id.clone(), reload.into());
     let control = CaseControl::new(id.clone(), set_reload);
     live::follow_case(&id, move || set_reload.update(|n| *n += 1));
-    let render = move |detail: CaseScreen| view! { <CaseDetails detail control /> }.into_any();
+    let render = move |detail: CaseScreen| {
+        // The other party's move redraws the page: what the viewer was typing stays.
+        control.keep_typing();
+        view! { <CaseDetails detail control /> }.into_any()
+    };
     view! {
         <Loaded load=case loading="case.loading" render=render />
     }
@@ -46,6 +50,7 @@ pub fn CasePage(
 #[component]
 fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
     control.seen(detail.parts.version);
+    request_animation_frame(move || control.restore_typing());
     let summary = &detail.summary;
     let lines: String = summary
         .lines
@@ -121,7 +126,7 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         "{}{}{}{}",
         rating_markup(&detail),
         el("section", "card", &about),
-        messages_markup(&detail, &control.message.get_untracked()),
+        messages_markup(&detail),
         timeline_markup(&detail)
     );
     let max = detail.parts.case.max_refund;
@@ -256,7 +261,6 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             return;
         }
         match field.id().as_str() {
-            "message" => control.message.set(value_of("message")),
             id @ ("return-tracking" | "replacement-tracking") => tracking_typed(id),
             "address-saved" => address_picked(),
             _ => {}

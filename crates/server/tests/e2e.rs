@@ -655,6 +655,41 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
     amount.clear().await.unwrap();
     amount.send_keys("20").await.unwrap();
     type_into(&seller, "#counter-note", "Keep it, with 20 back").await;
+    // The buyer writes, and adds a photo from her phone, meanwhile: both arrive on the seller's
+    // screen, the photo beside her proposal, and the half-made counter-offer is still there,
+    // open, as the seller typed it.
+    type_into(&buyer, "#message", "Can you tell me soon?").await;
+    click(&buyer, "#message-form button[type=submit]").await;
+    wait_for_text(&seller, ".messages", "Can you tell me soon?").await;
+    let photo = retour_server::photos::sample(160, 120, [200, 40, 40], image::ImageFormat::Png);
+    let added = lucia.upload(&id, "close-up.png", photo).await;
+    assert!(
+        added.status().is_success(),
+        "{}",
+        added.text().await.unwrap()
+    );
+    wait_for(&seller, ".proposal[data-party=buyer] .thumb-ref").await;
+    let form = wait_for(&seller, "#counter").await;
+    assert_eq!(
+        form.attr("hidden").await.unwrap(),
+        None,
+        "the form stays open"
+    );
+    for (field, typed) in [
+        ("#counter-amount", "20"),
+        ("#counter-note", "Keep it, with 20 back"),
+    ] {
+        let value = wait_for(&seller, field).await.prop("value").await.unwrap();
+        assert_eq!(value.as_deref(), Some(typed), "{field} kept");
+    }
+    // The buyer's box empties once sent.
+    wait_for_text(&buyer, ".messages", "Can you tell me soon?").await;
+    let left = wait_for(&buyer, "#message")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(left.as_deref(), Some(""));
     click(&seller, "#counter button[type=submit]").await;
     wait_for_text(
         &seller,
