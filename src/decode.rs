@@ -92,6 +92,16 @@ impl Obj {
             .ok_or_else(|| wrong(name))
     }
 
+    /// A field that may be missing or null, read by `read` (one of the readers above) when it
+    /// is there.
+    pub fn maybe<T>(
+        &self,
+        name: &str,
+        read: impl FnOnce(&Obj, &str) -> Read<T>,
+    ) -> Read<Option<T>> {
+        self.opt(name).map(|_| read(self, name)).transpose()
+    }
+
     pub fn get<T: FromJs>(&self, name: &str) -> Read<T> {
         T::from_js(&self.obj(name)?).map_err(|e| format!("{name}.{e}"))
     }
@@ -215,10 +225,7 @@ impl FromJs for Fulfillment {
             },
             "shipped" => Fulfillment::Shipped {
                 shipped_at: o.instant("shipped_at")?,
-                promised_by: o
-                    .opt("promised_by")
-                    .map(|_| o.instant("promised_by"))
-                    .transpose()?,
+                promised_by: o.maybe("promised_by", Obj::instant)?,
             },
             "delivered" => Fulfillment::Delivered {
                 shipped_at: o.instant("shipped_at")?,
@@ -251,9 +258,7 @@ impl FromJs for Order {
             id: o.text("id")?,
             placed_at: o.instant("placed_at")?,
             utc_offset_minutes: o
-                .opt("utc_offset_minutes")
-                .map(|_| o.int("utc_offset_minutes"))
-                .transpose()?
+                .maybe("utc_offset_minutes", Obj::int)?
                 .unwrap_or(0)
                 .try_into()
                 .map_err(|_| wrong("utc_offset_minutes"))?,
@@ -310,10 +315,9 @@ impl FromJs for Proposal {
             terms: Terms {
                 resolution: terms.code("resolution", Resolution::from_code)?,
                 refund: terms.get("refund")?,
-                return_shipping_paid_by: terms
-                    .opt("return_shipping_paid_by")
-                    .map(|_| terms.code("return_shipping_paid_by", Party::from_code))
-                    .transpose()?,
+                return_shipping_paid_by: terms.maybe("return_shipping_paid_by", |o, n| {
+                    o.code(n, Party::from_code)
+                })?,
             },
             note: o.text("note")?,
             evidence: o.list("evidence")?,

@@ -4,6 +4,8 @@
 //! and messages are shown once and never patched, so writing them as text (every value escaped
 //! here) costs a fraction of the bytes for the same DOM.
 
+use wasm_bindgen::JsCast;
+
 /// `text` safe to place between tags or inside a quoted attribute.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -66,20 +68,39 @@ pub fn button(class: &str, act: &str, party: Option<&str>, label: &str) -> Strin
 
 /// The button drawn by [`button`] (or carrying `data-act`) that a click landed on, if any.
 pub fn pressed(ev: &web_sys::MouseEvent) -> Option<web_sys::Element> {
-    use wasm_bindgen::JsCast;
-    ev.target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
+    target::<web_sys::Element>(ev)?
         .closest("button[data-act]")
         .ok()?
+}
+
+/// What an event happened on, as the element type `T` (a field, a form).
+pub fn target<T: JsCast>(ev: &web_sys::Event) -> Option<T> {
+    ev.target()?.dyn_into().ok()
+}
+
+/// The element with `id`, drawn as markup, as the element type `T` (a field, a dialog).
+pub fn by_id<T: JsCast>(id: &str) -> Option<T> {
+    leptos::prelude::document()
+        .get_element_by_id(id)?
+        .dyn_into()
+        .ok()
+}
+
+/// Every element matching `css` now, in the document's order.
+pub fn all(css: &str) -> Vec<web_sys::Element> {
+    let Ok(found) = leptos::prelude::document().query_selector_all(css) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into().ok())
+        .collect()
 }
 
 /// Moves the keyboard focus to the element with `id`: a part just shown is where the viewer goes
 /// next.
 pub fn focus(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
-        let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
+    if let Some(element) = by_id::<web_sys::HtmlElement>(id) {
+        let _ = element.focus();
     }
 }
 

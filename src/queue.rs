@@ -7,6 +7,7 @@ use rules::{CaseState, Party, Reason};
 
 use crate::decode::{FromJs, Obj, Read};
 use crate::route::encode;
+use crate::screen::then_of;
 
 /// The filters of a queue. The API sorts by deadline, most urgent first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -97,25 +98,22 @@ pub struct QueuePage {
     pub total: u64,
 }
 
+impl FromJs for Due {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Due {
+            at: o.instant("at")?,
+            party: o.code("party", Party::from_code)?,
+            then: then_of(&o.raw("then")),
+        })
+    }
+}
+
 impl FromJs for QueueRow {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(QueueRow {
             summary: FromJs::from_js(o)?,
             buyer: o.text("buyer")?,
-            due: o
-                .opt("next_deadline")
-                .map(|d| {
-                    let then = d.obj("then")?;
-                    Ok::<_, String>(Due {
-                        at: d.instant("at")?,
-                        party: d.code("party", Party::from_code)?,
-                        then: (
-                            then.text("code")?,
-                            then.opt_text("of").and_then(|p| Party::from_code(&p)),
-                        ),
-                    })
-                })
-                .transpose()?,
+            due: o.get_opt("next_deadline")?,
             needs_my_action: o.flag("needs_my_action")?,
             escalated: o.flag("escalated")?,
         })

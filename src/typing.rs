@@ -2,7 +2,9 @@
 //! other party acted, and the case is read anew) loses nothing: the fields' values and which
 //! forms were open. Chosen files cannot be given back to a file field, and are not kept.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+
+use crate::markup::all as elements;
 
 /// The fields with an id and the open forms with an id under one element, as they were.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -10,15 +12,6 @@ pub struct Typing {
     /// Each field's id, its value, and whether it was ticked (check boxes and radio buttons).
     fields: Vec<(String, String, bool)>,
     open_forms: Vec<String>,
-}
-
-fn elements(css: &str) -> Vec<web_sys::Element> {
-    let Ok(found) = leptos::prelude::document().query_selector_all(css) else {
-        return Vec::new();
-    };
-    (0..found.length())
-        .filter_map(|i| found.item(i)?.dyn_into().ok())
-        .collect()
 }
 
 fn property(element: &JsValue, name: &str) -> JsValue {

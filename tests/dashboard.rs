@@ -96,11 +96,15 @@ fn screen(viewer: &str, escalated: bool) -> CaseScreen {
     CaseScreen::decode(&case_json(viewer, escalated).to_string()).expect("the case reads")
 }
 
-fn column(root: &web_sys::Element, party: &str) -> String {
-    root.query_selector(&format!(".proposal[data-party={party}]"))
+/// The element `css` under `root`; the test fails if there is none.
+fn find(root: &web_sys::Element, css: &str) -> web_sys::Element {
+    root.query_selector(css)
         .unwrap()
-        .unwrap_or_else(|| panic!("no {party} column"))
-        .inner_html()
+        .unwrap_or_else(|| panic!("no {css}"))
+}
+
+fn column(root: &web_sys::Element, party: &str) -> String {
+    find(root, &format!(".proposal[data-party={party}]")).inner_html()
 }
 
 #[wasm_bindgen_test]
@@ -203,12 +207,7 @@ fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
         .query_selector(".proposal[data-party=platform]")
         .unwrap()
         .is_none());
-    let clock = root
-        .query_selector(".board-clock")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let clock = find(&root, ".board-clock").text_content().unwrap();
     assert!(
         clock.starts_with("If nobody acts by") && clock.contains("your proposal is carried out"),
         "{clock}"
@@ -283,7 +282,7 @@ fn the_counter_offer_form_refuses_what_the_rules_refuse() {
     // Goods going back: the payer field shows, and is part of the offer.
     choose("counter-kind", "return_and_refund");
     kind_changed("counter");
-    let payer = root.query_selector("#counter-payer-wrap").unwrap().unwrap();
+    let payer = find(&root, "#counter-payer-wrap");
     assert!(!payer.has_attribute("hidden"));
     choose("counter-payer", "buyer");
     let offer = counter_offer(max).unwrap();
@@ -311,7 +310,7 @@ fn what_was_typed_and_opened_survives_the_page_being_drawn_again() {
 
     // Drawn again from the case: every form closed, every field empty.
     root.set_inner_html(&page());
-    let counter = root.query_selector("#counter").unwrap().unwrap();
+    let counter = find(&root, "#counter");
     assert!(counter.has_attribute("hidden"));
     kept.restore();
     assert!(
@@ -320,11 +319,7 @@ fn what_was_typed_and_opened_survives_the_page_being_drawn_again() {
     );
     assert_eq!(retour::markup::value_of("counter-kind"), "replacement");
     assert_eq!(retour::markup::value_of("counter-note"), "Keep it");
-    let mine: web_sys::HtmlInputElement = root
-        .query_selector("#f-mine")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let mine: web_sys::HtmlInputElement = find(&root, "#f-mine").unchecked_into();
     assert!(mine.checked(), "a ticked box stays ticked");
     root.remove();
 
@@ -332,11 +327,7 @@ fn what_was_typed_and_opened_survives_the_page_being_drawn_again() {
     let root = mount(&page());
     let blank = Typing::read(".case");
     blank.restore();
-    assert!(root
-        .query_selector("#counter")
-        .unwrap()
-        .unwrap()
-        .has_attribute("hidden"));
+    assert!(find(&root, "#counter").has_attribute("hidden"));
     root.remove();
 }
 
@@ -399,11 +390,7 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         retour::clock::now(),
         Party::Seller,
     ));
-    let soon = root
-        .query_selector("tr[data-case=soon]")
-        .unwrap()
-        .unwrap()
-        .inner_html();
+    let soon = find(&root, "tr[data-case=soon]").inner_html();
     assert!(
         soon.contains("Due within 24 h") && soon.contains("Your move"),
         "{soon}"
@@ -413,31 +400,13 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         soon.contains("If nothing is done: your proposal is carried out automatically."),
         "{soon}"
     );
-    let later = root
-        .query_selector("tr[data-case=later]")
-        .unwrap()
-        .unwrap()
-        .inner_html();
+    let later = find(&root, "tr[data-case=later]").inner_html();
     assert!(!later.contains("Due within 24 h") && !later.contains("Your move"));
-    let pressed = root
-        .query_selector("[aria-pressed=true]")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let pressed = find(&root, "[aria-pressed=true]").text_content().unwrap();
     assert_eq!(pressed, "Negotiating 2");
-    let all = root
-        .query_selector("[data-state='']")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let all = find(&root, "[data-state='']").text_content().unwrap();
     assert_eq!(all, "All states 3");
-    assert!(!root
-        .query_selector("#queue-more")
-        .unwrap()
-        .unwrap()
-        .has_attribute("hidden"));
+    assert!(!find(&root, "#queue-more").has_attribute("hidden"));
     assert!(root.text_content().unwrap().contains("2 cases"));
     // One case is "1 case", and the last page offers no more.
     let mut rows = page.rows[..1].to_vec();
@@ -459,21 +428,12 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         text.contains("1 case") && !text.contains("1 cases"),
         "{text}"
     );
-    assert!(root
-        .query_selector("#queue-more")
-        .unwrap()
-        .unwrap()
-        .has_attribute("hidden"));
+    assert!(find(&root, "#queue-more").has_attribute("hidden"));
     // The seller is told a case is escalated; in the mediator's queue every case is.
     root.remove();
     let row = |viewer| {
         let root = mount(&page_markup(&one, None, retour::clock::now(), viewer));
-        let text = root
-            .query_selector("tr[data-case]")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap();
+        let text = find(&root, "tr[data-case]").text_content().unwrap();
         root.remove();
         text
     };

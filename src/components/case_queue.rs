@@ -1,13 +1,12 @@
 use leptos::prelude::*;
 use rules::{CaseState, Party, Reason};
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, Load};
 use crate::clock;
 use crate::components::status_header::consequence_of;
 use crate::components::Loaded;
 use crate::decode::{FromJs, Obj};
-use crate::markup::{esc, pressed, say, set_value, show, text as tag, value_of};
+use crate::markup::{by_id, esc, pressed, say, set_value, show, text as tag, value_of};
 use crate::queue::{rows_for_pages, QueueFilters, QueuePage, QueueRow, PAGE_SIZE};
 use crate::route::Route;
 use crate::text::{self, code, t, tf};
@@ -236,10 +235,7 @@ pub fn filters_markup(escalated: bool) -> String {
 }
 
 fn checked(id: &str) -> bool {
-    document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .is_some_and(|i| i.checked())
+    by_id::<web_sys::HtmlInputElement>(id).is_some_and(|i| i.checked())
 }
 
 /// The filters as chosen in the form.

@@ -2,9 +2,7 @@
 //! `<dialog>`) that the arrow keys move through and Escape closes. Drawn as markup; the case
 //! page's handlers call [`open_photo`], [`step_photo`] and [`close_photo`].
 
-use wasm_bindgen::JsCast;
-
-use crate::markup::{button, esc, text as tag};
+use crate::markup::{all, button, by_id, esc, text as tag};
 use crate::screen::CaseScreen;
 use crate::text::{self, t, tf};
 
@@ -58,34 +56,22 @@ pub fn gallery_markup(detail: &CaseScreen) -> String {
 }
 
 fn viewer() -> Option<web_sys::HtmlDialogElement> {
-    leptos::prelude::document()
-        .get_element_by_id("photo-viewer")?
-        .dyn_into()
-        .ok()
+    by_id("photo-viewer")
 }
 
 /// Shows photo `index` (counted around, so the last's next is the first) full size.
 pub fn open_photo(index: i64) {
-    let document = leptos::prelude::document();
     let Some(dialog) = viewer() else {
         return;
     };
-    let Ok(thumbs) = document.query_selector_all(".thumbs .thumb") else {
-        return;
-    };
-    let count = i64::from(thumbs.length());
-    if count == 0 {
+    let thumbs = all(".thumbs .thumb");
+    if thumbs.is_empty() {
         return;
     }
-    let index = index.rem_euclid(count);
-    let Some(thumb) = thumbs
-        .get(index as u32)
-        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-    else {
-        return;
-    };
+    let index = index.rem_euclid(thumbs.len() as i64);
+    let thumb = &thumbs[index as usize];
     let read = |name: &str| thumb.get_attribute(name).unwrap_or_default();
-    if let Some(img) = document.get_element_by_id("photo-viewer-img") {
+    if let Some(img) = leptos::prelude::document().get_element_by_id("photo-viewer-img") {
         let _ = img.set_attribute("src", &read("data-src"));
         let _ = img.set_attribute("alt", &read("data-caption"));
     }

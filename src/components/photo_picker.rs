@@ -5,7 +5,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
-use crate::markup::{esc, pressed, text as tag};
+use crate::markup::{esc, pressed, target, text as tag};
 use crate::photos::{self, MAX_PHOTOS};
 use crate::text::{error, t, tf};
 
@@ -137,10 +137,7 @@ pub fn PhotoPicker(
     };
     // Both file inputs, drawn as markup, report here.
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(input) = target::<web_sys::HtmlInputElement>(&ev) else {
             return;
         };
         if let Some(files) = input.files() {

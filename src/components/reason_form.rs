@@ -4,9 +4,8 @@
 
 use rules::api::ReasonBody;
 use rules::TEXT_MAX_CHARS;
-use wasm_bindgen::JsCast;
 
-use crate::markup::{button, esc, value_of};
+use crate::markup::{button, by_id, esc, value_of};
 use crate::text::{error, t};
 
 /// The button that opens the form `id` (`reject`, `report`) and the form, with the words of
@@ -50,9 +49,7 @@ pub fn photos_field(id: &str) -> String {
 
 /// The photos chosen in the form `id`, in the order chosen.
 pub fn photos_in(id: &str) -> Vec<web_sys::File> {
-    leptos::prelude::document()
-        .get_element_by_id(&format!("{id}-photos"))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    by_id::<web_sys::HtmlInputElement>(&format!("{id}-photos"))
         .and_then(|input| input.files())
         .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
         .unwrap_or_default()

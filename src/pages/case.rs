@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use rules::api::{AcceptBody, NoFields};
 use rules::{ActionKind, Party};
-use wasm_bindgen::JsCast;
 
 use crate::components::address_form::{address_body, address_markup, address_picked, fill_saved};
 use crate::components::case_actions::{actions_markup, CaseControl};
@@ -19,7 +18,7 @@ use crate::components::status_header::status_header;
 use crate::components::timeline::timeline_markup;
 use crate::components::tracking_field::{tracking_in, tracking_typed};
 use crate::components::Loaded;
-use crate::markup::{el, esc, facts, focus, pressed, say, show, text as tag};
+use crate::markup::{el, esc, facts, focus, pressed, say, show, target, text as tag};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
@@ -179,10 +178,7 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
+        let Some(form) = target::<web_sys::Element>(&ev) else {
             return;
         };
         match form.id().as_str() {
@@ -250,10 +246,7 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         }
     };
     let on_input = move |ev: leptos::ev::Event| {
-        let Some(field) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
+        let Some(field) = target::<web_sys::Element>(&ev) else {
             return;
         };
         if let Some(prefix) = field.get_attribute("data-kind-of") {

@@ -6,7 +6,7 @@ mod common;
 use std::io::Read;
 
 use chrono::TimeDelta;
-use common::{filing, spawn_app};
+use common::spawn_app;
 use image::ImageFormat;
 use reqwest::StatusCode;
 use retour_server::photos;
@@ -66,13 +66,7 @@ async fn the_mediator_weighs_both_sides_records() {
     let app = spawn_app().await;
     let (wei, mei, amara) = (app.wei().await, app.mei().await, app.amara().await);
     let case = wei
-        .file_ok(&filing(
-            "ord-2001",
-            "ord-2001-1",
-            1,
-            "not_as_described",
-            "return_and_refund",
-        ))
+        .file_line("ord-2001", "not_as_described", "return_and_refund")
         .await;
     let path = format!("/api/cases/{}/risk", case.summary.id);
     // Not escalated: not the mediator's; and never the parties'.

@@ -186,6 +186,18 @@ async fn choose(client: &Client, css: &str, value: &str) {
         .unwrap();
 }
 
+/// What the field `css` holds now.
+async fn value_in(client: &Client, css: &str) -> String {
+    let field = wait_for(client, css).await;
+    field.prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// Writes and sends a message on the case page.
+async fn send_message(client: &Client, text: &str) {
+    type_into(client, "#message", text).await;
+    click(client, "#message-form button[type=submit]").await;
+}
+
 async fn click(client: &Client, css: &str) {
     wait_for(client, css).await.click().await.unwrap();
 }
@@ -562,13 +574,7 @@ async fn a_rejected_buyer_counters_writes_and_escalates() {
     wait_for_text(&client, ".status-header", "Waiting for the seller").await;
 
     // A message, sent and shown.
-    type_into(
-        &client,
-        "#message",
-        "The colour is nothing like the photos.",
-    )
-    .await;
-    click(&client, "#message-form button[type=submit]").await;
+    send_message(&client, "The colour is nothing like the photos.").await;
     wait_for_text(
         &client,
         ".message-list",
@@ -651,15 +657,12 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
         !refused.is_empty(),
         "a refund above what was paid is refused in the form"
     );
-    let amount = wait_for(&seller, "#counter-amount").await;
-    amount.clear().await.unwrap();
-    amount.send_keys("20").await.unwrap();
+    type_into(&seller, "#counter-amount", "20").await;
     type_into(&seller, "#counter-note", "Keep it, with 20 back").await;
     // The buyer writes, and adds a photo from her phone, meanwhile: both arrive on the seller's
     // screen, the photo beside her proposal, and the half-made counter-offer is still there,
     // open, as the seller typed it.
-    type_into(&buyer, "#message", "Can you tell me soon?").await;
-    click(&buyer, "#message-form button[type=submit]").await;
+    send_message(&buyer, "Can you tell me soon?").await;
     wait_for_text(&seller, ".messages", "Can you tell me soon?").await;
     let photo = retour_server::photos::sample(160, 120, [200, 40, 40], image::ImageFormat::Png);
     let added = lucia.upload(&id, "close-up.png", photo).await;
@@ -679,17 +682,11 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
         ("#counter-amount", "20"),
         ("#counter-note", "Keep it, with 20 back"),
     ] {
-        let value = wait_for(&seller, field).await.prop("value").await.unwrap();
-        assert_eq!(value.as_deref(), Some(typed), "{field} kept");
+        assert_eq!(value_in(&seller, field).await, typed, "{field} kept");
     }
     // The buyer's box empties once sent.
     wait_for_text(&buyer, ".messages", "Can you tell me soon?").await;
-    let left = wait_for(&buyer, "#message")
-        .await
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(left.as_deref(), Some(""));
+    assert_eq!(value_in(&buyer, "#message").await, "");
     click(&seller, "#counter button[type=submit]").await;
     wait_for_text(
         &seller,
@@ -786,12 +783,7 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
     wait_for(&seller, "#address-saved option[value='']").await;
     let deadline = Instant::now() + Duration::from_secs(20);
     let address = loop {
-        let typed = wait_for(&seller, "#address-text")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default();
+        let typed = value_in(&seller, "#address-text").await;
         if !typed.is_empty() {
             break typed;
         }

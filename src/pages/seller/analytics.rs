@@ -7,8 +7,7 @@ use crate::components::Loaded;
 use crate::decode::{FromJs, Obj, Read};
 use crate::markup::{esc, facts};
 use crate::route::encode;
-use crate::text::percent;
-use crate::text::{self, code, t, tf};
+use crate::text::{self, code, percent, t, tf};
 
 /// The periods a seller can look back over, in days.
 const PERIODS: [i64; 4] = [7, 30, 90, 365];
@@ -40,10 +39,7 @@ impl FromJs for Stats {
             return_rate_basis_points: o.unsigned("return_rate_basis_points")?,
             reasons: code_counts(o, "reasons")?,
             outcomes: code_counts(o, "outcomes")?,
-            median_seconds: o
-                .opt("median_seconds_to_resolution")
-                .map(|_| o.int("median_seconds_to_resolution"))
-                .transpose()?,
+            median_seconds: o.maybe("median_seconds_to_resolution", Obj::int)?,
             automatic: code_counts(o, "automatic_actions")?,
         })
     }
