@@ -32,6 +32,10 @@ pub struct NewReturn {
     pub partial_amount_minor: Option<i64>,
     #[serde(default)]
     pub description: String,
+    /// Photos uploaded beforehand (`POST /api/evidence`) that the filing cites; a reason that
+    /// needs photos is refused without at least one.
+    #[serde(default)]
+    pub evidence: Vec<String>,
 }
 
 /// One line of a case: which product and how many of its items.

@@ -514,6 +514,9 @@ pub enum CaseError {
     TooLong { max: usize },
     #[error("the rating is 1 to 5 stars")]
     Stars,
+    /// The reason needs photos of the problem, and the filing cites none.
+    #[error("this reason needs at least one photo of the problem")]
+    PhotosRequired,
 }
 
 impl CaseError {
@@ -532,6 +535,7 @@ impl CaseError {
             CaseError::ReasonRequired => "reason_required",
             CaseError::AddressRequired => "address_required",
             CaseError::TooLong { .. } => "text_too_long",
+            CaseError::PhotosRequired => "photos_required",
             CaseError::Stars => "stars_out_of_range",
         }
     }
@@ -770,6 +774,10 @@ pub fn file(
         return Err(CaseError::NotEligible(verdict.explanation().clone()));
     }
     verdict.refund_for(filing.offer.resolution, filing.offer.partial_amount_minor)?;
+    // The seller's clock must never run on a claim that lacks the evidence its reason needs.
+    if verdict.photos_required && filing.offer.evidence.is_empty() {
+        return Err(CaseError::PhotosRequired);
+    }
     let mut case = Case {
         id,
         order_id: order.id.clone(),

@@ -2,7 +2,7 @@
 //! request that changes something, and sign-in attempts limited per account and per address.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -100,30 +100,63 @@ impl LoginLimiter {
             .max()
     }
 
-    fn fail(&mut self, keys: &[(String, usize)], now: DateTime<Utc>) {
+    /// Checks the keys and, when none is over its limit, counts the attempt as a failure at
+    /// once, in the same step: of a hundred attempts at the same moment only the allowed number
+    /// go on to check a password. A sign-in that succeeds gives its place back ([`Self::succeed`]).
+    /// `Err` carries the seconds to wait.
+    fn reserve(&mut self, keys: &[(String, usize)], now: DateTime<Utc>) -> Result<(), u64> {
+        if let Some(wait) = self.wait(keys, now) {
+            return Err(wait);
+        }
         for (key, _) in keys {
             self.failures.entry(key.clone()).or_default().push_back(now);
         }
+        Ok(())
     }
 
-    fn succeed(&mut self, account_key: &str) {
-        self.failures.remove(account_key);
+    /// The attempt reserved at `at` succeeded: the account starts afresh, and the other keys
+    /// (the address) do not count it.
+    fn succeed(&mut self, keys: &[(String, usize)], at: DateTime<Utc>) {
+        for (i, (key, _)) in keys.iter().enumerate() {
+            if i == 0 {
+                self.failures.remove(key);
+            } else if let Some(times) = self.failures.get_mut(key) {
+                if let Some(position) = times.iter().rposition(|t| *t == at) {
+                    times.remove(position);
+                }
+            }
+        }
     }
 }
 
-/// The client's address, when the server was started with connection info.
-pub struct ClientAddr(pub Option<SocketAddr>);
+/// The client's address: the connection's peer, or behind a trusted proxy the address that
+/// proxy appended last to `X-Forwarded-For` (earlier entries are whatever the client sent).
+pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+fn client_addr(parts: &Parts, trusted_proxy: bool) -> Option<IpAddr> {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if !trusted_proxy {
+        return peer;
+    }
+    parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse().ok())
+        .or(peer)
+}
+
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_addr(parts, state.trusted_proxy)))
     }
 }
 
@@ -137,6 +170,9 @@ pub struct CurrentUser {
     pub display_name: String,
     pub role: Role,
     pub csrf_token: String,
+    /// SHA-256 of the session's token: what a sign-out announces to the live streams.
+    pub session: String,
+    pub session_expires_at: DateTime<Utc>,
 }
 
 impl CurrentUser {
@@ -162,7 +198,7 @@ fn changes_something(method: &Method) -> bool {
 
 /// A browser says where a request comes from; one from another site is refused before anything
 /// else, including signing in (so nobody can sign a victim into the attacker's account).
-fn check_same_origin(parts: &Parts) -> Result<(), AppError> {
+fn check_same_origin(parts: &Parts, trusted_proxy: bool) -> Result<(), AppError> {
     let cross_site = || {
         AppError::new(
             StatusCode::FORBIDDEN,
@@ -183,10 +219,12 @@ fn check_same_origin(parts: &Parts) -> Result<(), AppError> {
             .ok()
             .and_then(|o| o.split_once("://"))
             .map(|(_, rest)| rest.as_bytes());
-        // Behind a proxy the browser's host arrives as X-Forwarded-Host.
+        // Behind a trusted proxy the browser's host arrives as X-Forwarded-Host; from anyone
+        // else that header proves nothing.
         let ours = |name| parts.headers.get(name).map(HeaderValue::as_bytes);
         let same = origin_host.is_some_and(|o| {
-            Some(o) == ours(header::HOST.as_str()) || Some(o) == ours("x-forwarded-host")
+            Some(o) == ours(header::HOST.as_str())
+                || (trusted_proxy && Some(o) == ours("x-forwarded-host"))
         });
         if !same {
             return Err(cross_site());
@@ -221,7 +259,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let writes = changes_something(&parts.method);
         if writes {
-            check_same_origin(parts)?;
+            check_same_origin(parts, state.trusted_proxy)?;
         }
         let token = cookie(&parts.headers, SESSION_COOKIE)
             .ok_or_else(|| AppError::unauthenticated("unauthenticated", "sign in to continue"))?;
@@ -266,6 +304,9 @@ impl FromRequestParts<AppState> for CurrentUser {
             email: row.email,
             display_name: row.display_name,
             csrf_token: row.csrf_token,
+            session: token_hash,
+            session_expires_at: DateTime::from_timestamp_millis(row.expires_at)
+                .unwrap_or_default(),
         })
     }
 }
@@ -337,9 +378,10 @@ pub async fn get_me(
 
 fn session_cookie(state: &AppState, headers: &HeaderMap, value: &str, max_age: i64) -> String {
     let https = state.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes() == b"https");
+        || (state.trusted_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes() == b"https"));
     format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if https { "; Secure" } else { "" }
@@ -361,14 +403,13 @@ pub async fn login(
         ));
     }
     let now = state.now();
-    let account_key = format!("account:{email}");
-    let mut keys = vec![(account_key.clone(), LoginLimiter::PER_ACCOUNT)];
+    let mut keys = vec![(format!("account:{email}"), LoginLimiter::PER_ACCOUNT)];
     if let Some(addr) = addr {
-        keys.push((format!("address:{}", addr.ip()), LoginLimiter::PER_ADDRESS));
+        keys.push((format!("address:{addr}"), LoginLimiter::PER_ADDRESS));
     }
-    if let Some(retry_after_secs) = lock(&state).wait(&keys, now) {
-        return Err(AppError::TooManyAttempts { retry_after_secs });
-    }
+    lock(&state)
+        .reserve(&keys, now)
+        .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
     let account: Option<AccountRow> = sqlx::query_as(
         "SELECT id, email, display_name, role, password_hash FROM users WHERE email = ?",
     )
@@ -380,17 +421,24 @@ pub async fn login(
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
     let password = login.password;
-    let matches = tokio::task::spawn_blocking(move || password_matches(&password, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let matches = {
+        let _hashing = state
+            .limits
+            .hashes
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || password_matches(&password, &stored))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    };
     let Some(account) = account.filter(|a| matches && a.password_hash.is_some()) else {
-        lock(&state).fail(&keys, now);
         return Err(AppError::unauthenticated(
             "wrong_credentials",
             "the email address or the password is wrong",
         ));
     };
-    lock(&state).succeed(&account_key);
+    lock(&state).succeed(&keys, now);
     let token = random_hex(32)?;
     let csrf = random_hex(32)?;
     let expires = now + state.session_ttl;
@@ -412,6 +460,8 @@ pub async fn login(
         email: account.email,
         display_name: account.display_name,
         csrf_token: csrf,
+        session: sha256_hex(token.as_bytes()),
+        session_expires_at: expires,
     };
     let cookie = session_cookie(&state, &parts.0, &token, state.session_ttl.num_seconds());
     Ok((
@@ -433,14 +483,14 @@ fn lock(state: &AppState) -> std::sync::MutexGuard<'_, LoginLimiter> {
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-    _user: CurrentUser,
+    user: CurrentUser,
 ) -> Result<Response, AppError> {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(sha256_hex(token.as_bytes()))
-            .execute(&state.pool)
-            .await?;
-    }
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(&user.session)
+        .execute(&state.pool)
+        .await?;
+    // Live streams opened under this session close now.
+    state.live.end_session(&user.session);
     let cookie = session_cookie(&state, &headers, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
@@ -448,11 +498,11 @@ pub async fn logout(
 /// The request's headers, once it proved it comes from our own site.
 pub struct SameOrigin(pub HeaderMap);
 
-impl<S: Send + Sync> FromRequestParts<S> for SameOrigin {
+impl FromRequestParts<AppState> for SameOrigin {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        check_same_origin(parts)?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        check_same_origin(parts, state.trusted_proxy)?;
         Ok(SameOrigin(parts.headers.clone()))
     }
 }
@@ -489,19 +539,34 @@ mod tests {
     }
 
     #[test]
-    fn the_limiter_counts_failures_per_key_within_the_window() {
+    fn the_limiter_counts_attempts_per_key_within_the_window() {
         let mut limiter = LoginLimiter::default();
         let t0 = DateTime::<Utc>::from_timestamp(1_000_000, 0).unwrap();
         let keys = [("account:a".to_owned(), 2)];
-        assert_eq!(limiter.wait(&keys, t0), None);
-        limiter.fail(&keys, t0);
-        assert_eq!(limiter.wait(&keys, t0), None);
-        limiter.fail(&keys, t0 + TimeDelta::minutes(1));
-        // The oldest failure leaves the window 15 minutes after it happened.
-        assert_eq!(limiter.wait(&keys, t0 + TimeDelta::minutes(5)), Some(600));
-        assert_eq!(limiter.wait(&keys, t0 + LoginLimiter::WINDOW), None);
-        limiter.succeed("account:a");
+        assert_eq!(limiter.reserve(&keys, t0), Ok(()));
+        assert_eq!(limiter.reserve(&keys, t0 + TimeDelta::minutes(1)), Ok(()));
+        // Both places are taken before either password was checked: the third waits until the
+        // oldest attempt leaves the window, 15 minutes after it happened.
+        assert_eq!(limiter.reserve(&keys, t0 + TimeDelta::minutes(5)), Err(600));
+        assert_eq!(limiter.reserve(&keys, t0 + LoginLimiter::WINDOW), Ok(()));
+        limiter.succeed(&keys, t0 + LoginLimiter::WINDOW);
         assert_eq!(limiter.failures.get("account:a"), None);
+    }
+
+    #[test]
+    fn a_success_gives_back_its_place_on_the_address_only_once() {
+        let mut limiter = LoginLimiter::default();
+        let t0 = DateTime::<Utc>::from_timestamp(1_000_000, 0).unwrap();
+        let keys = [
+            ("account:a".to_owned(), 5),
+            ("address:127.0.0.1".to_owned(), 2),
+        ];
+        limiter.reserve(&keys, t0).unwrap();
+        limiter.reserve(&keys, t0).unwrap();
+        limiter.succeed(&keys, t0);
+        assert_eq!(limiter.failures["address:127.0.0.1"].len(), 1);
+        assert_eq!(limiter.reserve(&keys, t0), Ok(()));
+        assert!(limiter.reserve(&keys, t0).is_err());
     }
 
     #[test]

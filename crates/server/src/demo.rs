@@ -12,7 +12,8 @@ use rules::{
 use sqlx::SqlitePool;
 
 use crate::error::AppError;
-use crate::store::cases::{self, NewCase, NewEvidence, Stored};
+use crate::api::SYSTEM_KEY_PREFIX;
+use crate::store::cases::{self, Inserted, NewCase, NewEvidence, Stored};
 use crate::store::{millis, orders};
 
 /// The first demo buyer.
@@ -643,6 +644,47 @@ fn scripts() -> Vec<Script> {
     ]
 }
 
+/// A generated sample photo, stored and recorded as evidence (of the case, or unfiled); its id.
+#[allow(clippy::too_many_arguments)]
+async fn seed_photo(
+    pool: &SqlitePool,
+    data_dir: &Path,
+    case_id: Option<&str>,
+    user_id: &str,
+    party: Party,
+    format: ImageFormat,
+    tint: [u8; 3],
+    at: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let bytes = crate::photos::sample(320, 240, tint, format);
+    let photo =
+        crate::photos::check(&bytes).map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
+    crate::photos::store(data_dir, &photo.sha256, &photo.bytes)
+        .await
+        .map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
+    let evidence_id = uuid::Uuid::now_v7().to_string();
+    let extension = photo.content_type.trim_start_matches("image/");
+    cases::insert_evidence(
+        pool,
+        &NewEvidence {
+            id: &evidence_id,
+            case_id,
+            user_id,
+            party,
+            sha256: &photo.sha256,
+            content_type: photo.content_type,
+            size_bytes: photo.bytes.len(),
+            width: photo.width,
+            height: photo.height,
+            file_name: &format!("photo-{}.{extension}", &photo.sha256[..8]),
+            uploaded_at: at,
+        },
+        crate::photos::MAX_PER_CASE,
+    )
+    .await?;
+    Ok(evidence_id)
+}
+
 fn demo_error(order: &str, e: rules::CaseError) -> AppError {
     AppError::Internal(format!("demo case on {order}: {e}"))
 }
@@ -658,6 +700,25 @@ async fn seed_case(
     let parties = orders::parties(pool, script.order).await?;
     let buyer_id = parties.0.clone();
     let hours = |n: i64| now - TimeDelta::hours(n);
+    let seller_id: String = sqlx::query_scalar(
+        "SELECT s.owner_id FROM stores s JOIN orders o ON o.store_id = s.id WHERE o.id = ?",
+    )
+    .bind(script.order)
+    .fetch_one(pool)
+    .await?;
+    let filed_at = hours(script.hours_ago);
+    // The buyer's photos come before the filing that cites them, as in the app; a reason that
+    // needs photos always has one.
+    let mut photos = script.photos.clone();
+    if script.reason.photos_required() && !photos.iter().any(|(p, ..)| *p == Party::Buyer) {
+        photos.insert(0, (Party::Buyer, ImageFormat::Jpeg, [150, 110, 90]));
+    }
+    let (buyer_photos, seller_photos): (Vec<_>, Vec<_>) =
+        photos.into_iter().partition(|(p, ..)| *p == Party::Buyer);
+    let mut cited = Vec::new();
+    for (_, format, tint) in buyer_photos {
+        cited.push(seed_photo(pool, data_dir, None, &buyer_id, Party::Buyer, format, tint, filed_at).await?);
+    }
     let filing = Filing {
         request: ReturnRequest::new(
             view.order
@@ -670,64 +731,34 @@ async fn seed_case(
                 .collect(),
             script.reason,
         ),
-        offer: offer(script.resolution, script.partial, ""),
+        offer: Offer {
+            evidence: cited.clone(),
+            ..offer(script.resolution, script.partial, "")
+        },
         description: script.description.to_owned(),
     };
     let id = format!("case-{}", script.order.trim_start_matches("ord-"));
-    let filed_at = hours(script.hours_ago);
     let (case, events) = file(id, &view.order, &filing, filed_at, policy)
         .map_err(|e| demo_error(script.order, e))?;
     let stored = Stored::filed(case, &events, parties, script.resolution);
-    let key = format!("demo:{}", script.order);
+    let key = format!("{SYSTEM_KEY_PREFIX}demo:{}", script.order);
     let new = NewCase {
         stored: &stored,
         events: &events,
         idempotency_key: &key,
+        request_sha256: None,
         filed_by: Some(&buyer_id),
+        evidence: &cited,
     };
-    if cases::insert(pool, &new, policy).await?.is_some() {
+    if !matches!(cases::insert(pool, &new, policy).await?, Inserted::Stored) {
         return Err(AppError::Internal(format!(
             "demo case {} exists",
             stored.case.id
         )));
     }
-    let seller_id: String = sqlx::query_scalar("SELECT owner_id FROM stores WHERE id = ?")
-        .bind(&stored.store_id)
-        .fetch_one(pool)
-        .await?;
     let mut case: Case = stored.case.clone();
-    for (party, format, tint) in &script.photos {
-        let bytes = crate::photos::sample(320, 240, *tint, *format);
-        let photo = crate::photos::check(&bytes)
-            .map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
-        crate::photos::store(data_dir, &photo.sha256, &bytes)
-            .await
-            .map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
-        let evidence_id = uuid::Uuid::now_v7().to_string();
-        let user_id = if *party == Party::Buyer {
-            &buyer_id
-        } else {
-            &seller_id
-        };
-        let extension = photo.content_type.trim_start_matches("image/");
-        cases::insert_evidence(
-            pool,
-            &NewEvidence {
-                id: &evidence_id,
-                case_id: &case.id,
-                user_id,
-                party: *party,
-                sha256: &photo.sha256,
-                content_type: photo.content_type,
-                size_bytes: bytes.len(),
-                width: photo.width,
-                height: photo.height,
-                file_name: &format!("photo-{}.{extension}", &photo.sha256[..8]),
-                uploaded_at: filed_at,
-            },
-            crate::photos::MAX_PER_CASE,
-        )
-        .await?;
+    for (party, format, tint) in seller_photos {
+        seed_photo(pool, data_dir, Some(&case.id), &seller_id, party, format, tint, filed_at).await?;
     }
     for (hours_ago, party, action) in &script.steps {
         let user = match party {

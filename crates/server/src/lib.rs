@@ -16,12 +16,14 @@ pub mod store;
 pub mod sweeper;
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
 use rules::Policy;
 use sqlx::SqlitePool;
+use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -30,6 +32,29 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 pub fn system_clock() -> Clock {
     Arc::new(Utc::now)
+}
+
+/// How much costly work runs at once, whatever arrives: each kind waits for a free place, so a
+/// burst queues instead of exhausting memory or starving everything else.
+pub struct WorkLimits {
+    /// Password hashes (Argon2id: 19 MiB and tens of milliseconds of CPU each).
+    pub hashes: Semaphore,
+    /// Photo decodes (up to about 190 MB each for the largest allowed photo).
+    pub decodes: Semaphore,
+    /// Uploads being received (up to 10 MB each held in memory).
+    pub uploads: Semaphore,
+}
+
+impl WorkLimits {
+    /// Sized to the machine: one hash and one decode per core, four uploads per core.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        WorkLimits {
+            hashes: Semaphore::new(cores),
+            decodes: Semaphore::new(cores),
+            uploads: Semaphore::new(4 * cores),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -46,8 +71,13 @@ pub struct AppState {
     pub limiter: Arc<Mutex<auth::LoginLimiter>>,
     /// How long a session lasts after signing in.
     pub session_ttl: TimeDelta,
-    /// Mark the session cookie `Secure` (served over HTTPS).
+    /// Mark the session cookie `Secure` (served over HTTPS); also sends HSTS.
     pub secure_cookies: bool,
+    /// Believe `X-Forwarded-For`, `-Host` and `-Proto`: only behind a proxy that sets them.
+    pub trusted_proxy: bool,
+    pub limits: Arc<WorkLimits>,
+    /// Content-Security-Policy violations browsers reported (see `/api/csp-report`).
+    pub csp_violations: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -63,6 +93,9 @@ impl AppState {
             limiter: Arc::default(),
             session_ttl: TimeDelta::days(7),
             secure_cookies: false,
+            trusted_proxy: false,
+            limits: Arc::new(WorkLimits::for_this_machine()),
+            csp_violations: Arc::default(),
         }
     }
 

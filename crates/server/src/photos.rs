@@ -1,26 +1,46 @@
-//! Photos as evidence: JPEG, PNG or WebP, recognised by their content (never by their name) and
-//! decoded whole, so a renamed document or a cut-off upload is refused with a clear reason. Files
-//! are stored under their SHA-256, so the same photo is kept once and cannot change unnoticed.
+//! Photos as evidence: JPEG, PNG or WebP, recognised by their content (never by their name),
+//! measured from their header before anything is decoded, then decoded whole under a memory
+//! limit, so a renamed document, a cut-off upload or a small file that claims to be enormous is
+//! refused with a clear reason. What is stored is the photo without its metadata (EXIF, XMP,
+//! comments: a phone's GPS position among them), under the SHA-256 of the stored bytes, so the
+//! same photo is kept once and cannot change unnoticed.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use image::{ImageFormat, ImageReader, Limits};
+use img_parts::{Bytes, ImageEXIF};
 
 use crate::auth::sha256_hex;
 
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_PER_CASE: i64 = 8;
-/// Far above any phone camera; stops a small file that claims to be enormous.
-const MAX_SIDE: u32 = 16_384;
+/// Photos a buyer may hold uploaded and not yet filed: enough for two filings in progress.
+pub const MAX_UNFILED: i64 = 2 * MAX_PER_CASE;
+/// 40 megapixels: above any phone camera, and the most one decode may cost (about 160 MB).
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// What one decode may allocate: the largest allowed image at four bytes a pixel, and room.
+const MAX_DECODE_BYTES: u64 = 4 * MAX_PIXELS + 32 * 1024 * 1024;
 
-/// A checked photo.
+/// A checked photo, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Photo {
     pub content_type: &'static str,
     pub width: u32,
     pub height: u32,
+    /// The SHA-256 of `bytes`.
     pub sha256: String,
+    /// The photo as stored: the upload without its metadata.
+    pub bytes: Vec<u8>,
+}
+
+/// What a file's header says it is, read without decoding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    format: ImageFormat,
+    pub content_type: &'static str,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// Why a file is not accepted as a photo. Each has a code the app translates.
@@ -34,7 +54,7 @@ pub enum PhotoError {
     NotAnImage,
     #[error("the {0} image is damaged or incomplete: {1}")]
     Damaged(&'static str, String),
-    #[error("the image is larger than {MAX_SIDE} pixels on a side")]
+    #[error("the image has more than {} million pixels", MAX_PIXELS / 1_000_000)]
     TooManyPixels,
 }
 
@@ -63,8 +83,13 @@ fn sniff(bytes: &[u8]) -> Option<(ImageFormat, &'static str)> {
     }
 }
 
-/// Checks that `bytes` are a whole JPEG, PNG or WebP image.
-pub fn check(bytes: &[u8]) -> Result<Photo, PhotoError> {
+fn damaged(content_type: &'static str, why: impl std::fmt::Display) -> PhotoError {
+    PhotoError::Damaged(content_type.trim_start_matches("image/"), why.to_string())
+}
+
+/// Reads the format and the size from the header only: cheap whatever the size claimed, so a
+/// pixel bomb is refused before any decoder allocates for it.
+pub fn inspect(bytes: &[u8]) -> Result<Header, PhotoError> {
     if bytes.is_empty() {
         return Err(PhotoError::Empty);
     }
@@ -72,38 +97,138 @@ pub fn check(bytes: &[u8]) -> Result<Photo, PhotoError> {
         return Err(PhotoError::TooLarge);
     }
     let (format, content_type) = sniff(bytes).ok_or(PhotoError::NotAnImage)?;
-    let name = content_type.trim_start_matches("image/");
-    let damaged = |why: &str| PhotoError::Damaged(name, why.to_owned());
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| damaged(content_type, e))?;
+    if width == 0 || height == 0 {
+        return Err(damaged(content_type, "it has no pixels"));
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    Ok(Header {
+        format,
+        content_type,
+        width,
+        height,
+    })
+}
+
+/// Decodes every pixel, so a damaged file is refused rather than stored. JPEG goes through
+/// zune-jpeg in strict mode: the `image` crate runs it leniently, which paints a cut-off scan
+/// grey and calls it a photo.
+fn decode_whole(bytes: &[u8], header: &Header) -> Result<(u32, u32), PhotoError> {
+    let side = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    let (width, height) = match header.format {
+        ImageFormat::Jpeg => {
+            let options = zune_core::options::DecoderOptions::default()
+                .set_strict_mode(true)
+                .set_max_width(side(header.width))
+                .set_max_height(side(header.height));
+            let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+                zune_core::bytestream::ZCursor::new(bytes),
+                options,
+            );
+            decoder
+                .decode()
+                .map_err(|e| damaged(header.content_type, format!("{e:?}")))?;
+            let (w, h) = decoder
+                .dimensions()
+                .ok_or_else(|| damaged(header.content_type, "it has no size"))?;
+            (
+                u32::try_from(w).unwrap_or(u32::MAX),
+                u32::try_from(h).unwrap_or(u32::MAX),
+            )
+        }
+        format => {
+            let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+            let mut limits = Limits::default();
+            limits.max_image_width = Some(header.width);
+            limits.max_image_height = Some(header.height);
+            limits.max_alloc = Some(MAX_DECODE_BYTES);
+            reader.limits(limits);
+            let image = reader.decode().map_err(|e| match e {
+                image::ImageError::Limits(_) => PhotoError::TooManyPixels,
+                other => damaged(header.content_type, other),
+            })?;
+            (image.width(), image.height())
+        }
+    };
+    if (width, height) != (header.width, header.height) {
+        return Err(damaged(
+            header.content_type,
+            "its pixels do not match the size its header states",
+        ));
+    }
+    Ok((width, height))
+}
+
+/// The photo without the metadata a camera writes beside the pixels (EXIF with its GPS
+/// position, XMP, IPTC, comments, text chunks). Colour profiles stay: without them the colours
+/// would change.
+fn strip_metadata(bytes: &[u8], header: &Header) -> Result<Vec<u8>, PhotoError> {
+    let input = Bytes::copy_from_slice(bytes);
+    let fail = |e: img_parts::Error| damaged(header.content_type, e);
+    let stripped = match header.format {
+        ImageFormat::Jpeg => {
+            use img_parts::jpeg::{markers, Jpeg};
+            let mut jpeg = Jpeg::from_bytes(input).map_err(fail)?;
+            // APP1 holds EXIF and XMP, APP13 Photoshop's IPTC block.
+            for marker in [markers::APP1, markers::APP13, markers::COM] {
+                jpeg.remove_segments_by_marker(marker);
+            }
+            jpeg.encoder().bytes()
+        }
+        ImageFormat::Png => {
+            let mut png = img_parts::png::Png::from_bytes(input).map_err(fail)?;
+            png.set_exif(None);
+            for kind in [*b"tEXt", *b"zTXt", *b"iTXt", *b"tIME"] {
+                png.remove_chunks_by_type(kind);
+            }
+            png.encoder().bytes()
+        }
+        _ => {
+            let mut webp = img_parts::webp::WebP::from_bytes(input).map_err(fail)?;
+            webp.set_exif(None);
+            webp.remove_chunks_by_id(*b"XMP ");
+            webp.encoder().bytes()
+        }
+    };
+    Ok(stripped.to_vec())
+}
+
+/// Checks that `bytes` are a whole JPEG, PNG or WebP image of an acceptable size, and makes the
+/// photo to store. Costly: run it on a blocking thread, under the server's decode limit.
+pub fn check(bytes: &[u8]) -> Result<Photo, PhotoError> {
+    let header = inspect(bytes)?;
+    let content_type = header.content_type;
     // Decoders fill a cut-off scan with grey rather than fail: check the containers' own ends.
-    match format {
+    match header.format {
         ImageFormat::Jpeg => {
             let end = bytes.iter().rposition(|b| *b != 0).unwrap_or(0);
             if end < 1 || bytes[end - 1..=end] != [0xFF, 0xD9] {
-                return Err(damaged("it ends before its end-of-image marker"));
+                return Err(damaged(
+                    content_type,
+                    "it ends before its end-of-image marker",
+                ));
             }
         }
         ImageFormat::WebP => {
             let declared = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
             if declared + 8 > bytes.len() {
-                return Err(damaged("it is shorter than its header says"));
+                return Err(damaged(content_type, "it is shorter than its header says"));
             }
         }
         _ => {}
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
-        other => damaged(&other.to_string()),
-    })?;
+    let (width, height) = decode_whole(bytes, &header)?;
+    let bytes = strip_metadata(bytes, &header)?;
     Ok(Photo {
         content_type,
-        width: image.width(),
-        height: image.height(),
-        sha256: sha256_hex(bytes),
+        width,
+        height,
+        sha256: sha256_hex(&bytes),
+        bytes,
     })
 }
 
@@ -112,18 +237,93 @@ pub fn path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("evidence").join(&sha256[..2]).join(sha256)
 }
 
+/// Where uploads wait while they are checked: on the same file system as the photos, so
+/// putting one in place is a rename.
+fn staging_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("evidence").join("incoming")
+}
+
+/// A photo written under a temporary name, not yet in place. Dropped without [`Staged::keep`]
+/// (the upload was refused, the request was cancelled), it is removed: nothing a refused upload
+/// sent stays on disk.
+pub struct Staged {
+    temporary: Option<PathBuf>,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Moves the photo into place under its hash.
+    pub async fn keep(mut self) -> std::io::Result<()> {
+        let Some(temporary) = self.temporary.take() else {
+            return Ok(());
+        };
+        let dir = self.target.parent().expect("a hash path has a parent");
+        tokio::fs::create_dir_all(dir).await?;
+        tokio::fs::rename(&temporary, &self.target).await
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(temporary) = self.temporary.take() {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
+}
+
+/// Writes the bytes to a temporary file, unless a photo with this hash is already stored.
+pub async fn stage(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<Staged> {
+    let target = path(data_dir, sha256);
+    if tokio::fs::try_exists(&target).await? {
+        return Ok(Staged {
+            temporary: None,
+            target,
+        });
+    }
+    let dir = staging_dir(data_dir);
+    tokio::fs::create_dir_all(&dir).await?;
+    let temporary = dir.join(format!("{sha256}.{}.part", uuid::Uuid::now_v7()));
+    let staged = Staged {
+        temporary: Some(temporary.clone()),
+        target,
+    };
+    tokio::fs::write(&temporary, bytes).await?;
+    Ok(staged)
+}
+
 /// Stores the bytes under their hash, once: written to a temporary name and renamed, so a
 /// crash never leaves half a file under a hash.
 pub async fn store(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let target = path(data_dir, sha256);
-    if tokio::fs::try_exists(&target).await? {
-        return Ok(());
+    stage(data_dir, sha256, bytes).await?.keep().await
+}
+
+/// Removes files no evidence uses any more, and uploads a crash left half-way.
+pub async fn remove_unused(
+    data_dir: &Path,
+    hashes: &[String],
+    stale_before: std::time::SystemTime,
+) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for sha256 in hashes {
+        match tokio::fs::remove_file(path(data_dir, sha256)).await {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
     }
-    let dir = target.parent().expect("a hash path has a parent");
-    tokio::fs::create_dir_all(dir).await?;
-    let temporary = dir.join(format!("{sha256}.{}.part", uuid::Uuid::now_v7()));
-    tokio::fs::write(&temporary, bytes).await?;
-    tokio::fs::rename(&temporary, &target).await
+    let mut entries = match tokio::fs::read_dir(staging_dir(data_dir)).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(removed),
+        Err(e) => return Err(e),
+    };
+    while let Some(entry) = entries.next_entry().await? {
+        let modified = entry.metadata().await?.modified()?;
+        if modified < stale_before {
+            tokio::fs::remove_file(entry.path()).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Sample photos for the demo and the tests: a gradient with a frame, so it is a real picture
@@ -167,7 +367,7 @@ mod tests {
                 (photo.content_type, photo.width, photo.height),
                 (content_type, 64, 48)
             );
-            assert_eq!(photo.sha256, sha256_hex(&bytes));
+            assert_eq!(photo.sha256, sha256_hex(&photo.bytes));
         }
     }
 

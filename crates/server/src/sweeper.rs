@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use rules::{refund_unmatched_group_buy, Resolution};
 
-use crate::api::settle;
+use crate::api::{settle, SYSTEM_KEY_PREFIX};
 use crate::error::AppError;
-use crate::store::cases::{self, NewCase, Stored};
+use crate::photos;
+use crate::store::cases::{self, Inserted, NewCase, Stored};
 use crate::store::{millis, orders};
 use crate::AppState;
 
@@ -20,13 +21,21 @@ pub struct Swept {
     pub advanced: usize,
     /// Group buys refunded because their group never formed.
     pub group_buys_refunded: usize,
+    /// Cases or orders that failed; each was logged with its id and is tried again next pass.
+    pub failed: usize,
     pub sessions_expired: u64,
+    /// Photos uploaded for a filing that never came, and their files.
+    pub unfiled_photos_removed: usize,
 }
 
 /// Cases handled per query, so one sweep never holds a long list in memory.
 const BATCH: i64 = 200;
 
-/// One pass over everything that came due.
+/// How long an uploaded photo waits for the filing that cites it.
+pub const UNFILED_PHOTO_DAYS: i64 = 1;
+
+/// One pass over everything that came due. One case that fails (a document that no longer
+/// parses, a write that errs) is logged and skipped: every other due case is still carried out.
 pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
     let now = state.now();
     let mut swept = Swept::default();
@@ -44,43 +53,83 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
             break;
         };
         for id in due {
-            let Some(stored) = cases::load_any(&state.pool, &id).await? else {
-                continue;
-            };
-            let version = stored.case.version;
-            if settle(state, stored).await?.case.version != version {
-                swept.advanced += 1;
+            match advance_case(state, &id).await {
+                Ok(true) => swept.advanced += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    swept.failed += 1;
+                    tracing::error!(case = %id, error = %e, "the clock could not act on a case; \
+                        it is tried again at the next sweep");
+                }
             }
         }
         after = last;
     }
     for order_id in orders::unmatched_group_buys(&state.pool).await? {
-        let view = orders::order(&state.pool, &order_id).await?;
-        let id = uuid::Uuid::now_v7().to_string();
-        let Some((case, events)) = refund_unmatched_group_buy(id, &view.order, now, &state.policy)
-        else {
-            continue;
-        };
-        let parties = orders::parties(&state.pool, &order_id).await?;
-        let stored = Stored::filed(case, &events, parties, Resolution::RefundOnly);
-        // The key makes a second sweep (or a second server) find the refund already made.
-        let key = format!("system:group-buy-refund:{order_id}");
-        let new = NewCase {
-            stored: &stored,
-            events: &events,
-            idempotency_key: &key,
-            filed_by: None,
-        };
-        if cases::insert(&state.pool, &new, &state.policy)
-            .await?
-            .is_none()
-        {
-            crate::api::publish(state, &stored);
-            swept.group_buys_refunded += 1;
+        match refund_group_buy(state, &order_id).await {
+            Ok(true) => swept.group_buys_refunded += 1,
+            Ok(false) => {}
+            Err(e) => {
+                swept.failed += 1;
+                tracing::error!(order = %order_id, error = %e, "the clock could not refund an \
+                    unmatched group buy; it is tried again at the next sweep");
+            }
         }
     }
     swept.sessions_expired = crate::auth::delete_expired_sessions(&state.pool, now).await?;
+    let unused = cases::forget_unfiled_evidence(
+        &state.pool,
+        now - chrono::TimeDelta::days(UNFILED_PHOTO_DAYS),
+    )
+    .await?;
+    let stale = std::time::SystemTime::now() - Duration::from_secs(3600);
+    swept.unfiled_photos_removed = photos::remove_unused(&state.data_dir, &unused, stale)
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot remove unused photos: {e}")))?;
     Ok(swept)
+}
+
+/// Carries out the case's passed deadlines; `true` when the clock moved it.
+async fn advance_case(state: &AppState, id: &str) -> Result<bool, AppError> {
+    let Some(stored) = cases::load_any(&state.pool, id).await? else {
+        return Ok(false);
+    };
+    let version = stored.case.version;
+    Ok(settle(state, stored).await?.case.version != version)
+}
+
+/// Refunds an order whose group never formed; `true` when this pass did it.
+async fn refund_group_buy(state: &AppState, order_id: &str) -> Result<bool, AppError> {
+    let now = state.now();
+    let view = orders::order(&state.pool, order_id).await?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let Some((case, events)) = refund_unmatched_group_buy(id, &view.order, now, &state.policy)
+    else {
+        return Ok(false);
+    };
+    let parties = orders::parties(&state.pool, order_id).await?;
+    let stored = Stored::filed(case, &events, parties, Resolution::RefundOnly);
+    // The key makes a second sweep (or a second server) find the refund already made; clients
+    // cannot file under the system's keys.
+    let key = format!("{SYSTEM_KEY_PREFIX}group-buy-refund:{order_id}");
+    let new = NewCase {
+        stored: &stored,
+        events: &events,
+        idempotency_key: &key,
+        request_sha256: None,
+        filed_by: None,
+        evidence: &[],
+    };
+    match cases::insert(&state.pool, &new, &state.policy).await? {
+        Inserted::Stored => {
+            crate::api::publish(state, &stored);
+            Ok(true)
+        }
+        // Made already, or the buyer's own case holds the lines: nothing to do.
+        Inserted::SameKey(_) | Inserted::LinesTaken { .. } | Inserted::EvidenceUnavailable(_) => {
+            Ok(false)
+        }
+    }
 }
 
 /// Sweeps now and then every `interval`, for as long as the server runs.

@@ -22,7 +22,9 @@ use crate::auth::{Buyer, CurrentUser};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
 use crate::store::addresses;
-use crate::store::cases::{self, NewCase, Scope, Stored};
+use crate::auth::sha256_hex;
+use crate::photos::MAX_PER_CASE;
+use crate::store::cases::{self, Inserted, Keyed, NewCase, Scope, Stored};
 use crate::store::orders;
 use crate::AppState;
 
@@ -239,8 +241,12 @@ impl From<CaseError> for AppError {
     }
 }
 
+/// Keys the server files under itself (an unmatched group buy's refund, the demo). A client may
+/// not use them, or it could take the place of the system's own filing.
+pub const SYSTEM_KEY_PREFIX: &str = "system:";
+
 /// The key a client sends with a filing: any text of 1 to 100 visible ASCII characters (a UUID
-/// is typical).
+/// is typical), outside the system's own key space.
 fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     let key = headers
         .get(IDEMPOTENCY_HEADER)
@@ -254,7 +260,39 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
              retried submit cannot file twice",
         ));
     }
+    if key
+        .get(..SYSTEM_KEY_PREFIX.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(SYSTEM_KEY_PREFIX))
+    {
+        return Err(AppError::bad_request(
+            "idempotency_key_reserved",
+            format!("keys starting with \"{SYSTEM_KEY_PREFIX}\" are the server's own"),
+        ));
+    }
     Ok(key.to_owned())
+}
+
+/// The case already filed under the key, if the body is the same one; a different body under
+/// the same key is a client bug that must not pass for success.
+fn same_filing(first: Keyed, request_sha256: &str) -> Result<Stored, AppError> {
+    match first.request_sha256 {
+        Some(sent) if sent != request_sha256 => Err(AppError::unprocessable(
+            "idempotency_key_reused",
+            "this Idempotency-Key already filed a different request; use a new key for a new \
+             request",
+        )
+        .with_details(json!({ "case_id": first.stored.case.id }))),
+        _ => Ok(first.stored),
+    }
+}
+
+fn case_exists(case_id: String) -> AppError {
+    AppError::new(
+        StatusCode::CONFLICT,
+        "case_exists",
+        "these items already have a return case",
+    )
+    .with_details(json!({ "case_id": case_id }))
 }
 
 pub(super) async fn show(
@@ -277,8 +315,13 @@ async fn file_case(
     ApiJson(request): ApiJson<NewReturn>,
 ) -> Result<(StatusCode, Json<CaseDetail>), AppError> {
     let key = idempotency_key(&headers)?;
-    if let Some(existing) = cases::filed_under(&state.pool, &user.id, &key).await? {
-        return Ok((StatusCode::OK, Json(show(&state, &existing, &user).await?)));
+    let request_sha256 = sha256_hex(
+        &serde_json::to_vec(&request)
+            .map_err(|e| AppError::Internal(format!("filing to JSON: {e}")))?,
+    );
+    if let Some(first) = cases::filed_under(&state.pool, &user.id, &key).await? {
+        let first = same_filing(first, &request_sha256)?;
+        return Ok((StatusCode::OK, Json(show(&state, &first, &user).await?)));
     }
     let description = request.description.trim();
     if description.chars().count() > DESCRIPTION_MAX_CHARS {
@@ -288,22 +331,17 @@ async fn file_case(
         )
         .with_details(json!({ "field": "description", "max": DESCRIPTION_MAX_CHARS })));
     }
-    let view = orders::order_of_buyer(&state.pool, &user.id, &request.order_id).await?;
-    // One case per item: a second request for lines already in a case is refused.
-    for other in cases::on_order(&state.pool, &view.order.id).await? {
-        if other.shares_lines(&request.lines) {
-            // The same submit, sent twice at once: the other one filed it meanwhile.
-            if let Some(existing) = cases::filed_under(&state.pool, &user.id, &key).await? {
-                return Ok((StatusCode::OK, Json(show(&state, &existing, &user).await?)));
-            }
-            return Err(AppError::new(
-                StatusCode::CONFLICT,
-                "case_exists",
-                "these items already have a return case",
-            )
-            .with_details(json!({ "case_id": other.id })));
-        }
+    let mut evidence = request.evidence.clone();
+    evidence.sort();
+    evidence.dedup();
+    if evidence.len() > MAX_PER_CASE as usize {
+        return Err(AppError::unprocessable(
+            "too_many_photos",
+            format!("a case holds at most {MAX_PER_CASE} photos"),
+        )
+        .with_details(json!({ "field": "evidence", "max": MAX_PER_CASE })));
     }
+    let view = orders::order_of_buyer(&state.pool, &user.id, &request.order_id).await?;
     let parties = orders::parties(&state.pool, &view.order.id).await?;
     let now = state.now();
     let filing = Filing {
@@ -313,7 +351,7 @@ async fn file_case(
             partial_amount_minor: request.partial_amount_minor,
             return_shipping_paid_by: None,
             note: String::new(),
-            evidence: vec![],
+            evidence: evidence.clone(),
         },
         description: description.to_owned(),
     };
@@ -327,10 +365,25 @@ async fn file_case(
         stored: &stored,
         events: &events,
         idempotency_key: &key,
+        request_sha256: Some(&request_sha256),
         filed_by: Some(&user.id),
+        evidence: &evidence,
     };
-    if let Some(first) = cases::insert(&state.pool, &new, &state.policy).await? {
-        return Ok((StatusCode::OK, Json(show(&state, &first, &user).await?)));
+    match cases::insert(&state.pool, &new, &state.policy).await? {
+        Inserted::Stored => {}
+        // The same submit, sent twice at once: the other one filed it meanwhile.
+        Inserted::SameKey(first) => {
+            let first = same_filing(first, &request_sha256)?;
+            return Ok((StatusCode::OK, Json(show(&state, &first, &user).await?)));
+        }
+        Inserted::LinesTaken { case_id } => return Err(case_exists(case_id)),
+        Inserted::EvidenceUnavailable(unknown) => {
+            return Err(AppError::unprocessable(
+                "unknown_evidence",
+                "the filing cites photos that are not your unfiled uploads",
+            )
+            .with_details(json!({ "field": "evidence", "unknown": unknown })))
+        }
     }
     publish(&state, &stored);
     Ok((

@@ -2,7 +2,7 @@
 //! SHA-256, served only to those who may see the case.
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,20 +13,33 @@ use serde_json::json;
 
 use super::cases::publish;
 use super::{Api, ApiPath};
-use crate::auth::CurrentUser;
+use crate::auth::{Buyer, CurrentUser};
 use crate::error::AppError;
 use crate::openapi::{self, schema_of, Op};
-use crate::photos::{self, PhotoError, MAX_BYTES, MAX_PER_CASE};
+use crate::photos::{self, PhotoError, MAX_BYTES, MAX_PER_CASE, MAX_UNFILED};
 use crate::store::cases::{self, NewEvidence, Scope};
 use crate::AppState;
 
 pub(super) fn routes(api: Api) -> Api {
+    // Room for the largest photo and the multipart framing around it.
+    let body_limit = DefaultBodyLimit::max(MAX_BYTES + 64 * 1024);
     api.post(
         "/cases/{id}/evidence",
-        // Room for the largest photo and the multipart framing around it.
-        post(upload).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+        post(upload_to_case).layer(body_limit),
         Op::new(
-            "Attach a photo (JPEG, PNG or WebP, at most 10 MB, 8 per case) to a case",
+            "Attach a photo (JPEG, PNG or WebP, at most 10 MB and 40 megapixels, 8 per case) to \
+             a case",
+            openapi::Response::Json(schema_of::<EvidenceView>),
+        )
+        .upload()
+        .status(201),
+    )
+    .post(
+        "/evidence",
+        post(upload_unfiled).layer(body_limit),
+        Op::new(
+            "Upload a photo before filing (buyers): the filing cites it in `evidence`; photos \
+             no filing took are removed after a day",
             openapi::Response::Json(schema_of::<EvidenceView>),
         )
         .upload()
@@ -46,6 +59,31 @@ impl From<PhotoError> for AppError {
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         AppError::new(status, e.code(), e.to_string()).with_details(json!({ "field": "file" }))
+    }
+}
+
+/// `Multipart` whose rejection (a body that is not multipart/form-data) answers in our error
+/// shape. It reads nothing: the body is read part by part, after the handler's checks.
+pub struct ApiMultipart(Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        Multipart::from_request(request, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|rejection| {
+                AppError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "multipart_expected",
+                    format!(
+                        "send the photo as multipart/form-data, in a part named \"file\" ({})",
+                        rejection.body_text()
+                    ),
+                )
+                .with_details(json!({ "field": "file" }))
+            })
     }
 }
 
@@ -82,47 +120,111 @@ async fn file_part(multipart: &mut Multipart) -> Result<(String, Vec<u8>), AppEr
     .with_details(json!({ "field": "file" })))
 }
 
-async fn upload(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ApiPath(id): ApiPath<String>,
+fn too_many(max: i64) -> AppError {
+    AppError::unprocessable(
+        "too_many_photos",
+        format!("a case holds at most {MAX_PER_CASE} photos"),
+    )
+    .with_details(json!({ "field": "file", "max": max }))
+}
+
+/// Where an upload goes, checked before its body is read.
+struct Destination<'a> {
+    /// `None`: the uploader's unfiled photos.
+    case_id: Option<&'a str>,
+    max: i64,
+}
+
+/// Reads, checks and stores one photo, cheapest checks first: the allowance before the body is
+/// read, the header's size before any decoding, the decode under the server's limit, and the
+/// file put in place only once the database took its row.
+async fn receive(
+    state: &AppState,
+    user: &CurrentUser,
+    to: Destination<'_>,
     mut multipart: Multipart,
-) -> Result<(StatusCode, Json<EvidenceView>), AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
-    if stored.case.state.is_terminal() {
-        return Err(CaseError::Closed.into());
+) -> Result<String, AppError> {
+    if cases::evidence_count(&state.pool, to.case_id, &user.id).await? >= to.max {
+        return Err(too_many(to.max));
     }
-    let (file_name, bytes) = file_part(&mut multipart).await?;
-    let (photo, bytes) = tokio::task::spawn_blocking(move || (photos::check(&bytes), bytes))
+    let _reading = state
+        .limits
+        .uploads
+        .acquire()
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let photo = photo?;
-    photos::store(&state.data_dir, &photo.sha256, &bytes)
+    let (file_name, bytes) = file_part(&mut multipart).await?;
+    photos::inspect(&bytes)?;
+    let photo = {
+        let _decoding = state
+            .limits
+            .decodes
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || photos::check(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??
+    };
+    let staged = photos::stage(&state.data_dir, &photo.sha256, &photo.bytes)
         .await
         .map_err(|e| AppError::Internal(format!("cannot store a photo: {e}")))?;
     let evidence_id = uuid::Uuid::now_v7().to_string();
     let new = NewEvidence {
         id: &evidence_id,
-        case_id: &id,
+        case_id: to.case_id,
         user_id: &user.id,
         party: user.party(),
         sha256: &photo.sha256,
         content_type: photo.content_type,
-        size_bytes: bytes.len(),
+        size_bytes: photo.bytes.len(),
         width: photo.width,
         height: photo.height,
         file_name: &file_name,
         uploaded_at: state.now(),
     };
-    if !cases::insert_evidence(&state.pool, &new, MAX_PER_CASE).await? {
-        return Err(AppError::unprocessable(
-            "too_many_photos",
-            format!("a case holds at most {MAX_PER_CASE} photos"),
-        )
-        .with_details(json!({ "field": "file", "max": MAX_PER_CASE })));
+    if !cases::insert_evidence(&state.pool, &new, to.max).await? {
+        // Dropping the staged file removes it.
+        return Err(too_many(to.max));
     }
+    staged
+        .keep()
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot store a photo: {e}")))?;
+    Ok(evidence_id)
+}
+
+async fn upload_to_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiMultipart(multipart): ApiMultipart,
+) -> Result<(StatusCode, Json<EvidenceView>), AppError> {
+    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+    if stored.case.state.is_terminal() {
+        return Err(CaseError::Closed.into());
+    }
+    let to = Destination {
+        case_id: Some(&id),
+        max: MAX_PER_CASE,
+    };
+    let evidence_id = receive(&state, &user, to, multipart).await?;
     publish(&state, &stored);
     let view = cases::evidence_item(&state.pool, &Scope::of(&user), &evidence_id).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn upload_unfiled(
+    State(state): State<AppState>,
+    Buyer(user): Buyer,
+    ApiMultipart(multipart): ApiMultipart,
+) -> Result<(StatusCode, Json<EvidenceView>), AppError> {
+    let to = Destination {
+        case_id: None,
+        max: MAX_UNFILED,
+    };
+    let evidence_id = receive(&state, &user, to, multipart).await?;
+    let view = cases::unfiled_evidence_item(&state.pool, &user.id, &evidence_id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -132,7 +234,13 @@ async fn download(
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let evidence = cases::evidence_item(&state.pool, &Scope::of(&user), &id).await?;
+    let evidence = match cases::evidence_item(&state.pool, &Scope::of(&user), &id).await {
+        // The uploader may look at a photo no filing has taken yet.
+        Err(AppError::NotFound(_)) => {
+            cases::unfiled_evidence_item(&state.pool, &user.id, &id).await?
+        }
+        found => found?,
+    };
     let etag = format!("\"{}\"", evidence.sha256);
     // The bytes under a hash never change: a browser may keep them, but only for this person.
     let cache = [

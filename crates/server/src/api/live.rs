@@ -47,12 +47,18 @@ fn event(name: &str, change: &Change) -> Event {
         .unwrap_or_else(|_| Event::default().event("reload"))
 }
 
-/// The changes `hears` lets through, after a first `ready` event.
+/// The changes `hears` lets through, after a first `ready` event, until the viewer's session
+/// ends (signed out anywhere, or expired).
 fn stream_of(
     state: &AppState,
+    user: &CurrentUser,
     ready: Event,
     hears: impl Fn(&Change) -> bool + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let lasts = (user.session_expires_at - state.now())
+        .to_std()
+        .unwrap_or_default();
+    let over = state.live.session_over(user.session.clone(), lasts);
     let changes = BroadcastStream::new(state.live.subscribe()).filter_map(move |received| {
         let out = match received {
             Ok(change) if hears(&change) => Some(Ok(event("case", &change))),
@@ -64,7 +70,10 @@ fn stream_of(
         };
         async move { out }
     });
-    Sse::new(stream::once(async move { Ok(ready) }).chain(changes)).keep_alive(KeepAlive::default())
+    let events = stream::once(async move { Ok(ready) })
+        .chain(changes)
+        .take_until(over);
+    Sse::new(events).keep_alive(KeepAlive::default())
 }
 
 async fn case_live(
@@ -74,7 +83,9 @@ async fn case_live(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
     let ready = event("ready", &stored.change());
-    Ok(stream_of(&state, ready, move |change| change.case_id == id))
+    Ok(stream_of(&state, &user, ready, move |change| {
+        change.case_id == id
+    }))
 }
 
 async fn queue_live(
@@ -86,10 +97,11 @@ async fn queue_live(
         .fetch_all(&state.pool)
         .await?;
     let ready = Event::default().event("ready").data("{}");
-    let hears = move |change: &Change| match user.role {
-        Role::Buyer => change.buyer_id == user.id,
+    let (role, user_id) = (user.role, user.id.clone());
+    let hears = move |change: &Change| match role {
+        Role::Buyer => change.buyer_id == user_id,
         Role::Seller => stores.contains(&change.store_id),
         Role::Mediator => change.escalated,
     };
-    Ok(stream_of(&state, ready, hears))
+    Ok(stream_of(&state, &user, ready, hears))
 }

@@ -155,37 +155,41 @@ pub async fn load_any(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, App
     .transpose()
 }
 
+/// A case filed under a key, and the SHA-256 of the body that filed it (`None` for cases filed
+/// before it was kept, and for the system's own filings).
+pub struct Keyed {
+    pub stored: Stored,
+    pub request_sha256: Option<String>,
+}
+
 /// The buyer's case filed under `key`, if any: a retried submit finds it.
 pub async fn filed_under(
     pool: &SqlitePool,
     buyer_id: &str,
     key: &str,
-) -> Result<Option<Stored>, AppError> {
-    sqlx::query_as::<_, CaseRow>(
+) -> Result<Option<Keyed>, AppError> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        case: CaseRow,
+        request_sha256: Option<String>,
+    }
+    sqlx::query_as::<_, Row>(
         "SELECT c.document, c.buyer_id, c.store_id, c.resolution, \
-         c.escalated_at IS NOT NULL AS escalated FROM cases c \
+         c.escalated_at IS NOT NULL AS escalated, c.request_sha256 FROM cases c \
          WHERE c.buyer_id = ? AND c.idempotency_key = ?",
     )
     .bind(buyer_id)
     .bind(key)
     .fetch_optional(pool)
     .await?
-    .map(CaseRow::into_stored)
-    .transpose()
-}
-
-/// The cases already filed on an order.
-pub async fn on_order(pool: &SqlitePool, order_id: &str) -> Result<Vec<Case>, AppError> {
-    sqlx::query_scalar::<_, String>("SELECT document FROM cases WHERE order_id = ?")
-        .bind(order_id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|d| {
-            serde_json::from_str(d)
-                .map_err(|e| AppError::Internal(format!("stored case does not parse: {e}")))
+    .map(|row| {
+        Ok(Keyed {
+            stored: row.case.into_stored()?,
+            request_sha256: row.request_sha256,
         })
-        .collect()
+    })
+    .transpose()
 }
 
 fn document(case: &Case) -> Result<String, AppError> {
@@ -206,25 +210,42 @@ pub struct NewCase<'a> {
     pub stored: &'a Stored,
     pub events: &'a [Event],
     pub idempotency_key: &'a str,
+    /// SHA-256 of the filing's body, so a key reused with another body is told apart.
+    pub request_sha256: Option<&'a str>,
     /// Who filed it; `None` when the system did (an unmatched group buy).
     pub filed_by: Option<&'a str>,
+    /// Photos the filer uploaded beforehand and the filing cites: they become the case's.
+    pub evidence: &'a [String],
 }
 
-/// Stores a new case. If the buyer already filed under the same key (a double click that raced),
-/// nothing is written and the case filed first is returned.
+/// What came of storing a new case.
+pub enum Inserted {
+    Stored,
+    /// The filer already filed under the same key (a double click that raced): nothing was
+    /// written.
+    SameKey(Keyed),
+    /// Another case already holds one of these order lines: nothing was written.
+    LinesTaken { case_id: String },
+    /// These cited photos are not the filer's unfiled uploads: nothing was written.
+    EvidenceUnavailable(Vec<String>),
+}
+
+/// Stores a new case, its claim on each order line and its photos, in one transaction. The
+/// database decides every race: a second filing for the same key or for the same line finds
+/// the first one's rows and writes nothing.
 pub async fn insert(
     pool: &SqlitePool,
     new: &NewCase<'_>,
     policy: &Policy,
-) -> Result<Option<Stored>, AppError> {
+) -> Result<Inserted, AppError> {
     let case = &new.stored.case;
     let deadline = next_deadline(case, policy);
     let mut tx = pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
          document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
-         deadline_at, deadline_party, escalated_at, settled_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         deadline_at, deadline_party, escalated_at, settled_at, request_sha256) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
     )
     .bind(&case.id)
@@ -245,16 +266,73 @@ pub async fn insert(
     .bind(deadline.map(|d| d.party.code()))
     .bind(first_entered(new.events, |s| s == CaseState::Escalated))
     .bind(first_entered(new.events, settled))
+    .bind(new.request_sha256)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if inserted == 0 {
         tx.rollback().await?;
-        return filed_under(pool, &new.stored.buyer_id, new.idempotency_key).await;
+        return match filed_under(pool, &new.stored.buyer_id, new.idempotency_key).await? {
+            Some(first) => Ok(Inserted::SameKey(first)),
+            None => Err(AppError::Internal(
+                "a filing key conflicted, then its case was gone".into(),
+            )),
+        };
+    }
+    for line in &case.lines {
+        let claimed = sqlx::query(
+            "INSERT INTO case_lines (line_id, case_id) VALUES (?, ?) \
+             ON CONFLICT (line_id) DO NOTHING",
+        )
+        .bind(&line.line_id)
+        .bind(&case.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            let holder: String =
+                sqlx::query_scalar("SELECT case_id FROM case_lines WHERE line_id = ?")
+                    .bind(&line.line_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            tx.rollback().await?;
+            return Ok(Inserted::LinesTaken { case_id: holder });
+        }
+    }
+    if let Some(user) = new.filed_by.filter(|_| !new.evidence.is_empty()) {
+        let sql = format!(
+            "UPDATE evidence SET case_id = ? WHERE uploaded_by = ? AND case_id IS NULL \
+             AND id IN ({})",
+            placeholders(new.evidence.len())
+        );
+        let mut query = sqlx::query(&sql).bind(&case.id).bind(user);
+        for id in new.evidence {
+            query = query.bind(id);
+        }
+        let taken = query.execute(&mut *tx).await?.rows_affected();
+        if taken != new.evidence.len() as u64 {
+            let sql = format!(
+                "SELECT id FROM evidence WHERE case_id = ? AND id IN ({})",
+                placeholders(new.evidence.len())
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql).bind(&case.id);
+            for id in new.evidence {
+                query = query.bind(id);
+            }
+            let ours = query.fetch_all(&mut *tx).await?;
+            tx.rollback().await?;
+            return Ok(Inserted::EvidenceUnavailable(
+                new.evidence
+                    .iter()
+                    .filter(|id| !ours.contains(id))
+                    .cloned()
+                    .collect(),
+            ));
+        }
     }
     append(&mut tx, case, new.events, new.filed_by).await?;
     tx.commit().await?;
-    Ok(None)
+    Ok(Inserted::Stored)
 }
 
 /// Replaces version `seen` of the case with `case`, appending `events` (done by `user`, or by
@@ -492,10 +570,29 @@ pub async fn evidence_item(
         .into_view()
 }
 
+/// A photo the buyer uploaded and no filing has taken yet.
+pub async fn unfiled_evidence_item(
+    pool: &SqlitePool,
+    user_id: &str,
+    id: &str,
+) -> Result<EvidenceView, AppError> {
+    sqlx::query_as::<_, EvidenceRow>(&format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence \
+         WHERE id = ? AND uploaded_by = ? AND case_id IS NULL"
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound("evidence"))?
+    .into_view()
+}
+
 /// Evidence as uploaded and checked.
 pub struct NewEvidence<'a> {
     pub id: &'a str,
-    pub case_id: &'a str,
+    /// `None`: uploaded before its case, for a filing to cite.
+    pub case_id: Option<&'a str>,
     pub user_id: &'a str,
     pub party: Party,
     pub sha256: &'a str,
@@ -507,7 +604,32 @@ pub struct NewEvidence<'a> {
     pub uploaded_at: DateTime<Utc>,
 }
 
-/// Records evidence unless the case already holds `max` pieces. `false` when it is full.
+/// The condition on `evidence` that selects the pieces counted against the same limit as an
+/// upload: the case's photos, or the uploader's photos not yet filed.
+fn same_allowance(case_id: Option<&str>) -> &'static str {
+    match case_id {
+        Some(_) => "case_id = ?",
+        None => "case_id IS NULL AND uploaded_by = ?",
+    }
+}
+
+/// How many pieces count against the same limit as an upload to `case_id` by `user_id`.
+pub async fn evidence_count(
+    pool: &SqlitePool,
+    case_id: Option<&str>,
+    user_id: &str,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM evidence WHERE {}",
+        same_allowance(case_id)
+    ))
+    .bind(case_id.unwrap_or(user_id))
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Records evidence unless its allowance (the case's, or the uploader's unfiled photos)
+/// already holds `max` pieces. `false` when it is full.
 pub async fn insert_evidence(
     pool: &SqlitePool,
     new: &NewEvidence<'_>,
@@ -517,7 +639,8 @@ pub async fn insert_evidence(
     let inserted = sqlx::query(&format!(
         "INSERT INTO evidence ({EVIDENCE_COLUMNS}, case_id, uploaded_by) \
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
-         WHERE (SELECT COUNT(*) FROM evidence WHERE case_id = ?) < ?"
+         WHERE (SELECT COUNT(*) FROM evidence WHERE {}) < ?",
+        same_allowance(new.case_id)
     ))
     .bind(new.id)
     .bind(new.party.code())
@@ -530,12 +653,40 @@ pub async fn insert_evidence(
     .bind(millis(new.uploaded_at))
     .bind(new.case_id)
     .bind(new.user_id)
-    .bind(new.case_id)
+    .bind(new.case_id.unwrap_or(new.user_id))
     .bind(max)
     .execute(pool)
     .await?
     .rows_affected();
     Ok(inserted == 1)
+}
+
+/// Removes unfiled uploads older than `before`, and answers the hashes of the files that no
+/// evidence uses any more.
+pub async fn forget_unfiled_evidence(
+    pool: &SqlitePool,
+    before: DateTime<Utc>,
+) -> Result<Vec<String>, AppError> {
+    let mut tx = pool.begin().await?;
+    let hashes: Vec<String> = sqlx::query_scalar(
+        "DELETE FROM evidence WHERE case_id IS NULL AND uploaded_at < ? RETURNING sha256",
+    )
+    .bind(millis(before))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut orphans = Vec::new();
+    for sha256 in hashes {
+        let used: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM evidence WHERE sha256 = ?)")
+                .bind(&sha256)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !used && !orphans.contains(&sha256) {
+            orphans.push(sha256);
+        }
+    }
+    tx.commit().await?;
+    Ok(orphans)
 }
 
 /// Which of `ids` are not evidence of the case.
