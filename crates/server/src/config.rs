@@ -32,6 +32,11 @@ pub struct Config {
     /// example behind a TLS proxy that does not send X-Forwarded-Proto).
     #[arg(long, env = "RETOUR_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Believe X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Proto. Set it only behind a
+    /// reverse proxy that sets them (replacing what clients send): otherwise anyone could claim
+    /// any address and escape the per-address sign-in limit.
+    #[arg(long, env = "RETOUR_TRUSTED_PROXY")]
+    pub trusted_proxy: bool,
 }
 
 impl Config {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod live;
 pub mod openapi;
 pub mod photos;
+pub mod security;
 pub mod spa;
 pub mod store;
 pub mod sweeper;
@@ -111,6 +112,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api::router())
         .fallback_service(spa)
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -37,6 +37,7 @@ async fn run(config: Config) -> Result<(), String> {
     );
     state.session_ttl = TimeDelta::hours(config.session_hours);
     state.secure_cookies = config.secure_cookies;
+    state.trusted_proxy = config.trusted_proxy;
     if !config.no_demo
         && demo::seed_if_empty(&state.pool, &state.data_dir, state.now(), &state.policy)
             .await

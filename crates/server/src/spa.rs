@@ -3,29 +3,49 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
-use tower_http::services::fs::ServeFileSystemResponseBody;
+use axum::Router;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeader;
 
-type Files = ServeDir<MethodRouter>;
-type FileResponse = Response<ServeFileSystemResponseBody>;
+use crate::security;
 
-/// Trunk names every asset after its content hash, so a file found under its name never changes.
-/// Anything else (a 404, the page telling that the app is not built) must not be kept.
-fn cache_control(response: &FileResponse) -> Option<HeaderValue> {
-    response
-        .status()
-        .is_success()
-        .then_some(HeaderValue::from_static(
-            "public, max-age=31536000, immutable",
-        ))
+/// Trunk names the app's assets after their content (`retour-4f2a1b1c9d3e8f70_bg.wasm`): such a
+/// name never changes its bytes, and a browser may keep it for good. Other files (the
+/// catalogues under `locales/`) change under the same name at a deploy.
+fn content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.bytes().take_while(u8::is_ascii_hexdigit).count() >= 16
+    })
 }
 
-pub fn service(dist: &Path) -> SetResponseHeader<Files, fn(&FileResponse) -> Option<HeaderValue>> {
+/// Immutable for content-hashed names; everything else is checked again at each use
+/// (`no-cache` with the file's Last-Modified, so an unchanged file answers 304).
+async fn cache_by_name(request: Request, next: Next) -> Response {
+    let hashed = content_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let cacheable = status.is_success() || status == StatusCode::NOT_MODIFIED;
+    if cacheable && !response.headers().contains_key(CACHE_CONTROL) {
+        let value = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+pub fn service(dist: &Path) -> Router {
     let index = dist.join("index.html");
     let fallback: MethodRouter = get(move |uri: Uri| app_page(uri, index.clone()));
     // `/` goes to the fallback too, so index.html is always served with `no-cache`: a browser
@@ -33,7 +53,9 @@ pub fn service(dist: &Path) -> SetResponseHeader<Files, fn(&FileResponse) -> Opt
     let files = ServeDir::new(dist)
         .append_index_html_on_directories(false)
         .fallback(fallback);
-    SetResponseHeader::if_not_present(files, CACHE_CONTROL, cache_control as fn(&_) -> _)
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_by_name))
 }
 
 async fn app_page(uri: Uri, index: PathBuf) -> Response {
@@ -43,15 +65,20 @@ async fn app_page(uri: Uri, index: PathBuf) -> Response {
     if last_segment.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    match tokio::fs::read(&index).await {
-        Ok(html) => (
-            [
-                (CONTENT_TYPE, "text/html; charset=utf-8"),
-                (CACHE_CONTROL, "no-cache"),
-            ],
-            html,
-        )
-            .into_response(),
+    match tokio::fs::read_to_string(&index).await {
+        Ok(html) => {
+            // The page's own start-up script is allowed by its hash, read from the page served.
+            let policy = security::content_security_policy(&security::inline_scripts(&html));
+            (
+                [
+                    (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                    (CACHE_CONTROL, "no-cache".to_owned()),
+                    (CONTENT_SECURITY_POLICY, policy),
+                ],
+                html,
+            )
+                .into_response()
+        }
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
@@ -60,5 +87,21 @@ async fn app_page(uri: Uri, index: PathBuf) -> Response {
             ),
         )
             .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_hashed;
+
+    #[test]
+    fn only_names_that_carry_their_content_hash_count_as_hashed() {
+        assert!(content_hashed("/retour-4f2a1b1c9d3e8f70_bg.wasm"));
+        assert!(content_hashed("/retour-4f2a1b1c9d3e8f70.js"));
+        assert!(content_hashed("/main-0123456789abcdef.css"));
+        assert!(!content_hashed("/locales/en.json"));
+        assert!(!content_hashed("/locales/zh-CN.json"));
+        assert!(!content_hashed("/index.html"));
+        assert!(!content_hashed("/my-photo.jpg"));
     }
 }

@@ -1,8 +1,12 @@
 //! The evidence bundle: one ZIP file with the case as its reader sees it, a summary a person can
 //! read, every photo, and their SHA-256 sums, ready to hand to a payment provider or a court.
 
-use std::io::Write;
+use std::path::PathBuf;
 
+use async_zip::error::ZipError;
+use async_zip::tokio::write::ZipFileWriter;
+use async_zip::{Compression, ZipDateTimeBuilder, ZipEntryBuilder};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -10,7 +14,9 @@ use axum::routing::get;
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 use rules::api::CaseDetail;
 use rules::{Actor, EventKind, Proposal};
-use zip::write::SimpleFileOptions;
+use tokio::io::AsyncWrite;
+use tokio_util::compat::TokioAsyncReadCompatExt;
+use tokio_util::io::ReaderStream;
 
 use super::cases::{settle, show};
 use super::{Api, ApiPath};
@@ -33,6 +39,10 @@ pub(super) fn routes(api: Api) -> Api {
     )
 }
 
+/// Bytes the ZIP writer may run ahead of the client: the whole bundle is never in memory, a
+/// slow download holds back its writer instead.
+pub const PIPE_BYTES: usize = 64 * 1024;
+
 async fn bundle(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -43,16 +53,22 @@ async fn bundle(
     let detail = show(&state, &stored, &user).await?;
     let mut files = Vec::with_capacity(detail.evidence.len());
     for evidence in &detail.evidence {
-        let bytes = tokio::fs::read(photos::path(&state.data_dir, &evidence.sha256))
+        let path = photos::path(&state.data_dir, &evidence.sha256);
+        // Every photo is there before the answer starts: a missing one is an honest 500, not a
+        // download cut off half-way.
+        tokio::fs::metadata(&path)
             .await
             .map_err(|e| AppError::Internal(format!("photo {} unreadable: {e}", evidence.id)))?;
-        files.push(bytes);
+        files.push(path);
     }
     let made_at = state.now();
-    let zip = tokio::task::spawn_blocking(move || write_zip(&detail, &files, made_at))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("cannot write the bundle: {e}")))?;
+    let (pipe, reader) = tokio::io::duplex(PIPE_BYTES);
+    tokio::spawn(async move {
+        if let Err(e) = write_zip(pipe, &detail, &files, made_at).await {
+            // The client went away, or a photo vanished mid-way: the download ends short.
+            tracing::warn!(case = %detail.summary.id, error = %e, "case file cut short");
+        }
+    });
     let name: String = id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
@@ -66,7 +82,7 @@ async fn bundle(
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
-        zip,
+        Body::from_stream(ReaderStream::new(reader)),
     )
         .into_response())
 }
@@ -77,39 +93,45 @@ fn photo_name(index: usize, id: &str, content_type: &str) -> String {
     format!("evidence/{:02}-{id}.{extension}", index + 1)
 }
 
-fn write_zip(
+/// Writes the case file to `out` as it goes: the summary, the case as JSON, every photo copied
+/// from its file a few kilobytes at a time, and their sums. Memory stays the same whatever the
+/// photos weigh; `out` sets the pace.
+pub async fn write_zip<W: AsyncWrite + Unpin>(
+    out: W,
     detail: &CaseDetail,
-    photos: &[Vec<u8>],
+    photos: &[PathBuf],
     made_at: DateTime<Utc>,
-) -> zip::result::ZipResult<Vec<u8>> {
-    let stamp = zip::DateTime::from_date_and_time(
-        u16::try_from(made_at.year()).unwrap_or(1980),
-        made_at.month() as u8,
-        made_at.day() as u8,
-        made_at.hour() as u8,
-        made_at.minute() as u8,
-        made_at.second() as u8,
-    )
-    .unwrap_or_default();
+) -> Result<W, ZipError> {
+    let stamp = ZipDateTimeBuilder::new()
+        .year(made_at.year())
+        .month(made_at.month())
+        .day(made_at.day())
+        .hour(made_at.hour())
+        .minute(made_at.minute())
+        .second(made_at.second())
+        .build();
     // Photos are already compressed: stored as they are, byte for byte, so their sums hold.
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(stamp);
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file("summary.txt", options)?;
-    zip.write_all(summary(detail, made_at).as_bytes())?;
-    zip.start_file("case.json", options)?;
-    zip.write_all(&serde_json::to_vec_pretty(detail).map_err(std::io::Error::other)?)?;
+    let entry = |name: &str| {
+        ZipEntryBuilder::new(name.to_owned().into(), Compression::Stored)
+            .last_modification_date(stamp.clone())
+    };
+    let mut zip = ZipFileWriter::with_tokio(out);
+    zip.write_entry_whole(entry("summary.txt"), summary(detail, made_at).as_bytes())
+        .await?;
+    let json = serde_json::to_vec_pretty(detail).map_err(std::io::Error::other)?;
+    zip.write_entry_whole(entry("case.json"), &json).await?;
     let mut sums = String::new();
-    for (i, (evidence, bytes)) in detail.evidence.iter().zip(photos).enumerate() {
+    for (i, (evidence, path)) in detail.evidence.iter().zip(photos).enumerate() {
         let name = photo_name(i, &evidence.id, &evidence.content_type);
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(bytes)?;
+        let file = tokio::fs::File::open(path).await?;
+        let mut writer = zip.write_entry_stream(entry(&name)).await?;
+        futures_lite::io::copy(file.compat(), &mut writer).await?;
+        writer.close().await?;
         sums.push_str(&format!("{}  {name}\n", evidence.sha256));
     }
-    zip.start_file("SHA256SUMS", options)?;
-    zip.write_all(sums.as_bytes())?;
-    Ok(zip.finish()?.into_inner())
+    zip.write_entry_whole(entry("SHA256SUMS"), sums.as_bytes())
+        .await?;
+    Ok(zip.close().await?.into_inner())
 }
 
 fn when(at: DateTime<Utc>) -> String {

@@ -1,7 +1,7 @@
 //! The JSON API under `/api`. Every route is registered through [`Api`], which also writes its
 //! entry in the OpenAPI document served at `/api/openapi.json`.
 
-mod bundle;
+pub mod bundle;
 mod cases;
 mod evidence;
 mod live;
@@ -164,6 +164,16 @@ pub fn router() -> Router<AppState> {
         "/logout",
         post(auth::logout),
         Op::new("Sign out", Response::Empty).status(204),
+    )
+    .post(
+        "/csp-report",
+        post(crate::security::report),
+        Op::new(
+            "Browsers report here what the Content-Security-Policy blocked",
+            Response::Empty,
+        )
+        .status(204)
+        .public(),
     )
     .get(
         "/me",
