@@ -126,7 +126,8 @@ async fn cancelling_before_shipment_is_approved_at_once_with_shipping() {
 async fn a_retried_filing_creates_one_case_and_the_same_items_cannot_be_filed_twice() {
     let app = spawn_app().await;
     let lucia = app.lucia().await;
-    let body = filing("ord-1006", "ord-1006-1", 1, "defective", "replacement");
+    let mut body = filing("ord-1006", "ord-1006-1", 1, "defective", "replacement");
+    body["evidence"] = json!([lucia.unfiled_photo().await]);
     // A double click: both submits at once, with the same key.
     let (first, second) = tokio::join!(
         lucia.file_with_key(&body, "key-1"),
@@ -417,7 +418,8 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
         "<!DOCTYPE html><title>Retour</title>",
     )
     .unwrap();
-    std::fs::write(dist.join("retour-abc123.js"), "console.log(1)").unwrap();
+    // Trunk names assets after a 16-digit hash of their content.
+    std::fs::write(dist.join("retour-4f2a1b1c9d3e8f70.js"), "console.log(1)").unwrap();
     let client = reqwest::Client::new();
     let get = |path: &str| client.get(app.url(path)).send();
 
@@ -438,7 +440,7 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
             "{deep_link}"
         );
     }
-    let js = get("/retour-abc123.js").await.unwrap();
+    let js = get("/retour-4f2a1b1c9d3e8f70.js").await.unwrap();
     assert_eq!(js.status(), StatusCode::OK);
     assert_eq!(
         js.headers()["cache-control"],

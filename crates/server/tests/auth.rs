@@ -74,22 +74,69 @@ async fn signing_in_sets_an_http_only_cookie_and_signing_out_ends_the_session() 
     );
 }
 
-#[tokio::test]
-async fn behind_https_the_cookie_is_secure() {
-    let app = spawn_app().await;
-    let response = app
-        .anonymous()
+/// Signs in through a client that says it came through a proxy: HTTPS, from `host`, for
+/// `client_ip`.
+async fn login_forwarded(app: &common::TestApp, host: &str, client_ip: &str) -> reqwest::Response {
+    app.anonymous()
         .client
         .post(app.url("/api/login"))
+        .header("origin", format!("https://{host}"))
+        .header("x-forwarded-host", host)
         .header("x-forwarded-proto", "https")
+        .header("x-forwarded-for", client_ip)
         .json(&credentials("wei@demo.retour", "wei-demo-1"))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn forwarded_headers_are_believed_only_behind_a_trusted_proxy() {
+    // By default anyone could send them: the forwarded host proves no origin.
+    let app = spawn_app().await;
+    let response = login_forwarded(&app, "returns.example", "203.0.113.7").await;
+    assert_eq!(error_of(response).await.1["code"], "cross_site_request");
+
+    let app = common::spawn_app_with(|state| state.trusted_proxy = true).await;
+    let response = login_forwarded(&app, "returns.example", "203.0.113.7").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // Behind HTTPS the cookie is Secure.
     assert!(response.headers()["set-cookie"]
         .to_str()
         .unwrap()
         .contains("; Secure"));
+}
+
+#[tokio::test]
+async fn the_per_address_limit_sees_the_real_client_only_behind_a_trusted_proxy() {
+    // Each attempt names another account, so only the per-address limit (20) can stop them.
+    let attempts = |app: &common::TestApp, spoof: bool| {
+        let session = app.anonymous();
+        let url = app.url("/api/login");
+        async move {
+            let mut statuses = Vec::new();
+            for i in 0..21 {
+                let mut request = session
+                    .client
+                    .post(&url)
+                    .json(&credentials(&format!("nobody{i}@example.com"), "guess"));
+                if spoof {
+                    request = request.header("x-forwarded-for", format!("198.51.100.{i}"));
+                }
+                statuses.push(request.send().await.unwrap().status());
+            }
+            statuses
+        }
+    };
+    // Untrusted: a made-up X-Forwarded-For changes nothing, the 21st attempt waits.
+    let app = spawn_app().await;
+    let statuses = attempts(&app, true).await;
+    assert_eq!(statuses[..20], [StatusCode::UNAUTHORIZED; 20]);
+    assert_eq!(statuses[20], StatusCode::TOO_MANY_REQUESTS);
+    // Trusted: the proxy's address for each client counts, and 21 clients are 21 addresses.
+    let app = common::spawn_app_with(|state| state.trusted_proxy = true).await;
+    let statuses = attempts(&app, true).await;
+    assert_eq!(statuses, [StatusCode::UNAUTHORIZED; 21]);
 }
 
 #[tokio::test]
@@ -178,7 +225,8 @@ async fn sessions_expire_after_their_lifetime() {
 async fn a_write_without_the_pages_token_or_from_another_site_is_refused() {
     let app = spawn_app().await;
     let lucia = app.lucia().await;
-    let body = filing("ord-1006", "ord-1006-1", 1, "defective", "replacement");
+    let mut body = filing("ord-1006", "ord-1006-1", 1, "defective", "replacement");
+    body["evidence"] = json!([lucia.unfiled_photo().await]);
     let send = |token: Option<&str>, origin: Option<&str>| {
         let mut request = lucia
             .client
@@ -232,18 +280,6 @@ async fn a_write_without_the_pages_token_or_from_another_site_is_refused() {
         .await
         .unwrap();
     assert_eq!(error_of(login).await.1["code"], "cross_site_request");
-    // Behind a proxy, the browser's host is the forwarded one.
-    let proxied = app
-        .anonymous()
-        .client
-        .post(app.url("/api/login"))
-        .header("origin", "https://returns.example")
-        .header("x-forwarded-host", "returns.example")
-        .json(&credentials("lucia@demo.retour", "lucia-demo-1"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(proxied.status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -167,11 +167,18 @@ async fn the_evidence_bundle_holds_the_case_and_every_photo_with_its_sum() {
     assert_eq!(case["id"], id.as_str());
     assert_eq!(case["messages"][0]["body"], "The screen is cracked");
     let sums = String::from_utf8(read("SHA256SUMS")).unwrap();
-    let (sum, name) = sums.trim().split_once("  ").expect("one line per photo");
-    let stored = read(name);
-    assert_eq!(stored, photo, "the photo is kept byte for byte");
-    assert_eq!(sum, hex(&Sha256::digest(&stored)));
-    assert_eq!(case["evidence"][0]["sha256"], sum);
+    // The photo cited at filing, then the one added.
+    let lines: Vec<_> = sums.lines().collect();
+    assert_eq!(lines.len(), 2, "{sums}");
+    for (i, line) in lines.iter().enumerate() {
+        let (sum, name) = line.split_once("  ").expect("a sum and a name");
+        let stored = read(name);
+        assert_eq!(sum, hex(&Sha256::digest(&stored)), "{name}");
+        assert_eq!(case["evidence"][i]["sha256"], sum);
+        if i == 1 {
+            assert_eq!(stored, photo, "the photo is kept byte for byte");
+        }
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -160,9 +160,45 @@ impl Session {
             .unwrap()
     }
 
-    /// Files a return under a fresh idempotency key.
+    /// Files a return under a fresh idempotency key, as the app does: when the reason needs
+    /// photos and the body cites none, a photo is uploaded first and cited.
     pub async fn file(&self, body: &Value) -> reqwest::Response {
-        self.file_with_key(body, &uuid()).await
+        let mut body = body.clone();
+        let needs_photos = serde_json::from_value::<rules::Reason>(body["reason"].clone())
+            .is_ok_and(|r| r.photos_required());
+        if needs_photos && body.get("evidence").is_none() {
+            // Only a buyer may upload: anyone else's filing fails on its own.
+            let response = self
+                .upload_unfiled("damage.png", sample_photo([120, 60, 30]))
+                .await;
+            if response.status() == StatusCode::CREATED {
+                let uploaded: Value = response.json().await.unwrap();
+                body["evidence"] = json!([uploaded["id"]]);
+            }
+        }
+        self.file_with_key(&body, &uuid()).await
+    }
+
+    /// Uploads `bytes` as a photo for a filing to cite.
+    pub async fn upload_unfiled(&self, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        self.client
+            .post(self.url("/api/evidence"))
+            .header("x-csrf-token", &self.csrf)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads a sample photo for a filing to cite; its id.
+    pub async fn unfiled_photo(&self) -> String {
+        let bytes = sample_photo([120, 60, 30]);
+        let response = self.upload_unfiled("damage.png", bytes).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "photo before filing: {body}");
+        body["id"].as_str().expect("an evidence id").to_owned()
     }
 
     pub async fn file_with_key(&self, body: &Value, key: &str) -> reqwest::Response {
@@ -233,6 +269,11 @@ impl Session {
     }
 }
 
+/// A small real photo (PNG), tinted so different tints hash differently.
+pub fn sample_photo(tint: [u8; 3]) -> Vec<u8> {
+    retour_server::photos::sample(64, 48, tint, image::ImageFormat::Png)
+}
+
 pub fn uuid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -277,6 +318,19 @@ pub async fn spawn_app_serving(dist: &Path) -> TestApp {
     app
 }
 
+/// Starts the app at the tests' fixed "now", with settings changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut AppState)) -> TestApp {
+    let data = tempfile::tempdir().expect("temporary directory");
+    let dist = tempfile::tempdir().expect("temporary directory");
+    let clock = TestClock::at(fixed_now());
+    let mut state = seeded_state(data.path(), &clock, dist.path().to_path_buf()).await;
+    configure(&mut state);
+    let mut app = start(state, clock).await;
+    app._data = Some(data);
+    app._dist = Some(dist);
+    app
+}
+
 /// Starts the app at the tests' fixed "now".
 pub async fn spawn_app() -> TestApp {
     spawn_app_at(fixed_now()).await
@@ -284,6 +338,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app over the database in `data_dir`, seeding it only when empty.
 pub async fn serve(data_dir: &Path, clock: TestClock, dist: PathBuf) -> TestApp {
+    let state = seeded_state(data_dir, &clock, dist).await;
+    start(state, clock).await
+}
+
+/// The state over the database in `data_dir`, seeded only when empty.
+async fn seeded_state(data_dir: &Path, clock: &TestClock, dist: PathBuf) -> AppState {
     let url = format!("sqlite://{}", data_dir.join("retour.db").display());
     let pool = db::connect(&url)
         .await
@@ -292,7 +352,7 @@ pub async fn serve(data_dir: &Path, clock: TestClock, dist: PathBuf) -> TestApp 
     demo::seed_if_empty(&state.pool, data_dir, clock.now(), &state.policy)
         .await
         .expect("demo data seeds");
-    start(state, clock).await
+    state
 }
 
 /// Serves `state` on a free port.
