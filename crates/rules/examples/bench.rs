@@ -95,7 +95,7 @@ fn main() -> ExitCode {
             partial_amount_minor: None,
             return_shipping_paid_by: None,
             note: String::new(),
-            evidence: vec![],
+            evidence: vec!["photo-1".into()],
         },
         description: "Broke on first use".into(),
     };

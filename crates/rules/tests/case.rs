@@ -34,6 +34,14 @@ fn offer(resolution: Resolution) -> Offer {
     }
 }
 
+/// The offer citing a photo, as a filing for a defect must.
+fn with_photo(offer: Offer) -> Offer {
+    Offer {
+        evidence: vec!["photo-1".into()],
+        ..offer
+    }
+}
+
 fn partial(minor: i64) -> Offer {
     Offer {
         partial_amount_minor: Some(minor),
@@ -51,7 +59,7 @@ fn filed(resolution: Resolution) -> Case {
     let order = general_order(0, delivered());
     let filing = Filing {
         request: request("a", 2, Reason::Defective),
-        offer: offer(resolution),
+        offer: with_photo(offer(resolution)),
         description: "The zip broke on first use".into(),
     };
     let (case, events) = file("c-1".into(), &order, &filing, t0(), &Policy::default()).unwrap();
@@ -116,14 +124,14 @@ fn a_request_to_keep_the_goods_carries_no_return_shipping() {
         let order = general_order(0, delivered());
         let filing = Filing {
             request: request("a", 2, Reason::Defective),
-            offer: Offer {
+            offer: with_photo(Offer {
                 return_shipping_paid_by: None,
                 ..if resolution == Resolution::PartialRefund {
                     partial(700)
                 } else {
                     offer(resolution)
                 }
-            },
+            }),
             description: String::new(),
         };
         let (case, _) = file("c".into(), &order, &filing, t0(), &Policy::default()).unwrap();
@@ -156,23 +164,51 @@ fn filing_refuses_what_eligibility_refuses() {
     let late = delivered_at() + TimeDelta::days(30);
     let filing = Filing {
         request: request("a", 1, Reason::Defective),
-        offer: offer(Resolution::ReturnAndRefund),
+        offer: with_photo(offer(Resolution::ReturnAndRefund)),
         description: String::new(),
     };
     let error = file("c".into(), &order, &filing, late, &Policy::default()).unwrap_err();
     assert_eq!(error.code(), "not_eligible");
     let greedy = Filing {
-        offer: partial(1251 + 499 + 1),
+        offer: with_photo(partial(1251 + 499 + 1)),
         ..filing.clone()
     };
     let error = file("c".into(), &order, &greedy, t0(), &Policy::default()).unwrap_err();
     assert_eq!(error.code(), "partial_amount_out_of_range");
     let not_offered = Filing {
-        offer: offer(Resolution::RefundOnly),
+        offer: with_photo(offer(Resolution::RefundOnly)),
         ..filing
     };
     let error = file("c".into(), &order, &not_offered, t0(), &Policy::default()).unwrap_err();
     assert_eq!(error.code(), "resolution_not_allowed");
+}
+
+#[test]
+fn a_reason_that_needs_photos_is_not_filed_without_one() {
+    let order = general_order(0, delivered());
+    for reason in Reason::ALL {
+        let bare = Filing {
+            request: request("a", 1, reason),
+            offer: offer(Resolution::ReturnAndRefund),
+            description: String::new(),
+        };
+        let result = file("c".into(), &order, &bare, t0(), &Policy::default());
+        if reason.photos_required() {
+            let error = result.expect_err("no photo, no case");
+            assert_eq!(error.code(), "photos_required", "{reason:?}");
+            let cited = Filing {
+                offer: with_photo(bare.offer.clone()),
+                ..bare
+            };
+            let (case, _) = file("c".into(), &order, &cited, t0(), &Policy::default())
+                .unwrap_or_else(|e| panic!("{reason:?} with a photo: {e}"));
+            // The seller's clock starts only on a claim with its evidence.
+            assert_eq!(case.awaiting, Some(Party::Seller));
+            assert_eq!(case.proposals.buyer.unwrap().evidence, vec!["photo-1"]);
+        } else if let Err(e) = result {
+            assert_ne!(e.code(), "photos_required", "{reason:?}");
+        }
+    }
 }
 
 #[test]

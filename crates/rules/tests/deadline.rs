@@ -34,7 +34,7 @@ fn filed_in(offset: i32, resolution: Resolution) -> Case {
             partial_amount_minor: (resolution == Resolution::PartialRefund).then_some(1000),
             return_shipping_paid_by: None,
             note: String::new(),
-            evidence: vec![],
+            evidence: vec!["photo-1".into()],
         },
         description: String::new(),
     };

@@ -144,7 +144,7 @@ fn opening(kind: usize) -> (Case, Order) {
             partial_amount_minor: (resolution == Resolution::PartialRefund).then_some(700),
             return_shipping_paid_by: None,
             note: String::new(),
-            evidence: vec![],
+            evidence: vec!["photo-1".into()],
         },
         description: String::new(),
     };
