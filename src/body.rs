@@ -89,16 +89,18 @@ impl ToBody for NewReturn {
                 self.partial_amount_minor.map(|m| m as f64),
             )
             .set("description", self.description.as_str())
+            .set("evidence", strings(&self.evidence))
     }
+}
+
+/// A list of texts as a JSON array.
+fn strings(list: &[String]) -> Array {
+    list.iter().map(|s| JsValue::from(s.as_str())).collect()
 }
 
 impl ToBody for Offer {
     fn body(&self) -> Json {
-        let evidence: Array = self
-            .evidence
-            .iter()
-            .map(|e| JsValue::from(e.as_str()))
-            .collect();
+        let evidence = strings(&self.evidence);
         Json::new()
             .set("resolution", self.resolution.code())
             .maybe(

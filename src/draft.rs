@@ -303,6 +303,8 @@ impl ReturnDraft {
             resolution,
             partial_amount_minor,
             description: self.description.trim().to_owned(),
+            // The photos are cited once the server has them, just before filing.
+            evidence: vec![],
         })
     }
 }

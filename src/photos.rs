@@ -101,18 +101,34 @@ pub fn forget_preview(url: &str) {
     let _ = web_sys::Url::revoke_object_url(url);
 }
 
-/// Sends `blob` as evidence of the case, calling `progress` with the share sent (0 to 1).
-/// `fetch` reports no upload progress, so this one request goes through `XMLHttpRequest`.
+/// Where a photo goes: a case's evidence, or the buyer's photos for the filing to come.
+#[derive(Clone, Copy, Debug)]
+pub enum UploadTo<'a> {
+    Case(&'a str),
+    Filing,
+}
+
+impl UploadTo<'_> {
+    fn path(self) -> String {
+        match self {
+            UploadTo::Case(id) => crate::api::case_path(id, "/evidence"),
+            UploadTo::Filing => "/api/evidence".to_owned(),
+        }
+    }
+}
+
+/// Sends `blob` as evidence, calling `progress` with the share sent (0 to 1); answers the id
+/// the server gave it. `fetch` reports no upload progress, so this one request goes through
+/// `XMLHttpRequest`.
 pub async fn upload(
-    case_id: &str,
+    to: UploadTo<'_>,
     blob: &Blob,
     name: &str,
     progress: impl Fn(f64) + 'static,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     let network = |_| ApiError::Network("the upload could not start".into());
     let request = web_sys::XmlHttpRequest::new().map_err(network)?;
-    let path = crate::api::case_path(case_id, "/evidence");
-    request.open("POST", &path).map_err(network)?;
+    request.open("POST", &to.path()).map_err(network)?;
     request
         .set_request_header("x-csrf-token", &crate::api::csrf_token())
         .map_err(network)?;
@@ -149,7 +165,10 @@ pub async fn upload(
         return Err(ApiError::Network("the upload was interrupted".into()));
     }
     let text = request.response_text().ok().flatten().unwrap_or_default();
-    crate::api::check(status, text).map(drop)
+    let text = crate::api::check(status, text)?;
+    crate::decode::Obj::parse(&text)
+        .and_then(|evidence| evidence.text("id"))
+        .map_err(ApiError::Decode)
 }
 
 #[cfg(test)]

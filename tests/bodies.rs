@@ -45,6 +45,7 @@ fn every_body_matches_its_api_type() {
             resolution: Resolution::PartialRefund,
             partial_amount_minor: partial,
             description: "Cracked lid".into(),
+            evidence: vec!["01a2-photo".into(), "01a3-photo".into()],
         });
     }
     for (resolution, payer) in [

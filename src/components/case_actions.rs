@@ -86,9 +86,13 @@ impl CaseControl {
             let id = self.id.get_value();
             for file in photos {
                 let sent = match crate::photos::shrink(&file).await {
-                    Ok(blob) => crate::photos::upload(&id, &blob, &file.name(), |_| {})
-                        .await
-                        .map_err(|e| e.describe()),
+                    Ok(blob) => {
+                        let to = crate::photos::UploadTo::Case(&id);
+                        crate::photos::upload(to, &blob, &file.name(), |_| {})
+                            .await
+                            .map(drop)
+                            .map_err(|e| e.describe())
+                    }
                     Err(code) => Err(crate::text::error(code, "")),
                 };
                 if let Err(why) = sent {

@@ -9,14 +9,15 @@ use crate::markup::{esc, pressed, target, text as tag};
 use crate::photos::{self, MAX_PHOTOS};
 use crate::text::{error, t, tf};
 
-/// Where a chosen photo is on its way to the case.
+/// Where a chosen photo is on its way to the server.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Upload {
     /// Not sent yet.
     Waiting,
     /// The share sent so far, 0 to 1.
     Sending(f64),
-    Sent,
+    /// Kept by the server as the evidence with this id.
+    Sent(String),
     /// Sending failed, with the sentence to show; it can be tried again.
     Failed(String),
 }
@@ -51,7 +52,7 @@ pub fn photo_list(list: &[Photo], editable: bool) -> String {
                     (share * 100.0) as u32,
                     esc(&tf("photos.sending", &[("name", &photo.name)]))
                 ),
-                Upload::Sent => tag("span", "ok", &t("photos.sent")),
+                Upload::Sent(_) => tag("span", "ok", &t("photos.sent")),
                 Upload::Failed(why) => tag("span", "error", why),
             };
             let button = |act: &str, key: &str, disabled: bool| {

@@ -7,6 +7,7 @@ use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
 use crate::draft::{ReturnDraft, Step};
 use crate::markup::{el, esc, facts, hidden_unless, set_value, show, text as tag};
+use crate::photos::UploadTo;
 use crate::text::{self, code, error, t, tf};
 use crate::{api, clock, photos};
 
@@ -87,61 +88,68 @@ pub fn ReturnForm(
             }
         });
     };
-    let (case_id, set_case_id) = signal(None::<String>);
     let (sending, set_sending) = signal(false);
     let busy = move || sending.get();
-    // Files the case (once: the draft's key makes a retry find the same case), then sends the
-    // photos not sent yet, one by one with their progress; the case opens once all are sent.
-    let send = move |request: Option<NewReturn>| {
+    // Sends the photos not sent yet, one by one with their progress, then files the case citing
+    // them (once: the draft's key makes a retry find the same case). The server opens no case
+    // that lacks the photos its reason needs, so they go first.
+    let send = move |request: NewReturn| {
         set_sending.set(true);
         leptos::task::spawn_local(async move {
-            let id = match (request, case_id.get_untracked()) {
-                (_, Some(id)) => id,
-                (Some(request), None) => {
-                    let key = draft.with_untracked(|d| d.key.clone());
-                    match api::file_return(&request, &key).await {
-                        Ok(id) => {
-                            set_case_id.set(Some(id.clone()));
-                            id
-                        }
-                        Err(e) => {
-                            set_problem.set(Some(e.describe()));
-                            set_sending.set(false);
-                            return;
-                        }
-                    }
-                }
-                (None, None) => return set_sending.set(false),
-            };
             let waiting: Vec<Photo> = photos.with_untracked(|list| {
                 list.iter()
-                    .filter(|p| p.upload != Upload::Sent)
+                    .filter(|p| !matches!(p.upload, Upload::Sent(_)))
                     .cloned()
                     .collect()
             });
             let mut all_sent = true;
             for photo in waiting {
                 let set = move |state: Upload| {
-                    photos.update(|list| {
+                    photos.try_update(|list| {
                         if let Some(p) = list.iter_mut().find(|p| p.id == photo.id) {
                             p.upload = state;
                         }
-                    })
+                    });
                 };
                 set(Upload::Sending(0.0));
                 let progress = move |share| set(Upload::Sending(share));
-                match photos::upload(&id, &photo.blob, &photo.name, progress).await {
-                    Ok(()) => set(Upload::Sent),
+                match photos::upload(UploadTo::Filing, &photo.blob, &photo.name, progress).await {
+                    Ok(evidence) => set(Upload::Sent(evidence)),
                     Err(e) => {
                         all_sent = false;
                         set(Upload::Failed(e.describe()));
                     }
                 }
             }
-            set_sending.set(false);
-            if all_sent {
-                order.with_value(|o| store_draft(&o.id, None));
-                on_filed.run(id);
+            if !all_sent {
+                set_sending.try_set(false);
+                return;
+            }
+            let Some(evidence) = photos.try_with_untracked(|list| {
+                list.iter()
+                    .filter_map(|p| match &p.upload {
+                        Upload::Sent(id) => Some(id.clone()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            }) else {
+                return;
+            };
+            let key = draft.with_untracked(|d| d.key.clone());
+            let request = NewReturn {
+                evidence,
+                ..request
+            };
+            let filed = api::file_return(&request, &key).await;
+            set_sending.try_set(false);
+            match filed {
+                Ok(id) => {
+                    order.with_value(|o| store_draft(&o.id, None));
+                    on_filed.run(id);
+                }
+                Err(e) => {
+                    set_problem.try_set(Some(e.describe()));
+                }
             }
         });
     };
@@ -159,18 +167,13 @@ pub fn ReturnForm(
             go(at.next());
             return;
         }
-        if case_id.get_untracked().is_some() {
-            // Filed already: only photos are left to send.
-            send(None);
-            return;
-        }
         let request = draft.with_untracked(|d| {
             order.with_value(|o| policy.with_value(|p| d.to_request(o, clock::now(), p)))
         });
         match request {
             Ok(request) => {
                 set_problem.set(None);
-                send(Some(request));
+                send(request);
             }
             Err(e) => set_problem.set(Some(error(e.code(), ""))),
         }
@@ -204,20 +207,16 @@ pub fn ReturnForm(
     let reason = reason_markup(&initial);
     let details = details_markup(&initial);
     let photos_needed = move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required));
+    let photo_failed =
+        move || photos.with(|list| list.iter().any(|p| matches!(p.upload, Upload::Failed(_))));
     let main_button = move || {
-        let key = match (step.get(), busy(), case_id.get().is_some()) {
+        let key = match (step.get(), busy(), photo_failed()) {
             (_, true, _) => "wizard.sending",
             (Step::Review, _, true) => "wizard.retry_photos",
             (Step::Review, _, false) => "wizard.submit",
             _ => "wizard.next",
         };
         t(key)
-    };
-    let skip_photos = move |_| {
-        if let Some(id) = case_id.get_untracked() {
-            order.with_value(|o| store_draft(&o.id, None));
-            on_filed.run(id);
-        }
     };
     // One handler for every field of every step: the draft follows what is typed or chosen.
     let on_field = move |ev: leptos::ev::Event| {
@@ -305,20 +304,12 @@ pub fn ReturnForm(
                     <button
                         type="button"
                         class="button secondary"
-                        hidden=move || at(Step::Items) || case_id.get().is_some()
+                        hidden=move || at(Step::Items) || busy()
                         on:click=move |_| go(step.get_untracked().back())
                     >
                         {t("wizard.back")}
                     </button>
                     <button type="submit" class="button primary" disabled=busy>{main_button}</button>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        hidden=move || case_id.get().is_none() || busy()
-                        on:click=skip_photos
-                    >
-                        {t("wizard.skip_photos")}
-                    </button>
                 </div>
             </form>
         </div>

@@ -155,7 +155,10 @@ fn client_addr(parts: &Parts, trusted_proxy: bool) -> Option<IpAddr> {
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(ClientAddr(client_addr(parts, state.trusted_proxy)))
     }
 }
@@ -305,8 +308,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             display_name: row.display_name,
             csrf_token: row.csrf_token,
             session: token_hash,
-            session_expires_at: DateTime::from_timestamp_millis(row.expires_at)
-                .unwrap_or_default(),
+            session_expires_at: DateTime::from_timestamp_millis(row.expires_at).unwrap_or_default(),
         })
     }
 }

@@ -11,8 +11,8 @@ use rules::{
 };
 use sqlx::SqlitePool;
 
-use crate::error::AppError;
 use crate::api::SYSTEM_KEY_PREFIX;
+use crate::error::AppError;
 use crate::store::cases::{self, Inserted, NewCase, NewEvidence, Stored};
 use crate::store::{millis, orders};
 
@@ -717,7 +717,19 @@ async fn seed_case(
         photos.into_iter().partition(|(p, ..)| *p == Party::Buyer);
     let mut cited = Vec::new();
     for (_, format, tint) in buyer_photos {
-        cited.push(seed_photo(pool, data_dir, None, &buyer_id, Party::Buyer, format, tint, filed_at).await?);
+        cited.push(
+            seed_photo(
+                pool,
+                data_dir,
+                None,
+                &buyer_id,
+                Party::Buyer,
+                format,
+                tint,
+                filed_at,
+            )
+            .await?,
+        );
     }
     let filing = Filing {
         request: ReturnRequest::new(
@@ -758,7 +770,17 @@ async fn seed_case(
     }
     let mut case: Case = stored.case.clone();
     for (party, format, tint) in seller_photos {
-        seed_photo(pool, data_dir, Some(&case.id), &seller_id, party, format, tint, filed_at).await?;
+        seed_photo(
+            pool,
+            data_dir,
+            Some(&case.id),
+            &seller_id,
+            party,
+            format,
+            tint,
+            filed_at,
+        )
+        .await?;
     }
     for (hours_ago, party, action) in &script.steps {
         let user = match party {

@@ -20,9 +20,8 @@ use crate::security;
 fn content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.bytes().take_while(u8::is_ascii_hexdigit).count() >= 16
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.bytes().take_while(u8::is_ascii_hexdigit).count() >= 16)
 }
 
 /// Immutable for content-hashed names; everything else is checked again at each use

@@ -18,12 +18,12 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::{from_value, Api, ApiJson, ApiPath};
+use crate::auth::sha256_hex;
 use crate::auth::{Buyer, CurrentUser};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
-use crate::store::addresses;
-use crate::auth::sha256_hex;
 use crate::photos::MAX_PER_CASE;
+use crate::store::addresses;
 use crate::store::cases::{self, Inserted, Keyed, NewCase, Scope, Stored};
 use crate::store::orders;
 use crate::AppState;

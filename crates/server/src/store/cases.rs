@@ -225,7 +225,9 @@ pub enum Inserted {
     /// written.
     SameKey(Keyed),
     /// Another case already holds one of these order lines: nothing was written.
-    LinesTaken { case_id: String },
+    LinesTaken {
+        case_id: String,
+    },
     /// These cited photos are not the filer's unfiled uploads: nothing was written.
     EvidenceUnavailable(Vec<String>),
 }
