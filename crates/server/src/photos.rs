@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use image::{ImageFormat, ImageReader, Limits};
 use img_parts::{Bytes, ImageEXIF};
+use sha2::{Digest, Sha256};
 
 use crate::auth::sha256_hex;
 
@@ -114,31 +115,62 @@ pub fn inspect(bytes: &[u8]) -> Result<Header, PhotoError> {
     })
 }
 
+/// The JPEG's pixels and size, decoded by zune-jpeg in strict mode (the `image` crate runs it
+/// leniently).
+fn jpeg_pixels(bytes: &[u8], header: &Header) -> Result<(Vec<u8>, u32, u32), PhotoError> {
+    let side = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    let options = zune_core::options::DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(side(header.width))
+        .set_max_height(side(header.height));
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+        zune_core::bytestream::ZCursor::new(bytes),
+        options,
+    );
+    let pixels = decoder
+        .decode()
+        .map_err(|e| damaged(header.content_type, format!("{e:?}")))?;
+    let (w, h) = decoder
+        .dimensions()
+        .ok_or_else(|| damaged(header.content_type, "it has no size"))?;
+    let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok((pixels, number(w), number(h)))
+}
+
+/// The JPEG with 64 bytes of made-up image data just before its final end marker.
+fn with_data_before_end(bytes: &[u8]) -> Vec<u8> {
+    let end = bytes
+        .windows(2)
+        .rposition(|w| w == [0xFF, 0xD9])
+        .unwrap_or(bytes.len());
+    let mut probed = Vec::with_capacity(bytes.len() + 64);
+    probed.extend_from_slice(&bytes[..end]);
+    probed.extend_from_slice(&[0x55; 64]);
+    probed.extend_from_slice(&bytes[end..]);
+    probed
+}
+
 /// Decodes every pixel, so a damaged file is refused rather than stored. JPEG goes through
 /// zune-jpeg in strict mode: the `image` crate runs it leniently, which paints a cut-off scan
 /// grey and calls it a photo.
 fn decode_whole(bytes: &[u8], header: &Header) -> Result<(u32, u32), PhotoError> {
-    let side = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
     let (width, height) = match header.format {
         ImageFormat::Jpeg => {
-            let options = zune_core::options::DecoderOptions::default()
-                .set_strict_mode(true)
-                .set_max_width(side(header.width))
-                .set_max_height(side(header.height));
-            let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
-                zune_core::bytestream::ZCursor::new(bytes),
-                options,
-            );
-            decoder
-                .decode()
-                .map_err(|e| damaged(header.content_type, format!("{e:?}")))?;
-            let (w, h) = decoder
-                .dimensions()
-                .ok_or_else(|| damaged(header.content_type, "it has no size"))?;
-            (
-                u32::try_from(w).unwrap_or(u32::MAX),
-                u32::try_from(h).unwrap_or(u32::MAX),
-            )
+            let (pixels, w, h) = jpeg_pixels(bytes, header)?;
+            let complete = Sha256::digest(&pixels);
+            drop(pixels);
+            // A JPEG decoder that meets the end marker mid-scan paints the rest of the picture
+            // from zeros, as browsers do, and calls it a success, strict mode included. So the
+            // photo is decoded a second time with extra data before its end marker: a complete
+            // scan never reads it, a cut-off one does and comes out different.
+            let (probed, _, _) = jpeg_pixels(&with_data_before_end(bytes), header)?;
+            if Sha256::digest(&probed) != complete {
+                return Err(damaged(
+                    header.content_type,
+                    "its image data stops before the picture is complete",
+                ));
+            }
+            (w, h)
         }
         format => {
             let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -382,5 +414,23 @@ mod tests {
             assert_eq!(error.code(), "photo_damaged", "{format:?}: {error}");
         }
         assert_eq!(check(&vec![0xFF; MAX_BYTES + 1]), Err(PhotoError::TooLarge));
+    }
+
+    #[test]
+    fn a_jpeg_cut_short_is_refused_even_with_its_end_marker_glued_back_on() {
+        for (width, height) in [(64, 48), (320, 240), (801, 603), (1600, 1200)] {
+            let jpeg = sample(width, height, [200, 120, 40], ImageFormat::Jpeg);
+            assert!(check(&jpeg).is_ok(), "{width}x{height} whole");
+            for share in [2, 3, 4, 10] {
+                let mut glued = jpeg[..jpeg.len() - jpeg.len() / share].to_vec();
+                glued.extend([0xFF, 0xD9]);
+                let error = check(&glued).expect_err("a cut-off JPEG is refused");
+                assert_eq!(
+                    error.code(),
+                    "photo_damaged",
+                    "{width}x{height} 1/{share}: {error}"
+                );
+            }
+        }
     }
 }
