@@ -247,6 +247,20 @@ async fn next_step(client: &Client) {
     click(client, ".wizard button[type=submit]").await;
 }
 
+/// Fails the test if the browser reported anything the Content-Security-Policy blocked: the app
+/// must start and work under it. Reports travel on their own, so they get a moment to arrive.
+async fn no_csp_violations(app: &common::TestApp) {
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let reported = app
+        .state
+        .csp_violations
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        reported, 0,
+        "the browser reported {reported} Content-Security-Policy violations (the server log has them)"
+    );
+}
+
 struct Journey {
     app: common::TestApp,
     _driver: Driver,
@@ -431,6 +445,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     let row = text_of(&client, &format!("tr[data-case='{case_id}']")).await;
     assert!(row.contains("Wool sweater"), "{row}");
     client.close().await.unwrap();
+    no_csp_violations(&journey.app).await;
 }
 
 #[tokio::test]
@@ -438,6 +453,26 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
     let journey = journey().await;
     let client = journey.client.clone();
     sign_in(&client, "lucia@demo.retour").await;
+    // The policy holds and is reported: script the page did not bring is refused, and the
+    // browser tells the server.
+    let evaluated = client
+        .execute(
+            "try { return eval('1 + 1'); } catch (e) { return 'refused'; }",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(evaluated, json!("refused"));
+    let reports = &journey.app.state.csp_violations;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while reports.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no CSP report reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    reports.store(0, std::sync::atomic::Ordering::Relaxed);
 
     click(&client, "article[data-order='ord-1008'] a.button").await;
     next_step(&client).await;
@@ -466,6 +501,7 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
     wait_for_text(&client, ".case .status-header", "Resolved").await;
     wait_for_text(&client, ".case", "Refunded").await;
     client.close().await.unwrap();
+    no_csp_violations(&journey.app).await;
 }
 
 #[tokio::test]
@@ -510,6 +546,7 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     .await;
     assert_translated(&client, &families).await;
     client.close().await.unwrap();
+    no_csp_violations(&journey.app).await;
 }
 
 #[tokio::test]
@@ -554,6 +591,7 @@ async fn the_sellers_and_the_mediators_screens_in_chinese_and_spanish_show_no_un
     wait_for(&client, "#rule-kind").await;
     assert_translated(&client, &families).await;
     client.close().await.unwrap();
+    no_csp_violations(&journey.app).await;
 }
 
 #[tokio::test]
@@ -609,6 +647,7 @@ async fn a_rejected_buyer_counters_writes_and_escalates() {
     click(&client, "button[data-act='escalate']").await;
     wait_for_text(&client, ".status-header", "With the platform's mediator").await;
     client.close().await.unwrap();
+    no_csp_violations(&journey.app).await;
 }
 /// A second person at the same server, in their own browser.
 async fn second_browser(app: &common::TestApp, driver: &Driver) -> Client {
@@ -744,6 +783,7 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
         "the system carried out the buyer's proposal"
     );
     assert_eq!(swept.summary.state, rules::CaseState::AwaitingReturnAddress);
+    no_csp_violations(&app).await;
 }
 
 /// Opens case `id` in each of `screens`.
@@ -863,4 +903,5 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
         ruled.case.outcome,
         Some(rules::Outcome::Refunded { .. })
     ));
+    no_csp_violations(&app).await;
 }

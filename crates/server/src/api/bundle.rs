@@ -113,7 +113,7 @@ pub async fn write_zip<W: AsyncWrite + Unpin>(
     // Photos are already compressed: stored as they are, byte for byte, so their sums hold.
     let entry = |name: &str| {
         ZipEntryBuilder::new(name.to_owned().into(), Compression::Stored)
-            .last_modification_date(stamp.clone())
+            .last_modification_date(stamp)
     };
     let mut zip = ZipFileWriter::with_tokio(out);
     zip.write_entry_whole(entry("summary.txt"), summary(detail, made_at).as_bytes())

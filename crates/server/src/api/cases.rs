@@ -373,7 +373,7 @@ async fn file_case(
         Inserted::Stored => {}
         // The same submit, sent twice at once: the other one filed it meanwhile.
         Inserted::SameKey(first) => {
-            let first = same_filing(first, &request_sha256)?;
+            let first = same_filing(*first, &request_sha256)?;
             return Ok((StatusCode::OK, Json(show(&state, &first, &user).await?)));
         }
         Inserted::LinesTaken { case_id } => return Err(case_exists(case_id)),

@@ -223,7 +223,7 @@ pub enum Inserted {
     Stored,
     /// The filer already filed under the same key (a double click that raced): nothing was
     /// written.
-    SameKey(Keyed),
+    SameKey(Box<Keyed>),
     /// Another case already holds one of these order lines: nothing was written.
     LinesTaken {
         case_id: String,
@@ -275,7 +275,7 @@ pub async fn insert(
     if inserted == 0 {
         tx.rollback().await?;
         return match filed_under(pool, &new.stored.buyer_id, new.idempotency_key).await? {
-            Some(first) => Ok(Inserted::SameKey(first)),
+            Some(first) => Ok(Inserted::SameKey(Box::new(first))),
             None => Err(AppError::Internal(
                 "a filing key conflicted, then its case was gone".into(),
             )),

@@ -1,0 +1,145 @@
+//! What every answer tells the browser: the security headers, the page's Content-Security-Policy
+//! with its start-up script's hash, and caching that never keeps a file that can change.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{spawn_app, spawn_app_with, TestApp};
+use reqwest::header::{HeaderMap, CACHE_CONTROL, IF_MODIFIED_SINCE, LAST_MODIFIED};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const PAGE: &str = r#"<!DOCTYPE html><html><head><title>Retour</title>
+<script type="module">import init from '/retour-4f2a1b1c9d3e8f70.js'; init();</script>
+</head><body></body></html>"#;
+
+fn dist_of(app: &TestApp) -> std::path::PathBuf {
+    app.state.dist.clone()
+}
+
+fn assert_protected(headers: &HeaderMap, what: &str) {
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(headers["x-frame-options"], "DENY", "{what}");
+    assert_eq!(headers["referrer-policy"], "same-origin", "{what}");
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app().await;
+    std::fs::write(dist_of(&app).join("index.html"), PAGE).unwrap();
+    let client = reqwest::Client::new();
+    for path in [
+        "/",
+        "/orders",
+        "/api/health",
+        "/api/nothing-here",
+        "/missing.wasm",
+    ] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_protected(response.headers(), path);
+        // Plain HTTP: no HSTS.
+        assert!(response
+            .headers()
+            .get("strict-transport-security")
+            .is_none());
+    }
+    // The page allows its own start-up script by hash, our files and wasm, nothing else.
+    let page = client.get(app.url("/")).send().await.unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let script = "import init from '/retour-4f2a1b1c9d3e8f70.js'; init();";
+    let expected = retour_server::security::content_security_policy(&[script]);
+    assert_eq!(csp, expected);
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{csp}"
+    );
+    assert!(csp.contains("report-uri /api/csp-report"), "{csp}");
+
+    // Served over HTTPS (Secure cookies), the browser is told to stay on HTTPS.
+    let app = spawn_app_with(|state| state.secure_cookies = true).await;
+    let response = client.get(app.url("/api/health")).send().await.unwrap();
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+#[tokio::test]
+async fn a_browsers_csp_report_is_counted() {
+    let app = spawn_app().await;
+    let report =
+        json!({"csp-report": {"blocked-uri": "inline", "violated-directive": "script-src"}});
+    let response = reqwest::Client::new()
+        .post(app.url("/api/csp-report"))
+        .header("content-type", "application/csp-report")
+        .body(report.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.state
+            .csp_violations
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}
+
+#[tokio::test]
+async fn only_content_hashed_files_are_kept_for_good_and_a_changed_catalogue_is_served_anew() {
+    let app = spawn_app().await;
+    let dist = dist_of(&app);
+    std::fs::write(dist.join("index.html"), PAGE).unwrap();
+    std::fs::write(dist.join("retour-4f2a1b1c9d3e8f70.js"), "init()").unwrap();
+    std::fs::create_dir_all(dist.join("locales")).unwrap();
+    let catalogue = dist.join("locales").join("en.json");
+    std::fs::write(&catalogue, r#"{"hello": "Hello"}"#).unwrap();
+    let client = reqwest::Client::new();
+
+    let js = client
+        .get(app.url("/retour-4f2a1b1c9d3e8f70.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        js.headers()[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+
+    let first = client
+        .get(app.url("/locales/en.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers()[CACHE_CONTROL], "no-cache");
+    let modified = first.headers()[LAST_MODIFIED].clone();
+    assert_eq!(first.text().await.unwrap(), r#"{"hello": "Hello"}"#);
+    // Unchanged: the browser's copy is confirmed without the bytes.
+    let again = client
+        .get(app.url("/locales/en.json"))
+        .header(IF_MODIFIED_SINCE, modified.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()[CACHE_CONTROL], "no-cache");
+
+    // A deploy changes the catalogue under the same name: the browser gets the new one.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    std::fs::write(&catalogue, r#"{"hello": "Hello again"}"#).unwrap();
+    let changed = client
+        .get(app.url("/locales/en.json"))
+        .header(IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(changed.text().await.unwrap(), r#"{"hello": "Hello again"}"#);
+}
