@@ -23,7 +23,9 @@ commands:
   bundle                build, then report the first-load bytes against xtask/budget.toml
   bench rules           eligibility checks and advance calls per second (release build, native)
   bench queue           the seller's queue with 10,000 cases: milliseconds per page through the
-                        real server and SQLite (release build)";
+                        real server and SQLite (release build)
+  bench abuse           the server's memory under bursts of pixel bombs, of the largest photos and
+                        of wrong passwords (release build)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,7 +57,12 @@ fn bench(args: &[String]) -> Result<(), String> {
     let (package, example) = match args {
         [what] if what == "rules" => ("retour-rules", "bench"),
         [what] if what == "queue" => ("retour-server", "queue_bench"),
-        _ => return Err(format!("bench takes one target: rules or queue\n\n{USAGE}")),
+        [what] if what == "abuse" => ("retour-server", "abuse_bench"),
+        _ => {
+            return Err(format!(
+                "bench takes one target: rules, queue or abuse\n\n{USAGE}"
+            ))
+        }
     };
     proc::run(
         proc::cargo()

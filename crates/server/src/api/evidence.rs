@@ -128,6 +128,9 @@ fn too_many(max: i64) -> AppError {
     .with_details(json!({ "field": "file", "max": max }))
 }
 
+/// How long one photo may take to arrive: 10 MB at about 1 Mbit/s.
+const UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Where an upload goes, checked before its body is read.
 struct Destination<'a> {
     /// `None`: the uploader's unfiled photos.
@@ -153,7 +156,20 @@ async fn receive(
         .acquire()
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let (file_name, bytes) = file_part(&mut multipart).await?;
+    // A client that trickles its body would hold a place for ever.
+    let (file_name, bytes) = tokio::time::timeout(UPLOAD_TIME, file_part(&mut multipart))
+        .await
+        .map_err(|_| {
+            AppError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "upload_too_slow",
+                format!(
+                    "the photo did not arrive within {} seconds",
+                    UPLOAD_TIME.as_secs()
+                ),
+            )
+            .with_details(json!({ "field": "file" }))
+        })??;
     photos::inspect(&bytes)?;
     let photo = {
         let _decoding = state
