@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use image::{ImageFormat, RgbImage};
-use retour_server::{app, db, demo, system_clock, AppState};
+use retour_server::{app, db, demo, photos, system_clock, AppState};
 use serde_json::{json, Value};
 
 /// Kibibytes of one line of /proc/self/status.
@@ -31,27 +31,6 @@ fn mib(kib: u64) -> f64 {
 /// Starts a new peak: Linux resets VmHWM to the current RSS when 5 is written here.
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// A PNG whose header claims `width` × `height` pixels, with almost nothing after it.
-fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend(width.to_be_bytes());
-    ihdr.extend(height.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]);
-    let chunk = |body: &[u8]| {
-        let mut out = ((body.len() - 4) as u32).to_be_bytes().to_vec();
-        out.extend(body);
-        out.extend(crc32fast::hash(body).to_be_bytes());
-        out
-    };
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(&ihdr));
-    let mut idat = b"IDAT".to_vec();
-    idat.extend([0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
-    png.extend(chunk(&idat));
-    png.extend(chunk(b"IEND"));
-    png
 }
 
 /// The largest photo accepted: just under 40 megapixels, a real picture that compresses well.
@@ -150,7 +129,7 @@ async fn main() {
         }
     };
 
-    let bomb = png_claiming(16_384, 10_922);
+    let bomb = photos::pixel_bomb(16_384, 10_922);
     let largest = largest_photo();
     println!(
         "abuse bench: release build, {cores} cores, the real router on 127.0.0.1 over a SQLite \

@@ -19,7 +19,7 @@ use sqlx::SqlitePool;
 
 use crate::api::ApiJson;
 use crate::error::AppError;
-use crate::AppState;
+use crate::{AppState, WorkLimits};
 
 pub const SESSION_COOKIE: &str = "retour_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -423,17 +423,10 @@ pub async fn login(
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
     let password = login.password;
-    let matches = {
-        let _hashing = state
-            .limits
-            .hashes
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(move || password_matches(&password, &stored))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-    };
+    let matches = WorkLimits::run_blocking(&state.limits.hashes, move || {
+        password_matches(&password, &stored)
+    })
+    .await?;
     let Some(account) = account.filter(|a| matches && a.password_hash.is_some()) else {
         return Err(AppError::unauthenticated(
             "wrong_credentials",

@@ -24,7 +24,7 @@ use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
 use rules::Policy;
 use sqlx::SqlitePool;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -55,6 +55,25 @@ impl WorkLimits {
             decodes: Semaphore::new(cores),
             uploads: Semaphore::new(4 * cores),
         }
+    }
+
+    /// Waits for a free place under `limit`, held until the permit is dropped.
+    pub async fn place(limit: &Semaphore) -> Result<SemaphorePermit<'_>, error::AppError> {
+        limit
+            .acquire()
+            .await
+            .map_err(|e| error::AppError::Internal(e.to_string()))
+    }
+
+    /// Runs `work` on a blocking thread once `limit` has a free place.
+    pub async fn run_blocking<T: Send + 'static>(
+        limit: &Semaphore,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, error::AppError> {
+        let _place = Self::place(limit).await?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| error::AppError::Internal(e.to_string()))
     }
 }
 

@@ -358,6 +358,34 @@ pub async fn remove_unused(
     Ok(removed)
 }
 
+/// What an attacker sends, for the tests and `cargo xtask bench abuse`: a PNG of a few dozen
+/// bytes whose header claims `width` × `height` pixels (8-bit RGB) over a zlib stream of zeros
+/// that decoding would inflate into the whole picture.
+pub fn pixel_bomb(width: u32, height: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8; 4], data: &[u8]| {
+        let mut body = kind.to_vec();
+        body.extend(data);
+        let mut out = u32::try_from(data.len())
+            .unwrap_or(0)
+            .to_be_bytes()
+            .to_vec();
+        out.extend(&body);
+        out.extend(crc32fast::hash(&body).to_be_bytes());
+        out
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend(height.to_be_bytes());
+    header.extend([8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &header));
+    png.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01],
+    ));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
 /// Sample photos for the demo and the tests: a gradient with a frame, so it is a real picture
 /// that decodes, in the requested format.
 pub fn sample(width: u32, height: u32, tint: [u8; 3], format: ImageFormat) -> Vec<u8> {
@@ -414,6 +442,15 @@ mod tests {
             assert_eq!(error.code(), "photo_damaged", "{format:?}: {error}");
         }
         assert_eq!(check(&vec![0xFF; MAX_BYTES + 1]), Err(PhotoError::TooLarge));
+    }
+
+    #[test]
+    fn a_pixel_bomb_is_refused_from_its_header_alone() {
+        let bomb = pixel_bomb(16_384, 10_922);
+        assert!(bomb.len() < 100, "{} bytes", bomb.len());
+        assert_eq!(inspect(&bomb), Err(PhotoError::TooManyPixels));
+        let small = inspect(&pixel_bomb(100, 100)).expect("a header within the limit");
+        assert_eq!((small.width, small.height), (100, 100));
     }
 
     #[test]

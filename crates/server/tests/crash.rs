@@ -74,19 +74,22 @@ async fn sign_in(base: &str, email: &str, password: &str) -> (reqwest::Client, S
     (client, me.csrf_token)
 }
 
+async fn get_json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+) -> T {
+    let response = client.get(format!("{base}{path}")).send().await.unwrap();
+    assert!(response.status().is_success(), "GET {path}");
+    response.json().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_write_survives_a_kill() {
     let data = tempfile::tempdir().unwrap();
     let server = start(data.path()).await;
     let (lucia, csrf) = sign_in(&server.base, "lucia@demo.retour", "lucia-demo-1").await;
-    let queue: Queue = lucia
-        .get(format!("{}/api/cases?state=negotiating", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let queue: Queue = get_json(&lucia, &server.base, "/api/cases?state=negotiating").await;
     let case_id = queue.items[0].summary.id.clone();
 
     // Four writers post messages as fast as they are answered; each keeps what was acknowledged.
@@ -129,14 +132,7 @@ async fn every_acknowledged_write_survives_a_kill() {
 
     let server = start(data.path()).await;
     let (lucia, _) = sign_in(&server.base, "lucia@demo.retour", "lucia-demo-1").await;
-    let case: CaseDetail = lucia
-        .get(format!("{}/api/cases/{case_id}", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let case: CaseDetail = get_json(&lucia, &server.base, &format!("/api/cases/{case_id}")).await;
     let kept: std::collections::HashSet<_> = case.messages.iter().map(|m| &m.body).collect();
     let lost: Vec<_> = acknowledged.iter().filter(|b| !kept.contains(b)).collect();
     assert!(

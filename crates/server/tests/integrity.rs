@@ -46,18 +46,22 @@ async fn referenced_files(app: &TestApp) -> Vec<String> {
     files
 }
 
-#[tokio::test]
-async fn twenty_simultaneous_filings_for_one_item_make_one_case() {
-    let app = spawn_app().await;
-    let lucia = app.lucia().await;
-    // The silk scarf: one item, delivered yesterday; change of mind needs no photo.
-    let body = filing(
+/// The silk scarf of ord-1011: one item, delivered yesterday; a change of mind needs no photo.
+fn scarf_returned() -> Value {
+    filing(
         "ord-1011",
         "ord-1011-1",
         1,
         "no_longer_wanted",
         "return_and_refund",
-    );
+    )
+}
+
+#[tokio::test]
+async fn twenty_simultaneous_filings_for_one_item_make_one_case() {
+    let app = spawn_app().await;
+    let lucia = app.lucia().await;
+    let body = scarf_returned();
     let keys: Vec<String> = (0..20).map(|_| uuid()).collect();
     let answers =
         futures_util::future::join_all(keys.iter().map(|key| lucia.file_with_key(&body, key)))
@@ -95,13 +99,7 @@ async fn twenty_simultaneous_filings_for_one_item_make_one_case() {
 async fn a_key_reused_with_another_body_is_refused_and_system_keys_are_not_for_clients() {
     let app = spawn_app().await;
     let lucia = app.lucia().await;
-    let body = filing(
-        "ord-1011",
-        "ord-1011-1",
-        1,
-        "no_longer_wanted",
-        "return_and_refund",
-    );
+    let body = scarf_returned();
     let first = lucia.file_with_key(&body, "form-7").await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: CaseDetail = first.json().await.unwrap();
@@ -179,28 +177,6 @@ async fn a_claim_that_needs_photos_is_not_filed_without_one_of_the_buyers_own() 
     assert_eq!(proposal.evidence, vec![photo]);
 }
 
-/// A PNG whose header claims `width` × `height` pixels, with almost nothing after it.
-fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend(width.to_be_bytes());
-    ihdr.extend(height.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB, no interlace
-    let chunk = |body: &[u8]| {
-        let mut out = ((body.len() - 4) as u32).to_be_bytes().to_vec();
-        out.extend(body);
-        out.extend(crc32fast::hash(body).to_be_bytes());
-        out
-    };
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(&ihdr));
-    // A zlib stream of zeros: what decoding would inflate into gigabytes.
-    let mut idat = b"IDAT".to_vec();
-    idat.extend([0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
-    png.extend(chunk(&idat));
-    png.extend(chunk(b"IEND"));
-    png
-}
-
 /// A JPEG with an EXIF block holding a GPS position, as a phone writes it.
 fn jpeg_with_gps() -> Vec<u8> {
     let jpeg = photos::sample(120, 90, [30, 90, 150], ImageFormat::Jpeg);
@@ -227,7 +203,7 @@ async fn hostile_files_are_refused_before_they_cost_anything_and_leave_nothing_o
     let id = case.summary.id.clone();
 
     // 16384 × 10922 pixels in a few dozen bytes: refused from the header.
-    let bomb = png_claiming(16_384, 10_922);
+    let bomb = photos::pixel_bomb(16_384, 10_922);
     assert!(bomb.len() < 100);
     let (status, error) = upload_error(&lucia, &id, bomb.clone()).await;
     assert_eq!(

@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::openapi::{self, schema_of, Op};
 use crate::photos::{self, PhotoError, MAX_BYTES, MAX_PER_CASE, MAX_UNFILED};
 use crate::store::cases::{self, NewEvidence, Scope};
-use crate::AppState;
+use crate::{AppState, WorkLimits};
 
 pub(super) fn routes(api: Api) -> Api {
     // Room for the largest photo and the multipart framing around it.
@@ -150,12 +150,7 @@ async fn receive(
     if cases::evidence_count(&state.pool, to.case_id, &user.id).await? >= to.max {
         return Err(too_many(to.max));
     }
-    let _reading = state
-        .limits
-        .uploads
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let _reading = WorkLimits::place(&state.limits.uploads).await?;
     // A client that trickles its body would hold a place for ever.
     let (file_name, bytes) = tokio::time::timeout(UPLOAD_TIME, file_part(&mut multipart))
         .await
@@ -171,17 +166,8 @@ async fn receive(
             .with_details(json!({ "field": "file" }))
         })??;
     photos::inspect(&bytes)?;
-    let photo = {
-        let _decoding = state
-            .limits
-            .decodes
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(move || photos::check(&bytes))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??
-    };
+    let photo =
+        WorkLimits::run_blocking(&state.limits.decodes, move || photos::check(&bytes)).await??;
     let staged = photos::stage(&state.data_dir, &photo.sha256, &photo.bytes)
         .await
         .map_err(|e| AppError::Internal(format!("cannot store a photo: {e}")))?;
