@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use image::{ImageFormat, RgbImage};
-use retour_server::{app, db, demo, photos, system_clock, AppState};
+use retour_server::photos;
+
+mod support;
 use serde_json::{json, Value};
 
 /// Kibibytes of one line of /proc/self/status.
@@ -80,22 +82,8 @@ where
 #[tokio::main]
 async fn main() {
     let data = tempfile::tempdir().expect("a temporary directory");
-    let url = format!("sqlite://{}", data.path().join("bench.db").display());
-    let pool = db::connect(&url).await.expect("the database");
-    let state = AppState::new(
-        pool.clone(),
-        system_clock(),
-        data.path().join("dist"),
-        data.path().to_path_buf(),
-    );
-    demo::seed_if_empty(&pool, data.path(), state.now(), &state.policy)
-        .await
-        .expect("the demo data");
+    let base = support::serve(support::demo_state(data.path()).await).await;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
 
     let client = reqwest::Client::builder()
         .cookie_store(true)

@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use retour_server::{app, db, demo, system_clock, AppState};
+use retour_server::demo;
+
+mod support;
 use serde_json::{json, Value};
 
 /// Cases in the seller's queue.
@@ -18,26 +20,9 @@ const TARGET_MS: f64 = 50.0;
 #[tokio::main]
 async fn main() {
     let data = tempfile::tempdir().expect("a temporary directory");
-    let pool = db::connect(&format!(
-        "sqlite://{}",
-        data.path().join("bench.db").display()
-    ))
-    .await
-    .expect("the database");
-    let state = AppState::new(
-        pool.clone(),
-        system_clock(),
-        data.path().join("dist"),
-        data.path().to_path_buf(),
-    );
-    demo::seed_if_empty(&pool, data.path(), state.now(), &state.policy)
-        .await
-        .expect("the demo data");
-    let copies = multiply_teahouse_cases(&pool).await;
-
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    let state = support::demo_state(data.path()).await;
+    let copies = multiply_teahouse_cases(&state.pool).await;
+    let base = support::serve(state).await;
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()

@@ -6,7 +6,7 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{sample_photo, spawn_app};
+use common::spawn_app;
 use retour_server::api::bundle::write_zip;
 use retour_server::photos;
 use tokio::io::AsyncWriteExt;
@@ -71,12 +71,7 @@ async fn a_case_file_far_larger_than_the_bound_is_written_within_it() {
     let case = lucia
         .file_line("ord-1006", "defective", "replacement")
         .await;
-    let id = case.summary.id.clone();
-    for i in 1..photos::MAX_PER_CASE as u8 {
-        let response = lucia.upload(&id, "p.png", sample_photo([i, 90, 200])).await;
-        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
-    }
-    let detail = lucia.case(&id).await;
+    let detail = lucia.fill_with_photos(&case).await;
     assert_eq!(detail.evidence.len(), photos::MAX_PER_CASE as usize);
     // Each photo file made 8 MB on disk: a 64 MB case file.
     let dir = tempfile::tempdir().unwrap();

@@ -251,12 +251,7 @@ async fn hostile_files_are_refused_before_they_cost_anything_and_leave_nothing_o
 
     // Fill the case to its limit, then one more: refused before its body is read, and nothing
     // of it is kept.
-    let have = case.evidence.len();
-    for i in have..photos::MAX_PER_CASE as usize {
-        let bytes = sample_photo([10 * i as u8, 200, 90]);
-        let response = lucia.upload(&id, "more.png", bytes).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-    }
+    lucia.fill_with_photos(&case).await;
     let (_, error) = upload_error(&lucia, &id, sample_photo([1, 2, 3])).await;
     assert_eq!(error["code"], "too_many_photos");
 

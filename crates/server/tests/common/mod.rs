@@ -239,6 +239,17 @@ impl Session {
             .unwrap()
     }
 
+    /// Adds photos to the case until it holds as many as a case may; the case afterwards.
+    pub async fn fill_with_photos(&self, case: &CaseDetail) -> CaseDetail {
+        let id = &case.summary.id;
+        for i in case.evidence.len()..retour_server::photos::MAX_PER_CASE as usize {
+            let bytes = sample_photo([10 * i as u8, 200, 90]);
+            let response = self.upload(id, "more.png", bytes).await;
+            assert_eq!(response.status(), StatusCode::CREATED, "photo {i}");
+        }
+        self.case(id).await
+    }
+
     /// Takes an action on the case at the version given; must succeed.
     pub async fn act(&self, case: &CaseDetail, action: &str, fields: Value) -> CaseDetail {
         let (status, body) = self
