@@ -215,6 +215,121 @@ pub struct CaseDetail {
     pub timeline: Vec<TimelineEntry>,
     pub evidence: Vec<EvidenceView>,
     pub messages: Vec<MessageView>,
+    /// What carriers said of the order's parcel and of the return parcel, oldest first.
+    #[serde(default)]
+    pub parcel: Vec<ParcelEvent>,
+}
+
+/// Which parcel a carrier's event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Leg {
+    /// The order on its way to the buyer.
+    Outbound,
+    /// The goods on their way back to the seller.
+    Return,
+}
+
+impl Leg {
+    pub fn code(self) -> &'static str {
+        match self {
+            Leg::Outbound => "outbound",
+            Leg::Return => "return",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Leg> {
+        [Leg::Outbound, Leg::Return]
+            .into_iter()
+            .find(|l| l.code() == code)
+    }
+}
+
+/// Where a carrier says a parcel is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ParcelStatus {
+    Accepted,
+    InTransit,
+    OutForDelivery,
+    Delivered,
+    DeliveryFailed,
+    ReturnedToSender,
+}
+
+impl ParcelStatus {
+    pub const ALL: [ParcelStatus; 6] = [
+        ParcelStatus::Accepted,
+        ParcelStatus::InTransit,
+        ParcelStatus::OutForDelivery,
+        ParcelStatus::Delivered,
+        ParcelStatus::DeliveryFailed,
+        ParcelStatus::ReturnedToSender,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ParcelStatus::Accepted => "accepted",
+            ParcelStatus::InTransit => "in_transit",
+            ParcelStatus::OutForDelivery => "out_for_delivery",
+            ParcelStatus::Delivered => "delivered",
+            ParcelStatus::DeliveryFailed => "delivery_failed",
+            ParcelStatus::ReturnedToSender => "returned_to_sender",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ParcelStatus> {
+        ParcelStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// One step of a parcel's journey, as a case's parties see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ParcelEvent {
+    pub leg: Leg,
+    pub tracking_number: String,
+    pub status: ParcelStatus,
+    pub at: DateTime<Utc>,
+    /// Where the carrier saw it, in the carrier's words; may be empty.
+    pub location: String,
+}
+
+/// One event as a carrier (or a tracking aggregator) sends it to `POST /api/carrier-events`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CarrierEvent {
+    /// The carrier's own id of the event: the same id sent again counts once.
+    pub id: String,
+    pub tracking_number: String,
+    pub status: ParcelStatus,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub location: String,
+}
+
+/// The body of `POST /api/carrier-events`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CarrierEvents {
+    pub events: Vec<CarrierEvent>,
+}
+
+/// What became of a batch of carrier events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CarrierReceipt {
+    /// New events, matched to a parcel Retour knows.
+    pub matched: u32,
+    /// New events for a tracking number nobody gave yet: kept, matched when it is given.
+    pub unmatched: u32,
+    /// Events received before, ignored.
+    pub duplicates: u32,
 }
 
 /// One case in a queue: the summary of [`CaseView`] and what the queue needs to sort and flag.

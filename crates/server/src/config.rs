@@ -37,6 +37,70 @@ pub struct Config {
     /// any address and escape the per-address sign-in limit.
     #[arg(long, env = "RETOUR_TRUSTED_PROXY")]
     pub trusted_proxy: bool,
+    /// A carrier account that may post parcel events, as ACCOUNT=SECRET (repeat it, or separate
+    /// them with commas in the environment). With the demo and none given, the account `demo`
+    /// signs with `demo-carrier-secret`.
+    #[arg(long = "carrier-secret", env = "RETOUR_CARRIER_SECRETS", value_delimiter = ',',
+          value_parser = carrier_secret)]
+    pub carrier_secrets: Vec<(String, String)>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What else the binary does besides serving.
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Act as a carrier: sign and send one parcel event to a running Retour, as a tracking
+    /// service would (for the demo and the tests).
+    Carrier(CarrierArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct CarrierArgs {
+    /// The parcel's tracking number.
+    pub tracking_number: String,
+    /// accepted, in_transit, out_for_delivery, delivered, delivery_failed or returned_to_sender.
+    #[arg(value_parser = parcel_status)]
+    pub status: rules::api::ParcelStatus,
+    /// Where Retour runs.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    #[arg(long, default_value = "demo")]
+    pub account: String,
+    #[arg(
+        long,
+        env = "RETOUR_CARRIER_SECRET",
+        default_value = "demo-carrier-secret"
+    )]
+    pub secret: String,
+    /// Where the carrier saw the parcel.
+    #[arg(long, default_value = "")]
+    pub location: String,
+    /// The event's id [default: a new one each time].
+    #[arg(long)]
+    pub event_id: Option<String>,
+}
+
+fn carrier_secret(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((account, secret)) if !account.trim().is_empty() && secret.len() >= 16 => {
+            Ok((account.trim().to_owned(), secret.to_owned()))
+        }
+        Some((_, secret)) if secret.len() < 16 => {
+            Err("the secret must be at least 16 characters".into())
+        }
+        _ => Err("write it as ACCOUNT=SECRET".into()),
+    }
+}
+
+fn parcel_status(text: &str) -> Result<rules::api::ParcelStatus, String> {
+    rules::api::ParcelStatus::from_code(text).ok_or_else(|| {
+        let codes: Vec<_> = rules::api::ParcelStatus::ALL
+            .iter()
+            .map(|s| s.code())
+            .collect();
+        format!("one of {}", codes.join(", "))
+    })
 }
 
 impl Config {
@@ -68,7 +132,19 @@ mod tests {
         assert!(config.no_demo);
         assert_eq!(config.sweep_seconds, 5);
         assert_eq!(config.database_url(), "sqlite:///srv/retour/retour.db");
+        let config = Config::try_parse_from([
+            "retour-server",
+            "--carrier-secret",
+            "dhl=0123456789abcdef",
+            "--carrier-secret",
+            "ups=fedcba9876543210",
+        ])
+        .unwrap();
+        assert_eq!(config.carrier_secrets.len(), 2);
+        assert_eq!(config.carrier_secrets[1].0, "ups");
         for bad in [
+            ["--carrier-secret", "dhl"],
+            ["--carrier-secret", "dhl=short"],
             ["--sweep-seconds", "0"],
             ["--session-hours", "-1"],
             ["--addr", "localhost"],

@@ -455,12 +455,27 @@ pub async fn seed_if_empty(
             .await?;
         }
     }
+    // The parcels on their way carry tracking numbers a carrier can report on.
+    for (order, number) in OUTBOUND_TRACKING {
+        sqlx::query("UPDATE orders SET tracking_number = ? WHERE id = ?")
+            .bind(number)
+            .bind(order)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     for script in scripts() {
         seed_case(pool, data_dir, now, policy, &script).await?;
     }
     Ok(true)
 }
+
+/// The return parcel of the demo case on its way back to the seller (case-3007).
+pub const DEMO_RETURN_IN_TRANSIT: &str = "1Z999AA10123456784";
+
+/// The outbound parcels of the orders in transit (valid check digits).
+pub const OUTBOUND_TRACKING: [(&str, &str); 2] =
+    [("ord-1003", "RR473124829GB"), ("ord-1004", "EE123456785CN")];
 
 /// A demo case: filed `hours_ago`, then each step `(hours ago, party, action)`, then photos.
 struct Script {
@@ -488,7 +503,8 @@ fn offer(resolution: Resolution, partial: Option<i64>, note: &str) -> Offer {
 /// A case in every state but `refund_due`, which lasts no time under the default policy (the
 /// refund is issued the moment it is due).
 fn scripts() -> Vec<Script> {
-    let ups = || TrackingNumber::parse("1Z999AA10123456784").expect("a valid UPS sample");
+    // One number per parcel, so a carrier's event finds its case (valid check digits).
+    let tracking = |n: &str| TrackingNumber::parse(n).expect("a valid sample number");
     let address = || GiveReturnAddress {
         address: "Returns desk, 88 Harbour Road, Kowloon, Hong Kong".to_owned(),
     };
@@ -586,7 +602,13 @@ fn scripts() -> Vec<Script> {
             vec![
                 (72, Seller, Accept { of: Buyer }),
                 (48, Seller, address()),
-                (24, Buyer, ShipReturn { tracking: ups() }),
+                (
+                    24,
+                    Buyer,
+                    ShipReturn {
+                        tracking: tracking(DEMO_RETURN_IN_TRANSIT),
+                    },
+                ),
             ],
         ),
         returned(
@@ -596,7 +618,13 @@ fn scripts() -> Vec<Script> {
             vec![
                 (72, Seller, Accept { of: Buyer }),
                 (48, Seller, address()),
-                (30, Buyer, ShipReturn { tracking: ups() }),
+                (
+                    30,
+                    Buyer,
+                    ShipReturn {
+                        tracking: tracking("RB202611028CN"),
+                    },
+                ),
                 (6, Platform, ReturnDelivered),
             ],
         ),
@@ -607,7 +635,13 @@ fn scripts() -> Vec<Script> {
             vec![
                 (72, Seller, Accept { of: Buyer }),
                 (60, Seller, address()),
-                (48, Buyer, ShipReturn { tracking: ups() }),
+                (
+                    48,
+                    Buyer,
+                    ShipReturn {
+                        tracking: tracking("RB202611031CN"),
+                    },
+                ),
                 (6, Seller, ConfirmReceipt),
             ],
         ),

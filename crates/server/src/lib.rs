@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod carrier;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -16,6 +17,7 @@ pub mod spa;
 pub mod store;
 pub mod sweeper;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
@@ -96,6 +98,8 @@ pub struct AppState {
     /// Believe `X-Forwarded-For`, `-Host` and `-Proto`: only behind a proxy that sets them.
     pub trusted_proxy: bool,
     pub limits: Arc<WorkLimits>,
+    /// Each carrier account's secret, which signs its events (`--carrier-secret`).
+    pub carrier_secrets: Arc<HashMap<String, Vec<u8>>>,
     /// Content-Security-Policy violations browsers reported (see `/api/csp-report`).
     pub csp_violations: Arc<AtomicU64>,
 }
@@ -115,6 +119,7 @@ impl AppState {
             secure_cookies: false,
             trusted_proxy: false,
             limits: Arc::new(WorkLimits::for_this_machine()),
+            carrier_secrets: Arc::default(),
             csp_violations: Arc::default(),
         }
     }

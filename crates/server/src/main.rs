@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use clap::Parser;
-use retour_server::config::Config;
-use retour_server::{app, db, demo, sweeper, system_clock, AppState};
+use retour_server::config::{CarrierArgs, Command, Config};
+use retour_server::{app, carrier, db, demo, sweeper, system_clock, AppState};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -15,7 +15,12 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
-    match run(Config::parse()).await {
+    let config = Config::parse();
+    let done = match config.command.clone() {
+        Some(Command::Carrier(args)) => send_carrier_event(args).await,
+        None => run(config).await,
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("retour-server: {message}");
@@ -38,6 +43,15 @@ async fn run(config: Config) -> Result<(), String> {
     state.session_ttl = TimeDelta::hours(config.session_hours);
     state.secure_cookies = config.secure_cookies;
     state.trusted_proxy = config.trusted_proxy;
+    let mut secrets: std::collections::HashMap<String, Vec<u8>> = config
+        .carrier_secrets
+        .iter()
+        .map(|(account, secret)| (account.clone(), secret.as_bytes().to_vec()))
+        .collect();
+    if secrets.is_empty() && !config.no_demo {
+        secrets.insert(DEMO_CARRIER.0.into(), DEMO_CARRIER.1.as_bytes().to_vec());
+    }
+    state.carrier_secrets = std::sync::Arc::new(secrets);
     if !config.no_demo
         && demo::seed_if_empty(&state.pool, &state.data_dir, state.now(), &state.policy)
             .await
@@ -70,6 +84,13 @@ async fn run(config: Config) -> Result<(), String> {
                 a.role, a.name, a.email, a.password
             );
         }
+        if config.carrier_secrets.is_empty() {
+            println!(
+                "Carrier events: account `{}`, secret `{}`; move a parcel with\n  \
+                 retour-server carrier TRACKING_NUMBER delivered --url http://{}",
+                DEMO_CARRIER.0, DEMO_CARRIER.1, config.addr
+            );
+        }
     }
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
@@ -94,4 +115,48 @@ async fn shutdown_requested() {
         _ = terminate => {}
     }
     tracing::info!("shutting down");
+}
+
+/// The carrier account the demo accepts when none is configured.
+const DEMO_CARRIER: (&str, &str) = ("demo", "demo-carrier-secret");
+
+/// `retour-server carrier`: signs one event as a carrier account would and posts it.
+async fn send_carrier_event(args: CarrierArgs) -> Result<(), String> {
+    let now = chrono::Utc::now();
+    let event = rules::api::CarrierEvent {
+        id: args
+            .event_id
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+        tracking_number: args.tracking_number,
+        status: args.status,
+        at: now,
+        location: args.location,
+    };
+    let body = serde_json::to_vec(&rules::api::CarrierEvents {
+        events: vec![event],
+    })
+    .map_err(|e| e.to_string())?;
+    let timestamp = now.timestamp();
+    let url = format!("{}/api/carrier-events", args.url.trim_end_matches('/'));
+    let response = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "application/json")
+        .header(carrier::ACCOUNT_HEADER, &args.account)
+        .header(carrier::TIMESTAMP_HEADER, timestamp.to_string())
+        .header(
+            carrier::SIGNATURE_HEADER,
+            carrier::signature(args.secret.as_bytes(), timestamp, &body),
+        )
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("cannot reach {url}: {e}"))?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    if status.is_success() {
+        println!("{text}");
+        Ok(())
+    } else {
+        Err(format!("{url} answered {status}: {text}"))
+    }
 }

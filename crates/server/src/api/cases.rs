@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 use super::{from_value, Api, ApiJson, ApiPath};
 use crate::auth::sha256_hex;
 use crate::auth::{Buyer, CurrentUser};
+use crate::carrier;
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
 use crate::photos::MAX_PER_CASE;
@@ -466,6 +467,7 @@ async fn act(
         }
     }
     let now = state.now();
+    let shipped_return = matches!(action, Action::ShipReturn { .. });
     let address = match &action {
         Action::GiveReturnAddress { address } => Some(address.clone()),
         _ => None,
@@ -492,8 +494,17 @@ async fn act(
     if let Some(address) = address {
         addresses::remember(&state.pool, &stored.store_id, address.trim(), now).await?;
     }
+    let shipped = shipped_return
+        .then(|| case.return_tracking.clone())
+        .flatten();
     let stored = stored.after(case, &events);
     publish(&state, &stored);
+    if let Some(tracking) = shipped {
+        // The carrier may have reported the parcel before the buyer gave its number.
+        carrier::catch_up(&state, &id, &tracking.number).await?;
+        let current = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+        return Ok(Json(show(&state, &current, &user).await?));
+    }
     Ok(Json(show(&state, &stored, &user).await?))
 }
 

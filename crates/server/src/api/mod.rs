@@ -2,6 +2,7 @@
 //! entry in the OpenAPI document served at `/api/openapi.json`.
 
 pub mod bundle;
+mod carrier;
 mod cases;
 mod evidence;
 mod live;
@@ -184,6 +185,7 @@ pub fn router() -> Router<AppState> {
     let api = cases::routes(api);
     let api = evidence::routes(api);
     let api = bundle::routes(api);
+    let api = carrier::routes(api);
     let api = queues::routes(api);
     let api = live::routes(api);
     let document = Arc::new(api.doc.finish());

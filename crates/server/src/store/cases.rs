@@ -192,6 +192,21 @@ pub async fn filed_under(
     .transpose()
 }
 
+/// The return parcel's number, kept beside the document so a carrier's event finds its case.
+fn return_tracking(case: &Case) -> Option<&str> {
+    case.return_tracking.as_ref().map(|t| t.number.as_str())
+}
+
+/// The ids of the cases on an order.
+pub async fn ids_on_order(pool: &SqlitePool, order_id: &str) -> Result<Vec<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM cases WHERE order_id = ? ORDER BY filed_at")
+            .bind(order_id)
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
 fn document(case: &Case) -> Result<String, AppError> {
     serde_json::to_string(case).map_err(|e| AppError::Internal(format!("case to JSON: {e}")))
 }
@@ -246,8 +261,9 @@ pub async fn insert(
     let inserted = sqlx::query(
         "INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
          document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
-         deadline_at, deadline_party, escalated_at, settled_at, request_sha256) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         deadline_at, deadline_party, escalated_at, settled_at, request_sha256, \
+         return_tracking) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
     )
     .bind(&case.id)
@@ -269,6 +285,7 @@ pub async fn insert(
     .bind(first_entered(new.events, |s| s == CaseState::Escalated))
     .bind(first_entered(new.events, settled))
     .bind(new.request_sha256)
+    .bind(return_tracking(case))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -354,8 +371,8 @@ pub async fn save(
     let updated = sqlx::query(
         "UPDATE cases SET document = ?, state = ?, version = ?, refund_minor = ?, \
          updated_at = ?, deadline_at = ?, deadline_party = ?, \
-         escalated_at = COALESCE(escalated_at, ?), settled_at = COALESCE(settled_at, ?) \
-         WHERE id = ? AND version = ?",
+         escalated_at = COALESCE(escalated_at, ?), settled_at = COALESCE(settled_at, ?), \
+         return_tracking = ? WHERE id = ? AND version = ?",
     )
     .bind(document(case)?)
     .bind(case.state.code())
@@ -366,6 +383,7 @@ pub async fn save(
     .bind(deadline.map(|d| d.party.code()))
     .bind(first_entered(events, |s| s == CaseState::Escalated))
     .bind(first_entered(events, settled))
+    .bind(return_tracking(case))
     .bind(&case.id)
     .bind(i64::from(seen))
     .execute(&mut *tx)
@@ -804,6 +822,7 @@ pub async fn detail(
         timeline,
         evidence: evidence(pool, &case.id).await?,
         messages,
+        parcel: super::carrier::journey(pool, &case.order_id, &case.id).await?,
         order: order.order,
         case: case.clone(),
     })

@@ -2,6 +2,7 @@
 //! handlers only ever see domain values.
 
 pub mod addresses;
+pub mod carrier;
 pub mod cases;
 pub mod orders;
 pub mod queue;

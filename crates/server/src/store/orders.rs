@@ -182,3 +182,22 @@ async fn with_lines(pool: &SqlitePool, order: OrderRow) -> Result<OrderView, App
     .await?;
     order.into_view(lines)
 }
+
+/// The carrier delivered the order's parcel at `at`: the eligibility windows count from then.
+/// An order already delivered keeps its first delivery time. `true` when the order changed.
+pub async fn delivered(
+    pool: &SqlitePool,
+    order_id: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    Ok(sqlx::query(
+        "UPDATE orders SET fulfillment = 'delivered', delivered_at = ? \
+         WHERE id = ? AND fulfillment = 'shipped'",
+    )
+    .bind(at)
+    .bind(order_id)
+    .execute(pool)
+    .await?
+    .rows_affected()
+        == 1)
+}
