@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
-use rules::api::{CaseLine, CaseView, EvidenceView, MessageView, OrderView};
+use rules::api::{
+    CaseLine, CaseView, EvidenceView, Leg, MessageView, OrderView, ParcelEvent, ParcelStatus,
+};
 use rules::{
     ActionKind, CaseState, Category, Currency, Explanation, Fulfillment, Money, Order, OrderLine,
     Party, Permission, Product, Proposal, Proposals, Rating, Reason, Resolution, Terms,
@@ -362,6 +364,18 @@ impl FromJs for MessageView {
             author: o.text("author")?,
             body: o.text("body")?,
             sent_at: o.instant("sent_at")?,
+        })
+    }
+}
+
+impl FromJs for ParcelEvent {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(ParcelEvent {
+            leg: o.code("leg", Leg::from_code)?,
+            tracking_number: o.text("tracking_number")?,
+            status: o.code("status", ParcelStatus::from_code)?,
+            at: o.instant("at")?,
+            location: o.text("location")?,
         })
     }
 }

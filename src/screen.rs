@@ -7,7 +7,7 @@
 //! and are read as their codes.
 
 use chrono::{DateTime, Utc};
-use rules::api::{CaseView, EvidenceView, MessageView};
+use rules::api::{CaseView, EvidenceView, MessageView, ParcelEvent};
 use rules::{ActionKind, CaseState, Money, Order, Party, Permission, Proposals, Rating};
 use wasm_bindgen::JsValue;
 
@@ -37,6 +37,8 @@ pub struct CaseParts {
     pub order: Order,
     /// Every photo and document, in upload order.
     pub evidence: Vec<EvidenceView>,
+    /// What carriers said of the order's parcel and the return parcel, oldest first.
+    pub parcel: Vec<ParcelEvent>,
 }
 
 /// "If `party` does not act by `at`, the clock does `then`."
@@ -195,6 +197,7 @@ impl FromJs for CaseScreen {
                 buyer: o.text("buyer")?,
                 order: o.get("order")?,
                 evidence: o.list("evidence")?,
+                parcel: o.list("parcel")?,
             },
         })
     }

@@ -373,8 +373,10 @@ mod tests {
     }
 
     /// Families of keys the app completes with a code at run time (`code("reason", …)`).
-    const FAMILIES: [&str; 4] = [
+    const FAMILIES: [&str; 6] = [
         "then.carry_out_proposal",
+        "parcel.leg",
+        "parcel.status",
         "wizard.step",
         "wizard.shipping_paid_by",
         "verdict.shipping_paid_by",
@@ -453,6 +455,12 @@ mod tests {
         );
         for kind in ActionKind::ALL {
             add("event", kind.code());
+        }
+        for leg in [rules::api::Leg::Outbound, rules::api::Leg::Return] {
+            add("parcel.leg", leg.code());
+        }
+        for status in rules::api::ParcelStatus::ALL {
+            add("parcel.status", status.code());
         }
         for event in ["filed", "automatic"] {
             add("event", event);

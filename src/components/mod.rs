@@ -8,6 +8,7 @@ mod loaded;
 pub mod messages;
 mod nav;
 pub mod order_card;
+pub mod parcel;
 pub mod photo_picker;
 pub mod proposals_board;
 pub mod rating_form;

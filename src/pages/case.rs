@@ -7,6 +7,7 @@ use crate::components::address_form::{address_body, address_markup, address_pick
 use crate::components::case_actions::{actions_markup, CaseControl};
 use crate::components::gallery::{close_photo, gallery_markup, open_photo, step_photo};
 use crate::components::messages::messages_markup;
+use crate::components::parcel::parcel_markup;
 use crate::components::proposals_board::{board_markup, counter_offer, kind_changed};
 use crate::components::rating_form::{rating_body, rating_markup};
 use crate::components::reason_form::{photos_in, reason_in};
@@ -122,9 +123,10 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         leptos::task::spawn_local(load_risk(summary.id.clone()));
     }
     let after = format!(
-        "{}{}{}{}",
+        "{}{}{}{}{}",
         rating_markup(&detail),
         el("section", "card", &about),
+        parcel_markup(&detail),
         messages_markup(&detail),
         timeline_markup(&detail)
     );
