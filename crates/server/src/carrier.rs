@@ -21,6 +21,9 @@ pub const TIMESTAMP_HEADER: &str = "x-retour-timestamp";
 pub const SIGNATURE_HEADER: &str = "x-retour-signature";
 /// How far a request's timestamp may be from the server's clock, either way.
 pub const TIMESTAMP_TOLERANCE_SECS: i64 = 300;
+/// The carrier account the demo accepts when none is configured, and its secret.
+pub const DEMO_ACCOUNT: (&str, &str) = ("demo", "demo-carrier-secret");
+
 /// Events in one request at the most.
 pub const MAX_EVENTS: usize = 100;
 

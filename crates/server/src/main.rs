@@ -49,7 +49,10 @@ async fn run(config: Config) -> Result<(), String> {
         .map(|(account, secret)| (account.clone(), secret.as_bytes().to_vec()))
         .collect();
     if secrets.is_empty() && !config.no_demo {
-        secrets.insert(DEMO_CARRIER.0.into(), DEMO_CARRIER.1.as_bytes().to_vec());
+        secrets.insert(
+            carrier::DEMO_ACCOUNT.0.into(),
+            carrier::DEMO_ACCOUNT.1.as_bytes().to_vec(),
+        );
     }
     state.carrier_secrets = std::sync::Arc::new(secrets);
     if !config.no_demo
@@ -88,7 +91,9 @@ async fn run(config: Config) -> Result<(), String> {
             println!(
                 "Carrier events: account `{}`, secret `{}`; move a parcel with\n  \
                  retour-server carrier TRACKING_NUMBER delivered --url http://{}",
-                DEMO_CARRIER.0, DEMO_CARRIER.1, config.addr
+                carrier::DEMO_ACCOUNT.0,
+                carrier::DEMO_ACCOUNT.1,
+                config.addr
             );
         }
     }
@@ -116,9 +121,6 @@ async fn shutdown_requested() {
     }
     tracing::info!("shutting down");
 }
-
-/// The carrier account the demo accepts when none is configured.
-const DEMO_CARRIER: (&str, &str) = ("demo", "demo-carrier-secret");
 
 /// `retour-server carrier`: signs one event as a carrier account would and posts it.
 async fn send_carrier_event(args: CarrierArgs) -> Result<(), String> {

@@ -834,9 +834,37 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
     assert!(address.contains("Northwind"), "{address}");
     click(&seller, "#address button[type=submit]").await;
     wait_for_text(&buyer, ".status-header", &address).await;
-    type_into(&buyer, "#return-tracking", "1Z999AA10123456784").await;
+    type_into(&buyer, "#return-tracking", "RB776655444CN").await;
     click(&buyer, "#ship-return button[type=submit]").await;
-    wait_for_text(&seller, ".return-step", "UPS").await;
+    wait_for_text(&seller, ".return-step", "RB776655444CN").await;
+    // The carrier reports the delivery, as `retour-server carrier` does for the demo: the
+    // seller's screen shows it at once, with the time left to inspect.
+    // On a blocking thread: the server answering it runs on this test's own thread.
+    let url = app.url("");
+    let delivered = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_retour-server"))
+            .args([
+                "carrier",
+                "RB776655444CN",
+                "delivered",
+                "--location",
+                "Leeds",
+            ])
+            .args(["--url", &url])
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("the carrier command runs");
+    assert!(
+        delivered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&delivered.stderr)
+    );
+    wait_for_text(&seller, ".parcel", "Delivered").await;
+    let header = wait_for_text(&seller, ".status-header", "The goods are back").await;
+    assert!(header.contains("7 d") || header.contains("6 d"), "{header}");
+    wait_for_text(&buyer, ".parcel", "Leeds").await;
     click(&seller, "[data-act=confirm-receipt]").await;
     for screen in [&seller, &buyer] {
         wait_for_text(screen, ".status-header", "Resolved").await;

@@ -324,7 +324,15 @@ pub async fn spawn_app_at(now: DateTime<Utc>) -> TestApp {
 /// eligibility with its own clock).
 pub async fn spawn_app_serving(dist: &Path) -> TestApp {
     let data = tempfile::tempdir().expect("temporary directory");
-    let mut app = serve(data.path(), TestClock::at(Utc::now()), dist.to_path_buf()).await;
+    let clock = TestClock::at(Utc::now());
+    let mut state = seeded_state(data.path(), &clock, dist.to_path_buf()).await;
+    // As the demo does: the carrier command's default account may report parcels.
+    let (account, secret) = retour_server::carrier::DEMO_ACCOUNT;
+    state.carrier_secrets = std::sync::Arc::new(std::collections::HashMap::from([(
+        account.to_owned(),
+        secret.as_bytes().to_vec(),
+    )]));
+    let mut app = start(state, clock).await;
     app._data = Some(data);
     app
 }
