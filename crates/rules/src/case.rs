@@ -667,6 +667,8 @@ impl Case {
             }
             CaseState::ReturnInTransit => {
                 allow(Platform, A::ReturnDelivered);
+                // A parcel the carrier could not deliver, or sent back: the platform steps in.
+                allow(Platform, A::Escalate);
                 allow(Seller, A::ConfirmReceipt);
                 allow(Seller, A::ReportProblem);
             }

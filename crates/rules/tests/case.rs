@@ -386,6 +386,19 @@ fn return_and_refund_goes_address_tracking_delivery_receipt_refund() {
 }
 
 #[test]
+fn a_return_parcel_in_trouble_lets_the_platform_step_in_and_only_the_platform() {
+    let case = sent_back(Resolution::ReturnAndRefund);
+    for party in [Party::Buyer, Party::Seller] {
+        let error = refuse(&case, party, Action::Escalate, hours(20));
+        assert_eq!(error.code(), "action_not_allowed", "{party:?}");
+    }
+    let case = step(&case, Party::Platform, Action::Escalate, hours(20));
+    assert_eq!(case.state, CaseState::Escalated);
+    // From there the mediator rules as in any dispute.
+    assert!(case.may(Party::Platform, ActionKind::Rule));
+}
+
+#[test]
 fn replacement_is_shipped_after_the_return_arrives() {
     let case = sent_back(Resolution::Replacement);
     // The seller may confirm before the carrier reports delivery.

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rules::api::{CarrierEvent, CarrierReceipt, ParcelStatus};
-use rules::{advance, apply, Action, ActionKind, Party, TrackingNumber};
+use rules::{advance, apply, Action, Party, TrackingNumber};
 use sha2::Sha256;
 
 use crate::api::{publish, settle};
@@ -106,8 +106,17 @@ pub async fn receive(
 /// What a new event about a known parcel changes, and who hears of it.
 async fn arrived(state: &AppState, parcel: &Parcel, event: &CarrierEvent) -> Result<(), AppError> {
     let delivered = event.status == ParcelStatus::Delivered;
+    let trouble = matches!(
+        event.status,
+        ParcelStatus::DeliveryFailed | ParcelStatus::ReturnedToSender
+    );
     match parcel {
-        Parcel::Return { case_id } if delivered => return_delivered(state, case_id, event.at).await,
+        Parcel::Return { case_id } if delivered => {
+            act_for_platform(state, case_id, Action::ReturnDelivered, event.at).await
+        }
+        Parcel::Return { case_id } if trouble => {
+            act_for_platform(state, case_id, Action::Escalate, event.at).await
+        }
         Parcel::Return { case_id } => announce(state, case_id).await,
         Parcel::Outbound { order_id } => {
             if delivered {
@@ -129,12 +138,14 @@ async fn announce(state: &AppState, case_id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The return parcel reached the seller at `at`: recorded through the rules for the platform,
-/// once, and the seller's time to inspect runs from then. A case no longer waiting for its
-/// parcel keeps the event in its journey and nothing more.
-pub async fn return_delivered(
+/// What a carrier's event about the return parcel does, through the rules, for the platform,
+/// once: `ReturnDelivered` (the seller's time to inspect runs from `at`), or `Escalate` when the
+/// parcel could not be delivered or went back to the buyer (the platform steps in). A case where
+/// the rules no longer allow it keeps the event in its journey and nothing more.
+async fn act_for_platform(
     state: &AppState,
     case_id: &str,
+    action: Action,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
     // Another writer may move the case between our read and our write: read again and retry.
@@ -143,10 +154,7 @@ pub async fn return_delivered(
             return Ok(());
         };
         let stored = settle(state, stored).await?;
-        if !stored
-            .case
-            .may(Party::Platform, ActionKind::ReturnDelivered)
-        {
+        if !stored.case.may(Party::Platform, action.kind()) {
             publish(state, &stored);
             return Ok(());
         }
@@ -155,7 +163,7 @@ pub async fn return_delivered(
         let (case, mut events) = apply(
             &stored.case,
             Party::Platform,
-            Action::ReturnDelivered,
+            action.clone(),
             at,
             &state.policy,
         )?;
@@ -176,7 +184,7 @@ pub async fn return_delivered(
         }
     }
     Err(AppError::Internal(format!(
-        "case {case_id} kept changing while its delivery was recorded"
+        "case {case_id} kept changing while a carrier's event was recorded"
     )))
 }
 
@@ -184,7 +192,7 @@ pub async fn return_delivered(
 /// a delivery among them is recorded.
 pub async fn catch_up(state: &AppState, case_id: &str, number: &str) -> Result<(), AppError> {
     if let Some(delivered_at) = carrier::claim_for_return(&state.pool, number, case_id).await? {
-        return_delivered(state, case_id, delivered_at).await?;
+        act_for_platform(state, case_id, Action::ReturnDelivered, delivered_at).await?;
     }
     Ok(())
 }

@@ -176,6 +176,24 @@ async fn an_event_for_a_number_nobody_gave_yet_is_kept_and_counts_once_it_is_giv
 }
 
 #[tokio::test]
+async fn a_return_parcel_that_cannot_be_delivered_brings_in_the_mediator() {
+    let app = app_with_carrier().await;
+    let number = retour_server::demo::DEMO_RETURN_IN_TRANSIT;
+    let now = app.clock.now();
+    let receipt = report(&app, vec![event("f-1", number, "delivery_failed", now)]).await;
+    assert_eq!(receipt.matched, 1);
+    let case = app.amara().await.case("case-3007").await;
+    assert_eq!(case.summary.state, CaseState::Escalated);
+    assert_eq!(case.parcel[0].status, ParcelStatus::DeliveryFailed);
+    // Sent back to the buyer afterwards: the mediator already has it, nothing more changes.
+    let receipt = report(&app, vec![event("f-2", number, "returned_to_sender", now)]).await;
+    assert_eq!(receipt.matched, 1);
+    let again = app.lucia().await.case("case-3007").await;
+    assert_eq!(again.version, case.version);
+    assert_eq!(again.parcel.len(), 2);
+}
+
+#[tokio::test]
 async fn a_delivered_order_opens_its_windows_from_the_delivery() {
     let app = app_with_carrier().await;
     let lucia = app.lucia().await;
