@@ -5,6 +5,7 @@
 use chrono::TimeDelta;
 use leptos::mount::mount_to;
 use retour::components::case_queue::{filters_in_form, filters_markup, page_markup};
+use retour::components::parcel::parcel_markup;
 use retour::components::proposals_board::{board_markup, counter_offer, kind_changed};
 use retour::components::status_header::status_header;
 use retour::markup::set_value;
@@ -78,6 +79,12 @@ fn case_json(viewer: &str, escalated: bool) -> Value {
             "outcome": null, "rating": null, "max_refund": euros(5900),
         },
         "timeline": [], "messages": [],
+        "parcel": [
+            {"leg": "outbound", "tracking_number": "RR473124829GB", "status": "delivered",
+             "at": at(-150), "location": ""},
+            {"leg": "return", "tracking_number": "RB776655444CN", "status": "out_for_delivery",
+             "at": at(-2), "location": "Leeds <depot>"},
+        ],
         "order": {"id": "ord-9", "placed_at": at(-200), "utc_offset_minutes": 60, "currency": "EUR",
                   "lines": [{"id": "l-1", "product": {"title": "Lamp", "category": "home",
                              "no_returns": false}, "quantity": 1, "unit_price": euros(5900)}],
@@ -105,6 +112,33 @@ fn find(root: &web_sys::Element, css: &str) -> web_sys::Element {
 
 fn column(root: &web_sys::Element, party: &str) -> String {
     find(root, &format!(".proposal[data-party={party}]")).inner_html()
+}
+
+#[wasm_bindgen_test]
+fn the_parcels_journey_reads_oldest_first_with_where_the_carrier_saw_it() {
+    english();
+    let root = mount(&parcel_markup(&screen("buyer", false)));
+    assert_eq!(find(&root, "h2").text_content().unwrap(), "Parcel tracking");
+    let steps: Vec<String> = (0..2)
+        .map(|i| {
+            find(&root, &format!("li:nth-child({})", i + 1))
+                .text_content()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(steps[0].starts_with("Your order · Delivered"), "{steps:?}");
+    assert!(
+        steps[1].starts_with("The return · Out for delivery"),
+        "{steps:?}"
+    );
+    // The carrier's words are text, never markup.
+    assert!(steps[1].ends_with("Leeds <depot>"), "{steps:?}");
+    root.remove();
+    // No carrier has spoken: nothing is drawn.
+    let mut json = case_json("buyer", false);
+    json["parcel"] = json!([]);
+    let quiet = CaseScreen::decode(&json.to_string()).expect("the case reads");
+    assert_eq!(parcel_markup(&quiet), "");
 }
 
 #[wasm_bindgen_test]
