@@ -165,9 +165,9 @@ async fn act_for_platform(
             Party::Platform,
             action.clone(),
             at,
-            &state.policy,
+            &stored.policy,
         )?;
-        let (case, more) = advance(&case, now, &state.policy);
+        let (case, more) = advance(&case, now, &stored.policy);
         events.extend(more);
         if cases::save(
             &state.pool,
@@ -175,7 +175,7 @@ async fn act_for_platform(
             &case,
             &events,
             None,
-            &state.policy,
+            &stored.policy,
         )
         .await?
         {

@@ -786,7 +786,13 @@ async fn seed_case(
     let id = format!("case-{}", script.order.trim_start_matches("ord-"));
     let (case, events) = file(id, &view.order, &filing, filed_at, policy)
         .map_err(|e| demo_error(script.order, e))?;
-    let stored = Stored::filed(case, &events, parties, script.resolution);
+    let stored = Stored::filed(
+        case,
+        &events,
+        parties,
+        script.resolution,
+        std::sync::Arc::new(policy.clone()),
+    );
     let key = format!("{SYSTEM_KEY_PREFIX}demo:{}", script.order);
     let new = NewCase {
         stored: &stored,
@@ -796,7 +802,7 @@ async fn seed_case(
         filed_by: Some(&buyer_id),
         evidence: &cited,
     };
-    if !matches!(cases::insert(pool, &new, policy).await?, Inserted::Stored) {
+    if !matches!(cases::insert(pool, &new).await?, Inserted::Stored) {
         return Err(AppError::Internal(format!(
             "demo case {} exists",
             stored.case.id

@@ -108,7 +108,13 @@ async fn refund_group_buy(state: &AppState, order_id: &str) -> Result<bool, AppE
         return Ok(false);
     };
     let parties = orders::parties(&state.pool, order_id).await?;
-    let stored = Stored::filed(case, &events, parties, Resolution::RefundOnly);
+    let stored = Stored::filed(
+        case,
+        &events,
+        parties,
+        Resolution::RefundOnly,
+        std::sync::Arc::clone(&state.policy),
+    );
     // The key makes a second sweep (or a second server) find the refund already made; clients
     // cannot file under the system's keys.
     let key = format!("{SYSTEM_KEY_PREFIX}group-buy-refund:{order_id}");
@@ -120,7 +126,7 @@ async fn refund_group_buy(state: &AppState, order_id: &str) -> Result<bool, AppE
         filed_by: None,
         evidence: &[],
     };
-    match cases::insert(&state.pool, &new, &state.policy).await? {
+    match cases::insert(&state.pool, &new).await? {
         Inserted::Stored => {
             crate::api::publish(state, &stored);
             Ok(true)

@@ -1,6 +1,8 @@
 //! Filing, reading and acting on cases: one endpoint per action of the rules crate. Every write
 //! names the version it saw; the rules decide, the store refuses a stale version.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -301,7 +303,7 @@ pub(super) async fn show(
     stored: &Stored,
     user: &CurrentUser,
 ) -> Result<CaseDetail, AppError> {
-    cases::detail(&state.pool, stored, user.party(), &state.policy).await
+    cases::detail(&state.pool, stored, user.party()).await
 }
 
 /// Publishes a stored change to the live streams.
@@ -361,7 +363,13 @@ async fn file_case(
     // A refund approved at filing is issued by the clock straight away.
     let (case, more) = advance(&filed, now, &state.policy);
     events.extend(more);
-    let stored = Stored::filed(case, &events, parties, request.resolution);
+    let stored = Stored::filed(
+        case,
+        &events,
+        parties,
+        request.resolution,
+        Arc::clone(&state.policy),
+    );
     let new = NewCase {
         stored: &stored,
         events: &events,
@@ -370,7 +378,7 @@ async fn file_case(
         filed_by: Some(&user.id),
         evidence: &evidence,
     };
-    match cases::insert(&state.pool, &new, &state.policy).await? {
+    match cases::insert(&state.pool, &new).await? {
         Inserted::Stored => {}
         // The same submit, sent twice at once: the other one filed it meanwhile.
         Inserted::SameKey(first) => {
@@ -396,7 +404,7 @@ async fn file_case(
 /// Carries out the deadlines of the case that passed, if the sweeper has not yet: whoever looks
 /// at a case sees it as the clock left it. Returns the case as stored afterwards.
 pub async fn settle(state: &AppState, stored: Stored) -> Result<Stored, AppError> {
-    let (case, events) = advance(&stored.case, state.now(), &state.policy);
+    let (case, events) = advance(&stored.case, state.now(), &stored.policy);
     if events.is_empty() {
         return Ok(stored);
     }
@@ -406,7 +414,7 @@ pub async fn settle(state: &AppState, stored: Stored) -> Result<Stored, AppError
         &case,
         &events,
         None,
-        &state.policy,
+        &stored.policy,
     )
     .await?;
     if !saved {
@@ -472,10 +480,10 @@ async fn act(
         Action::GiveReturnAddress { address } => Some(address.clone()),
         _ => None,
     };
-    let (case, mut events) = apply(&stored.case, user.party(), action, now, &state.policy)?;
+    let (case, mut events) = apply(&stored.case, user.party(), action, now, &stored.policy)?;
     // A deadline that falls due at once (a refund issued the moment it is due) is carried out
     // in the same write.
-    let (case, more) = advance(&case, now, &state.policy);
+    let (case, more) = advance(&case, now, &stored.policy);
     events.extend(more);
     let saved = cases::save(
         &state.pool,
@@ -483,7 +491,7 @@ async fn act(
         &case,
         &events,
         Some(&user.id),
-        &state.policy,
+        &stored.policy,
     )
     .await?;
     if !saved {

@@ -66,14 +66,7 @@ async fn list(
     ApiQuery(filters): ApiQuery<Filters>,
 ) -> Result<Json<Queue>, AppError> {
     Ok(Json(
-        queue::page(
-            &state.pool,
-            &Scope::of(&user),
-            user.party(),
-            filters,
-            &state.policy,
-        )
-        .await?,
+        queue::page(&state.pool, &Scope::of(&user), user.party(), filters).await?,
     ))
 }
 

@@ -8,9 +8,11 @@ use rules::api::{CaseDetail, CaseLine, CaseView, EvidenceView, MessageView, Time
 use rules::{
     next_deadline, Action, Actor, Case, CaseState, Event, EventKind, Party, Policy, Resolution,
 };
+use std::sync::Arc;
+
 use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
 
-use super::{corrupt, instant, millis, orders, placeholders};
+use super::{corrupt, instant, millis, orders, placeholders, policies};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::live::Change;
@@ -58,6 +60,8 @@ pub struct Stored {
     pub resolution: Resolution,
     /// The platform has been involved: the mediator may see the case.
     pub escalated: bool,
+    /// The policy the case was filed under: its deadlines follow it for good.
+    pub policy: Arc<Policy>,
 }
 
 impl Stored {
@@ -79,11 +83,13 @@ impl Stored {
         events: &[Event],
         (buyer_id, store_id): (String, String),
         resolution: Resolution,
+        policy: Arc<Policy>,
     ) -> Stored {
         Stored {
             buyer_id,
             store_id,
             resolution,
+            policy,
             escalated: false,
             case: case.clone(),
         }
@@ -107,6 +113,7 @@ struct CaseRow {
     store_id: String,
     resolution: String,
     escalated: bool,
+    policy: Option<String>,
 }
 
 impl CaseRow {
@@ -119,18 +126,20 @@ impl CaseRow {
             buyer_id: self.buyer_id,
             store_id: self.store_id,
             escalated: self.escalated,
+            policy: Arc::new(policies::read(self.policy.as_deref())?),
         })
     }
 }
 
+/// What a [`Stored`] is read from, and where.
+const CASE_COLUMNS: &str = "c.document, c.buyer_id, c.store_id, c.resolution, \
+     c.escalated_at IS NOT NULL AS escalated, p.document AS policy";
+const CASE_TABLES: &str = "cases c LEFT JOIN policies p ON p.sha256 = c.policy_sha256";
+
 /// The case `id` if the reader may see it.
 pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, AppError> {
     let (condition, bind) = scope.condition();
-    let sql = format!(
-        "SELECT c.document, c.buyer_id, c.store_id, c.resolution, \
-         c.escalated_at IS NOT NULL AS escalated FROM cases c \
-         WHERE c.id = ? AND {condition}"
-    );
+    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ? AND {condition}");
     let mut query = sqlx::query_as::<_, CaseRow>(&sql).bind(id);
     if let Some(value) = bind {
         query = query.bind(value);
@@ -144,10 +153,9 @@ pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, 
 
 /// The case `id`, for the server's own use (the sweeper).
 pub async fn load_any(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, AppError> {
-    sqlx::query_as::<_, CaseRow>(
-        "SELECT c.document, c.buyer_id, c.store_id, c.resolution, \
-         c.escalated_at IS NOT NULL AS escalated FROM cases c WHERE c.id = ?",
-    )
+    sqlx::query_as::<_, CaseRow>(&format!(
+        "SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ?"
+    ))
     .bind(id)
     .fetch_optional(pool)
     .await?
@@ -174,11 +182,10 @@ pub async fn filed_under(
         case: CaseRow,
         request_sha256: Option<String>,
     }
-    sqlx::query_as::<_, Row>(
-        "SELECT c.document, c.buyer_id, c.store_id, c.resolution, \
-         c.escalated_at IS NOT NULL AS escalated, c.request_sha256 FROM cases c \
-         WHERE c.buyer_id = ? AND c.idempotency_key = ?",
-    )
+    sqlx::query_as::<_, Row>(&format!(
+        "SELECT {CASE_COLUMNS}, c.request_sha256 FROM {CASE_TABLES} \
+             WHERE c.buyer_id = ? AND c.idempotency_key = ?"
+    ))
     .bind(buyer_id)
     .bind(key)
     .fetch_optional(pool)
@@ -250,20 +257,18 @@ pub enum Inserted {
 /// Stores a new case, its claim on each order line and its photos, in one transaction. The
 /// database decides every race: a second filing for the same key or for the same line finds
 /// the first one's rows and writes nothing.
-pub async fn insert(
-    pool: &SqlitePool,
-    new: &NewCase<'_>,
-    policy: &Policy,
-) -> Result<Inserted, AppError> {
+pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, AppError> {
     let case = &new.stored.case;
-    let deadline = next_deadline(case, policy);
+    let deadline = next_deadline(case, &new.stored.policy);
     let mut tx = pool.begin().await?;
+    // Written first, so this transaction holds SQLite's write lock before it reads anything.
+    let policy_sha256 = policies::remember(&mut tx, &new.stored.policy).await?;
     let inserted = sqlx::query(
         "INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
          document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
          deadline_at, deadline_party, escalated_at, settled_at, request_sha256, \
-         return_tracking) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         return_tracking, policy_sha256) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
     )
     .bind(&case.id)
@@ -286,6 +291,7 @@ pub async fn insert(
     .bind(first_entered(new.events, settled))
     .bind(new.request_sha256)
     .bind(return_tracking(case))
+    .bind(&policy_sha256)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -761,7 +767,6 @@ pub async fn detail(
     pool: &SqlitePool,
     stored: &Stored,
     viewer: Party,
-    policy: &Policy,
 ) -> Result<CaseDetail, AppError> {
     let case = &stored.case;
     let order = orders::order(pool, &case.order_id).await?;
@@ -816,7 +821,7 @@ pub async fn detail(
         summary: summary(case, stored.resolution, &order.store, &titles),
         buyer,
         version: case.version,
-        next_deadline: next_deadline(case, policy),
+        next_deadline: next_deadline(case, &stored.policy),
         permissions: case.permissions(),
         viewer,
         timeline,

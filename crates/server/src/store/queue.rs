@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use rules::api::{Queue, QueueItem, StateCount, QUEUE_LIMIT_MAX};
-use rules::{next_deadline, Case, CaseState, Party, Policy, Reason};
+use rules::{next_deadline, Case, CaseState, Party, Reason};
 use serde::Deserialize;
 use sqlx::{FromRow, SqlitePool};
 
 use super::cases::{summary, Scope};
-use super::{corrupt, placeholders};
+use super::{corrupt, placeholders, policies};
 use crate::error::AppError;
 
 /// How a queue is ordered.
@@ -161,6 +161,8 @@ struct Row {
     buyer: String,
     sort_key: i64,
     escalated: bool,
+    /// The policy the case was filed under, as JSON (NULL: the defaults).
+    policy: Option<String>,
 }
 
 /// A WHERE clause under construction and the values it binds, in order.
@@ -209,7 +211,6 @@ pub async fn page(
     scope: &Scope,
     viewer: Party,
     filters: Filters,
-    policy: &Policy,
 ) -> Result<Queue, AppError> {
     let f = filters.parse()?;
     let mut base = Where::default();
@@ -289,8 +290,9 @@ pub async fn page(
     }
     let sql = format!(
         "SELECT c.id, c.document, c.resolution, s.name AS store, u.display_name AS buyer, \
-         {key} AS sort_key, c.escalated_at IS NOT NULL AS escalated \
+         {key} AS sort_key, c.escalated_at IS NOT NULL AS escalated, p.document AS policy \
          FROM cases c JOIN stores s ON s.id = c.store_id JOIN users u ON u.id = c.buyer_id \
+         LEFT JOIN policies p ON p.sha256 = c.policy_sha256 \
          {} ORDER BY sort_key {order}, c.id {order} LIMIT ?",
         page.sql()
     );
@@ -313,13 +315,15 @@ pub async fn page(
         .collect::<Result<Vec<_>, _>>()?;
     let titles = titles(pool, &cases).await?;
     let title = |line_id: &str| titles.get(line_id).cloned().unwrap_or_default();
+    let mut policies = policies::Read::default();
     let items = rows
         .into_iter()
         .zip(cases)
         .map(|(row, case)| {
             let resolution = rules::Resolution::from_code(&row.resolution)
                 .ok_or_else(|| corrupt("resolution", &row.resolution))?;
-            let deadline = next_deadline(&case, policy);
+            let policy = policies.get(row.policy)?;
+            let deadline = next_deadline(&case, &policy);
             Ok(QueueItem {
                 summary: summary(&case, resolution, &row.store, &title),
                 buyer: row.buyer,

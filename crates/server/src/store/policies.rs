@@ -1,0 +1,53 @@
+//! The policies cases were filed under, each stored once under the SHA-256 of its JSON.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rules::Policy;
+use sqlx::{Sqlite, Transaction};
+
+use crate::auth::sha256_hex;
+use crate::error::AppError;
+
+/// Stores `policy` unless it is already; its hash, for the case to name.
+pub async fn remember(
+    tx: &mut Transaction<'_, Sqlite>,
+    policy: &Policy,
+) -> Result<String, AppError> {
+    let document = serde_json::to_string(policy)
+        .map_err(|e| AppError::Internal(format!("policy to JSON: {e}")))?;
+    let sha256 = sha256_hex(document.as_bytes());
+    sqlx::query("INSERT INTO policies (sha256, document) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        .bind(&sha256)
+        .bind(&document)
+        .execute(&mut **tx)
+        .await?;
+    Ok(sha256)
+}
+
+/// The policy a stored case names: its JSON, or DOMAIN.md's defaults for a case filed before
+/// cases kept theirs.
+pub fn read(document: Option<&str>) -> Result<Policy, AppError> {
+    document.map_or_else(
+        || Ok(Policy::default()),
+        |d| {
+            serde_json::from_str(d)
+                .map_err(|e| AppError::Internal(format!("stored policy does not parse: {e}")))
+        },
+    )
+}
+
+/// Policies read once per list, however many cases name the same one.
+#[derive(Default)]
+pub struct Read(HashMap<Option<String>, Arc<Policy>>);
+
+impl Read {
+    pub fn get(&mut self, document: Option<String>) -> Result<Arc<Policy>, AppError> {
+        if let Some(policy) = self.0.get(&document) {
+            return Ok(Arc::clone(policy));
+        }
+        let policy = Arc::new(read(document.as_deref())?);
+        self.0.insert(document, Arc::clone(&policy));
+        Ok(policy)
+    }
+}
