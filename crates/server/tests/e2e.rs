@@ -711,7 +711,12 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
         "{}",
         added.text().await.unwrap()
     );
-    wait_for(&seller, ".proposal[data-party=buyer] .thumb-ref").await;
+    // Her second photo: the first came with the filing.
+    wait_for(
+        &seller,
+        ".proposal[data-party=buyer] .thumb-ref[data-index='1']",
+    )
+    .await;
     let form = wait_for(&seller, "#counter").await;
     assert_eq!(
         form.attr("hidden").await.unwrap(),
