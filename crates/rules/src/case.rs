@@ -684,13 +684,6 @@ impl Case {
         allowed
     }
 
-    /// Whether this case is about any of `lines`: an item is returned through one case only.
-    pub fn shares_lines(&self, lines: &[LineSelection]) -> bool {
-        self.lines
-            .iter()
-            .any(|mine| lines.iter().any(|l| l.line_id == mine.line_id))
-    }
-
     /// Whether `party` may take `action` now.
     pub fn may(&self, party: Party, action: ActionKind) -> bool {
         self.permissions()

@@ -110,15 +110,6 @@ fn filing_opens_the_case_with_the_buyers_proposal_and_the_seller_to_answer() {
 }
 
 #[test]
-fn a_case_is_about_its_own_lines_only() {
-    let case = filed(Resolution::ReturnAndRefund);
-    assert!(case.shares_lines(&one("a", 1)));
-    assert!(case.shares_lines(&[one("b", 1), one("a", 2)].concat()));
-    assert!(!case.shares_lines(&one("b", 1)));
-    assert!(!case.shares_lines(&[]));
-}
-
-#[test]
 fn a_request_to_keep_the_goods_carries_no_return_shipping() {
     for resolution in [Resolution::PartialRefund, Resolution::Replacement] {
         let order = general_order(0, delivered());
