@@ -7,10 +7,10 @@
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rules::api::{CarrierEvent, CarrierReceipt, ParcelStatus};
-use rules::{advance, apply, Action, Party, TrackingNumber};
+use rules::{Action, Party, TrackingNumber};
 use sha2::Sha256;
 
-use crate::api::{publish, settle};
+use crate::api::{carry_out, publish, settle};
 use crate::error::AppError;
 use crate::store::carrier::{self, Parcel, Recorded};
 use crate::store::{cases, orders};
@@ -158,28 +158,9 @@ async fn act_for_platform(
             publish(state, &stored);
             return Ok(());
         }
-        let now = state.now();
-        let at = at.min(now).max(stored.case.since);
-        let (case, mut events) = apply(
-            &stored.case,
-            Party::Platform,
-            action.clone(),
-            at,
-            &stored.policy,
-        )?;
-        let (case, more) = advance(&case, now, &stored.policy);
-        events.extend(more);
-        if cases::save(
-            &state.pool,
-            stored.case.version,
-            &case,
-            &events,
-            None,
-            &stored.policy,
-        )
-        .await?
-        {
-            publish(state, &stored.after(case, &events));
+        let at = at.min(state.now()).max(stored.case.since);
+        let done = carry_out(state, &stored, Party::Platform, action.clone(), at, None).await?;
+        if done.is_some() {
             return Ok(());
         }
     }

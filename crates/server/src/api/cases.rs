@@ -7,12 +7,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Json;
+use chrono::{DateTime, Utc};
 use rules::api::{
     AcceptBody, AddressBody, CaseDetail, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
     RuleBody, TrackingBody, Versioned, DESCRIPTION_MAX_CHARS,
 };
 use rules::{
-    advance, apply, file, Action, ActionKind, CaseError, Filing, Offer, ReturnRequest,
+    advance, apply, file, Action, ActionKind, CaseError, Filing, Offer, Party, ReturnRequest,
     TrackingError, TrackingNumber, TEXT_MAX_CHARS,
 };
 use schemars::JsonSchema;
@@ -401,6 +402,38 @@ async fn file_case(
     ))
 }
 
+/// `party` takes `action` on the stored case at `at` (done by `user`, or for the platform by the
+/// system when `None`): the rules decide, a deadline that falls due by now is carried out in the
+/// same write (a refund issued the moment it is due), and the write names the version read.
+/// `None` when another writer got there first and nothing was written.
+pub async fn carry_out(
+    state: &AppState,
+    stored: &Stored,
+    party: Party,
+    action: Action,
+    at: DateTime<Utc>,
+    user: Option<&str>,
+) -> Result<Option<Stored>, AppError> {
+    let (case, mut events) = apply(&stored.case, party, action, at, &stored.policy)?;
+    let (case, more) = advance(&case, state.now(), &stored.policy);
+    events.extend(more);
+    let saved = cases::save(
+        &state.pool,
+        stored.case.version,
+        &case,
+        &events,
+        user,
+        &stored.policy,
+    )
+    .await?;
+    if !saved {
+        return Ok(None);
+    }
+    let after = stored.clone().after(case, &events);
+    publish(state, &after);
+    Ok(Some(after))
+}
+
 /// Carries out the deadlines of the case that passed, if the sweeper has not yet: whoever looks
 /// at a case sees it as the clock left it. Returns the case as stored afterwards.
 pub async fn settle(state: &AppState, stored: Stored) -> Result<Stored, AppError> {
@@ -480,33 +513,19 @@ async fn act(
         Action::GiveReturnAddress { address } => Some(address.clone()),
         _ => None,
     };
-    let (case, mut events) = apply(&stored.case, user.party(), action, now, &stored.policy)?;
-    // A deadline that falls due at once (a refund issued the moment it is due) is carried out
-    // in the same write.
-    let (case, more) = advance(&case, now, &stored.policy);
-    events.extend(more);
-    let saved = cases::save(
-        &state.pool,
-        seen,
-        &case,
-        &events,
-        Some(&user.id),
-        &stored.policy,
-    )
-    .await?;
-    if !saved {
+    let Some(stored) =
+        carry_out(&state, &stored, user.party(), action, now, Some(&user.id)).await?
+    else {
         // Another party wrote between our read and our write.
         let current = cases::load(&state.pool, &Scope::of(&user), &id).await?;
         return Err(stale(&state, &current, &user).await);
-    }
+    };
     if let Some(address) = address {
         addresses::remember(&state.pool, &stored.store_id, address.trim(), now).await?;
     }
     let shipped = shipped_return
-        .then(|| case.return_tracking.clone())
+        .then(|| stored.case.return_tracking.clone())
         .flatten();
-    let stored = stored.after(case, &events);
-    publish(&state, &stored);
     if let Some(tracking) = shipped {
         // The carrier may have reported the parcel before the buyer gave its number.
         carrier::catch_up(&state, &id, &tracking.number).await?;

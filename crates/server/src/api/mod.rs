@@ -25,7 +25,7 @@ use crate::error::AppError;
 use crate::openapi::{schema_of, Doc, Op, Response};
 use crate::AppState;
 
-pub use cases::{publish, settle, SYSTEM_KEY_PREFIX};
+pub use cases::{carry_out, publish, settle, SYSTEM_KEY_PREFIX};
 
 /// The largest JSON body accepted: far above any real request, far below harm.
 pub const JSON_LIMIT: usize = 64 * 1024;
