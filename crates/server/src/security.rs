@@ -62,6 +62,13 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 /// Adds the security headers to every answer that has not set its own (index.html sets a CSP
 /// with its scripts' hashes).
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Served over HTTPS: the cookie is Secure then, and the browser is told to stay on HTTPS.
+    let https = state.secure_cookies
+        || (state.trusted_proxy
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes() == b"https"));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -80,9 +87,7 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
         HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
     );
-    if state.secure_cookies {
-        // Only when the site is served over HTTPS: the cookie is Secure, so HTTP would sign
-        // nobody in anyway.
+    if https {
         set(
             header::STRICT_TRANSPORT_SECURITY,
             "max-age=31536000; includeSubDomains",

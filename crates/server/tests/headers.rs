@@ -69,6 +69,26 @@ async fn every_answer_carries_the_security_headers() {
         response.headers()["strict-transport-security"],
         "max-age=31536000; includeSubDomains"
     );
+    // Behind a trusted proxy that says the request came over HTTPS, too; from anyone else the
+    // header proves nothing.
+    let https = |app: &TestApp| {
+        client
+            .get(app.url("/api/health"))
+            .header("x-forwarded-proto", "https")
+            .send()
+    };
+    let untrusted = spawn_app().await;
+    let response = https(&untrusted).await.unwrap();
+    assert!(response
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+    let proxied = spawn_app_with(|state| state.trusted_proxy = true).await;
+    let response = https(&proxied).await.unwrap();
+    assert!(response
+        .headers()
+        .get("strict-transport-security")
+        .is_some());
 }
 
 #[tokio::test]
