@@ -456,7 +456,7 @@ mod tests {
         for kind in ActionKind::ALL {
             add("event", kind.code());
         }
-        for leg in [rules::api::Leg::Outbound, rules::api::Leg::Return] {
+        for leg in rules::api::Leg::ALL {
             add("parcel.leg", leg.code());
         }
         for status in rules::api::ParcelStatus::ALL {

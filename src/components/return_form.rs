@@ -148,6 +148,18 @@ pub fn ReturnForm(
                     on_filed.run(id);
                 }
                 Err(e) => {
+                    // The server no longer holds a photo sent earlier (unfiled photos are kept a
+                    // day): the next submit sends them all again.
+                    if e.code() == "unknown_evidence" {
+                        photos.try_update(|list| {
+                            for p in list
+                                .iter_mut()
+                                .filter(|p| matches!(p.upload, Upload::Sent(_)))
+                            {
+                                p.upload = Upload::Waiting;
+                            }
+                        });
+                    }
                     set_problem.try_set(Some(e.describe()));
                 }
             }

@@ -232,6 +232,8 @@ pub enum Leg {
 }
 
 impl Leg {
+    pub const ALL: [Leg; 2] = [Leg::Outbound, Leg::Return];
+
     pub fn code(self) -> &'static str {
         match self {
             Leg::Outbound => "outbound",
@@ -240,9 +242,7 @@ impl Leg {
     }
 
     pub fn from_code(code: &str) -> Option<Leg> {
-        [Leg::Outbound, Leg::Return]
-            .into_iter()
-            .find(|l| l.code() == code)
+        Leg::ALL.into_iter().find(|l| l.code() == code)
     }
 }
 

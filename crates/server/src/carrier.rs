@@ -30,11 +30,17 @@ pub const MAX_EVENTS: usize = 100;
 /// The signature of a request: `sha256=` and the HMAC-SHA256, in hex, of the timestamp, a dot
 /// and the body, under the carrier account's secret.
 pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let digest = mac(secret, timestamp, body).finalize().into_bytes();
+    format!("sha256={}", crate::auth::hex(&digest))
+}
+
+/// The HMAC-SHA256 of `timestamp.body` under `secret`, before it is finished.
+fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any size");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    format!("sha256={}", crate::auth::hex(&mac.finalize().into_bytes()))
+    mac
 }
 
 /// Checks that `signature` is `secret`'s for this timestamp and body, in constant time.
@@ -45,11 +51,7 @@ pub fn verify(secret: &[u8], timestamp: i64, body: &[u8], signature: &str) -> bo
     let Some(sent) = decode_hex(hex) else {
         return false;
     };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any size");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.verify_slice(&sent).is_ok()
+    mac(secret, timestamp, body).verify_slice(&sent).is_ok()
 }
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {

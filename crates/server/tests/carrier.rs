@@ -91,6 +91,17 @@ async fn only_a_signed_fresh_request_is_heard() {
         (status, error["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("carrier_signature_missing"))
     );
+    // Signed, but a field no carrier would send: refused by name, nothing kept.
+    let long = event("e-2", &"9".repeat(41), "in_transit", now);
+    let response = post_signed(&app, SECRET, now.timestamp(), vec![long]).await;
+    let (status, error) = error_of(response).await;
+    assert_eq!(
+        (status, error["details"]["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("events[0].tracking_number")
+        )
+    );
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM carrier_events")
         .fetch_one(&app.state.pool)
         .await

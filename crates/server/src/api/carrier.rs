@@ -14,6 +14,11 @@ use super::{parse_json, Api};
 use crate::carrier::{
     self, ACCOUNT_HEADER, MAX_EVENTS, SIGNATURE_HEADER, TIMESTAMP_HEADER, TIMESTAMP_TOLERANCE_SECS,
 };
+
+/// The longest event id, tracking number and location kept: far above what carriers send.
+const MAX_EVENT_ID_CHARS: usize = 200;
+const MAX_TRACKING_CHARS: usize = 40;
+const MAX_LOCATION_CHARS: usize = 200;
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
 use crate::AppState;
@@ -80,6 +85,27 @@ async fn receive(
             format!("send at most {MAX_EVENTS} events a request"),
         )
         .with_details(json!({ "field": "events", "max": MAX_EVENTS })));
+    }
+    for (i, event) in batch.events.iter().enumerate() {
+        for (name, value, max) in [
+            ("id", &event.id, MAX_EVENT_ID_CHARS),
+            (
+                "tracking_number",
+                &event.tracking_number,
+                MAX_TRACKING_CHARS,
+            ),
+            ("location", &event.location, MAX_LOCATION_CHARS),
+        ] {
+            let length = value.trim().chars().count();
+            if length > max || (length == 0 && name != "location") {
+                let field = format!("events[{i}].{name}");
+                return Err(AppError::unprocessable(
+                    "invalid_field",
+                    format!("{field}: 1 to {max} characters"),
+                )
+                .with_details(json!({ "field": field, "max": max })));
+            }
+        }
     }
     Ok(Json(
         carrier::receive(&state, account, &batch.events).await?,

@@ -327,32 +327,25 @@ pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, Ap
     if let Some(user) = new.filed_by.filter(|_| !new.evidence.is_empty()) {
         let sql = format!(
             "UPDATE evidence SET case_id = ? WHERE uploaded_by = ? AND case_id IS NULL \
-             AND id IN ({})",
+             AND id IN ({}) RETURNING id",
             placeholders(new.evidence.len())
         );
-        let mut query = sqlx::query(&sql).bind(&case.id).bind(user);
+        let mut query = sqlx::query_scalar::<_, String>(&sql)
+            .bind(&case.id)
+            .bind(user);
         for id in new.evidence {
             query = query.bind(id);
         }
-        let taken = query.execute(&mut *tx).await?.rows_affected();
-        if taken != new.evidence.len() as u64 {
-            let sql = format!(
-                "SELECT id FROM evidence WHERE case_id = ? AND id IN ({})",
-                placeholders(new.evidence.len())
-            );
-            let mut query = sqlx::query_scalar::<_, String>(&sql).bind(&case.id);
-            for id in new.evidence {
-                query = query.bind(id);
-            }
-            let ours = query.fetch_all(&mut *tx).await?;
+        let taken = query.fetch_all(&mut *tx).await?;
+        let unavailable: Vec<String> = new
+            .evidence
+            .iter()
+            .filter(|id| !taken.contains(id))
+            .cloned()
+            .collect();
+        if !unavailable.is_empty() {
             tx.rollback().await?;
-            return Ok(Inserted::EvidenceUnavailable(
-                new.evidence
-                    .iter()
-                    .filter(|id| !ours.contains(id))
-                    .cloned()
-                    .collect(),
-            ));
+            return Ok(Inserted::EvidenceUnavailable(unavailable));
         }
     }
     append(&mut tx, case, new.events, new.filed_by).await?;
@@ -687,32 +680,42 @@ pub async fn insert_evidence(
     Ok(inserted == 1)
 }
 
-/// Removes unfiled uploads older than `before`, and answers the hashes of the files that no
-/// evidence uses any more.
+/// Unfiled uploads removed in one pass at the most: the rest go at the next.
+const FORGET_BATCH: i64 = 500;
+
+/// Removes unfiled uploads older than `before` (up to [`FORGET_BATCH`] of them), and answers the
+/// hashes of the files that no evidence uses any more.
 pub async fn forget_unfiled_evidence(
     pool: &SqlitePool,
     before: DateTime<Utc>,
 ) -> Result<Vec<String>, AppError> {
+    // The delete comes first, so the transaction holds the write lock while it looks.
     let mut tx = pool.begin().await?;
-    let hashes: Vec<String> = sqlx::query_scalar(
-        "DELETE FROM evidence WHERE case_id IS NULL AND uploaded_at < ? RETURNING sha256",
+    let mut gone: Vec<String> = sqlx::query_scalar(
+        "DELETE FROM evidence WHERE id IN (SELECT id FROM evidence \
+         WHERE case_id IS NULL AND uploaded_at < ? LIMIT ?) RETURNING sha256",
     )
     .bind(millis(before))
+    .bind(FORGET_BATCH)
     .fetch_all(&mut *tx)
     .await?;
-    let mut orphans = Vec::new();
-    for sha256 in hashes {
-        let used: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM evidence WHERE sha256 = ?)")
-                .bind(&sha256)
-                .fetch_one(&mut *tx)
-                .await?;
-        if !used && !orphans.contains(&sha256) {
-            orphans.push(sha256);
-        }
+    gone.sort();
+    gone.dedup();
+    if gone.is_empty() {
+        tx.commit().await?;
+        return Ok(gone);
     }
+    let sql = format!(
+        "SELECT DISTINCT sha256 FROM evidence WHERE sha256 IN ({})",
+        placeholders(gone.len())
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql);
+    for sha256 in &gone {
+        query = query.bind(sha256);
+    }
+    let kept = query.fetch_all(&mut *tx).await?;
     tx.commit().await?;
-    Ok(orphans)
+    Ok(gone.into_iter().filter(|h| !kept.contains(h)).collect())
 }
 
 /// Which of `ids` are not evidence of the case.
