@@ -5,14 +5,17 @@
 //! field name. Every enum is read through the rules crate's own `from_code`, so a code the app
 //! does not know is an error, never a guess.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
 use rules::api::{
     CaseLine, CaseView, EvidenceView, Leg, MessageView, OrderView, ParcelEvent, ParcelStatus,
 };
 use rules::{
-    ActionKind, CaseState, Category, Currency, Explanation, Fulfillment, Money, Order, OrderLine,
-    Party, Permission, Product, Proposal, Proposals, Rating, Reason, Resolution, Terms,
+    ActionKind, CaseState, Category, Country, Currency, Explanation, Fulfillment, Money, Order,
+    OrderLine, OrderPolicy, Party, Permission, PolicyOverride, Product, Proposal, Proposals, Rate,
+    Rating, Reason, Resolution, ReturnShipping, Terms, DURATION_NAMES,
 };
 use wasm_bindgen::JsValue;
 
@@ -250,6 +253,7 @@ impl FromJs for OrderLine {
             },
             quantity: o.count("quantity")?,
             unit_price: o.get("unit_price")?,
+            weight_grams: o.maybe("weight_grams", Obj::count)?,
         })
     }
 }
@@ -268,6 +272,8 @@ impl FromJs for Order {
             lines: o.list("lines")?,
             shipping: o.get("shipping")?,
             fulfillment: o.get("fulfillment")?,
+            ships_from: o.maybe("ships_from", country)?,
+            ships_to: o.maybe("ships_to", country)?,
         })
     }
 }
@@ -276,7 +282,68 @@ impl FromJs for OrderView {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(OrderView {
             store: o.text("store")?,
+            store_id: o.text("store_id")?,
             order: o.get("order")?,
+            policy: o.get_opt("policy")?.unwrap_or_default(),
+        })
+    }
+}
+
+fn country(o: &Obj, name: &str) -> Read<Country> {
+    o.code(name, |c| Country::parse(c).ok())
+}
+
+fn categories(o: &Obj, name: &str) -> Read<Vec<Category>> {
+    o.list::<String>(name)?
+        .iter()
+        .map(|c| Category::from_code(c).ok_or_else(|| wrong(name)))
+        .collect()
+}
+
+impl FromJs for PolicyOverride {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let mut changes = PolicyOverride::default();
+        for (name, slot) in DURATION_NAMES.into_iter().zip(changes.durations_mut()) {
+            *slot = o.maybe(name, Obj::count)?;
+        }
+        changes.non_returnable = o.maybe("non_returnable", categories)?;
+        changes.perishable = o.maybe("perishable", categories)?;
+        changes.return_shipping = o
+            .get_opt::<Obj>("return_shipping")?
+            .map(|r| {
+                Ok::<_, String>(ReturnShipping {
+                    buyer_side: r.code("buyer_side", Party::from_code)?,
+                    seller_side: r.code("seller_side", Party::from_code)?,
+                })
+            })
+            .transpose()?;
+        Ok(changes)
+    }
+}
+
+impl FromJs for Rate {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Rate {
+            up_to_grams: o.count("up_to_grams")?,
+            price: o.get("price")?,
+        })
+    }
+}
+
+impl FromJs for OrderPolicy {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let mut by_category = BTreeMap::new();
+        if let Some(map) = o.opt("categories") {
+            for key in js_sys::Object::keys(&map.0.clone().into()).iter() {
+                let code = key.as_string().unwrap_or_default();
+                let category = Category::from_code(&code).ok_or_else(|| wrong("categories"))?;
+                by_category.insert(category, map.get(&code)?);
+            }
+        }
+        Ok(OrderPolicy {
+            changes: o.get_opt("changes")?.unwrap_or_default(),
+            categories: by_category,
+            return_rates: o.get_opt("return_rates")?.unwrap_or_default(),
         })
     }
 }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{
-    eligibility, Decision, Eligibility, LineSelection, Money, MoneyError, Order, Policy, Reason,
-    RefundError, Resolution, ReturnRequest, SelectionError,
+    eligibility, Decision, Eligibility, LineSelection, Money, MoneyError, Order, OrderPolicy,
+    Reason, RefundError, Resolution, ReturnRequest, SelectionError,
 };
 
 /// The wizard's steps, in order.
@@ -200,19 +200,22 @@ impl ReturnDraft {
     }
 
     /// The rules' verdict on the draft as it stands; `None` until a reason is chosen.
+    /// Judged as the server judges it: with the policy of the chosen lines' categories and the
+    /// rate card's quote for sending them back.
     pub fn verdict(
         &self,
         order: &Order,
         now: DateTime<Utc>,
-        policy: &Policy,
+        rules: &OrderPolicy,
     ) -> Option<Result<Eligibility, SelectionError>> {
         self.reason.map(|reason| {
-            eligibility(
-                order,
-                &ReturnRequest::new(self.selection(), reason),
-                now,
-                policy,
-            )
+            let selection = self.selection();
+            let (policy, quote) = rules.for_request(order, &selection);
+            let request = ReturnRequest {
+                return_shipping_cost: quote,
+                ..ReturnRequest::new(selection, reason)
+            };
+            eligibility(order, &request, now, &policy)
         })
     }
 
@@ -232,10 +235,10 @@ impl ReturnDraft {
         step: Step,
         order: &Order,
         now: DateTime<Utc>,
-        policy: &Policy,
+        rules: &OrderPolicy,
         photos: usize,
     ) -> Option<DraftError> {
-        let request = self.to_request(order, now, policy);
+        let request = self.to_request(order, now, rules);
         match step {
             Step::Items if self.selection().is_empty() => Some(SelectionError::NoLines.into()),
             Step::Items => None,
@@ -254,7 +257,7 @@ impl ReturnDraft {
             Step::Details => request.err(),
             Step::Photos | Step::Review => request.err().or_else(|| {
                 let needed = self
-                    .verdict(order, now, policy)
+                    .verdict(order, now, rules)
                     .and_then(Result::ok)
                     .is_some_and(|v| v.photos_required);
                 (needed && photos == 0).then_some(DraftError::PhotosRequired)
@@ -267,15 +270,11 @@ impl ReturnDraft {
         &self,
         order: &Order,
         now: DateTime<Utc>,
-        policy: &Policy,
+        rules: &OrderPolicy,
     ) -> Result<NewReturn, DraftError> {
-        let reason = self.reason.ok_or(DraftError::NoReason)?;
-        let verdict = eligibility(
-            order,
-            &ReturnRequest::new(self.selection(), reason),
-            now,
-            policy,
-        )?;
+        let verdict = self
+            .verdict(order, now, rules)
+            .ok_or(DraftError::NoReason)??;
         if verdict.decision != Decision::Eligible {
             return Err(RefundError::NotEligible.into());
         }
@@ -299,7 +298,7 @@ impl ReturnDraft {
         Ok(NewReturn {
             order_id: order.id.clone(),
             lines: self.selection(),
-            reason,
+            reason: self.reason.ok_or(DraftError::NoReason)?,
             resolution,
             partial_amount_minor,
             description: self.description.trim().to_owned(),
@@ -325,6 +324,7 @@ mod tests {
             },
             quantity,
             unit_price: Money::new(1000, Currency::EUR),
+            weight_grams: None,
         };
         Order {
             id: "o".into(),
@@ -337,13 +337,15 @@ mod tests {
                 shipped_at: delivered_at - TimeDelta::days(2),
                 delivered_at,
             },
+            ships_from: None,
+            ships_to: None,
         }
     }
 
     #[test]
     fn each_step_holds_the_buyer_only_for_what_it_asks() {
         let order = delivered_order(now() - TimeDelta::days(1));
-        let policy = Policy::default();
+        let policy = OrderPolicy::default();
         let mut draft = ReturnDraft::new(&order, None);
         let error = |d: &ReturnDraft, step| {
             d.step_error(step, &order, now(), &policy, 0)
@@ -414,16 +416,18 @@ mod tests {
     fn verdict_waits_for_a_reason_then_follows_it() {
         let order = delivered_order(now() - TimeDelta::days(10));
         let mut draft = ReturnDraft::new(&order, Some("a"));
-        assert!(draft.verdict(&order, now(), &Policy::default()).is_none());
+        assert!(draft
+            .verdict(&order, now(), &OrderPolicy::default())
+            .is_none());
         draft.reason = Some(Reason::NoLongerWanted);
         let late = draft
-            .verdict(&order, now(), &Policy::default())
+            .verdict(&order, now(), &OrderPolicy::default())
             .unwrap()
             .unwrap();
         assert_eq!(late.decision, Decision::Refused);
         draft.reason = Some(Reason::Defective);
         let covered = draft
-            .verdict(&order, now(), &Policy::default())
+            .verdict(&order, now(), &OrderPolicy::default())
             .unwrap()
             .unwrap();
         assert_eq!(covered.decision, Decision::Eligible);
@@ -432,7 +436,7 @@ mod tests {
     #[test]
     fn request_is_built_only_when_everything_fits() {
         let order = delivered_order(now() - TimeDelta::days(1));
-        let policy = Policy::default();
+        let policy = OrderPolicy::default();
         let mut draft = ReturnDraft::new(&order, None);
         assert_eq!(
             draft.to_request(&order, now(), &policy),
@@ -483,7 +487,9 @@ mod tests {
         let order = delivered_order(now() - TimeDelta::days(1));
         let mut draft = ReturnDraft::new(&order, Some("a"));
         draft.reason = Some(Reason::NoLongerWanted);
-        let request = draft.to_request(&order, now(), &Policy::default()).unwrap();
+        let request = draft
+            .to_request(&order, now(), &OrderPolicy::default())
+            .unwrap();
         assert_eq!(request.resolution, Resolution::ReturnAndRefund);
     }
 }

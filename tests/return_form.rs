@@ -52,12 +52,15 @@ fn order_delivered_days_ago(days: i64) -> Order {
             },
             quantity: 1,
             unit_price: Money::new(5900, Currency::EUR),
+            weight_grams: None,
         }],
         shipping: Money::new(499, Currency::EUR),
         fulfillment: Fulfillment::Delivered {
             shipped_at: delivered_at - TimeDelta::days(2),
             delivered_at,
         },
+        ships_from: None,
+        ships_to: None,
     }
 }
 
@@ -70,7 +73,7 @@ async fn mount_form(
     let root = fresh_root();
     let line = line.map(str::to_owned);
     let handle = mount_to(root.clone(), move || {
-        view! { <ReturnForm order=order.clone() line=line.clone() on_filed=|_: String| {} /> }
+        view! { <ReturnForm order=order.clone() policy=rules::OrderPolicy::default() line=line.clone() on_filed=|_: String| {} /> }
     });
     leptos::task::tick().await;
     (root, handle)

@@ -1,5 +1,5 @@
 use rules::api::OrderView;
-use rules::{Decision, Explanation, Policy};
+use rules::{Decision, Explanation};
 
 use crate::markup::{esc, text as tag};
 use crate::route::Route;
@@ -8,10 +8,14 @@ use crate::text::{self, t};
 /// One of the buyer's orders with its lines, as markup; each line says, from the rules in the browser,
 /// whether it can be returned and until when, or from when, and links to the return wizard.
 pub fn order_card(view: &OrderView) -> String {
-    let OrderView { store, order } = view;
+    let OrderView {
+        store,
+        order,
+        policy,
+        ..
+    } = view;
     let status = text::fulfillment(&order.fulfillment);
     let now = crate::clock::now();
-    let policy = Policy::default();
     let lines = order
         .lines
         .iter()
@@ -27,6 +31,7 @@ pub fn order_card(view: &OrderView) -> String {
                     .checked_mul(line.quantity)
                     .unwrap_or(line.unit_price),
             );
+            let policy = policy.policy(&[line.product.category]);
             let outlook = rules::outlook(order, line, now, &policy);
             let (class, verdict) = match &outlook {
                 Some(v) if v.decision == Decision::Eligible => ("outlook ok", "outlook.eligible"),

@@ -1,7 +1,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
-use rules::{Fault, Order, Policy, Reason, Resolution};
+use rules::{Fault, Order, OrderPolicy, Reason, Resolution};
 
 use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
@@ -49,6 +49,8 @@ fn store_draft(order_id: &str, draft: Option<&ReturnDraft>) {
 pub fn ReturnForm(
     /// The order the return is for.
     order: Order,
+    /// The rules the server judges that order by.
+    policy: OrderPolicy,
     /// The line the buyer clicked, selected to start with.
     #[prop(into, default = None)]
     line: Option<String>,
@@ -58,7 +60,7 @@ pub fn ReturnForm(
 ) -> impl IntoView {
     let (draft, set_draft) = signal(stored_draft(&order, line.as_deref()));
     let order = StoredValue::new(order);
-    let policy = StoredValue::new(Policy::default());
+    let policy = StoredValue::new(policy);
     let photos = RwSignal::new(Vec::<Photo>::new());
     Effect::new(move |_| draft.with(|d| order.with_value(|o| store_draft(&o.id, Some(d)))));
     // Judged at the moment of each change, so a window that closes while the buyer types is

@@ -32,6 +32,10 @@ pub fn verdict_markup(verdict: &Option<Result<Eligibility, SelectionError>>) -> 
                 if let Some(p) = v.return_shipping_paid_by {
                     items += &tag("li", "", &code("verdict.shipping_paid_by", p.code()));
                 }
+                if let Some(cost) = v.return_shipping_cost {
+                    let amount = text::money(cost);
+                    items += &tag("li", "", &tf("verdict.return_cost", &[("amount", &amount)]));
+                }
                 if v.photos_required {
                     items += &tag("li", "", &t("verdict.photos_required"));
                 }

@@ -37,6 +37,7 @@ fn order(delivered_at: DateTime<Utc>) -> Order {
         },
         quantity,
         unit_price: Money::new(unit, Currency::EUR),
+        weight_grams: None,
     };
     Order {
         id: "o-1".into(),
@@ -53,6 +54,8 @@ fn order(delivered_at: DateTime<Utc>) -> Order {
             shipped_at: delivered_at - TimeDelta::days(4),
             delivered_at,
         },
+        ships_from: None,
+        ships_to: None,
     }
 }
 

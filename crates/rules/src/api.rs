@@ -9,6 +9,7 @@ use crate::deadline::Deadline;
 use crate::eligibility::{Explanation, LineSelection, Party, Resolution};
 use crate::money::Money;
 use crate::order::Order;
+use crate::policy::OrderPolicy;
 use crate::reason::Reason;
 
 /// An order as the buyer sees it.
@@ -16,7 +17,22 @@ use crate::reason::Reason;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderView {
     pub store: String,
+    /// The seller (store) whose policy applies.
+    pub store_id: String,
     pub order: Order,
+    /// The rules this order is judged by, as the server enforces them.
+    #[serde(default)]
+    pub policy: OrderPolicy,
+}
+
+/// One of the seller's stores and the rules its orders are judged by: every category with
+/// rules of its own, and no return rates (they depend on where each buyer is).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StorePolicy {
+    pub store_id: String,
+    pub store: String,
+    pub policy: OrderPolicy,
 }
 
 /// `POST /api/returns`.

@@ -232,6 +232,9 @@ pub struct Eligibility {
     pub max_refund: Money,
     /// Who pays to send the goods back, when they go back at all.
     pub return_shipping_paid_by: Option<Party>,
+    /// What sending the goods back costs, by the marketplace's rate card: the request's quote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_shipping_cost: Option<Money>,
     pub photos_required: bool,
     pub window: Window,
 }
@@ -478,6 +481,7 @@ pub fn eligibility(
         resolutions: ruling.resolutions,
         max_refund,
         return_shipping_paid_by,
+        return_shipping_cost: request.return_shipping_cost,
         photos_required: reason.photos_required(),
         window: ruling.window,
     })

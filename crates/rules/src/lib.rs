@@ -24,6 +24,7 @@ mod money;
 mod order;
 mod policy;
 mod reason;
+mod shipping;
 mod tracking;
 mod wire;
 
@@ -39,7 +40,11 @@ pub use eligibility::{
 };
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
 pub use order::{Category, Fulfillment, Order, OrderLine, Product};
-pub use policy::{Policy, PolicyError, PolicyOverride, PolicySet, ReturnShipping};
+pub use policy::{
+    OrderPolicy, Policy, PolicyError, PolicyOverride, PolicySet, ReturnShipping, DURATIONS,
+    DURATION_NAMES,
+};
 pub use reason::{Fault, Reason};
+pub use shipping::{quote, CardBand, Country, NotACountry, Rate, RateCard, Route};
 pub use tracking::{Carrier, TrackingError, TrackingNumber};
 pub use wire::parse_rfc3339;

@@ -2,6 +2,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money};
+use crate::shipping::Country;
 
 /// What kind of goods a product is, as far as returns are concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -69,6 +70,9 @@ pub struct OrderLine {
     pub product: Product,
     pub quantity: u32,
     pub unit_price: Money,
+    /// What one item weighs with its packaging, for return shipping quotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_grams: Option<u32>,
 }
 
 /// Where the goods are. The dates are what eligibility windows count from.
@@ -110,6 +114,12 @@ pub struct Order {
     /// What the buyer paid for shipping, refunded too when the seller is at fault.
     pub shipping: Money,
     pub fulfillment: Fulfillment,
+    /// Where the seller sent the goods from: a return goes back there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ships_from: Option<Country>,
+    /// Where the buyer received them: a return starts there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ships_to: Option<Country>,
 }
 
 impl Order {

@@ -8,8 +8,11 @@ use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::order::Category;
+use crate::eligibility::LineSelection;
+use crate::money::Money;
+use crate::order::{Category, Order};
 use crate::reason::Fault;
+use crate::shipping::{self, Rate, RateCard};
 use crate::Party;
 
 /// Who pays to send goods back, by the side the reason falls on.
@@ -121,10 +124,12 @@ pub(crate) fn days(n: u32) -> TimeDelta {
 /// The numeric fields of a policy, listed once: checking, overriding and merging walk them all.
 macro_rules! durations {
     ($($field:ident),* $(,)?) => {
-        const DURATION_NAMES: [&str; DURATIONS] = [$(stringify!($field)),*];
+        /// The names of a policy's windows and deadlines, in the order of its fields.
+        pub const DURATION_NAMES: [&str; DURATIONS] = [$(stringify!($field)),*];
 
         impl Policy {
-            fn durations(&self) -> [u32; DURATIONS] {
+            /// Each window and deadline, in the order of [`DURATION_NAMES`].
+            pub fn durations(&self) -> [u32; DURATIONS] {
                 [$(self.$field),*]
             }
 
@@ -137,11 +142,17 @@ macro_rules! durations {
             fn durations(&self) -> [Option<u32>; DURATIONS] {
                 [$(self.$field),*]
             }
+
+            /// Each window and deadline it may set, in the order of [`DURATION_NAMES`].
+            pub fn durations_mut(&mut self) -> [&mut Option<u32>; DURATIONS] {
+                [$(&mut self.$field),*]
+            }
         }
     };
 }
 
-const DURATIONS: usize = 15;
+/// How many windows and deadlines a policy has.
+pub const DURATIONS: usize = 15;
 
 durations!(
     change_of_mind_days,
@@ -297,6 +308,27 @@ pub struct PolicyOverride {
 }
 
 impl PolicyOverride {
+    /// The override that turns `base` into `target`: the fields where they differ.
+    pub fn between(base: &Policy, target: &Policy) -> PolicyOverride {
+        let mut changes = PolicyOverride::default();
+        let pairs = base.durations().into_iter().zip(target.durations());
+        for (slot, (from, to)) in changes.durations_mut().into_iter().zip(pairs) {
+            *slot = (from != to).then_some(to);
+        }
+        changes.non_returnable =
+            (base.non_returnable != target.non_returnable).then(|| target.non_returnable.clone());
+        changes.perishable =
+            (base.perishable != target.perishable).then(|| target.perishable.clone());
+        changes.return_shipping =
+            (base.return_shipping != target.return_shipping).then_some(target.return_shipping);
+        changes
+    }
+
+    /// Whether this override changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == PolicyOverride::default()
+    }
+
     /// `base` with every field this override sets replaced.
     pub fn applied_to(&self, base: &Policy) -> Policy {
         let mut policy = base.clone();
@@ -329,6 +361,9 @@ pub struct PolicySet {
     /// By seller (store) id.
     pub sellers: BTreeMap<String, PolicyOverride>,
     pub categories: BTreeMap<Category, PolicyOverride>,
+    /// The rate card that prices return parcels; without one no return is quoted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<RateCard>,
 }
 
 /// A policy file that cannot be used, with what is wrong and where.
@@ -418,6 +453,9 @@ impl PolicySet {
             })
         };
         within("marketplace.".into(), marketplace.clone())?;
+        if let Some(card) = &self.shipping {
+            card.validate()?;
+        }
         for (seller, o) in &self.sellers {
             within(format!("sellers.{seller}."), o.applied_to(&marketplace))?;
         }
@@ -437,11 +475,91 @@ impl PolicySet {
 
     /// The policy for a request on `seller`'s order whose selected lines fall in `categories`.
     pub fn policy_for(&self, seller: &str, categories: &[Category]) -> Policy {
+        self.rules_for(seller, categories, Vec::new())
+            .policy(categories)
+    }
+
+    /// The rules of every order of `seller`'s: its policy and every category override.
+    pub fn for_seller(&self, seller: &str) -> OrderPolicy {
+        let every: Vec<Category> = self.categories.keys().copied().collect();
+        self.rules_for(seller, &every, Vec::new())
+    }
+
+    /// What the browser needs to judge requests on `seller`'s `order` exactly as the server
+    /// does: the seller's policy, the overrides of the order's categories, and the prices of the
+    /// parcel's way back.
+    pub fn for_order(&self, seller: &str, order: &Order) -> OrderPolicy {
+        let categories: Vec<Category> = order.lines.iter().map(|l| l.product.category).collect();
+        let rates = match (&self.shipping, order.ships_to, order.ships_from) {
+            (Some(card), Some(buyer), Some(seller)) => card.rates(buyer, seller, order.currency),
+            _ => Vec::new(),
+        };
+        self.rules_for(seller, &categories, rates)
+    }
+
+    fn rules_for(
+        &self,
+        seller: &str,
+        categories: &[Category],
+        return_rates: Vec<Rate>,
+    ) -> OrderPolicy {
         let marketplace = self.marketplace_policy();
         let base = match self.sellers.get(seller) {
             Some(o) => o.applied_to(&marketplace),
             None => marketplace,
         };
-        base.for_categories(&self.categories, categories)
+        OrderPolicy {
+            changes: PolicyOverride::between(&Policy::default(), &base),
+            categories: categories
+                .iter()
+                .filter_map(|c| Some((*c, self.categories.get(c)?.clone())))
+                .collect(),
+            return_rates,
+        }
+    }
+}
+
+/// The rules for one order, as the server serves them to the browser: small (only what differs
+/// from DOMAIN.md's defaults) and enough to judge any request on that order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct OrderPolicy {
+    /// The marketplace's and the seller's changes to the defaults.
+    #[serde(skip_serializing_if = "PolicyOverride::is_empty")]
+    pub changes: PolicyOverride,
+    /// The order's categories that have rules of their own, as changes to the seller's policy.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub categories: BTreeMap<Category, PolicyOverride>,
+    /// What a return parcel costs by weight, in the order's currency; empty when the rate card
+    /// does not price the route.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub return_rates: Vec<Rate>,
+}
+
+impl OrderPolicy {
+    /// The seller's policy, before any category.
+    pub fn seller_policy(&self) -> Policy {
+        self.changes.applied_to(&Policy::default())
+    }
+
+    /// The policy for a request whose lines fall in `categories`.
+    pub fn policy(&self, categories: &[Category]) -> Policy {
+        self.seller_policy()
+            .for_categories(&self.categories, categories)
+    }
+
+    /// The policy and the return shipping quote for a request on `order` for `lines`: what both
+    /// the browser and the server judge it with. Lines the order lacks are left to the verdict
+    /// to refuse.
+    pub fn for_request(&self, order: &Order, lines: &[LineSelection]) -> (Policy, Option<Money>) {
+        let categories: Vec<Category> = lines
+            .iter()
+            .filter_map(|s| Some(order.line(&s.line_id)?.product.category))
+            .collect();
+        (
+            self.policy(&categories),
+            shipping::quote(order, lines, &self.return_rates),
+        )
     }
 }

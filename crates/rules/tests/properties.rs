@@ -275,7 +275,7 @@ proptest! {
     #[test]
     fn policies_round_trip_through_json_and_toml(days in proptest::option::of(1..3650u32), hours in proptest::option::of(0..1000u32)) {
         let o = PolicyOverride { protection_days: days, refund_issue_hours: hours, ..PolicyOverride::default() };
-        let set = PolicySet { marketplace: o.clone(), sellers: [("s-1".to_owned(), o.clone())].into(), categories: [(Category::Home, o)].into() };
+        let set = PolicySet { marketplace: o.clone(), sellers: [("s-1".to_owned(), o.clone())].into(), categories: [(Category::Home, o)].into(), shipping: None };
         let json = serde_json::to_string(&set).unwrap();
         prop_assert_eq!(&PolicySet::from_json(&json).unwrap(), &set);
         let toml = toml::to_string(&set).unwrap();

@@ -19,6 +19,11 @@ pub struct Config {
     /// The built app (Trunk's output directory).
     #[arg(long, env = "RETOUR_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// The marketplace's policy file (TOML; see policy.example.toml): windows, deadlines and
+    /// who pays return shipping, with overrides per seller and per category, and the rate card
+    /// that quotes return parcels [default: DOMAIN.md's defaults, no quotes].
+    #[arg(long, env = "RETOUR_POLICY")]
+    pub policy: Option<PathBuf>,
     /// Do not seed demo data into an empty database.
     #[arg(long, env = "RETOUR_NO_DEMO")]
     pub no_demo: bool,
@@ -104,6 +109,18 @@ fn parcel_status(text: &str) -> Result<rules::api::ParcelStatus, String> {
 }
 
 impl Config {
+    /// The policy file's rules, or the defaults without one; a file that cannot be used says
+    /// what is wrong, with the field, the value and the allowed range.
+    pub fn policies(&self) -> Result<rules::PolicySet, String> {
+        let Some(path) = &self.policy else {
+            return Ok(rules::PolicySet::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the policy file {}: {e}", path.display()))?;
+        rules::PolicySet::from_toml(&text)
+            .map_err(|e| format!("cannot use the policy file {}: {e}", path.display()))
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()

@@ -6,8 +6,8 @@ use std::path::Path;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use image::ImageFormat;
 use rules::{
-    advance, apply, file, Action, Case, Event, Filing, Offer, Party, Policy, Reason, Resolution,
-    ReturnRequest, TrackingNumber,
+    advance, apply, file, Action, Case, Event, Filing, Offer, Party, Policy, PolicySet, Reason,
+    Resolution, ReturnRequest, TrackingNumber,
 };
 use sqlx::SqlitePool;
 
@@ -109,8 +109,8 @@ struct DemoOrder {
     currency: &'static str,
     shipping_minor: i64,
     ship: Ship,
-    /// `(title, category, no returns, quantity, unit price in minor units)`.
-    lines: &'static [(&'static str, &'static str, bool, i64, i64)],
+    /// `(title, category, no returns, quantity, unit price in minor units, grams per item)`.
+    lines: &'static [(&'static str, &'static str, bool, i64, i64, i64)],
 }
 
 const ORDERS: &[DemoOrder] = &[
@@ -121,7 +121,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "EUR",
         shipping_minor: 499,
         ship: Ship::NotShipped,
-        lines: &[("Trail running shoes", "general", false, 1, 8990)],
+        lines: &[("Trail running shoes", "general", false, 1, 8990, 900)],
     },
     DemoOrder {
         id: "ord-1002",
@@ -130,7 +130,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 0,
         ship: Ship::GroupBuy { hours_ago: 5 },
-        lines: &[("Oolong tea gift box", "general", false, 2, 12800)],
+        lines: &[("Oolong tea gift box", "general", false, 2, 12800, 600)],
     },
     DemoOrder {
         id: "ord-1003",
@@ -142,7 +142,7 @@ const ORDERS: &[DemoOrder] = &[
             days_ago: 3,
             promised_in_days: 6,
         },
-        lines: &[("Packable rain jacket", "general", false, 1, 12000)],
+        lines: &[("Packable rain jacket", "general", false, 1, 12000, 350)],
     },
     DemoOrder {
         id: "ord-1004",
@@ -154,7 +154,7 @@ const ORDERS: &[DemoOrder] = &[
             days_ago: 12,
             promised_in_days: 3,
         },
-        lines: &[("Porcelain tea set", "general", false, 1, 46800)],
+        lines: &[("Porcelain tea set", "general", false, 1, 46800, 2200)],
     },
     DemoOrder {
         id: "ord-1005",
@@ -164,8 +164,8 @@ const ORDERS: &[DemoOrder] = &[
         shipping_minor: 499,
         ship: Ship::Delivered { days_ago: 3 },
         lines: &[
-            ("Wool sweater", "general", false, 1, 5900),
-            ("Merino socks", "general", false, 3, 1250),
+            ("Wool sweater", "general", false, 1, 5900, 700),
+            ("Merino socks", "general", false, 3, 1250, 90),
         ],
     },
     DemoOrder {
@@ -175,7 +175,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 1000,
         ship: Ship::Delivered { days_ago: 10 },
-        lines: &[("Bluetooth speaker", "general", false, 1, 39900)],
+        lines: &[("Bluetooth speaker", "general", false, 1, 39900, 800)],
     },
     DemoOrder {
         id: "ord-1007",
@@ -184,7 +184,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "USD",
         shipping_minor: 800,
         ship: Ship::Delivered { days_ago: 20 },
-        lines: &[("Desk lamp", "general", false, 1, 4500)],
+        lines: &[("Desk lamp", "general", false, 1, 4500, 1500)],
     },
     DemoOrder {
         id: "ord-1008",
@@ -193,7 +193,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 1500,
         ship: Ship::Delivered { days_ago: 2 },
-        lines: &[("Fresh lychees, 2 kg", "fresh_food", false, 1, 8800)],
+        lines: &[("Fresh lychees, 2 kg", "fresh_food", false, 1, 8800, 2300)],
     },
     DemoOrder {
         id: "ord-1009",
@@ -202,7 +202,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "EUR",
         shipping_minor: 499,
         ship: Ship::Delivered { days_ago: 2 },
-        lines: &[("Engraved water bottle", "personalised", false, 1, 3500)],
+        lines: &[("Engraved water bottle", "personalised", false, 1, 3500, 400)],
     },
     DemoOrder {
         id: "ord-1010",
@@ -211,7 +211,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "JPY",
         shipping_minor: 800,
         ship: Ship::Delivered { days_ago: 4 },
-        lines: &[("Clearance headphones", "general", true, 1, 4980)],
+        lines: &[("Clearance headphones", "general", true, 1, 4980, 300)],
     },
     DemoOrder {
         id: "ord-1011",
@@ -220,7 +220,18 @@ const ORDERS: &[DemoOrder] = &[
         currency: "KWD",
         shipping_minor: 1500,
         ship: Ship::Delivered { days_ago: 1 },
-        lines: &[("Silk scarf", "general", false, 1, 12500)],
+        lines: &[("Silk scarf", "general", false, 1, 12500, 100)],
+    },
+    // Sending it back from Spain to China costs more than the cable is worth: a refund without
+    // a return, quoted by the example policy's rate card.
+    DemoOrder {
+        id: "ord-1012",
+        buyer: DEMO_BUYER_ID,
+        store: "s-tea",
+        currency: "EUR",
+        shipping_minor: 0,
+        ship: Ship::Delivered { days_ago: 3 },
+        lines: &[("USB-C charging cable", "electronics", false, 1, 399, 60)],
     },
     DemoOrder {
         id: "ord-2001",
@@ -229,7 +240,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 0,
         ship: Ship::Delivered { days_ago: 2 },
-        lines: &[("Phone case", "general", false, 2, 3900)],
+        lines: &[("Phone case", "general", false, 2, 3900, 50)],
     },
     // Orders with a demo case each (see `CASES`).
     DemoOrder {
@@ -239,7 +250,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 1000,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Ceramic teapot", "general", false, 1, 26800)],
+        lines: &[("Ceramic teapot", "general", false, 1, 26800, 1200)],
     },
     DemoOrder {
         id: "ord-3002",
@@ -248,7 +259,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "EUR",
         shipping_minor: 499,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Hiking backpack", "general", false, 1, 11900)],
+        lines: &[("Hiking backpack", "general", false, 1, 11900, 1400)],
     },
     DemoOrder {
         id: "ord-3003",
@@ -257,7 +268,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "USD",
         shipping_minor: 900,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Running jacket", "general", false, 1, 9800)],
+        lines: &[("Running jacket", "general", false, 1, 9800, 400)],
     },
     DemoOrder {
         id: "ord-3004",
@@ -266,7 +277,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 0,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Jade bracelet", "general", false, 1, 68800)],
+        lines: &[("Jade bracelet", "general", false, 1, 68800, 80)],
     },
     DemoOrder {
         id: "ord-3005",
@@ -275,7 +286,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 1200,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Electric kettle", "general", false, 1, 32900)],
+        lines: &[("Electric kettle", "general", false, 1, 32900, 1600)],
     },
     DemoOrder {
         id: "ord-3006",
@@ -284,7 +295,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "EUR",
         shipping_minor: 499,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Down vest", "general", false, 1, 7900)],
+        lines: &[("Down vest", "general", false, 1, 7900, 450)],
     },
     DemoOrder {
         id: "ord-3007",
@@ -293,7 +304,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "USD",
         shipping_minor: 900,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Camping stove", "general", false, 1, 6400)],
+        lines: &[("Camping stove", "general", false, 1, 6400, 700)],
     },
     DemoOrder {
         id: "ord-3008",
@@ -302,7 +313,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 800,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Bamboo tea tray", "general", false, 1, 15800)],
+        lines: &[("Bamboo tea tray", "general", false, 1, 15800, 900)],
     },
     DemoOrder {
         id: "ord-3009",
@@ -311,7 +322,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "JPY",
         shipping_minor: 900,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Headlamp", "general", false, 2, 2980)],
+        lines: &[("Headlamp", "general", false, 2, 2980, 120)],
     },
     DemoOrder {
         id: "ord-3010",
@@ -320,7 +331,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 600,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Tea canister set", "general", false, 1, 9600)],
+        lines: &[("Tea canister set", "general", false, 1, 9600, 800)],
     },
     DemoOrder {
         id: "ord-3011",
@@ -329,7 +340,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "EUR",
         shipping_minor: 499,
         ship: Ship::Delivered { days_ago: 6 },
-        lines: &[("Fleece gloves", "general", false, 1, 2400)],
+        lines: &[("Fleece gloves", "general", false, 1, 2400, 150)],
     },
 ];
 
@@ -338,7 +349,7 @@ pub async fn seed_if_empty(
     pool: &SqlitePool,
     data_dir: &Path,
     now: DateTime<Utc>,
-    policy: &Policy,
+    policies: &PolicySet,
 ) -> Result<bool, AppError> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(pool)
@@ -417,11 +428,21 @@ pub async fn seed_if_empty(
         };
         let placed_at = shipped.or(group_since).unwrap_or(now) - TimeDelta::days(1);
         // Lucía orders from Madrid (UTC+1 in winter), Wei from Shanghai (UTC+8).
-        let utc_offset_minutes = if o.buyer == DEMO_BUYER_ID { 60 } else { 480 };
+        let (utc_offset_minutes, ships_to) = if o.buyer == DEMO_BUYER_ID {
+            (60, "ES")
+        } else {
+            (480, "CN")
+        };
+        // Lin's Tea House ships from China; Northwind from Madrid in euros, else from Seattle.
+        let ships_from = match (o.store, o.currency) {
+            ("s-tea", _) => "CN",
+            (_, "EUR") => "ES",
+            _ => "US",
+        };
         sqlx::query(
             "INSERT INTO orders (id, buyer_id, store_id, placed_at, utc_offset_minutes, currency, \
-             shipping_minor, fulfillment, group_buy_since, shipped_at, promised_by, delivered_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             shipping_minor, fulfillment, group_buy_since, shipped_at, promised_by, delivered_at, \
+             ships_from, ships_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(o.id)
         .bind(o.buyer)
@@ -435,13 +456,16 @@ pub async fn seed_if_empty(
         .bind(shipped)
         .bind(promised)
         .bind(delivered)
+        .bind(ships_from)
+        .bind(ships_to)
         .execute(&mut *tx)
         .await?;
-        for (position, (title, category, no_returns, quantity, unit)) in o.lines.iter().enumerate()
+        for (position, (title, category, no_returns, quantity, unit, grams)) in
+            o.lines.iter().enumerate()
         {
             sqlx::query(
                 "INSERT INTO order_lines (id, order_id, position, title, category, no_returns, \
-                 quantity, unit_price_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 quantity, unit_price_minor, weight_grams) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(format!("{}-{}", o.id, position + 1))
             .bind(o.id)
@@ -451,6 +475,7 @@ pub async fn seed_if_empty(
             .bind(no_returns)
             .bind(quantity)
             .bind(unit)
+            .bind(grams)
             .execute(&mut *tx)
             .await?;
         }
@@ -465,7 +490,7 @@ pub async fn seed_if_empty(
     }
     tx.commit().await?;
     for script in scripts() {
-        seed_case(pool, data_dir, now, policy, &script).await?;
+        seed_case(pool, data_dir, now, policies, &script).await?;
     }
     Ok(true)
 }
@@ -727,10 +752,23 @@ async fn seed_case(
     pool: &SqlitePool,
     data_dir: &Path,
     now: DateTime<Utc>,
-    policy: &Policy,
+    policies: &PolicySet,
     script: &Script,
 ) -> Result<(), AppError> {
     let view = orders::order(pool, script.order).await?;
+    let every_line: Vec<_> = view
+        .order
+        .lines
+        .iter()
+        .map(|l| rules::LineSelection {
+            line_id: l.id.clone(),
+            quantity: l.quantity,
+        })
+        .collect();
+    let (policy, quote) = policies
+        .for_order(&view.store_id, &view.order)
+        .for_request(&view.order, &every_line);
+    let policy = &policy;
     let parties = orders::parties(pool, script.order).await?;
     let buyer_id = parties.0.clone();
     let hours = |n: i64| now - TimeDelta::hours(n);
@@ -766,17 +804,10 @@ async fn seed_case(
         );
     }
     let filing = Filing {
-        request: ReturnRequest::new(
-            view.order
-                .lines
-                .iter()
-                .map(|l| rules::LineSelection {
-                    line_id: l.id.clone(),
-                    quantity: l.quantity,
-                })
-                .collect(),
-            script.reason,
-        ),
+        request: ReturnRequest {
+            return_shipping_cost: quote,
+            ..ReturnRequest::new(every_line, script.reason)
+        },
         offer: Offer {
             evidence: cited.clone(),
             ..offer(script.resolution, script.partial, "")

@@ -24,7 +24,8 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
-use rules::Policy;
+use rules::api::OrderView;
+use rules::{LineSelection, Money, OrderPolicy, Policy, PolicySet};
 use sqlx::SqlitePool;
 use tokio::sync::{Semaphore, SemaphorePermit};
 use tower_http::compression::CompressionLayer;
@@ -82,7 +83,8 @@ impl WorkLimits {
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
-    pub policy: Arc<Policy>,
+    /// The operator's policy file (`--policy`), or DOMAIN.md's defaults.
+    pub policies: Arc<PolicySet>,
     pub clock: Clock,
     /// Trunk's output directory.
     pub dist: PathBuf,
@@ -109,7 +111,7 @@ impl AppState {
     pub fn new(pool: SqlitePool, clock: Clock, dist: PathBuf, data_dir: PathBuf) -> Self {
         AppState {
             pool,
-            policy: Arc::new(Policy::default()),
+            policies: Arc::default(),
             clock,
             dist,
             data_dir,
@@ -126,6 +128,17 @@ impl AppState {
 
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// The rules `view`'s order is judged by, as served to its buyer.
+    pub fn order_policy(&self, view: &OrderView) -> OrderPolicy {
+        self.policies.for_order(&view.store_id, &view.order)
+    }
+
+    /// The policy and the return quote for a request on `view`'s order for `lines`: computed
+    /// here, never taken from the client.
+    pub fn judging(&self, view: &OrderView, lines: &[LineSelection]) -> (Policy, Option<Money>) {
+        self.order_policy(view).for_request(&view.order, lines)
     }
 }
 

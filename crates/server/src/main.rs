@@ -30,6 +30,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), String> {
+    // A policy file that cannot be used stops the server before it touches anything.
+    let policies = config.policies()?;
     let url = config.database_url();
     let pool = db::connect(&url)
         .await
@@ -40,6 +42,10 @@ async fn run(config: Config) -> Result<(), String> {
         config.dist.clone(),
         config.data_dir.clone(),
     );
+    state.policies = std::sync::Arc::new(policies);
+    if let Some(path) = &config.policy {
+        tracing::info!("policy file {}", path.display());
+    }
     state.session_ttl = TimeDelta::hours(config.session_hours);
     state.secure_cookies = config.secure_cookies;
     state.trusted_proxy = config.trusted_proxy;
@@ -56,7 +62,7 @@ async fn run(config: Config) -> Result<(), String> {
     }
     state.carrier_secrets = std::sync::Arc::new(secrets);
     if !config.no_demo
-        && demo::seed_if_empty(&state.pool, &state.data_dir, state.now(), &state.policy)
+        && demo::seed_if_empty(&state.pool, &state.data_dir, state.now(), &state.policies)
             .await
             .map_err(|e| format!("cannot seed the demo data: {e}"))?
     {

@@ -103,8 +103,17 @@ async fn refund_group_buy(state: &AppState, order_id: &str) -> Result<bool, AppE
     let now = state.now();
     let view = orders::order(&state.pool, order_id).await?;
     let id = uuid::Uuid::now_v7().to_string();
-    let Some((case, events)) = refund_unmatched_group_buy(id, &view.order, now, &state.policy)
-    else {
+    let every_line: Vec<_> = view
+        .order
+        .lines
+        .iter()
+        .map(|l| rules::LineSelection {
+            line_id: l.id.clone(),
+            quantity: l.quantity,
+        })
+        .collect();
+    let (policy, _) = state.judging(&view, &every_line);
+    let Some((case, events)) = refund_unmatched_group_buy(id, &view.order, now, &policy) else {
         return Ok(false);
     };
     let parties = orders::parties(&state.pool, order_id).await?;
@@ -113,7 +122,7 @@ async fn refund_group_buy(state: &AppState, order_id: &str) -> Result<bool, AppE
         &events,
         parties,
         Resolution::RefundOnly,
-        std::sync::Arc::clone(&state.policy),
+        std::sync::Arc::new(policy),
     );
     // The key makes a second sweep (or a second server) find the refund already made; clients
     // cannot file under the system's keys.

@@ -7,7 +7,7 @@ mod common;
 use common::{error_of, filing, spawn_app, Session, TestClock};
 use reqwest::StatusCode;
 use rules::api::CaseDetail;
-use rules::{CaseState, Currency, Money, Outcome, Party, Policy};
+use rules::{CaseState, Currency, Money, Outcome, Party, PolicySet};
 use serde_json::json;
 
 const UPS: &str = "1Z999AA10123456784";
@@ -263,11 +263,10 @@ async fn the_platform_records_a_refund_it_issued_when_refunds_take_time() {
         dist.path().to_path_buf(),
         data.path().to_path_buf(),
     );
-    state.policy = std::sync::Arc::new(Policy {
-        refund_issue_hours: 24,
-        ..Policy::default()
-    });
-    retour_server::demo::seed_if_empty(&state.pool, data.path(), clock.now(), &state.policy)
+    state.policies = std::sync::Arc::new(
+        PolicySet::from_toml("[marketplace]\nrefund_issue_hours = 24").unwrap(),
+    );
+    retour_server::demo::seed_if_empty(&state.pool, data.path(), clock.now(), &state.policies)
         .await
         .unwrap();
     let app = common::start(state, clock).await;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::TimeDelta;
 use common::{filing, fixed_now, serve, start, TestClock};
 use retour_server::{db, AppState};
-use rules::{CaseState, Party, Policy};
+use rules::{CaseState, Party, PolicySet};
 
 #[tokio::test]
 async fn open_cases_keep_their_deadlines_when_the_policy_changes() {
@@ -38,10 +38,8 @@ async fn open_cases_keep_their_deadlines_when_the_policy_changes() {
         dist.path().to_path_buf(),
         data.path().to_path_buf(),
     );
-    state.policy = Arc::new(Policy {
-        seller_answer_days: 2,
-        ..Policy::default()
-    });
+    state.policies =
+        Arc::new(PolicySet::from_toml("[marketplace]\nseller_answer_days = 2").unwrap());
     let after = start(state, clock.clone()).await;
     let lucia = after.lucia().await;
     let kept = lucia.case(&old.summary.id).await;

@@ -34,7 +34,7 @@ async fn automatic(app: &common::TestApp, id: &str) -> Vec<Deadline> {
 
 async fn deadline_of(app: &common::TestApp, id: &str) -> Deadline {
     let stored = cases::load_any(&app.state.pool, id).await.unwrap().unwrap();
-    next_deadline(&stored.case, &app.state.policy).expect("an open case has a deadline")
+    next_deadline(&stored.case, &stored.policy).expect("an open case has a deadline")
 }
 
 #[tokio::test]

@@ -40,6 +40,7 @@ pub fn line(id: &str, category: Category, no_returns: bool, quantity: u32, unit:
         },
         quantity,
         unit_price: Money::new(unit, Currency::EUR),
+        weight_grams: None,
     }
 }
 
@@ -53,6 +54,8 @@ pub fn order_in(offset_minutes: i32, fulfillment: Fulfillment, lines: Vec<OrderL
         lines,
         shipping: Money::new(499, Currency::EUR),
         fulfillment,
+        ships_from: None,
+        ships_to: None,
     }
 }
 

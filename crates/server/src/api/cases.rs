@@ -348,8 +348,13 @@ async fn file_case(
     let view = orders::order_of_buyer(&state.pool, &user.id, &request.order_id).await?;
     let parties = orders::parties(&state.pool, &view.order.id).await?;
     let now = state.now();
+    // The policy and the quote are the server's own: nothing the client sends sets them.
+    let (policy, quote) = state.judging(&view, &request.lines);
     let filing = Filing {
-        request: ReturnRequest::new(request.lines.clone(), request.reason),
+        request: ReturnRequest {
+            return_shipping_cost: quote,
+            ..ReturnRequest::new(request.lines.clone(), request.reason)
+        },
         offer: Offer {
             resolution: request.resolution,
             partial_amount_minor: request.partial_amount_minor,
@@ -360,17 +365,11 @@ async fn file_case(
         description: description.to_owned(),
     };
     let id = uuid::Uuid::now_v7().to_string();
-    let (filed, mut events) = file(id, &view.order, &filing, now, &state.policy)?;
+    let (filed, mut events) = file(id, &view.order, &filing, now, &policy)?;
     // A refund approved at filing is issued by the clock straight away.
-    let (case, more) = advance(&filed, now, &state.policy);
+    let (case, more) = advance(&filed, now, &policy);
     events.extend(more);
-    let stored = Stored::filed(
-        case,
-        &events,
-        parties,
-        request.resolution,
-        Arc::clone(&state.policy),
-    );
+    let stored = Stored::filed(case, &events, parties, request.resolution, Arc::new(policy));
     let new = NewCase {
         stored: &stored,
         events: &events,

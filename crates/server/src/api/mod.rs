@@ -30,6 +30,38 @@ pub use cases::{carry_out, publish, settle, SYSTEM_KEY_PREFIX};
 /// The largest JSON body accepted: far above any real request, far below harm.
 pub const JSON_LIMIT: usize = 64 * 1024;
 
+/// A JSON answer the browser may keep and revalidate: tagged with the SHA-256 of its body, and
+/// answered `304 Not Modified` without a body when the client already holds that version.
+pub fn revalidated<T: serde::Serialize>(
+    request: &axum::http::HeaderMap,
+    value: &T,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    let etag = format!("\"{}\"", auth::sha256_hex(&body));
+    let held = request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim().trim_start_matches("W/") == etag);
+    let headers = [
+        (header::ETAG, etag),
+        // Private: an order is its buyer's. no-cache: kept, but asked again each time.
+        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+    ];
+    Ok(if held {
+        (StatusCode::NOT_MODIFIED, headers).into_response()
+    } else {
+        (
+            headers,
+            [(header::CONTENT_TYPE, "application/json".to_owned())],
+            body,
+        )
+            .into_response()
+    })
+}
+
 /// A JSON body whose errors name the field at fault (`lines[0].quantity`) in `details.field`.
 pub struct ApiJson<T>(pub T);
 

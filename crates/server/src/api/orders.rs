@@ -6,7 +6,9 @@ use axum::Json;
 use rules::api::OrderView;
 use rules::{eligibility, Eligibility, ReturnRequest};
 
-use super::{Api, ApiJson, ApiPath};
+use axum::http::HeaderMap;
+
+use super::{revalidated, Api, ApiJson, ApiPath};
 use crate::auth::Buyer;
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
@@ -41,34 +43,44 @@ pub(super) fn routes(api: Api) -> Api {
     )
 }
 
+// Orders carry the policy they are judged by, so the browser keeps them and revalidates.
 async fn list(
     State(state): State<AppState>,
     Buyer(user): Buyer,
-) -> Result<Json<Vec<OrderView>>, AppError> {
-    Ok(Json(orders::orders_of_buyer(&state.pool, &user.id).await?))
+    headers: HeaderMap,
+) -> Result<axum::response::Response, AppError> {
+    let mut views = orders::orders_of_buyer(&state.pool, &user.id).await?;
+    for view in &mut views {
+        view.policy = state.order_policy(view);
+    }
+    revalidated(&headers, &views)
 }
 
 async fn one(
     State(state): State<AppState>,
     Buyer(user): Buyer,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<OrderView>, AppError> {
-    Ok(Json(
-        orders::order_of_buyer(&state.pool, &user.id, &id).await?,
-    ))
+) -> Result<axum::response::Response, AppError> {
+    let mut view = orders::order_of_buyer(&state.pool, &user.id, &id).await?;
+    view.policy = state.order_policy(&view);
+    revalidated(&headers, &view)
 }
 
 async fn verdict(
     State(state): State<AppState>,
     Buyer(user): Buyer,
     ApiPath(id): ApiPath<String>,
-    ApiJson(request): ApiJson<ReturnRequest>,
+    ApiJson(mut request): ApiJson<ReturnRequest>,
 ) -> Result<Json<Eligibility>, AppError> {
     let view = orders::order_of_buyer(&state.pool, &user.id, &id).await?;
+    // A quote the client sent is replaced by the server's own.
+    let (policy, quote) = state.judging(&view, &request.lines);
+    request.return_shipping_cost = quote;
     Ok(Json(eligibility(
         &view.order,
         &request,
         state.now(),
-        &state.policy,
+        &policy,
     )?))
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::Json;
 use chrono::{DateTime, TimeDelta, Utc};
-use rules::api::{Queue, RiskSignals, SavedAddress, SellerStats};
+use rules::api::{Queue, RiskSignals, SavedAddress, SellerStats, StorePolicy};
 use serde::Deserialize;
 
 use super::{Api, ApiPath, ApiQuery};
@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
 use crate::store::cases::{self, Scope};
 use crate::store::queue::{self, Filters, QUERY_DOC};
-use crate::store::{addresses, stats};
+use crate::store::{addresses, orders, stats};
 use crate::AppState;
 
 pub(super) fn routes(api: Api) -> Api {
@@ -47,6 +47,15 @@ pub(super) fn routes(api: Api) -> Api {
         Op::new(
             "The return addresses the seller's stores have given, the most recently used first",
             Response::Json(schema_of::<Vec<SavedAddress>>),
+        ),
+    )
+    .get(
+        "/seller/policy",
+        get(seller_policy),
+        Op::new(
+            "The rules the seller's orders are judged by, per store: the marketplace's policy \
+             with the seller's and each category's changes (the operator's policy file)",
+            Response::Json(schema_of::<Vec<StorePolicy>>),
         ),
     )
     .get(
@@ -98,6 +107,23 @@ async fn seller_addresses(
     Seller(user): Seller,
 ) -> Result<Json<Vec<SavedAddress>>, AppError> {
     Ok(Json(addresses::of_seller(&state.pool, &user.id).await?))
+}
+
+async fn seller_policy(
+    State(state): State<AppState>,
+    Seller(user): Seller,
+) -> Result<Json<Vec<StorePolicy>>, AppError> {
+    let stores = orders::stores_of(&state.pool, &user.id).await?;
+    Ok(Json(
+        stores
+            .into_iter()
+            .map(|(store_id, store)| StorePolicy {
+                policy: state.policies.for_seller(&store_id),
+                store_id,
+                store,
+            })
+            .collect(),
+    ))
 }
 
 async fn risk(

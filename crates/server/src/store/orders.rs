@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use rules::api::OrderView;
-use rules::{Category, Fulfillment, Money, Order, OrderLine, Product};
+use rules::{Category, Country, Fulfillment, Money, Order, OrderLine, OrderPolicy, Product};
 use sqlx::{FromRow, SqlitePool};
 
 use super::{corrupt, currency, group_by, quantity};
@@ -12,6 +12,7 @@ use crate::error::AppError;
 struct OrderRow {
     id: String,
     store: String,
+    store_id: String,
     placed_at: DateTime<Utc>,
     utc_offset_minutes: i32,
     currency: String,
@@ -21,6 +22,8 @@ struct OrderRow {
     shipped_at: Option<DateTime<Utc>>,
     promised_by: Option<DateTime<Utc>>,
     delivered_at: Option<DateTime<Utc>>,
+    ships_from: Option<String>,
+    ships_to: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -32,6 +35,7 @@ struct LineRow {
     no_returns: bool,
     quantity: i64,
     unit_price_minor: i64,
+    weight_grams: Option<i64>,
 }
 
 impl OrderRow {
@@ -68,13 +72,24 @@ impl OrderRow {
                     },
                     quantity: quantity(l.quantity)?,
                     unit_price: Money::new(l.unit_price_minor, currency),
+                    weight_grams: l
+                        .weight_grams
+                        .map(|w| u32::try_from(w).map_err(|_| corrupt("weight", &w.to_string())))
+                        .transpose()?,
                     id: l.id,
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
+        let country = |code: Option<String>| {
+            code.map(|c| Country::parse(&c).map_err(|_| corrupt("country", &c)))
+                .transpose()
+        };
+        let fulfillment = self.fulfillment()?;
         Ok(OrderView {
             order: Order {
-                fulfillment: self.fulfillment()?,
+                ships_from: country(self.ships_from)?,
+                ships_to: country(self.ships_to)?,
+                fulfillment,
                 id: self.id,
                 placed_at: self.placed_at,
                 utc_offset_minutes: self.utc_offset_minutes,
@@ -83,15 +98,19 @@ impl OrderRow {
                 shipping: Money::new(self.shipping_minor, currency),
             },
             store: self.store,
+            store_id: self.store_id,
+            policy: OrderPolicy::default(),
         })
     }
 }
 
 const ORDER_COLUMNS: &str =
-    "o.id, s.name AS store, o.placed_at, o.utc_offset_minutes, o.currency, o.shipping_minor, \
-     o.fulfillment, o.group_buy_since, o.shipped_at, o.promised_by, o.delivered_at";
+    "o.id, s.name AS store, o.store_id, o.placed_at, o.utc_offset_minutes, o.currency, \
+     o.shipping_minor, o.fulfillment, o.group_buy_since, o.shipped_at, o.promised_by, \
+     o.delivered_at, o.ships_from, o.ships_to";
 const LINE_COLUMNS: &str =
-    "l.id, l.order_id, l.title, l.category, l.no_returns, l.quantity, l.unit_price_minor";
+    "l.id, l.order_id, l.title, l.category, l.no_returns, l.quantity, l.unit_price_minor, \
+     l.weight_grams";
 
 /// The buyer's orders, newest first, with their lines.
 pub async fn orders_of_buyer(
@@ -161,6 +180,19 @@ pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<String>, AppE
     )
     .fetch_all(pool)
     .await?)
+}
+
+/// The seller's stores, as `(id, name)`, by name.
+pub async fn stores_of(
+    pool: &SqlitePool,
+    owner_id: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM stores WHERE owner_id = ? ORDER BY name, id")
+            .bind(owner_id)
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 /// The order's buyer and store: the parties of a case on it.

@@ -368,7 +368,7 @@ async fn seeded_state(data_dir: &Path, clock: &TestClock, dist: PathBuf) -> AppS
         .await
         .expect("database opens and migrates");
     let state = AppState::new(pool, clock.clock(), dist, data_dir.to_path_buf());
-    demo::seed_if_empty(&state.pool, data_dir, clock.now(), &state.policy)
+    demo::seed_if_empty(&state.pool, data_dir, clock.now(), &state.policies)
         .await
         .expect("demo data seeds");
     state
