@@ -103,10 +103,12 @@ pub fn version_of(program: impl AsRef<OsStr>) -> Option<String> {
 }
 
 /// The release build of the app into `dist/`, with the pinned tools and no downloads, and its
-/// JavaScript minified.
+/// JavaScript minified, and every file compressed once beside itself.
 pub fn build_app() -> Result<(), String> {
     run(command("trunk")
         .args(["build", "--release", "--offline"])
         .current_dir(root()))?;
-    crate::minify::javascript(&root().join("dist"))
+    let dist = root().join("dist");
+    crate::minify::javascript(&dist)?;
+    crate::bundle::precompress(&dist)
 }

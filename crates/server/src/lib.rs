@@ -146,9 +146,10 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let spa = spa::service(&state.dist);
     Router::new()
-        .nest("/api", api::router())
+        // Answers are compressed as they are made; the app's files were compressed at build
+        // time and are sent as they are (see `spa`).
+        .nest("/api", api::router().layer(CompressionLayer::new()))
         .fallback_service(spa)
-        .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

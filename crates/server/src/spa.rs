@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
@@ -41,15 +43,27 @@ async fn cache_by_name(request: Request, next: Next) -> Response {
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static(value));
     }
+    // The same address answers in Brotli, gzip or plain by the request's Accept-Encoding: a
+    // cache between must keep them apart.
+    if cacheable {
+        response
+            .headers_mut()
+            .insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 
 pub fn service(dist: &Path) -> Router {
     let index = dist.join("index.html");
-    let fallback: MethodRouter = get(move |uri: Uri| app_page(uri, index.clone()));
+    let fallback: MethodRouter =
+        get(move |uri: Uri, headers: HeaderMap| app_page(uri, headers, index.clone()));
     // `/` goes to the fallback too, so index.html is always served with `no-cache`: a browser
     // must never keep an old page that points at assets a new deployment removed.
+    // `cargo xtask build` writes FILE.br and FILE.gz beside each file: sent as they are, with
+    // Content-Encoding and Vary, to browsers that accept them; nothing is compressed per request.
     let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(false)
         .fallback(fallback);
     Router::new()
@@ -57,7 +71,7 @@ pub fn service(dist: &Path) -> Router {
         .layer(middleware::from_fn(cache_by_name))
 }
 
-async fn app_page(uri: Uri, index: PathBuf) -> Response {
+async fn app_page(uri: Uri, headers: HeaderMap, index: PathBuf) -> Response {
     // A missing asset must stay a 404: index.html in place of a `.wasm` or `.js` file breaks the
     // page with a confusing parse error instead of an honest "not found".
     let last_segment = uri.path().rsplit('/').next().unwrap_or_default();
@@ -68,15 +82,28 @@ async fn app_page(uri: Uri, index: PathBuf) -> Response {
         Ok(html) => {
             // The page's own start-up script is allowed by its hash, read from the page served.
             let policy = security::content_security_policy(&security::inline_scripts(&html));
-            (
-                [
-                    (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-                    (CACHE_CONTROL, "no-cache".to_owned()),
-                    (CONTENT_SECURITY_POLICY, policy),
-                ],
-                html,
-            )
-                .into_response()
+            let head = [
+                (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                (CACHE_CONTROL, "no-cache".to_owned()),
+                (CONTENT_SECURITY_POLICY, policy),
+                (VARY, "accept-encoding".to_owned()),
+            ];
+            // The page compressed at build time, for a browser that takes Brotli.
+            let brotli = headers
+                .get(ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
+            let packed = if brotli {
+                let mut name = index.clone().into_os_string();
+                name.push(".br");
+                tokio::fs::read(name).await.ok()
+            } else {
+                None
+            };
+            match packed {
+                Some(bytes) => (head, [(CONTENT_ENCODING, "br")], bytes).into_response(),
+                None => (head, html).into_response(),
+            }
         }
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,

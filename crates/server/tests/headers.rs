@@ -163,3 +163,53 @@ async fn only_content_hashed_files_are_kept_for_good_and_a_changed_catalogue_is_
     assert_eq!(changed.status(), StatusCode::OK);
     assert_eq!(changed.text().await.unwrap(), r#"{"hello": "Hello again"}"#);
 }
+
+/// The app's files go out as they were compressed at build time: the `.br` or `.gz` beside each,
+/// by what the browser accepts, the file itself to one that accepts neither.
+#[tokio::test]
+async fn files_compressed_at_build_time_are_sent_as_they_are() {
+    let app = spawn_app().await;
+    let dist = dist_of(&app);
+    std::fs::write(dist.join("index.html"), PAGE).unwrap();
+    std::fs::write(dist.join("index.html.br"), b"page in brotli").unwrap();
+    let wasm = "retour-4f2a1b1c9d3e8f70_bg.wasm";
+    std::fs::write(dist.join(wasm), b"\0asm plain").unwrap();
+    std::fs::write(dist.join(format!("{wasm}.br")), b"wasm in brotli").unwrap();
+    std::fs::write(dist.join(format!("{wasm}.gz")), b"wasm in gzip").unwrap();
+    let client = reqwest::Client::new();
+    for (accepts, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "wasm in brotli"),
+        ("gzip", Some("gzip"), "wasm in gzip"),
+        ("identity", None, "\0asm plain"),
+    ] {
+        let response = client
+            .get(app.url(&format!("/{wasm}")))
+            .header("accept-encoding", accepts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accepts}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accepts}"
+        );
+        assert_eq!(headers["vary"], "accept-encoding", "{accepts}");
+        assert_eq!(response.text().await.unwrap(), body, "{accepts}");
+    }
+    // The page itself: compressed at build time too, with its CSP computed from the plain file.
+    let page = client
+        .get(app.url("/"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["content-encoding"], "br");
+    assert_eq!(page.headers()["vary"], "accept-encoding");
+    assert_protected(page.headers(), "/ in brotli");
+    assert_eq!(page.text().await.unwrap(), "page in brotli");
+    let plain = client.get(app.url("/")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), PAGE);
+}
