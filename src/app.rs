@@ -5,7 +5,7 @@ use crate::components::Nav;
 use crate::pages::account::SignInPage;
 use crate::pages::buyer::{OrdersPage, ReturnRequestPage};
 use crate::pages::mediator::DisputesPage;
-use crate::pages::seller::{AnalyticsPage, SellerReturnsPage};
+use crate::pages::seller::{AnalyticsPage, PolicyPage, SellerReturnsPage};
 use crate::pages::{CasePage, NotFound};
 use crate::route::{Route, Router};
 use crate::session::Session;
@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
             }
             (Some(_), Route::Case { id }) => view! { <CasePage id /> }.into_any(),
             (Some(Role::Seller), Route::Analytics) => view! { <AnalyticsPage /> }.into_any(),
+            (Some(Role::Seller), Route::SellerPolicy) => view! { <PolicyPage /> }.into_any(),
             (Some(Role::Mediator), _) => view! { <DisputesPage /> }.into_any(),
             (Some(_), _) => view! { <SellerReturnsPage /> }.into_any(),
         };

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
 use rules::api::{
     CaseLine, CaseView, EvidenceView, Leg, MessageView, OrderView, ParcelEvent, ParcelStatus,
+    StorePolicy,
 };
 use rules::{
     ActionKind, CaseState, Category, Country, Currency, Explanation, Fulfillment, Money, Order,
@@ -285,6 +286,16 @@ impl FromJs for OrderView {
             store_id: o.text("store_id")?,
             order: o.get("order")?,
             policy: o.get_opt("policy")?.unwrap_or_default(),
+        })
+    }
+}
+
+impl FromJs for StorePolicy {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(StorePolicy {
+            store_id: o.text("store_id")?,
+            store: o.text("store")?,
+            policy: o.get("policy")?,
         })
     }
 }

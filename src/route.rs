@@ -24,6 +24,8 @@ pub enum Route {
     Disputes,
     /// The seller's returns over a period, as charts and tables.
     Analytics,
+    /// The rules the seller's orders are judged by.
+    SellerPolicy,
     NotFound,
 }
 
@@ -49,6 +51,7 @@ impl Route {
             },
             ["seller", "returns"] => Route::SellerReturns,
             ["seller", "analytics"] => Route::Analytics,
+            ["seller", "policy"] => Route::SellerPolicy,
             ["mediator", "cases"] => Route::Disputes,
             _ => Route::NotFound,
         }
@@ -70,6 +73,7 @@ impl Route {
             Route::Case { id } => format!("/returns/{}", encode(id)),
             Route::SellerReturns => "/seller/returns".into(),
             Route::Analytics => "/seller/analytics".into(),
+            Route::SellerPolicy => "/seller/policy".into(),
             Route::Disputes => "/mediator/cases".into(),
             Route::NotFound => "/not-found".into(),
         }
@@ -231,6 +235,7 @@ mod tests {
             },
             Route::SellerReturns,
             Route::Analytics,
+            Route::SellerPolicy,
             Route::Disputes,
         ];
         for route in routes {

@@ -432,6 +432,18 @@ mod tests {
         for c in Category::ALL {
             add("category", c.code());
         }
+        // The seller's policy page: each field, and who pays return shipping.
+        for name in rules::DURATION_NAMES.into_iter().chain([
+            "non_returnable",
+            "perishable",
+            "buyer_side",
+            "seller_side",
+        ]) {
+            add("policy", name);
+        }
+        for who in ["buyer", "seller", "platform"] {
+            add("policy_pays", who);
+        }
         for who in ["you", "buyer", "seller", "platform"] {
             add("who", who);
             add("next_if", who);

@@ -18,6 +18,7 @@ pub fn Nav() -> impl IntoView {
         Some(Role::Seller) => &[
             ("/seller/returns", "nav.returns"),
             ("/seller/analytics", "nav.analytics"),
+            ("/seller/policy", "nav.policy"),
         ],
         Some(Role::Mediator) => &[("/mediator/cases", "nav.disputes")],
     };

@@ -1,5 +1,7 @@
 mod analytics;
+mod policy;
 mod returns;
 
 pub use analytics::AnalyticsPage;
+pub use policy::PolicyPage;
 pub use returns::SellerReturnsPage;
