@@ -95,6 +95,8 @@ fn serve(args: &[String]) -> Result<(), String> {
     proc::run(
         proc::command(root.join("target/release/retour-server"))
             .args(["--addr", &addr, "--data-dir", "data", "--dist", "dist"])
+            // The example policy: DOMAIN.md's numbers and a rate card that quotes the demo's returns.
+            .args(["--policy", "policy.example.toml"])
             .current_dir(&root),
     )
 }

@@ -73,7 +73,10 @@ fn a_return_is_quoted_by_its_route_and_weight_in_the_orders_currency() {
     let rules = set.for_order("s-1", &eur);
     let quote = |order: &Order, lines: &[(&str, u32)]| rules.for_request(order, &pick(lines)).1;
     // 2 × 200 g fits the first band; with the 1,200 g speaker, the second.
-    assert_eq!(quote(&eur, &[("a", 2)]), Some(Money::new(1490, Currency::EUR)));
+    assert_eq!(
+        quote(&eur, &[("a", 2)]),
+        Some(Money::new(1490, Currency::EUR))
+    );
     assert_eq!(
         quote(&eur, &[("a", 2), ("b", 1)]),
         Some(Money::new(2490, Currency::EUR))
@@ -107,7 +110,10 @@ fn no_quote_without_a_weight_a_band_a_route_or_a_rate() {
     let unweighed = es_to_cn_order(Currency::EUR, [Some(200), None]);
     let rules = set.for_order("s-1", &unweighed);
     assert_eq!(rules.for_request(&unweighed, &pick(&[("b", 1)])).1, None);
-    assert!(rules.for_request(&unweighed, &pick(&[("a", 1)])).1.is_some());
+    assert!(rules
+        .for_request(&unweighed, &pick(&[("a", 1)]))
+        .1
+        .is_some());
     let heavy = es_to_cn_order(Currency::EUR, [Some(1500), Some(1200)]);
     let rules = set.for_order("s-1", &heavy);
     assert_eq!(rules.for_request(&heavy, &pick(&[("a", 2)])).1, None);

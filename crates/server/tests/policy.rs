@@ -213,7 +213,10 @@ async fn a_return_that_costs_more_than_the_goods_is_refunded_without_sending_the
         verdict["return_shipping_cost"],
         json!({"minor": 1490, "currency": "EUR"})
     );
-    assert_eq!(verdict["resolutions"], json!(["refund_only", "partial_refund"]));
+    assert_eq!(
+        verdict["resolutions"],
+        json!(["refund_only", "partial_refund"])
+    );
     // The order carries the prices of its way back, in its own currency.
     let order: Value = lucia.get_json("/api/orders/ord-1012").await;
     assert_eq!(
@@ -271,7 +274,10 @@ fn a_policy_file_that_cannot_be_used_names_the_field_the_value_and_the_range() {
     let error = config(&format!(
         "{STRICT}\n[[shipping.routes]]\nfrom = \"ES\"\nto = \"US\"\nbands = [{{ up_to_grams = 500, price = \"cheap\" }}]\n"
     ));
-    assert!(error.contains("shipping.routes[1] (ES to US).bands[0].price"), "{error}");
+    assert!(
+        error.contains("shipping.routes[1] (ES to US).bands[0].price"),
+        "{error}"
+    );
     let missing = retour_server::config::Config::try_parse_from([
         "retour-server",
         "--policy",
@@ -281,4 +287,37 @@ fn a_policy_file_that_cannot_be_used_names_the_field_the_value_and_the_range() {
     .policies()
     .unwrap_err();
     assert!(missing.contains("cannot read the policy file"), "{missing}");
+}
+
+/// The example in the repository is a file the server accepts, documents every field with its
+/// default, and prices the demo's cheap cable from Spain to China above what it is worth.
+#[test]
+fn the_example_policy_file_is_valid_and_documents_every_default() {
+    let text = include_str!("../../../policy.example.toml");
+    let set = PolicySet::from_toml(text).expect("the example is valid");
+    assert_eq!(set.marketplace_policy(), rules::Policy::default());
+    for name in rules::DURATION_NAMES {
+        let documented = text.lines().any(|l| {
+            l.trim_start_matches("# ")
+                .starts_with(&format!("{name} = "))
+        });
+        assert!(documented, "policy.example.toml does not document {name}");
+    }
+    // The documented defaults are the real ones: the commented settings of [marketplace], read.
+    let section = text.split("[marketplace]").nth(1).unwrap();
+    let section = section.split("# A seller").next().unwrap();
+    let settings: String = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()) && l.contains(" = "))
+        .map(|l| l.split("   #").next().unwrap().to_owned() + "\n")
+        .collect();
+    let uncommented = PolicySet::from_toml(&format!("[marketplace]\n{settings}"))
+        .expect("the documented defaults parse");
+    assert_eq!(uncommented.marketplace_policy(), rules::Policy::default());
+    assert_eq!(
+        settings.lines().count(),
+        rules::DURATIONS + 3,
+        "every field is documented once: {settings}"
+    );
 }

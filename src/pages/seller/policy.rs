@@ -50,7 +50,10 @@ fn rows(changes: &PolicyOverride) -> Vec<(String, String)> {
             ("buyer_side", shipping.buyer_side),
             ("seller_side", shipping.seller_side),
         ] {
-            rows.push((code("policy", name), esc(&code("policy_pays", party.code()))));
+            rows.push((
+                code("policy", name),
+                esc(&code("policy_pays", party.code())),
+            ));
         }
     }
     rows
