@@ -450,6 +450,9 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
         let response = get(page).await.unwrap();
         assert_eq!(response.headers()["cache-control"], "no-cache", "{page}");
     }
+    // The page as `cargo xtask build` compressed it, for a browser that takes Brotli.
+    let page = "<!DOCTYPE html><title>Retour</title>";
+    std::fs::write(dist.join("index.html.br"), brotli_of(page.as_bytes())).unwrap();
     let compressed = client
         .get(app.url("/"))
         .header("accept-encoding", "br, gzip")
@@ -457,6 +460,9 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
         .await
         .unwrap();
     assert_eq!(compressed.headers()["content-encoding"], "br");
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut &compressed.bytes().await.unwrap()[..], &mut unpacked).unwrap();
+    assert_eq!(unpacked, page.as_bytes());
     let missing = get("/retour-old.wasm").await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(!missing.headers().contains_key("cache-control"));
@@ -541,4 +547,10 @@ async fn the_demo_has_a_case_in_every_state_that_lasts() {
         .await
         .unwrap();
     assert!(photos >= 5, "{photos} demo photos");
+}
+
+fn brotli_of(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &Default::default()).unwrap();
+    out
 }
