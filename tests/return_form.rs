@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use retour::components::tracking_field::{tracking_markup, tracking_typed};
 use retour::components::ReturnForm;
 use retour::text::{self, Locale};
-use rules::{Category, Currency, Fulfillment, Money, Order, OrderLine, Policy, Product};
+use rules::{
+    Category, Country, Currency, Fulfillment, Money, Order, OrderLine, OrderPolicy, Policy,
+    PolicySet, Product,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Event, EventInit, HtmlElement, HtmlSelectElement};
@@ -68,12 +71,13 @@ fn order_delivered_days_ago(days: i64) -> Order {
 /// form.
 async fn mount_form(
     order: Order,
+    policy: OrderPolicy,
     line: Option<&str>,
 ) -> (HtmlElement, UnmountHandle<impl Mountable>) {
     let root = fresh_root();
     let line = line.map(str::to_owned);
     let handle = mount_to(root.clone(), move || {
-        view! { <ReturnForm order=order.clone() policy=rules::OrderPolicy::default() line=line.clone() on_filed=|_: String| {} /> }
+        view! { <ReturnForm order=order.clone() policy=policy.clone() line=line.clone() on_filed=|_: String| {} /> }
     });
     leptos::task::tick().await;
     (root, handle)
@@ -134,7 +138,7 @@ fn problem(root: &HtmlElement) -> String {
 #[wasm_bindgen_test]
 async fn the_verdict_follows_the_reason_at_once() {
     let order = order_delivered_days_ago(10);
-    let (root, _handle) = mount_form(order.clone(), Some("a")).await;
+    let (root, _handle) = mount_form(order.clone(), OrderPolicy::default(), Some("a")).await;
     assert!(
         verdict(&root).1.contains("Choose the items and a reason"),
         "{:?}",
@@ -188,7 +192,8 @@ async fn the_verdict_follows_the_reason_at_once() {
 
 #[wasm_bindgen_test]
 async fn each_step_says_what_is_missing_and_back_keeps_what_was_entered() {
-    let (root, _handle) = mount_form(order_delivered_days_ago(1), None).await;
+    let (root, _handle) =
+        mount_form(order_delivered_days_ago(1), OrderPolicy::default(), None).await;
     // The only line starts chosen; unchoosing it holds the buyer on the first step.
     click(&root, "input[type=checkbox]");
     leptos::task::tick().await;
@@ -318,7 +323,8 @@ fn type_into(root: &HtmlElement, selector: &str, text: &str) -> web_sys::Element
 
 #[wasm_bindgen_test]
 async fn typing_an_amount_keeps_the_field_and_its_focus() {
-    let (root, _handle) = mount_form(order_delivered_days_ago(1), None).await;
+    let (root, _handle) =
+        mount_form(order_delivered_days_ago(1), OrderPolicy::default(), None).await;
     next(&root).await;
     choose(&root, "#reason", "defective");
     leptos::task::tick().await;
@@ -347,5 +353,88 @@ async fn typing_an_amount_keeps_the_field_and_its_focus() {
         .is_some_and(|e| e.is_same_node(Some(&typed))));
     let value = field.unchecked_into::<web_sys::HtmlInputElement>().value();
     assert_eq!(value, "12");
+    root.remove();
+}
+
+/// A marketplace with a 3-day change of mind, one seller who offers 30 days, and a rate card
+/// from Spain back to China: the form judges with the rules the server serves for the order.
+const STRICT: &str = r#"
+[marketplace]
+change_of_mind_days = 3
+
+[sellers.s-north]
+change_of_mind_days = 30
+
+[shipping]
+currency = "EUR"
+
+[[shipping.routes]]
+from = "ES"
+to = "CN"
+bands = [{ up_to_grams = 500, price = "14.90" }]
+"#;
+
+/// A 3.99 EUR cable of 60 g, sent from China to Spain and delivered `days` ago.
+fn cable_delivered_days_ago(days: i64) -> Order {
+    let mut order = order_delivered_days_ago(days);
+    order.lines[0].unit_price = Money::new(399, Currency::EUR);
+    order.lines[0].weight_grams = Some(60);
+    order.ships_from = Some(Country::parse("CN").unwrap());
+    order.ships_to = Some(Country::parse("ES").unwrap());
+    order
+}
+
+#[wasm_bindgen_test]
+async fn the_form_judges_with_the_policy_the_server_serves_for_the_order() {
+    let set = PolicySet::from_toml(STRICT).unwrap();
+    let order = cable_delivered_days_ago(5);
+    let Fulfillment::Delivered { delivered_at, .. } = order.fulfillment else {
+        unreachable!("a delivered order")
+    };
+
+    // At a seller under the marketplace's 3 days, five days after delivery is too late.
+    let strict = set.for_order("s-tea", &order);
+    let (root, handle) = mount_form(order.clone(), strict, Some("a")).await;
+    next(&root).await;
+    choose(&root, "#reason", "no_longer_wanted");
+    leptos::task::tick().await;
+    let (class, said) = verdict(&root);
+    assert!(class.contains("refused"), "{class}: {said}");
+    let closed = text::date_time(order.end_of_day_after(delivered_at, 3));
+    assert!(said.contains(&closed), "closed on {closed}: {said}");
+    // The quote, and who would pay it, before the buyer chooses.
+    choose(&root, "#reason", "defective");
+    leptos::task::tick().await;
+    let (class, said) = verdict(&root);
+    assert!(class.contains("eligible"), "{class}: {said}");
+    let quote = text::money(Money::new(1490, Currency::EUR));
+    assert!(
+        said.contains(&format!("Sending it back costs {quote}")),
+        "{said}"
+    );
+    // Sending it back costs more than the cable: a refund, and it stays with the buyer.
+    assert!(said.contains("more than it is worth"), "{said}");
+    next(&root).await;
+    let offered: Vec<String> = (0..8)
+        .filter_map(|i| {
+            root.query_selector_all(".choice:not([hidden]) input[name=resolution]")
+                .unwrap()
+                .item(i)
+                .map(|n| n.unchecked_into::<web_sys::HtmlInputElement>().value())
+        })
+        .collect();
+    assert_eq!(offered, ["refund_only", "partial_refund"]);
+    root.remove();
+    drop(handle);
+
+    // The seller who offers 30 days: the same request is eligible.
+    let generous = set.for_order("s-north", &order);
+    let (root, _handle) = mount_form(order.clone(), generous, Some("a")).await;
+    next(&root).await;
+    choose(&root, "#reason", "no_longer_wanted");
+    leptos::task::tick().await;
+    let (class, said) = verdict(&root);
+    assert!(class.contains("eligible"), "{class}: {said}");
+    assert!(said.contains("you pay the return shipping"), "{said}");
     root.remove();
 }
