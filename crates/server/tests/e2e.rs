@@ -268,13 +268,18 @@ struct Journey {
 }
 
 async fn journey() -> Journey {
+    journey_with(|_| {}).await
+}
+
+/// A journey on a server whose settings `configure` changes.
+async fn journey_with(configure: impl FnOnce(&mut retour_server::AppState)) -> Journey {
     let dist = env_path("RETOUR_DIST", "../../dist");
     assert!(
         dist.join("index.html").exists(),
         "{} has no built app: run `cargo xtask build` first",
         dist.display()
     );
-    let app = common::spawn_app_serving(&dist).await;
+    let app = common::spawn_app_serving_with(&dist, configure).await;
     let driver = start_driver();
     let client = browser(&driver).await;
     client.goto(&app.url("/")).await.unwrap();
@@ -501,6 +506,69 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
     next_step(&client).await;
     wait_for_text(&client, ".case .status-header", "Resolved").await;
     wait_for_text(&client, ".case", "Refunded").await;
+    client.close().await.unwrap();
+    no_csp_violations(&journey.app).await;
+}
+
+/// The operator's stricter file: 3 days to change one's mind, 30 at Northwind, and a rate card
+/// from Madrid back to China. The browser judges by it exactly as the server does.
+#[tokio::test]
+async fn the_operators_policy_file_is_what_the_browser_judges_by() {
+    let policies = rules::PolicySet::from_toml(
+        r#"
+[marketplace]
+change_of_mind_days = 3
+[sellers.s-north]
+change_of_mind_days = 30
+[shipping]
+currency = "EUR"
+[[shipping.routes]]
+from = "ES"
+to = "CN"
+bands = [{ up_to_grams = 500, price = "14.90" }]
+"#,
+    )
+    .unwrap();
+    let journey = journey_with(|state| state.policies = std::sync::Arc::new(policies)).await;
+    let client = journey.client.clone();
+    sign_in(&client, "lucia@demo.retour").await;
+    // The order cards already judge by it: the tea house's speaker, delivered 10 days ago, is
+    // out of its 3 days; Northwind's lamp, 20 days ago, within its 30.
+    let speaker = wait_for_text(&client, "article[data-order='ord-1006']", "Bluetooth").await;
+    assert!(!speaker.contains("Can be returned."), "{speaker}");
+    let lamp = text_of(&client, "article[data-order='ord-1007']").await;
+    assert!(lamp.contains("Can be returned."), "{lamp}");
+    click(&client, "article[data-order='ord-1006'] a.button").await;
+    next_step(&client).await;
+    choose(&client, "#reason", "no_longer_wanted").await;
+    wait_for_text(&client, ".verdict", "Not possible").await;
+
+    client.goto(&journey.app.url("/")).await.unwrap();
+    click(&client, "article[data-order='ord-1007'] a.button").await;
+    next_step(&client).await;
+    choose(&client, "#reason", "no_longer_wanted").await;
+    wait_for_text(&client, ".verdict", "You can ask for this").await;
+
+    // The cable: the quote, and a refund without sending it back.
+    client.goto(&journey.app.url("/")).await.unwrap();
+    click(&client, "article[data-order='ord-1012'] a.button").await;
+    next_step(&client).await;
+    choose(&client, "#reason", "defective").await;
+    let verdict = wait_for_text(&client, ".verdict", "Sending it back costs").await;
+    assert!(verdict.contains("14.90"), "{verdict}");
+    assert!(verdict.contains("more than it is worth"), "{verdict}");
+
+    // Northwind's seller reads the 30 days on a page of their own.
+    client.goto(&journey.app.url("/")).await.unwrap();
+    click(&client, "button.link").await;
+    sign_in(&client, "jordan@demo.retour").await;
+    client
+        .goto(&journey.app.url("/seller/policy"))
+        .await
+        .unwrap();
+    let page = wait_for_text(&client, "main", "Northwind Outfitters").await;
+    assert!(page.contains("Change of mind, from delivery"), "{page}");
+    assert!(page.contains("30 days"), "{page}");
     client.close().await.unwrap();
     no_csp_violations(&journey.app).await;
 }

@@ -323,6 +323,11 @@ pub async fn spawn_app_at(now: DateTime<Utc>) -> TestApp {
 /// Starts the app serving the built app in `dist`, on the real time of day (a browser judges
 /// eligibility with its own clock).
 pub async fn spawn_app_serving(dist: &Path) -> TestApp {
+    spawn_app_serving_with(dist, |_| {}).await
+}
+
+/// [`spawn_app_serving`] with settings changed by `configure`.
+pub async fn spawn_app_serving_with(dist: &Path, configure: impl FnOnce(&mut AppState)) -> TestApp {
     let data = tempfile::tempdir().expect("temporary directory");
     let clock = TestClock::at(Utc::now());
     let mut state = seeded_state(data.path(), &clock, dist.to_path_buf()).await;
@@ -332,6 +337,7 @@ pub async fn spawn_app_serving(dist: &Path) -> TestApp {
         account.to_owned(),
         secret.as_bytes().to_vec(),
     )]));
+    configure(&mut state);
     let mut app = start(state, clock).await;
     app._data = Some(data);
     app
