@@ -1,6 +1,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::eligibility::LineSelection;
 use crate::money::{Currency, Money};
 use crate::shipping::Country;
 
@@ -123,6 +124,17 @@ pub struct Order {
 }
 
 impl Order {
+    /// Every item of the order: a request for all of it.
+    pub fn every_line(&self) -> Vec<LineSelection> {
+        self.lines
+            .iter()
+            .map(|l| LineSelection {
+                line_id: l.id.clone(),
+                quantity: l.quantity,
+            })
+            .collect()
+    }
+
     /// The line with this id, if the order has it.
     pub fn line(&self, line_id: &str) -> Option<&OrderLine> {
         self.lines.iter().find(|l| l.id == line_id)

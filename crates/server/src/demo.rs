@@ -756,15 +756,7 @@ async fn seed_case(
     script: &Script,
 ) -> Result<(), AppError> {
     let view = orders::order(pool, script.order).await?;
-    let every_line: Vec<_> = view
-        .order
-        .lines
-        .iter()
-        .map(|l| rules::LineSelection {
-            line_id: l.id.clone(),
-            quantity: l.quantity,
-        })
-        .collect();
+    let every_line = view.order.every_line();
     let (policy, quote) = policies
         .for_order(&view.store_id, &view.order)
         .for_request(&view.order, &every_line);

@@ -103,16 +103,7 @@ async fn refund_group_buy(state: &AppState, order_id: &str) -> Result<bool, AppE
     let now = state.now();
     let view = orders::order(&state.pool, order_id).await?;
     let id = uuid::Uuid::now_v7().to_string();
-    let every_line: Vec<_> = view
-        .order
-        .lines
-        .iter()
-        .map(|l| rules::LineSelection {
-            line_id: l.id.clone(),
-            quantity: l.quantity,
-        })
-        .collect();
-    let (policy, _) = state.judging(&view, &every_line);
+    let (policy, _) = state.judging(&view, &view.order.every_line());
     let Some((case, events)) = refund_unmatched_group_buy(id, &view.order, now, &policy) else {
         return Ok(false);
     };
