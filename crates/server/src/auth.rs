@@ -14,11 +14,13 @@ use axum::Json;
 use chrono::{DateTime, TimeDelta, Utc};
 use rules::api::{Login, Me, Role, StoreRef};
 use rules::Party;
-use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-use crate::api::ApiJson;
+use crate::digest::{hex, sha256_hex};
 use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::store::cases::Scope;
+use crate::workflow::Actor;
 use crate::{AppState, WorkLimits};
 
 pub const SESSION_COOKIE: &str = "retour_session";
@@ -29,14 +31,6 @@ pub fn random_hex(n: usize) -> Result<String, AppError> {
     let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no random bytes: {e}")))?;
     Ok(hex(&bytes))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// An Argon2id hash (the crate's defaults: 19 MiB, 2 passes) in PHC string form.
@@ -181,6 +175,24 @@ pub struct CurrentUser {
 impl CurrentUser {
     pub fn party(&self) -> Party {
         self.role.party()
+    }
+
+    /// Whose cases this person may see. Anything outside is "not found".
+    pub fn scope(&self) -> Scope {
+        match self.role {
+            Role::Buyer => Scope::Buyer(self.id.clone()),
+            Role::Seller => Scope::Seller(self.id.clone()),
+            Role::Mediator => Scope::Mediator,
+        }
+    }
+
+    /// This person as the case workflows see them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id.clone(),
+            party: self.party(),
+            scope: self.scope(),
+        }
     }
 }
 

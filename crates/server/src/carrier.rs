@@ -10,10 +10,10 @@ use rules::api::{CarrierEvent, CarrierReceipt, ParcelStatus};
 use rules::{Action, Party, TrackingNumber};
 use sha2::Sha256;
 
-use crate::api::{carry_out, publish, settle};
 use crate::error::AppError;
 use crate::store::carrier::{self, Parcel, Recorded};
 use crate::store::{cases, orders};
+use crate::workflow::{carry_out, publish, settle};
 use crate::AppState;
 
 pub const ACCOUNT_HEADER: &str = "x-retour-account";
@@ -31,7 +31,7 @@ pub const MAX_EVENTS: usize = 100;
 /// and the body, under the carrier account's secret.
 pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     let digest = mac(secret, timestamp, body).finalize().into_bytes();
-    format!("sha256={}", crate::auth::hex(&digest))
+    format!("sha256={}", crate::digest::hex(&digest))
 }
 
 /// The HMAC-SHA256 of `timestamp.body` under `secret`, before it is finished.

@@ -11,10 +11,10 @@ use rules::{
 };
 use sqlx::SqlitePool;
 
-use crate::api::SYSTEM_KEY_PREFIX;
 use crate::error::AppError;
 use crate::store::cases::{self, Inserted, NewCase, NewEvidence, Stored};
 use crate::store::{millis, orders};
+use crate::workflow::SYSTEM_KEY_PREFIX;
 
 /// The first demo buyer.
 pub const DEMO_BUYER_ID: &str = "u-lucia";

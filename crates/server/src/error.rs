@@ -4,9 +4,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use rules::api::CaseDetail;
-use rules::{Explanation, SelectionError};
+use rules::{CaseError, Explanation, SelectionError};
 use serde::Serialize;
 use serde_json::{json, Value};
+
+use crate::store::StoreError;
 
 /// Every way a request can fail. Each maps to a status and a JSON `{code, message, details}`;
 /// internal failures are logged and answered without their details.
@@ -69,6 +71,11 @@ impl AppError {
         AppError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// The request clashes with what is already there.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::new(StatusCode::CONFLICT, code, message)
+    }
+
     /// The same error, saying more in `details`.
     pub fn with_details(self, more: Value) -> Self {
         match self {
@@ -90,6 +97,42 @@ impl AppError {
     /// Sign in first (or again).
     pub fn unauthenticated(code: &'static str, message: &str) -> Self {
         AppError::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+}
+
+impl From<CaseError> for AppError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::NotEligible(explanation) => AppError::NotEligible(explanation),
+            CaseError::Selection(e) => e.into(),
+            CaseError::Refund(e) => AppError::unprocessable(e.code(), e.to_string()),
+            CaseError::NotAllowed {
+                by,
+                action,
+                state,
+                ref allowed,
+            } => AppError::new(StatusCode::CONFLICT, "action_not_allowed", e.to_string())
+                .with_details(json!({
+                    "by": by, "action": action, "state": state, "allowed": allowed,
+                })),
+            CaseError::Closed => AppError::new(StatusCode::CONFLICT, e.code(), e.to_string()),
+            other => AppError::unprocessable(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            StoreError::InvalidFilter {
+                code,
+                field,
+                message,
+            } => AppError::bad_request(code, message).with_details(json!({ "field": field })),
+            StoreError::Database(e) => AppError::Database(e),
+            StoreError::Corrupt(message) => AppError::Internal(message),
+        }
     }
 }
 

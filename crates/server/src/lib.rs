@@ -8,7 +8,9 @@ pub mod carrier;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod error;
+pub mod extract;
 pub mod live;
 pub mod openapi;
 pub mod photos;
@@ -16,6 +18,7 @@ pub mod security;
 pub mod spa;
 pub mod store;
 pub mod sweeper;
+pub mod workflow;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -12,7 +12,7 @@ use image::{ImageFormat, ImageReader, Limits};
 use img_parts::{Bytes, ImageEXIF};
 use sha2::{Digest, Sha256};
 
-use crate::auth::sha256_hex;
+use crate::digest::sha256_hex;
 
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_PER_CASE: i64 = 8;

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use rules::{refund_unmatched_group_buy, Resolution};
 
-use crate::api::{settle, SYSTEM_KEY_PREFIX};
 use crate::error::AppError;
 use crate::photos;
 use crate::store::cases::{self, Inserted, NewCase, Stored};
 use crate::store::{millis, orders};
+use crate::workflow::{publish, settle, SYSTEM_KEY_PREFIX};
 use crate::AppState;
 
 /// What one sweep did.
@@ -128,7 +128,7 @@ async fn refund_group_buy(state: &AppState, order_id: &str) -> Result<bool, AppE
     };
     match cases::insert(&state.pool, &new).await? {
         Inserted::Stored => {
-            crate::api::publish(state, &stored);
+            publish(state, &stored);
             Ok(true)
         }
         // Made already, or the buyer's own case holds the lines: nothing to do.

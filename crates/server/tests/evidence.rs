@@ -42,7 +42,7 @@ async fn photos_of_each_format_are_stored_by_hash_and_served_to_the_parties_only
             ),
             (content_type, 120, 90, rules::Party::Buyer)
         );
-        assert_eq!(evidence.sha256, retour_server::auth::sha256_hex(&bytes));
+        assert_eq!(evidence.sha256, retour_server::digest::sha256_hex(&bytes));
         assert!(photos::path(&app.state.data_dir, &evidence.sha256).exists());
 
         let served = mei.get(&evidence.url).await;
@@ -145,7 +145,10 @@ async fn a_case_holds_at_most_eight_photos_and_a_photo_is_stored_once() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("too_many_photos"))
     );
     assert_eq!(count(&app, "case-3004").await, 8);
-    let dir = photos::path(&app.state.data_dir, &retour_server::auth::sha256_hex(&same));
+    let dir = photos::path(
+        &app.state.data_dir,
+        &retour_server::digest::sha256_hex(&same),
+    );
     let copies = std::fs::read_dir(dir.parent().unwrap()).unwrap().count();
     assert_eq!(copies, 1, "the same bytes are kept once");
 }

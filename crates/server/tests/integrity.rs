@@ -278,7 +278,10 @@ async fn a_photos_metadata_and_gps_position_are_not_kept() {
     // Still the same picture, and the hash is of what is kept.
     let kept = image::load_from_memory(&bytes).expect("still a photo");
     assert_eq!((kept.width(), kept.height()), (120, 90));
-    assert_eq!(evidence["sha256"], retour_server::auth::sha256_hex(&bytes));
+    assert_eq!(
+        evidence["sha256"],
+        retour_server::digest::sha256_hex(&bytes)
+    );
 }
 
 #[tokio::test]
@@ -389,7 +392,7 @@ async fn unfiled_photos_are_removed_after_a_day_with_their_files() {
     let bytes = sample_photo([77, 88, 99]);
     let response = lucia.upload_unfiled("never-filed.png", bytes).await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let sha = retour_server::auth::sha256_hex(&sample_photo([77, 88, 99]));
+    let sha = retour_server::digest::sha256_hex(&sample_photo([77, 88, 99]));
     assert!(photos::path(&app.state.data_dir, &sha).exists());
     app.clock.advance(TimeDelta::hours(25));
     let swept = retour_server::sweeper::sweep(&app.state).await.unwrap();

@@ -18,13 +18,13 @@ use tokio::io::AsyncWrite;
 use tokio_util::compat::TokioAsyncReadCompatExt;
 use tokio_util::io::ReaderStream;
 
-use super::cases::{settle, show};
 use super::{Api, ApiPath};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::openapi::{self, Op};
 use crate::photos;
-use crate::store::cases::{self, Scope};
+use crate::store::cases;
+use crate::workflow::{settle, show};
 use crate::AppState;
 
 pub(super) fn routes(api: Api) -> Api {
@@ -48,9 +48,9 @@ async fn bundle(
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+    let stored = cases::load(&state.pool, &user.scope(), &id).await?;
     let stored = settle(&state, stored).await?;
-    let detail = show(&state, &stored, &user).await?;
+    let detail = show(&state, &stored, user.party()).await?;
     let mut files = Vec::with_capacity(detail.evidence.len());
     for evidence in &detail.evidence {
         let path = photos::path(&state.data_dir, &evidence.sha256);

@@ -1,35 +1,24 @@
 //! Filing, reading and acting on cases: one endpoint per action of the rules crate. Every write
 //! names the version it saw; the rules decide, the store refuses a stale version.
 
-use std::sync::Arc;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Json;
-use chrono::{DateTime, Utc};
 use rules::api::{
     AcceptBody, AddressBody, CaseDetail, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
-    RuleBody, TrackingBody, Versioned, DESCRIPTION_MAX_CHARS,
+    RuleBody, TrackingBody, Versioned,
 };
-use rules::{
-    advance, apply, file, Action, ActionKind, CaseError, Filing, Offer, Party, ReturnRequest,
-    TrackingError, TrackingNumber, TEXT_MAX_CHARS,
-};
+use rules::{Action, ActionKind, Offer, TrackingError, TrackingNumber};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::{from_value, Api, ApiJson, ApiPath};
-use crate::auth::sha256_hex;
 use crate::auth::{Buyer, CurrentUser};
-use crate::carrier;
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
-use crate::photos::MAX_PER_CASE;
-use crate::store::addresses;
-use crate::store::cases::{self, Inserted, Keyed, NewCase, Scope, Stored};
-use crate::store::orders;
+use crate::workflow::{self, show, Actor, Filed, SYSTEM_KEY_PREFIX};
 use crate::AppState;
 
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
@@ -224,31 +213,6 @@ fn actions(api: Api) -> Api {
     )
 }
 
-impl From<CaseError> for AppError {
-    fn from(e: CaseError) -> Self {
-        match e {
-            CaseError::NotEligible(explanation) => AppError::NotEligible(explanation),
-            CaseError::Selection(e) => e.into(),
-            CaseError::Refund(e) => AppError::unprocessable(e.code(), e.to_string()),
-            CaseError::NotAllowed {
-                by,
-                action,
-                state,
-                ref allowed,
-            } => AppError::new(StatusCode::CONFLICT, "action_not_allowed", e.to_string())
-                .with_details(json!({
-                    "by": by, "action": action, "state": state, "allowed": allowed,
-                })),
-            CaseError::Closed => AppError::new(StatusCode::CONFLICT, e.code(), e.to_string()),
-            other => AppError::unprocessable(other.code(), other.to_string()),
-        }
-    }
-}
-
-/// Keys the server files under itself (an unmatched group buy's refund, the demo). A client may
-/// not use them, or it could take the place of the system's own filing.
-pub const SYSTEM_KEY_PREFIX: &str = "system:";
-
 /// The key a client sends with a filing: any text of 1 to 100 visible ASCII characters (a UUID
 /// is typical), outside the system's own key space.
 fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
@@ -276,40 +240,9 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     Ok(key.to_owned())
 }
 
-/// The case already filed under the key, if the body is the same one; a different body under
-/// the same key is a client bug that must not pass for success.
-fn same_filing(first: Keyed, request_sha256: &str) -> Result<Stored, AppError> {
-    match first.request_sha256 {
-        Some(sent) if sent != request_sha256 => Err(AppError::unprocessable(
-            "idempotency_key_reused",
-            "this Idempotency-Key already filed a different request; use a new key for a new \
-             request",
-        )
-        .with_details(json!({ "case_id": first.stored.case.id }))),
-        _ => Ok(first.stored),
-    }
-}
-
-fn case_exists(case_id: String) -> AppError {
-    AppError::new(
-        StatusCode::CONFLICT,
-        "case_exists",
-        "these items already have a return case",
-    )
-    .with_details(json!({ "case_id": case_id }))
-}
-
-pub(super) async fn show(
-    state: &AppState,
-    stored: &Stored,
-    user: &CurrentUser,
-) -> Result<CaseDetail, AppError> {
-    cases::detail(&state.pool, stored, user.party()).await
-}
-
-/// Publishes a stored change to the live streams.
-pub fn publish(state: &AppState, stored: &Stored) {
-    state.live.publish(stored.change());
+/// The signed-in person as the workflows see them.
+fn actor(user: &CurrentUser) -> Actor {
+    user.actor()
 }
 
 async fn file_case(
@@ -319,145 +252,11 @@ async fn file_case(
     ApiJson(request): ApiJson<NewReturn>,
 ) -> Result<(StatusCode, Json<CaseDetail>), AppError> {
     let key = idempotency_key(&headers)?;
-    let request_sha256 = sha256_hex(
-        &serde_json::to_vec(&request)
-            .map_err(|e| AppError::Internal(format!("filing to JSON: {e}")))?,
-    );
-    if let Some(first) = cases::filed_under(&state.pool, &user.id, &key).await? {
-        let first = same_filing(first, &request_sha256)?;
-        return Ok((StatusCode::OK, Json(show(&state, &first, &user).await?)));
-    }
-    let description = request.description.trim();
-    if description.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(AppError::unprocessable(
-            "description_too_long",
-            format!("the description is longer than {DESCRIPTION_MAX_CHARS} characters"),
-        )
-        .with_details(json!({ "field": "description", "max": DESCRIPTION_MAX_CHARS })));
-    }
-    let mut evidence = request.evidence.clone();
-    evidence.sort();
-    evidence.dedup();
-    if evidence.len() > MAX_PER_CASE as usize {
-        return Err(AppError::unprocessable(
-            "too_many_photos",
-            format!("a case holds at most {MAX_PER_CASE} photos"),
-        )
-        .with_details(json!({ "field": "evidence", "max": MAX_PER_CASE })));
-    }
-    let view = orders::order_of_buyer(&state.pool, &user.id, &request.order_id).await?;
-    let parties = orders::parties(&state.pool, &view.order.id).await?;
-    let now = state.now();
-    // The policy and the quote are the server's own: nothing the client sends sets them.
-    let (policy, quote) = state.judging(&view, &request.lines);
-    let filing = Filing {
-        request: ReturnRequest {
-            return_shipping_cost: quote,
-            ..ReturnRequest::new(request.lines.clone(), request.reason)
-        },
-        offer: Offer {
-            resolution: request.resolution,
-            partial_amount_minor: request.partial_amount_minor,
-            return_shipping_paid_by: None,
-            note: String::new(),
-            evidence: evidence.clone(),
-        },
-        description: description.to_owned(),
+    let (status, stored) = match workflow::file(&state, &actor(&user), &key, &request).await? {
+        Filed::New(stored) => (StatusCode::CREATED, stored),
+        Filed::Again(stored) => (StatusCode::OK, stored),
     };
-    let id = uuid::Uuid::now_v7().to_string();
-    let (filed, mut events) = file(id, &view.order, &filing, now, &policy)?;
-    // A refund approved at filing is issued by the clock straight away.
-    let (case, more) = advance(&filed, now, &policy);
-    events.extend(more);
-    let stored = Stored::filed(case, &events, parties, request.resolution, Arc::new(policy));
-    let new = NewCase {
-        stored: &stored,
-        events: &events,
-        idempotency_key: &key,
-        request_sha256: Some(&request_sha256),
-        filed_by: Some(&user.id),
-        evidence: &evidence,
-    };
-    match cases::insert(&state.pool, &new).await? {
-        Inserted::Stored => {}
-        // The same submit, sent twice at once: the other one filed it meanwhile.
-        Inserted::SameKey(first) => {
-            let first = same_filing(*first, &request_sha256)?;
-            return Ok((StatusCode::OK, Json(show(&state, &first, &user).await?)));
-        }
-        Inserted::LinesTaken { case_id } => return Err(case_exists(case_id)),
-        Inserted::EvidenceUnavailable(unknown) => {
-            return Err(AppError::unprocessable(
-                "unknown_evidence",
-                "the filing cites photos that are not your unfiled uploads",
-            )
-            .with_details(json!({ "field": "evidence", "unknown": unknown })))
-        }
-    }
-    publish(&state, &stored);
-    Ok((
-        StatusCode::CREATED,
-        Json(show(&state, &stored, &user).await?),
-    ))
-}
-
-/// `party` takes `action` on the stored case at `at` (done by `user`, or for the platform by the
-/// system when `None`): the rules decide, a deadline that falls due by now is carried out in the
-/// same write (a refund issued the moment it is due), and the write names the version read.
-/// `None` when another writer got there first and nothing was written.
-pub async fn carry_out(
-    state: &AppState,
-    stored: &Stored,
-    party: Party,
-    action: Action,
-    at: DateTime<Utc>,
-    user: Option<&str>,
-) -> Result<Option<Stored>, AppError> {
-    let (case, mut events) = apply(&stored.case, party, action, at, &stored.policy)?;
-    let (case, more) = advance(&case, state.now(), &stored.policy);
-    events.extend(more);
-    let saved = cases::save(
-        &state.pool,
-        stored.case.version,
-        &case,
-        &events,
-        user,
-        &stored.policy,
-    )
-    .await?;
-    if !saved {
-        return Ok(None);
-    }
-    let after = stored.clone().after(case, &events);
-    publish(state, &after);
-    Ok(Some(after))
-}
-
-/// Carries out the deadlines of the case that passed, if the sweeper has not yet: whoever looks
-/// at a case sees it as the clock left it. Returns the case as stored afterwards.
-pub async fn settle(state: &AppState, stored: Stored) -> Result<Stored, AppError> {
-    let (case, events) = advance(&stored.case, state.now(), &stored.policy);
-    if events.is_empty() {
-        return Ok(stored);
-    }
-    let saved = cases::save(
-        &state.pool,
-        stored.case.version,
-        &case,
-        &events,
-        None,
-        &stored.policy,
-    )
-    .await?;
-    if !saved {
-        // Another writer (the sweeper, a party) got there first: read what it wrote.
-        return cases::load_any(&state.pool, &stored.case.id)
-            .await?
-            .ok_or(AppError::NotFound("case"));
-    }
-    let stored = stored.after(case, &events);
-    publish(state, &stored);
-    Ok(stored)
+    Ok((status, Json(show(&state, &stored, user.party()).await?)))
 }
 
 async fn read(
@@ -465,17 +264,8 @@ async fn read(
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CaseDetail>, AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
-    let stored = settle(&state, stored).await?;
-    Ok(Json(show(&state, &stored, &user).await?))
-}
-
-/// The caller saw an older version than `current`: answer with `current`.
-async fn stale(state: &AppState, current: &Stored, user: &CurrentUser) -> AppError {
-    match show(state, current, user).await {
-        Ok(detail) => AppError::Stale(Box::new(detail)),
-        Err(e) => e,
-    }
+    let stored = workflow::read(&state, &actor(&user), &id).await?;
+    Ok(Json(show(&state, &stored, user.party()).await?))
 }
 
 async fn act(
@@ -485,53 +275,8 @@ async fn act(
     seen: u32,
     action: Action,
 ) -> Result<Json<CaseDetail>, AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
-    // The clock may have acted since the client looked: then its view is stale too.
-    let stored = settle(&state, stored).await?;
-    if stored.case.version != seen {
-        return Err(stale(&state, &stored, &user).await);
-    }
-    if let Action::Propose(offer)
-    | Action::Rule {
-        decree: rules::Decree::Plan(offer),
-        ..
-    } = &action
-    {
-        let unknown = cases::unknown_evidence(&state.pool, &id, &offer.evidence).await?;
-        if !unknown.is_empty() {
-            return Err(AppError::unprocessable(
-                "unknown_evidence",
-                "the proposal cites evidence that is not part of this case",
-            )
-            .with_details(json!({ "field": "evidence", "unknown": unknown })));
-        }
-    }
-    let now = state.now();
-    let shipped_return = matches!(action, Action::ShipReturn { .. });
-    let address = match &action {
-        Action::GiveReturnAddress { address } => Some(address.clone()),
-        _ => None,
-    };
-    let Some(stored) =
-        carry_out(&state, &stored, user.party(), action, now, Some(&user.id)).await?
-    else {
-        // Another party wrote between our read and our write.
-        let current = cases::load(&state.pool, &Scope::of(&user), &id).await?;
-        return Err(stale(&state, &current, &user).await);
-    };
-    if let Some(address) = address {
-        addresses::remember(&state.pool, &stored.store_id, address.trim(), now).await?;
-    }
-    let shipped = shipped_return
-        .then(|| stored.case.return_tracking.clone())
-        .flatten();
-    if let Some(tracking) = shipped {
-        // The carrier may have reported the parcel before the buyer gave its number.
-        carrier::catch_up(&state, &id, &tracking.number).await?;
-        let current = cases::load(&state.pool, &Scope::of(&user), &id).await?;
-        return Ok(Json(show(&state, &current, &user).await?));
-    }
-    Ok(Json(show(&state, &stored, &user).await?))
+    let stored = workflow::act(&state, &actor(&user), &id, seen, action).await?;
+    Ok(Json(show(&state, &stored, user.party()).await?))
 }
 
 async fn message(
@@ -540,28 +285,9 @@ async fn message(
     ApiPath(id): ApiPath<String>,
     ApiJson(new): ApiJson<NewMessage>,
 ) -> Result<(StatusCode, Json<CaseDetail>), AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
-    let body = new.body.trim();
-    if body.is_empty() {
-        return Err(
-            AppError::unprocessable("message_empty", "write a message first")
-                .with_details(json!({ "field": "body" })),
-        );
-    }
-    if body.chars().count() > TEXT_MAX_CHARS {
-        return Err(AppError::unprocessable(
-            "text_too_long",
-            format!("the message is longer than {TEXT_MAX_CHARS} characters"),
-        )
-        .with_details(json!({ "field": "body", "max": TEXT_MAX_CHARS })));
-    }
-    if stored.case.state.is_terminal() {
-        return Err(CaseError::Closed.into());
-    }
-    cases::insert_message(&state.pool, &id, &user, body, state.now()).await?;
-    publish(&state, &stored);
+    let stored = workflow::message(&state, &actor(&user), &id, &new.body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(show(&state, &stored, &user).await?),
+        Json(show(&state, &stored, user.party()).await?),
     ))
 }

@@ -11,13 +11,14 @@ use rules::api::EvidenceView;
 use rules::CaseError;
 use serde_json::json;
 
-use super::cases::publish;
 use super::{Api, ApiPath};
 use crate::auth::{Buyer, CurrentUser};
 use crate::error::AppError;
 use crate::openapi::{self, schema_of, Op};
 use crate::photos::{self, PhotoError, MAX_BYTES, MAX_PER_CASE, MAX_UNFILED};
-use crate::store::cases::{self, NewEvidence, Scope};
+use crate::store::cases::{self, NewEvidence};
+use crate::store::StoreError;
+use crate::workflow::publish;
 use crate::{AppState, WorkLimits};
 
 pub(super) fn routes(api: Api) -> Api {
@@ -202,7 +203,7 @@ async fn upload_to_case(
     ApiPath(id): ApiPath<String>,
     ApiMultipart(multipart): ApiMultipart,
 ) -> Result<(StatusCode, Json<EvidenceView>), AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+    let stored = cases::load(&state.pool, &user.scope(), &id).await?;
     if stored.case.state.is_terminal() {
         return Err(CaseError::Closed.into());
     }
@@ -212,7 +213,7 @@ async fn upload_to_case(
     };
     let evidence_id = receive(&state, &user, to, multipart).await?;
     publish(&state, &stored);
-    let view = cases::evidence_item(&state.pool, &Scope::of(&user), &evidence_id).await?;
+    let view = cases::evidence_item(&state.pool, &user.scope(), &evidence_id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -236,9 +237,9 @@ async fn download(
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let evidence = match cases::evidence_item(&state.pool, &Scope::of(&user), &id).await {
+    let evidence = match cases::evidence_item(&state.pool, &user.scope(), &id).await {
         // The uploader may look at a photo no filing has taken yet.
-        Err(AppError::NotFound(_)) => {
+        Err(StoreError::NotFound(_)) => {
             cases::unfiled_evidence_item(&state.pool, &user.id, &id).await?
         }
         found => found?,

@@ -17,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::live::Change;
 use crate::openapi::{schema_of, Op, Response};
-use crate::store::cases::{self, Scope};
+use crate::store::cases;
 use crate::AppState;
 
 pub(super) fn routes(api: Api) -> Api {
@@ -81,7 +81,7 @@ async fn case_live(
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+    let stored = cases::load(&state.pool, &user.scope(), &id).await?;
     let ready = event("ready", &stored.change());
     Ok(stream_of(&state, &user, ready, move |change| {
         change.case_id == id

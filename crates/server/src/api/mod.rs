@@ -11,13 +11,11 @@ mod queues;
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::extract::State;
 use axum::http::{header, Method, StatusCode};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use rules::api::{Login, Me};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::auth;
@@ -25,10 +23,7 @@ use crate::error::AppError;
 use crate::openapi::{schema_of, Doc, Op, Response};
 use crate::AppState;
 
-pub use cases::{carry_out, publish, settle, SYSTEM_KEY_PREFIX};
-
-/// The largest JSON body accepted: far above any real request, far below harm.
-pub const JSON_LIMIT: usize = 64 * 1024;
+pub use crate::extract::{from_value, parse_json, ApiJson, ApiPath, ApiQuery, JSON_LIMIT};
 
 /// A JSON answer the browser may keep and revalidate: tagged with the SHA-256 of its body, and
 /// answered `304 Not Modified` without a body when the client already holds that version.
@@ -38,7 +33,7 @@ pub fn revalidated<T: serde::Serialize>(
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
-    let etag = format!("\"{}\"", auth::sha256_hex(&body));
+    let etag = format!("\"{}\"", crate::digest::sha256_hex(&body));
     let held = request
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -61,88 +56,6 @@ pub fn revalidated<T: serde::Serialize>(
             .into_response()
     })
 }
-
-/// A JSON body whose errors name the field at fault (`lines[0].quantity`) in `details.field`.
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-        if !json {
-            return Err(AppError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as JSON, with Content-Type: application/json",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
-                        format!("the body is larger than {} KB", JSON_LIMIT / 1024),
-                    )
-                } else {
-                    AppError::bad_request("unreadable_body", rejection.body_text())
-                }
-            })?;
-        parse_json(&bytes).map(ApiJson)
-    }
-}
-
-/// JSON text to `T`, or an error that says which field is wrong and how.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(field_error)?;
-    deserializer
-        .end()
-        .map_err(|e| AppError::bad_request("malformed_json", e.to_string()))?;
-    Ok(value)
-}
-
-/// A JSON value to `T`, with the same errors as [`parse_json`].
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, AppError> {
-    serde_path_to_error::deserialize(value).map_err(field_error)
-}
-
-fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
-    let path = e.path().to_string();
-    let inner = e.into_inner();
-    let message = inner.to_string();
-    if inner.is_syntax() || inner.is_eof() {
-        return AppError::bad_request("malformed_json", message);
-    }
-    // A missing field is reported at its parent: name the field itself.
-    let field = match message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
-    {
-        Some(name) if path == "." => name.to_owned(),
-        Some(name) => format!("{path}.{name}"),
-        None => path,
-    };
-    AppError::unprocessable("invalid_field", format!("{field}: {message}"))
-        .with_details(json!({ "field": field }))
-}
-
-/// `axum::extract::Path` whose rejections answer in our error shape.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(AppError))]
-pub struct ApiPath<T>(pub T);
-
-/// `axum::extract::Query` whose rejections answer in our error shape.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(AppError))]
-pub struct ApiQuery<T>(pub T);
 
 /// The router under construction and its description, kept in step.
 pub struct Api {

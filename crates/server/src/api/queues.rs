@@ -12,7 +12,7 @@ use super::{Api, ApiPath, ApiQuery};
 use crate::auth::{CurrentUser, Mediator, Seller};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
-use crate::store::cases::{self, Scope};
+use crate::store::cases;
 use crate::store::queue::{self, Filters, QUERY_DOC};
 use crate::store::{addresses, orders, stats};
 use crate::AppState;
@@ -75,7 +75,7 @@ async fn list(
     ApiQuery(filters): ApiQuery<Filters>,
 ) -> Result<Json<Queue>, AppError> {
     Ok(Json(
-        queue::page(&state.pool, &Scope::of(&user), user.party(), filters).await?,
+        queue::page(&state.pool, &user.scope(), user.party(), filters).await?,
     ))
 }
 
@@ -131,7 +131,7 @@ async fn risk(
     Mediator(user): Mediator,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<RiskSignals>, AppError> {
-    let stored = cases::load(&state.pool, &Scope::of(&user), &id).await?;
+    let stored = cases::load(&state.pool, &user.scope(), &id).await?;
     Ok(Json(
         stats::risk(&state.pool, &stored.buyer_id, &stored.store_id, state.now()).await?,
     ))

@@ -5,10 +5,13 @@ use rules::api::SavedAddress;
 use sqlx::SqlitePool;
 
 use super::millis;
-use crate::error::AppError;
+use super::StoreError;
 
 /// The seller's stores' addresses, the most recently used first.
-pub async fn of_seller(pool: &SqlitePool, seller_id: &str) -> Result<Vec<SavedAddress>, AppError> {
+pub async fn of_seller(
+    pool: &SqlitePool,
+    seller_id: &str,
+) -> Result<Vec<SavedAddress>, StoreError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT s.name, a.address FROM return_addresses a JOIN stores s ON s.id = a.store_id \
          WHERE s.owner_id = ? ORDER BY a.used_at DESC, a.address",
@@ -28,7 +31,7 @@ pub async fn remember(
     store_id: &str,
     address: &str,
     at: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO return_addresses (store_id, address, used_at) VALUES (?, ?, ?) \
          ON CONFLICT (store_id, address) DO UPDATE SET used_at = excluded.used_at",

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use rules::api::{CarrierEvent, Leg, ParcelEvent, ParcelStatus};
 use sqlx::SqlitePool;
 
+use super::StoreError;
 use super::{corrupt, instant, millis};
-use crate::error::AppError;
 
 /// The parcel an event was matched to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum Recorded {
 
 /// The parcel a tracking number belongs to: a return parcel first (the newest case that gave
 /// it), else an order's outbound parcel.
-async fn parcel_of(pool: &SqlitePool, number: &str) -> Result<Option<Parcel>, AppError> {
+async fn parcel_of(pool: &SqlitePool, number: &str) -> Result<Option<Parcel>, StoreError> {
     let case: Option<String> = sqlx::query_scalar(
         "SELECT id FROM cases WHERE return_tracking = ? ORDER BY filed_at DESC, id DESC LIMIT 1",
     )
@@ -53,7 +53,7 @@ pub async fn record(
     number: &str,
     event: &CarrierEvent,
     received_at: DateTime<Utc>,
-) -> Result<Recorded, AppError> {
+) -> Result<Recorded, StoreError> {
     let parcel = parcel_of(pool, number).await?;
     let (leg, order_id, case_id) = match &parcel {
         Some(Parcel::Return { case_id }) => (Some(Leg::Return), None, Some(case_id.as_str())),
@@ -91,7 +91,7 @@ pub async fn claim_for_return(
     pool: &SqlitePool,
     number: &str,
     case_id: &str,
-) -> Result<Option<DateTime<Utc>>, AppError> {
+) -> Result<Option<DateTime<Utc>>, StoreError> {
     sqlx::query(
         "UPDATE carrier_events SET leg = 'return', case_id = ? \
          WHERE tracking_number = ? AND leg IS NULL",
@@ -114,7 +114,7 @@ pub async fn journey(
     pool: &SqlitePool,
     order_id: &str,
     case_id: &str,
-) -> Result<Vec<ParcelEvent>, AppError> {
+) -> Result<Vec<ParcelEvent>, StoreError> {
     sqlx::query_as::<_, (String, String, String, i64, String)>(
         "SELECT leg, tracking_number, status, at, location FROM carrier_events \
          WHERE order_id = ? OR case_id = ? ORDER BY at, received_at",

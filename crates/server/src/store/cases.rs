@@ -12,9 +12,8 @@ use std::sync::Arc;
 
 use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
 
+use super::StoreError;
 use super::{corrupt, instant, millis, orders, placeholders, policies};
-use crate::auth::CurrentUser;
-use crate::error::AppError;
 use crate::live::Change;
 
 /// Whose cases a reader may see. Anything outside is "not found".
@@ -29,14 +28,6 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn of(user: &CurrentUser) -> Scope {
-        match user.role {
-            rules::api::Role::Buyer => Scope::Buyer(user.id.clone()),
-            rules::api::Role::Seller => Scope::Seller(user.id.clone()),
-            rules::api::Role::Mediator => Scope::Mediator,
-        }
-    }
-
     /// The SQL condition on `c` (the cases table) and the value it binds, if any.
     pub(crate) fn condition(&self) -> (&'static str, Option<&str>) {
         match self {
@@ -117,10 +108,10 @@ struct CaseRow {
 }
 
 impl CaseRow {
-    fn into_stored(self) -> Result<Stored, AppError> {
+    fn into_stored(self) -> Result<Stored, StoreError> {
         Ok(Stored {
             case: serde_json::from_str(&self.document)
-                .map_err(|e| AppError::Internal(format!("stored case does not parse: {e}")))?,
+                .map_err(|e| StoreError::Corrupt(format!("stored case does not parse: {e}")))?,
             resolution: Resolution::from_code(&self.resolution)
                 .ok_or_else(|| corrupt("resolution", &self.resolution))?,
             buyer_id: self.buyer_id,
@@ -137,7 +128,7 @@ const CASE_COLUMNS: &str = "c.document, c.buyer_id, c.store_id, c.resolution, \
 const CASE_TABLES: &str = "cases c LEFT JOIN policies p ON p.sha256 = c.policy_sha256";
 
 /// The case `id` if the reader may see it.
-pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, AppError> {
+pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, StoreError> {
     let (condition, bind) = scope.condition();
     let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ? AND {condition}");
     let mut query = sqlx::query_as::<_, CaseRow>(&sql).bind(id);
@@ -147,12 +138,12 @@ pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, 
     query
         .fetch_optional(pool)
         .await?
-        .ok_or(AppError::NotFound("case"))?
+        .ok_or(StoreError::NotFound("case"))?
         .into_stored()
 }
 
 /// The case `id`, for the server's own use (the sweeper).
-pub async fn load_any(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, AppError> {
+pub async fn load_any(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, StoreError> {
     sqlx::query_as::<_, CaseRow>(&format!(
         "SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ?"
     ))
@@ -175,7 +166,7 @@ pub async fn filed_under(
     pool: &SqlitePool,
     buyer_id: &str,
     key: &str,
-) -> Result<Option<Keyed>, AppError> {
+) -> Result<Option<Keyed>, StoreError> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -205,7 +196,7 @@ fn return_tracking(case: &Case) -> Option<&str> {
 }
 
 /// The ids of the cases on an order.
-pub async fn ids_on_order(pool: &SqlitePool, order_id: &str) -> Result<Vec<String>, AppError> {
+pub async fn ids_on_order(pool: &SqlitePool, order_id: &str) -> Result<Vec<String>, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM cases WHERE order_id = ? ORDER BY filed_at")
             .bind(order_id)
@@ -214,8 +205,8 @@ pub async fn ids_on_order(pool: &SqlitePool, order_id: &str) -> Result<Vec<Strin
     )
 }
 
-fn document(case: &Case) -> Result<String, AppError> {
-    serde_json::to_string(case).map_err(|e| AppError::Internal(format!("case to JSON: {e}")))
+fn document(case: &Case) -> Result<String, StoreError> {
+    serde_json::to_string(case).map_err(|e| StoreError::Corrupt(format!("case to JSON: {e}")))
 }
 
 /// The first time, in `events`, the case entered a state matching `test`.
@@ -257,7 +248,7 @@ pub enum Inserted {
 /// Stores a new case, its claim on each order line and its photos, in one transaction. The
 /// database decides every race: a second filing for the same key or for the same line finds
 /// the first one's rows and writes nothing.
-pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, AppError> {
+pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, StoreError> {
     let case = &new.stored.case;
     let deadline = next_deadline(case, &new.stored.policy);
     let mut tx = pool.begin().await?;
@@ -299,7 +290,7 @@ pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, Ap
         tx.rollback().await?;
         return match filed_under(pool, &new.stored.buyer_id, new.idempotency_key).await? {
             Some(first) => Ok(Inserted::SameKey(Box::new(first))),
-            None => Err(AppError::Internal(
+            None => Err(StoreError::Corrupt(
                 "a filing key conflicted, then its case was gone".into(),
             )),
         };
@@ -363,7 +354,7 @@ pub async fn save(
     events: &[Event],
     user: Option<&str>,
     policy: &Policy,
-) -> Result<bool, AppError> {
+) -> Result<bool, StoreError> {
     let deadline = next_deadline(case, policy);
     let mut tx = pool.begin().await?;
     // The write comes first, so the transaction holds the write lock before it reads anything.
@@ -412,7 +403,7 @@ async fn append(
     case: &Case,
     events: &[Event],
     user: Option<&str>,
-) -> Result<(), AppError> {
+) -> Result<(), StoreError> {
     let last: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?")
             .bind(&case.id)
@@ -428,7 +419,7 @@ async fn append(
             ),
         };
         let body = serde_json::to_string(event)
-            .map_err(|e| AppError::Internal(format!("event to JSON: {e}")))?;
+            .map_err(|e| StoreError::Corrupt(format!("event to JSON: {e}")))?;
         sqlx::query(
             "INSERT INTO case_events (case_id, seq, at, actor, user_id, kind, missed_by, state, \
              body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -524,7 +515,7 @@ struct EvidenceRow {
     uploaded_at: i64,
 }
 
-fn party(code: &str) -> Result<Party, AppError> {
+fn party(code: &str) -> Result<Party, StoreError> {
     [Party::Buyer, Party::Seller, Party::Platform]
         .into_iter()
         .find(|p| p.code() == code)
@@ -532,7 +523,7 @@ fn party(code: &str) -> Result<Party, AppError> {
 }
 
 impl EvidenceRow {
-    fn into_view(self) -> Result<EvidenceView, AppError> {
+    fn into_view(self) -> Result<EvidenceView, StoreError> {
         let number = |n: i64| u32::try_from(n).map_err(|_| corrupt("size", &n.to_string()));
         Ok(EvidenceView {
             url: format!("/api/evidence/{}", self.id),
@@ -554,7 +545,7 @@ const EVIDENCE_COLUMNS: &str =
     "id, party, sha256, content_type, size_bytes, width, height, file_name, uploaded_at";
 
 /// The case's evidence, oldest first.
-pub async fn evidence(pool: &SqlitePool, case_id: &str) -> Result<Vec<EvidenceView>, AppError> {
+pub async fn evidence(pool: &SqlitePool, case_id: &str) -> Result<Vec<EvidenceView>, StoreError> {
     sqlx::query_as::<_, EvidenceRow>(&format!(
         "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY uploaded_at, id"
     ))
@@ -571,7 +562,7 @@ pub async fn evidence_item(
     pool: &SqlitePool,
     scope: &Scope,
     id: &str,
-) -> Result<EvidenceView, AppError> {
+) -> Result<EvidenceView, StoreError> {
     let (condition, bind) = scope.condition();
     let sql = format!(
         "SELECT e.id, e.party, e.sha256, e.content_type, e.size_bytes, e.width, e.height, \
@@ -585,7 +576,7 @@ pub async fn evidence_item(
     query
         .fetch_optional(pool)
         .await?
-        .ok_or(AppError::NotFound("evidence"))?
+        .ok_or(StoreError::NotFound("evidence"))?
         .into_view()
 }
 
@@ -594,7 +585,7 @@ pub async fn unfiled_evidence_item(
     pool: &SqlitePool,
     user_id: &str,
     id: &str,
-) -> Result<EvidenceView, AppError> {
+) -> Result<EvidenceView, StoreError> {
     sqlx::query_as::<_, EvidenceRow>(&format!(
         "SELECT {EVIDENCE_COLUMNS} FROM evidence \
          WHERE id = ? AND uploaded_by = ? AND case_id IS NULL"
@@ -603,7 +594,7 @@ pub async fn unfiled_evidence_item(
     .bind(user_id)
     .fetch_optional(pool)
     .await?
-    .ok_or(AppError::NotFound("evidence"))?
+    .ok_or(StoreError::NotFound("evidence"))?
     .into_view()
 }
 
@@ -637,7 +628,7 @@ pub async fn evidence_count(
     pool: &SqlitePool,
     case_id: Option<&str>,
     user_id: &str,
-) -> Result<i64, AppError> {
+) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM evidence WHERE {}",
         same_allowance(case_id)
@@ -653,7 +644,7 @@ pub async fn insert_evidence(
     pool: &SqlitePool,
     new: &NewEvidence<'_>,
     max: i64,
-) -> Result<bool, AppError> {
+) -> Result<bool, StoreError> {
     // One statement counts and inserts, so two uploads at once cannot both take the last place.
     let inserted = sqlx::query(&format!(
         "INSERT INTO evidence ({EVIDENCE_COLUMNS}, case_id, uploaded_by) \
@@ -688,7 +679,7 @@ const FORGET_BATCH: i64 = 500;
 pub async fn forget_unfiled_evidence(
     pool: &SqlitePool,
     before: DateTime<Utc>,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<String>, StoreError> {
     // The delete comes first, so the transaction holds the write lock while it looks.
     let mut tx = pool.begin().await?;
     let mut gone: Vec<String> = sqlx::query_scalar(
@@ -723,7 +714,7 @@ pub async fn unknown_evidence(
     pool: &SqlitePool,
     case_id: &str,
     ids: &[String],
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<String>, StoreError> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -746,18 +737,19 @@ pub async fn unknown_evidence(
 pub async fn insert_message(
     pool: &SqlitePool,
     case_id: &str,
-    user: &CurrentUser,
+    author_id: &str,
+    party: Party,
     body: &str,
     at: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO messages (id, case_id, author_id, party, body, sent_at) \
          VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(uuid::Uuid::now_v7().to_string())
     .bind(case_id)
-    .bind(&user.id)
-    .bind(user.party().code())
+    .bind(author_id)
+    .bind(party.code())
     .bind(body)
     .bind(millis(at))
     .execute(pool)
@@ -770,7 +762,7 @@ pub async fn detail(
     pool: &SqlitePool,
     stored: &Stored,
     viewer: Party,
-) -> Result<CaseDetail, AppError> {
+) -> Result<CaseDetail, StoreError> {
     let case = &stored.case;
     let order = orders::order(pool, &case.order_id).await?;
     let buyer: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = ?")
@@ -792,7 +784,7 @@ pub async fn detail(
             event: serde_json::from_str(&body).map_err(|_| corrupt("event", &body))?,
         })
     })
-    .collect::<Result<Vec<_>, AppError>>()?;
+    .collect::<Result<Vec<_>, StoreError>>()?;
     let messages = sqlx::query_as::<_, (String, String, String, String, i64)>(
         "SELECT m.id, m.party, u.display_name, m.body, m.sent_at FROM messages m \
          JOIN users u ON u.id = m.author_id WHERE m.case_id = ? ORDER BY m.sent_at, m.id",
@@ -810,7 +802,7 @@ pub async fn detail(
             sent_at: instant(sent_at)?,
         })
     })
-    .collect::<Result<Vec<_>, AppError>>()?;
+    .collect::<Result<Vec<_>, StoreError>>()?;
     let titles = |line_id: &str| {
         order
             .order

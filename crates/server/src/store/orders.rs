@@ -5,8 +5,8 @@ use rules::api::OrderView;
 use rules::{Category, Country, Fulfillment, Money, Order, OrderLine, OrderPolicy, Product};
 use sqlx::{FromRow, SqlitePool};
 
+use super::StoreError;
 use super::{corrupt, currency, group_by, quantity};
-use crate::error::AppError;
 
 #[derive(FromRow)]
 struct OrderRow {
@@ -39,7 +39,7 @@ struct LineRow {
 }
 
 impl OrderRow {
-    fn fulfillment(&self) -> Result<Fulfillment, AppError> {
+    fn fulfillment(&self) -> Result<Fulfillment, StoreError> {
         let missing = || corrupt("fulfillment dates of order", &self.id);
         Ok(match self.fulfillment.as_str() {
             "not_shipped" => Fulfillment::NotShipped,
@@ -58,7 +58,7 @@ impl OrderRow {
         })
     }
 
-    fn into_view(self, lines: Vec<LineRow>) -> Result<OrderView, AppError> {
+    fn into_view(self, lines: Vec<LineRow>) -> Result<OrderView, StoreError> {
         let currency = currency(&self.currency)?;
         let lines = lines
             .into_iter()
@@ -79,7 +79,7 @@ impl OrderRow {
                     id: l.id,
                 })
             })
-            .collect::<Result<Vec<_>, AppError>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let country = |code: Option<String>| {
             code.map(|c| Country::parse(&c).map_err(|_| corrupt("country", &c)))
                 .transpose()
@@ -116,7 +116,7 @@ const LINE_COLUMNS: &str =
 pub async fn orders_of_buyer(
     pool: &SqlitePool,
     buyer_id: &str,
-) -> Result<Vec<OrderView>, AppError> {
+) -> Result<Vec<OrderView>, StoreError> {
     let orders: Vec<OrderRow> = sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
          WHERE o.buyer_id = ? ORDER BY o.placed_at DESC, o.id"
@@ -146,7 +146,7 @@ pub async fn order_of_buyer(
     pool: &SqlitePool,
     buyer_id: &str,
     order_id: &str,
-) -> Result<OrderView, AppError> {
+) -> Result<OrderView, StoreError> {
     let order: OrderRow = sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
          WHERE o.buyer_id = ? AND o.id = ?"
@@ -155,25 +155,25 @@ pub async fn order_of_buyer(
     .bind(order_id)
     .fetch_optional(pool)
     .await?
-    .ok_or(AppError::NotFound("order"))?;
+    .ok_or(StoreError::NotFound("order"))?;
     with_lines(pool, order).await
 }
 
 /// Any order, for the server's own use (a case's parties have already been checked).
-pub async fn order(pool: &SqlitePool, order_id: &str) -> Result<OrderView, AppError> {
+pub async fn order(pool: &SqlitePool, order_id: &str) -> Result<OrderView, StoreError> {
     let order: OrderRow = sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id WHERE o.id = ?"
     ))
     .bind(order_id)
     .fetch_optional(pool)
     .await?
-    .ok_or(AppError::NotFound("order"))?;
+    .ok_or(StoreError::NotFound("order"))?;
     with_lines(pool, order).await
 }
 
 /// Group-buy orders still waiting for their group, without a case yet: the sweeper refunds
 /// those whose wait is over.
-pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<String>, AppError> {
+pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT o.id FROM orders o WHERE o.fulfillment = 'group_buy_waiting' \
          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.order_id = o.id) ORDER BY o.id",
@@ -186,7 +186,7 @@ pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<String>, AppE
 pub async fn stores_of(
     pool: &SqlitePool,
     owner_id: &str,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(String, String)>, StoreError> {
     Ok(
         sqlx::query_as("SELECT id, name FROM stores WHERE owner_id = ? ORDER BY name, id")
             .bind(owner_id)
@@ -196,15 +196,15 @@ pub async fn stores_of(
 }
 
 /// The order's buyer and store: the parties of a case on it.
-pub async fn parties(pool: &SqlitePool, order_id: &str) -> Result<(String, String), AppError> {
+pub async fn parties(pool: &SqlitePool, order_id: &str) -> Result<(String, String), StoreError> {
     sqlx::query_as("SELECT buyer_id, store_id FROM orders WHERE id = ?")
         .bind(order_id)
         .fetch_optional(pool)
         .await?
-        .ok_or(AppError::NotFound("order"))
+        .ok_or(StoreError::NotFound("order"))
 }
 
-async fn with_lines(pool: &SqlitePool, order: OrderRow) -> Result<OrderView, AppError> {
+async fn with_lines(pool: &SqlitePool, order: OrderRow) -> Result<OrderView, StoreError> {
     let order_id = order.id.clone();
     let lines: Vec<LineRow> = sqlx::query_as(&format!(
         "SELECT {LINE_COLUMNS} FROM order_lines l WHERE l.order_id = ? ORDER BY l.position"
@@ -221,7 +221,7 @@ pub async fn delivered(
     pool: &SqlitePool,
     order_id: &str,
     at: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<bool, StoreError> {
     Ok(sqlx::query(
         "UPDATE orders SET fulfillment = 'delivered', delivered_at = ? \
          WHERE id = ? AND fulfillment = 'shipped'",

@@ -6,16 +6,16 @@ use std::sync::Arc;
 use rules::Policy;
 use sqlx::{Sqlite, Transaction};
 
-use crate::auth::sha256_hex;
-use crate::error::AppError;
+use super::StoreError;
+use crate::digest::sha256_hex;
 
 /// Stores `policy` unless it is already; its hash, for the case to name.
 pub async fn remember(
     tx: &mut Transaction<'_, Sqlite>,
     policy: &Policy,
-) -> Result<String, AppError> {
+) -> Result<String, StoreError> {
     let document = serde_json::to_string(policy)
-        .map_err(|e| AppError::Internal(format!("policy to JSON: {e}")))?;
+        .map_err(|e| StoreError::Corrupt(format!("policy to JSON: {e}")))?;
     let sha256 = sha256_hex(document.as_bytes());
     sqlx::query("INSERT INTO policies (sha256, document) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(&sha256)
@@ -27,12 +27,12 @@ pub async fn remember(
 
 /// The policy a stored case names: its JSON, or DOMAIN.md's defaults for a case filed before
 /// cases kept theirs.
-pub fn read(document: Option<&str>) -> Result<Policy, AppError> {
+pub fn read(document: Option<&str>) -> Result<Policy, StoreError> {
     document.map_or_else(
         || Ok(Policy::default()),
         |d| {
             serde_json::from_str(d)
-                .map_err(|e| AppError::Internal(format!("stored policy does not parse: {e}")))
+                .map_err(|e| StoreError::Corrupt(format!("stored policy does not parse: {e}")))
         },
     )
 }
@@ -42,7 +42,7 @@ pub fn read(document: Option<&str>) -> Result<Policy, AppError> {
 pub struct Read(HashMap<Option<String>, Arc<Policy>>);
 
 impl Read {
-    pub fn get(&mut self, document: Option<String>) -> Result<Arc<Policy>, AppError> {
+    pub fn get(&mut self, document: Option<String>) -> Result<Arc<Policy>, StoreError> {
         if let Some(policy) = self.0.get(&document) {
             return Ok(Arc::clone(policy));
         }

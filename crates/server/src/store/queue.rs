@@ -9,8 +9,8 @@ use serde::Deserialize;
 use sqlx::{FromRow, SqlitePool};
 
 use super::cases::{summary, Scope};
+use super::StoreError;
 use super::{corrupt, placeholders, policies};
-use crate::error::AppError;
 
 /// How a queue is ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -79,12 +79,16 @@ struct Parsed {
     limit: u32,
 }
 
-fn invalid(code: &'static str, message: String, field: &str) -> AppError {
-    AppError::bad_request(code, message).with_details(serde_json::json!({ "field": field }))
+fn invalid(code: &'static str, message: String, field: &str) -> StoreError {
+    StoreError::InvalidFilter {
+        code,
+        field: field.to_owned(),
+        message,
+    }
 }
 
 impl Filters {
-    fn parse(self) -> Result<Parsed, AppError> {
+    fn parse(self) -> Result<Parsed, StoreError> {
         let states = self
             .state
             .iter()
@@ -211,7 +215,7 @@ pub async fn page(
     scope: &Scope,
     viewer: Party,
     filters: Filters,
-) -> Result<Queue, AppError> {
+) -> Result<Queue, StoreError> {
     let f = filters.parse()?;
     let mut base = Where::default();
     let (condition, bind) = scope.condition();
@@ -259,7 +263,7 @@ pub async fn page(
                 count: u64::try_from(count).unwrap_or(0),
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let total = counts
         .iter()
         .filter(|c| f.states.is_empty() || f.states.contains(&c.state))
@@ -310,7 +314,7 @@ pub async fn page(
         .iter()
         .map(|r| {
             serde_json::from_str::<Case>(&r.document)
-                .map_err(|e| AppError::Internal(format!("stored case does not parse: {e}")))
+                .map_err(|e| StoreError::Corrupt(format!("stored case does not parse: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let titles = titles(pool, &cases).await?;
@@ -333,7 +337,7 @@ pub async fn page(
                 escalated: row.escalated,
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(Queue {
         items,
         next_cursor,
@@ -343,7 +347,7 @@ pub async fn page(
 }
 
 /// The titles of the lines of `cases`, by line id.
-async fn titles(pool: &SqlitePool, cases: &[Case]) -> Result<HashMap<String, String>, AppError> {
+async fn titles(pool: &SqlitePool, cases: &[Case]) -> Result<HashMap<String, String>, StoreError> {
     let ids: Vec<&str> = cases
         .iter()
         .flat_map(|c| c.lines.iter().map(|l| l.line_id.as_str()))

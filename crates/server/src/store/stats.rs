@@ -6,7 +6,7 @@ use rules::{Case, CaseState, Fault, Reason};
 use sqlx::SqlitePool;
 
 use super::millis;
-use crate::error::AppError;
+use super::StoreError;
 
 fn code_counts(rows: Vec<(String, i64)>) -> Vec<CodeCount> {
     rows.into_iter()
@@ -33,7 +33,7 @@ pub async fn seller(
     seller_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<SellerStats, AppError> {
+) -> Result<SellerStats, StoreError> {
     let (from_ms, to_ms) = (millis(from), millis(to));
     let orders: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM orders o JOIN stores s ON s.id = o.store_id \
@@ -68,7 +68,7 @@ pub async fn seller(
     let mut durations = Vec::new();
     for (document, filed_at, settled_at) in settled {
         let case: Case = serde_json::from_str(&document)
-            .map_err(|e| AppError::Internal(format!("stored case does not parse: {e}")))?;
+            .map_err(|e| StoreError::Corrupt(format!("stored case does not parse: {e}")))?;
         durations.push((settled_at - filed_at) / 1000);
         let code = match (case.outcome, case.state) {
             (Some(outcome), _) => outcome.code(),
@@ -125,7 +125,7 @@ pub async fn risk(
     buyer_id: &str,
     store_id: &str,
     now: DateTime<Utc>,
-) -> Result<RiskSignals, AppError> {
+) -> Result<RiskSignals, StoreError> {
     let days = chrono::TimeDelta::days(i64::from(RISK_DAYS));
     let since = millis(now - days);
     let (cases, refunded): (i64, i64) = sqlx::query_as(
