@@ -3,6 +3,7 @@
 //! percentile, slowest) for the first page, every later page by cursor, a state filter, "needs my
 //! action" and a search. Figures, not a pass or fail: compare them with the target it prints.
 
+use retour_server::on_db;
 use std::time::{Duration, Instant};
 
 use retour_server::demo;
@@ -99,13 +100,16 @@ async fn main() {
 
 /// Copies every case of Lin's Tea House under new ids, with deadlines spread over the days
 /// ahead, until the queue holds [`CASES`]; returns how many copies of each were made.
-async fn multiply_teahouse_cases(pool: &sqlx::SqlitePool) -> i64 {
-    let demo_cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE store_id = 's-tea'")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+async fn multiply_teahouse_cases(pool: &retour_server::db::Db) -> i64 {
+    let demo_cases: i64 = on_db!(
+        pool,
+        "SELECT COUNT(*) FROM cases WHERE store_id = 's-tea'",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
     let copies = (CASES - demo_cases) / demo_cases.max(1);
-    sqlx::query(
+    on_db!(
+        pool,
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
          INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
          document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
@@ -116,10 +120,12 @@ async fn multiply_teahouse_cases(pool: &sqlx::SqlitePool) -> i64 {
          c.version, c.refund_minor, c.currency, c.filed_at - n.i * 60000, c.updated_at, \
          c.deadline_at + n.i * 60000, c.deadline_party, c.escalated_at, c.settled_at \
          FROM n CROSS JOIN cases c WHERE c.store_id = 's-tea' AND c.id NOT LIKE 'bench-%'",
+        |sql, p| sqlx::query(sql)
+            .bind(copies)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
     )
-    .bind(copies)
-    .execute(pool)
-    .await
     .expect("the copies");
     copies
 }

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 
+use crate::db::Db;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -14,7 +15,6 @@ use axum::Json;
 use chrono::{DateTime, TimeDelta, Utc};
 use rules::api::{Login, Me, Role, StoreRef};
 use rules::Party;
-use sqlx::SqlitePool;
 
 use crate::digest::{hex, sha256_hex};
 use crate::error::AppError;
@@ -279,20 +279,27 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = cookie(&parts.headers, SESSION_COOKIE)
             .ok_or_else(|| AppError::unauthenticated("unauthenticated", "sign in to continue"))?;
         let token_hash = sha256_hex(token.as_bytes());
-        let row: Option<SessionRow> = sqlx::query_as(
+        let row: Option<SessionRow> = on_db!(
+            &state.pool,
             "SELECT u.id, u.email, u.display_name, u.role, s.csrf_token, s.expires_at \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-        )
-        .bind(&token_hash)
-        .fetch_optional(&state.pool)
-        .await?;
+            |sql, p| sqlx::query_as(sql)
+                .bind(&token_hash)
+                .fetch_optional(p)
+                .await
+        )?;
         let row =
             row.ok_or_else(|| AppError::unauthenticated("unauthenticated", "sign in to continue"))?;
         if row.expires_at <= state.now().timestamp_millis() {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-                .bind(&token_hash)
-                .execute(&state.pool)
-                .await?;
+            on_db!(
+                &state.pool,
+                "DELETE FROM sessions WHERE token_hash = ?",
+                |sql, p| sqlx::query(sql)
+                    .bind(&token_hash)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            )?;
             return Err(AppError::unauthenticated(
                 "session_expired",
                 "your session has expired; sign in again",
@@ -363,13 +370,15 @@ struct AccountRow {
     password_hash: Option<String>,
 }
 
-async fn me(pool: &SqlitePool, user: &CurrentUser) -> Result<Me, AppError> {
-    let stores = sqlx::query_as::<_, (String, String)>(
+async fn me(pool: &Db, user: &CurrentUser) -> Result<Me, AppError> {
+    let stores = on_db!(
+        pool,
         "SELECT id, name FROM stores WHERE owner_id = ? ORDER BY name",
-    )
-    .bind(&user.id)
-    .fetch_all(pool)
-    .await?
+        |sql, p| sqlx::query_as::<_, (String, String)>(sql)
+            .bind(&user.id)
+            .fetch_all(p)
+            .await
+    )?
     .into_iter()
     .map(|(id, name)| StoreRef { id, name })
     .collect();
@@ -424,12 +433,11 @@ pub async fn login(
     lock(&state)
         .reserve(&keys, now)
         .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
-    let account: Option<AccountRow> = sqlx::query_as(
+    let account: Option<AccountRow> = on_db!(
+        &state.pool,
         "SELECT id, email, display_name, role, password_hash FROM users WHERE email = ?",
-    )
-    .bind(&email)
-    .fetch_optional(&state.pool)
-    .await?;
+        |sql, p| sqlx::query_as(sql).bind(&email).fetch_optional(p).await
+    )?;
     let stored = account
         .as_ref()
         .and_then(|a| a.password_hash.clone())
@@ -449,17 +457,20 @@ pub async fn login(
     let token = random_hex(32)?;
     let csrf = random_hex(32)?;
     let expires = now + state.session_ttl;
-    sqlx::query(
+    on_db!(
+        &state.pool,
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
          VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(sha256_hex(token.as_bytes()))
-    .bind(&account.id)
-    .bind(&csrf)
-    .bind(now.timestamp_millis())
-    .bind(expires.timestamp_millis())
-    .execute(&state.pool)
-    .await?;
+        |sql, p| sqlx::query(sql)
+            .bind(sha256_hex(token.as_bytes()))
+            .bind(&account.id)
+            .bind(&csrf)
+            .bind(now.timestamp_millis())
+            .bind(expires.timestamp_millis())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     let user = CurrentUser {
         role: Role::from_code(&account.role)
             .ok_or_else(|| AppError::Internal(format!("stored role {:?}", account.role)))?,
@@ -492,10 +503,15 @@ pub async fn logout(
     headers: HeaderMap,
     user: CurrentUser,
 ) -> Result<Response, AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(&user.session)
-        .execute(&state.pool)
-        .await?;
+    on_db!(
+        &state.pool,
+        "DELETE FROM sessions WHERE token_hash = ?",
+        |sql, p| sqlx::query(sql)
+            .bind(&user.session)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     // Live streams opened under this session close now.
     state.live.end_session(&user.session);
     let cookie = session_cookie(&state, &headers, "", 0);
@@ -515,15 +531,16 @@ impl FromRequestParts<AppState> for SameOrigin {
 }
 
 /// Removes sessions that have expired (the sweeper calls it).
-pub async fn delete_expired_sessions(
-    pool: &SqlitePool,
-    now: DateTime<Utc>,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
-        .bind(now.timestamp_millis())
-        .execute(pool)
-        .await?
-        .rows_affected())
+pub async fn delete_expired_sessions(pool: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    Ok(on_db!(
+        pool,
+        "DELETE FROM sessions WHERE expires_at <= ?",
+        |sql, p| sqlx::query(sql)
+            .bind(now.timestamp_millis())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?)
 }
 
 #[cfg(test)]

@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
+use crate::db::Db;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use image::ImageFormat;
 use rules::{
     advance, apply, file, Action, Case, Event, Filing, Offer, Party, Policy, PolicySet, Reason,
     Resolution, ReturnRequest, TrackingNumber,
 };
-use sqlx::SqlitePool;
 
 use crate::error::AppError;
 use crate::store::cases::{self, Inserted, NewCase, NewEvidence, Stored};
@@ -346,14 +346,14 @@ const ORDERS: &[DemoOrder] = &[
 
 /// Seeds the demo data when the database has no users yet. Returns whether it seeded.
 pub async fn seed_if_empty(
-    pool: &SqlitePool,
+    pool: &Db,
     data_dir: &Path,
     now: DateTime<Utc>,
     policies: &PolicySet,
 ) -> Result<bool, AppError> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(pool)
-        .await?;
+    let users: i64 = on_db!(pool, "SELECT COUNT(*) FROM users", |sql, p| {
+        sqlx::query_scalar(sql).fetch_one(p).await
+    })?;
     if users > 0 {
         return Ok(false);
     }
@@ -369,33 +369,46 @@ pub async fn seed_if_empty(
     let now = now.trunc_subsecs(0);
     let mut tx = pool.begin().await?;
     for (account, hash) in ACCOUNTS.iter().zip(hashes) {
-        sqlx::query(
+        on_tx!(
+            &mut tx,
             "INSERT INTO users (id, email, display_name, role, password_hash) \
              VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(account.id)
-        .bind(account.email)
-        .bind(account.name)
-        .bind(account.role)
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
+            |sql, c| sqlx::query(sql)
+                .bind(account.id)
+                .bind(account.email)
+                .bind(account.name)
+                .bind(account.role)
+                .bind(hash)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
     }
     for (id, owner, name) in STORES {
-        sqlx::query("INSERT INTO stores (id, owner_id, name) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(owner)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
+        on_tx!(
+            &mut tx,
+            "INSERT INTO stores (id, owner_id, name) VALUES (?, ?, ?)",
+            |sql, c| sqlx::query(sql)
+                .bind(id)
+                .bind(owner)
+                .bind(name)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
     }
     for (store, address) in ADDRESSES {
-        sqlx::query("INSERT INTO return_addresses (store_id, address, used_at) VALUES (?, ?, ?)")
-            .bind(store)
-            .bind(address)
-            .bind(millis(now))
-            .execute(&mut *tx)
-            .await?;
+        on_tx!(
+            &mut tx,
+            "INSERT INTO return_addresses (store_id, address, used_at) VALUES (?, ?, ?)",
+            |sql, c| sqlx::query(sql)
+                .bind(store)
+                .bind(address)
+                .bind(millis(now))
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
     }
     let days = |n: i64| now - TimeDelta::days(n);
     for o in ORDERS {
@@ -439,54 +452,65 @@ pub async fn seed_if_empty(
             (_, "EUR") => "ES",
             _ => "US",
         };
-        sqlx::query(
+        on_tx!(
+            &mut tx,
             "INSERT INTO orders (id, buyer_id, store_id, placed_at, utc_offset_minutes, currency, \
              shipping_minor, fulfillment, group_buy_since, shipped_at, promised_by, delivered_at, \
              ships_from, ships_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(o.id)
-        .bind(o.buyer)
-        .bind(o.store)
-        .bind(placed_at)
-        .bind(utc_offset_minutes)
-        .bind(o.currency)
-        .bind(o.shipping_minor)
-        .bind(state)
-        .bind(group_since)
-        .bind(shipped)
-        .bind(promised)
-        .bind(delivered)
-        .bind(ships_from)
-        .bind(ships_to)
-        .execute(&mut *tx)
-        .await?;
+            |sql, c| sqlx::query(sql)
+                .bind(o.id)
+                .bind(o.buyer)
+                .bind(o.store)
+                .bind(placed_at)
+                .bind(utc_offset_minutes)
+                .bind(o.currency)
+                .bind(o.shipping_minor)
+                .bind(state)
+                .bind(group_since)
+                .bind(shipped)
+                .bind(promised)
+                .bind(delivered)
+                .bind(ships_from)
+                .bind(ships_to)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
         for (position, (title, category, no_returns, quantity, unit, grams)) in
             o.lines.iter().enumerate()
         {
-            sqlx::query(
+            on_tx!(
+                &mut tx,
                 "INSERT INTO order_lines (id, order_id, position, title, category, no_returns, \
                  quantity, unit_price_minor, weight_grams) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(format!("{}-{}", o.id, position + 1))
-            .bind(o.id)
-            .bind(position as i64)
-            .bind(title)
-            .bind(category)
-            .bind(no_returns)
-            .bind(quantity)
-            .bind(unit)
-            .bind(grams)
-            .execute(&mut *tx)
-            .await?;
+                |sql, c| sqlx::query(sql)
+                    .bind(format!("{}-{}", o.id, position + 1))
+                    .bind(o.id)
+                    .bind(position as i64)
+                    .bind(title)
+                    .bind(category)
+                    .bind(no_returns)
+                    .bind(quantity)
+                    .bind(unit)
+                    .bind(grams)
+                    .execute(c)
+                    .await
+                    .map(|r| r.rows_affected())
+            )?;
         }
     }
     // The parcels on their way carry tracking numbers a carrier can report on.
     for (order, number) in OUTBOUND_TRACKING {
-        sqlx::query("UPDATE orders SET tracking_number = ? WHERE id = ?")
-            .bind(number)
-            .bind(order)
-            .execute(&mut *tx)
-            .await?;
+        on_tx!(
+            &mut tx,
+            "UPDATE orders SET tracking_number = ? WHERE id = ?",
+            |sql, c| sqlx::query(sql)
+                .bind(number)
+                .bind(order)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
     }
     tx.commit().await?;
     for script in scripts() {
@@ -706,7 +730,7 @@ fn scripts() -> Vec<Script> {
 /// A generated sample photo, stored and recorded as evidence (of the case, or unfiled); its id.
 #[allow(clippy::too_many_arguments)]
 async fn seed_photo(
-    pool: &SqlitePool,
+    pool: &Db,
     data_dir: &Path,
     case_id: Option<&str>,
     user_id: &str,
@@ -749,7 +773,7 @@ fn demo_error(order: &str, e: rules::CaseError) -> AppError {
 }
 
 async fn seed_case(
-    pool: &SqlitePool,
+    pool: &Db,
     data_dir: &Path,
     now: DateTime<Utc>,
     policies: &PolicySet,
@@ -764,12 +788,14 @@ async fn seed_case(
     let parties = orders::parties(pool, script.order).await?;
     let buyer_id = parties.0.clone();
     let hours = |n: i64| now - TimeDelta::hours(n);
-    let seller_id: String = sqlx::query_scalar(
+    let seller_id: String = on_db!(
+        pool,
         "SELECT s.owner_id FROM stores s JOIN orders o ON o.store_id = s.id WHERE o.id = ?",
-    )
-    .bind(script.order)
-    .fetch_one(pool)
-    .await?;
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(script.order)
+            .fetch_one(p)
+            .await
+    )?;
     let filed_at = hours(script.hours_ago);
     // The buyer's photos come before the filing that cites them, as in the app; a reason that
     // needs photos always has one.
@@ -864,7 +890,7 @@ async fn seed_case(
 }
 
 async fn save(
-    pool: &SqlitePool,
+    pool: &Db,
     before: &Case,
     after: &Case,
     events: &[Event],

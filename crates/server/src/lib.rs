@@ -2,11 +2,13 @@
 //! built app for every other path. It never writes a case state that the rules crate did not
 //! produce: every change goes through `rules::file`, `rules::apply` or `rules::advance`.
 
+// First, so its query macros are in scope in every module after it.
+#[macro_use]
+pub mod db;
 pub mod api;
 pub mod auth;
 pub mod carrier;
 pub mod config;
-pub mod db;
 pub mod demo;
 pub mod digest;
 pub mod error;
@@ -25,11 +27,11 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
+use crate::db::Db;
 use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
 use rules::api::OrderView;
 use rules::{LineSelection, Money, OrderPolicy, Policy, PolicySet};
-use sqlx::SqlitePool;
 use tokio::sync::{Semaphore, SemaphorePermit};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -85,7 +87,7 @@ impl WorkLimits {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub pool: Db,
     /// The operator's policy file (`--policy`), or DOMAIN.md's defaults.
     pub policies: Arc<PolicySet>,
     pub clock: Clock,
@@ -111,7 +113,7 @@ pub struct AppState {
 
 impl AppState {
     /// The state for a database and data directory, with the default policy and settings.
-    pub fn new(pool: SqlitePool, clock: Clock, dist: PathBuf, data_dir: PathBuf) -> Self {
+    pub fn new(pool: Db, clock: Clock, dist: PathBuf, data_dir: PathBuf) -> Self {
         AppState {
             pool,
             policies: Arc::default(),

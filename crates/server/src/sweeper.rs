@@ -41,14 +41,16 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
     let mut swept = Swept::default();
     let mut after = String::new();
     loop {
-        let due: Vec<String> = sqlx::query_scalar(
+        let due: Vec<String> = on_db!(
+            &state.pool,
             "SELECT id FROM cases WHERE deadline_at <= ? AND id > ? ORDER BY id LIMIT ?",
-        )
-        .bind(millis(now))
-        .bind(&after)
-        .bind(BATCH)
-        .fetch_all(&state.pool)
-        .await?;
+            |sql, p| sqlx::query_scalar(sql)
+                .bind(millis(now))
+                .bind(&after)
+                .bind(BATCH)
+                .fetch_all(p)
+                .await
+        )?;
         let Some(last) = due.last().cloned() else {
             break;
         };

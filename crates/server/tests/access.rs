@@ -3,6 +3,7 @@
 
 mod common;
 
+use retour_server::on_db;
 use std::collections::HashSet;
 
 use common::{error_of, spawn_app, Session};
@@ -111,11 +112,12 @@ async fn case_requests(
 }
 
 async fn evidence_of(app: &common::TestApp, case_id: &str) -> Vec<String> {
-    sqlx::query_scalar("SELECT id FROM evidence WHERE case_id = ?")
-        .bind(case_id)
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap()
+    on_db!(
+        &app.state.pool,
+        "SELECT id FROM evidence WHERE case_id = ?",
+        |sql, p| sqlx::query_scalar(sql).bind(case_id).fetch_all(p).await
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -138,12 +140,11 @@ async fn every_case_endpoint_answers_only_the_cases_parties() {
     let mut failures = Vec::new();
     for (case_id, parties) in &cases {
         let evidence = evidence_of(&app, case_id).await;
-        let description: String = sqlx::query_scalar(
+        let description: String = on_db!(
+            &app.state.pool,
             "SELECT json_extract(document, '$.description') FROM cases WHERE id = ?",
+            |sql, p| sqlx::query_scalar(sql).bind(case_id).fetch_one(p).await
         )
-        .bind(case_id)
-        .fetch_one(&app.state.pool)
-        .await
         .unwrap();
         for (name, session) in &people {
             let allowed = parties.contains(name);
@@ -225,12 +226,12 @@ async fn each_queue_holds_only_what_its_reader_may_see() {
     let visible = |sql: &'static str| {
         let pool = app.state.pool.clone();
         async move {
-            sqlx::query_scalar::<_, String>(sql)
-                .fetch_all(&pool)
-                .await
-                .unwrap()
-                .into_iter()
-                .collect::<HashSet<_>>()
+            on_db!(&pool, sql, |sql, p| sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(p)
+                .await)
+            .unwrap()
+            .into_iter()
+            .collect::<HashSet<_>>()
         }
     };
     for (session, expected) in [

@@ -3,6 +3,7 @@
 
 mod common;
 
+use retour_server::on_db;
 use std::collections::HashSet;
 
 use common::{error_of, filing, fixed_now, serve, spawn_app, TestClock};
@@ -505,10 +506,10 @@ async fn cases_survive_a_restart_and_demo_data_is_seeded_once() {
         .await
         .file_line("ord-1006", "defective", "replacement")
         .await;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let mode: String = on_db!(&app.state.pool, "PRAGMA journal_mode", |sql, p| {
+        sqlx::query_scalar(sql).fetch_one(p).await
+    })
+    .unwrap();
     assert_eq!(mode, "wal");
     app.state.pool.close().await;
     drop(app);
@@ -516,22 +517,24 @@ async fn cases_survive_a_restart_and_demo_data_is_seeded_once() {
     let app = serve(data.path(), clock, dist.path().to_path_buf()).await;
     let after = app.lucia().await.case(&filed.summary.id).await;
     assert_eq!(after, filed);
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let users: i64 = on_db!(&app.state.pool, "SELECT COUNT(*) FROM users", |sql, p| {
+        sqlx::query_scalar(sql).fetch_one(p).await
+    })
+    .unwrap();
     assert_eq!(users, 5);
 }
 
 #[tokio::test]
 async fn the_demo_has_a_case_in_every_state_that_lasts() {
     let app = spawn_app().await;
-    let states: HashSet<String> = sqlx::query_scalar("SELECT DISTINCT state FROM cases")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let states: HashSet<String> = on_db!(
+        &app.state.pool,
+        "SELECT DISTINCT state FROM cases",
+        |sql, p| sqlx::query_scalar(sql).fetch_all(p).await
+    )
+    .unwrap()
+    .into_iter()
+    .collect();
     for state in CaseState::ALL {
         // Under the default policy a due refund is issued the moment it is due.
         if state != CaseState::RefundDue {
@@ -542,10 +545,12 @@ async fn the_demo_has_a_case_in_every_state_that_lasts() {
             );
         }
     }
-    let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM evidence")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let photos: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM evidence",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
     assert!(photos >= 5, "{photos} demo photos");
 }
 

@@ -5,6 +5,7 @@ mod common;
 use chrono::TimeDelta;
 use common::{error_of, filing, spawn_app};
 use reqwest::StatusCode;
+use retour_server::on_db;
 use rules::api::{Me, Role};
 use serde_json::json;
 
@@ -45,16 +46,20 @@ async fn signing_in_sets_an_http_only_cookie_and_signing_out_ends_the_session() 
         .split(';')
         .next()
         .unwrap();
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap();
+    let stored: Vec<String> = on_db!(
+        &app.state.pool,
+        "SELECT token_hash FROM sessions",
+        |sql, p| sqlx::query_scalar(sql).fetch_all(p).await
+    )
+    .unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = 'u-mei'")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let hash: String = on_db!(
+        &app.state.pool,
+        "SELECT password_hash FROM users WHERE id = 'u-mei'",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
 
     let again: Me = session.get_json("/api/me").await;
@@ -259,10 +264,12 @@ async fn a_write_without_the_pages_token_or_from_another_site_is_refused() {
         (StatusCode::FORBIDDEN, Some("cross_site_request"))
     );
     // Nothing was filed by the refused requests.
-    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE order_id = 'ord-1006'")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let cases: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM cases WHERE order_id = 'ord-1006'",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
     assert_eq!(cases, 0);
     // Our own origin, with the token, goes through.
     let own = format!("http://{}", app.addr);

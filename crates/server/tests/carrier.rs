@@ -3,6 +3,7 @@
 
 mod common;
 
+use retour_server::on_db;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -102,10 +103,12 @@ async fn only_a_signed_fresh_request_is_heard() {
             Some("events[0].tracking_number")
         )
     );
-    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM carrier_events")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let kept: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM carrier_events",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
     assert_eq!(kept, 0, "nothing refused was kept");
 }
 

@@ -6,6 +6,7 @@ mod common;
 
 use common::{error_of, filing, spawn_app, Session, TestClock};
 use reqwest::StatusCode;
+use retour_server::on_db;
 use rules::api::CaseDetail;
 use rules::{CaseState, Currency, Money, Outcome, Party, PolicySet};
 use serde_json::json;
@@ -72,13 +73,15 @@ async fn a_counter_offer_accepted_is_refunded_and_rated() {
         .await;
     assert_eq!(case.summary.state, CaseState::Closed);
     assert_eq!(case.next_deadline, None);
-    let (stars, proposals): (i64, i64) = sqlx::query_as(
+    let (stars, proposals): (i64, i64) = on_db!(
+        &app.state.pool,
         "SELECT (SELECT stars FROM ratings WHERE case_id = ?1), \
          (SELECT COUNT(*) FROM proposals WHERE case_id = ?1)",
+        |sql, p| sqlx::query_as(sql)
+            .bind(&case.summary.id)
+            .fetch_one(p)
+            .await
     )
-    .bind(&case.summary.id)
-    .fetch_one(&app.state.pool)
-    .await
     .unwrap();
     assert_eq!(
         (stars, proposals),

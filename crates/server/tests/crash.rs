@@ -144,6 +144,7 @@ async fn every_acknowledged_write_survives_a_kill() {
 
     let url = format!("sqlite://{}", data.path().join("retour.db").display());
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    // SQLite's own check of the file: a question for that engine only.
     let check: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&pool)
         .await

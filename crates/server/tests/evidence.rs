@@ -6,15 +6,17 @@ mod common;
 use common::{error_of, spawn_app};
 use image::ImageFormat;
 use reqwest::StatusCode;
+use retour_server::on_db;
 use retour_server::photos::{self, MAX_BYTES};
 use rules::api::EvidenceView;
 
 async fn count(app: &common::TestApp, case_id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM evidence WHERE case_id = ?")
-        .bind(case_id)
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap()
+    on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM evidence WHERE case_id = ?",
+        |sql, p| sqlx::query_scalar(sql).bind(case_id).fetch_one(p).await
+    )
+    .unwrap()
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod common;
 
+use retour_server::on_db;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -37,10 +38,12 @@ fn evidence_files(app: &TestApp) -> Vec<String> {
 
 /// The files the evidence table points at.
 async fn referenced_files(app: &TestApp) -> Vec<String> {
-    let hashes: Vec<String> = sqlx::query_scalar("SELECT DISTINCT sha256 FROM evidence")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap();
+    let hashes: Vec<String> = on_db!(
+        &app.state.pool,
+        "SELECT DISTINCT sha256 FROM evidence",
+        |sql, p| sqlx::query_scalar(sql).fetch_all(p).await
+    )
+    .unwrap();
     let mut files: Vec<String> = hashes.iter().map(|h| format!("{}/{h}", &h[..2])).collect();
     files.sort();
     files
@@ -88,10 +91,12 @@ async fn twenty_simultaneous_filings_for_one_item_make_one_case() {
             "names the winner"
         );
     }
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE order_id = 'ord-1011'")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let stored: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM cases WHERE order_id = 'ord-1011'",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
     assert_eq!(stored, 1);
 }
 
@@ -157,10 +162,12 @@ async fn a_claim_that_needs_photos_is_not_filed_without_one_of_the_buyers_own() 
         (status, error["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_evidence"))
     );
-    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE order_id = 'ord-1006'")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let cases: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM cases WHERE order_id = 'ord-1006'",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
     assert_eq!(
         cases, 0,
         "nothing was filed, and the seller's clock never started"
@@ -355,32 +362,45 @@ async fn a_live_stream_ends_when_its_session_signs_out_or_expires() {
 async fn the_sweeper_skips_a_broken_case_and_carries_out_the_rest() {
     let app = spawn_app().await;
     app.clock.advance(TimeDelta::days(40));
-    let due: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE deadline_at <= ?")
-        .bind(app.clock.now().timestamp_millis())
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let due: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM cases WHERE deadline_at <= ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(app.clock.now().timestamp_millis())
+            .fetch_one(p)
+            .await
+    )
+    .unwrap();
     assert!(due >= 3, "the demo has several cases due");
     // case-3001 sorts among the first of the pass: before the fix, every case after it stalled.
-    let saved: String = sqlx::query_scalar("SELECT document FROM cases WHERE id = 'case-3001'")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE cases SET document = '{\"broken\": true}' WHERE id = 'case-3001'")
-        .execute(&app.state.pool)
-        .await
-        .unwrap();
+    let saved: String = on_db!(
+        &app.state.pool,
+        "SELECT document FROM cases WHERE id = 'case-3001'",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
+    on_db!(
+        &app.state.pool,
+        "UPDATE cases SET document = '{\"broken\": true}' WHERE id = 'case-3001'",
+        |sql, p| sqlx::query(sql).execute(p).await.map(|r| r.rows_affected())
+    )
+    .unwrap();
     let swept = retour_server::sweeper::sweep(&app.state)
         .await
         .expect("one broken case does not fail the pass");
     assert_eq!(swept.failed, 1);
     assert_eq!(swept.advanced as i64, due - 1);
     // Mended, it is carried out at the next pass, once.
-    sqlx::query("UPDATE cases SET document = ? WHERE id = 'case-3001'")
-        .bind(saved)
-        .execute(&app.state.pool)
-        .await
-        .unwrap();
+    on_db!(
+        &app.state.pool,
+        "UPDATE cases SET document = ? WHERE id = 'case-3001'",
+        |sql, p| sqlx::query(sql)
+            .bind(saved)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )
+    .unwrap();
     let swept = retour_server::sweeper::sweep(&app.state).await.unwrap();
     assert_eq!((swept.advanced, swept.failed), (1, 0));
 }

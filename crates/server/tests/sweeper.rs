@@ -3,6 +3,7 @@
 
 mod common;
 
+use retour_server::on_db;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -14,12 +15,11 @@ use serde_json::json;
 
 /// The automatic events of a case, in order.
 async fn automatic(app: &common::TestApp, id: &str) -> Vec<Deadline> {
-    let bodies: Vec<String> = sqlx::query_scalar(
+    let bodies: Vec<String> = on_db!(
+        &app.state.pool,
         "SELECT body FROM case_events WHERE case_id = ? AND actor = 'system' ORDER BY seq",
+        |sql, p| sqlx::query_scalar(sql).bind(id).fetch_all(p).await
     )
-    .bind(id)
-    .fetch_all(&app.state.pool)
-    .await
     .unwrap();
     bodies
         .iter()
@@ -85,12 +85,11 @@ async fn each_deadline_is_carried_out_once_by_the_system() {
         if done.get(before) != Some(&due) || first.advanced == 0 || again.advanced != 0 {
             failures.push(format!("{id}: {done:?}, sweeps {first:?} then {again:?}"));
         }
-        let user: Option<String> = sqlx::query_scalar(
+        let user: Option<String> = on_db!(
+            &app.state.pool,
             "SELECT user_id FROM case_events WHERE case_id = ? AND actor = 'system' LIMIT 1",
+            |sql, p| sqlx::query_scalar(sql).bind(id).fetch_one(p).await
         )
-        .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
         .unwrap();
         if user.is_some() {
             failures.push(format!("{id}: the system's action is credited to {user:?}"));
@@ -131,11 +130,12 @@ async fn talks_that_run_out_go_to_the_platform_and_an_unmatched_group_buy_is_ref
     assert_eq!(escalated.summary.state, rules::CaseState::Escalated);
 
     // The demo group buy has waited 5 hours of its 24 (and 7 days have passed since).
-    let refunds: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, state FROM cases WHERE order_id = 'ord-1002'")
-            .fetch_all(&app.state.pool)
-            .await
-            .unwrap();
+    let refunds: Vec<(String, String)> = on_db!(
+        &app.state.pool,
+        "SELECT id, state FROM cases WHERE order_id = 'ord-1002'",
+        |sql, p| sqlx::query_as(sql).fetch_all(p).await
+    )
+    .unwrap();
     assert_eq!(refunds.len(), 1, "{refunds:?}");
     assert_eq!(refunds[0].1, "resolved");
     let swept = sweep(&app.state).await.unwrap();
@@ -149,19 +149,23 @@ async fn two_sweeps_at_once_act_once() {
     let (a, b) = tokio::join!(sweep(&app.state), sweep(&app.state));
     a.unwrap();
     b.unwrap();
-    let duplicates: Vec<(String, String, i64)> = sqlx::query_as(
+    let duplicates: Vec<(String, String, i64)> = on_db!(
+        &app.state.pool,
         "SELECT case_id, body, COUNT(*) FROM case_events WHERE actor = 'system' \
          GROUP BY case_id, body HAVING COUNT(*) > 1",
+        |sql, p| sqlx::query_as(sql).fetch_all(p).await
     )
-    .fetch_all(&app.state.pool)
-    .await
     .unwrap();
     assert!(duplicates.is_empty(), "{duplicates:?}");
-    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE deadline_at <= ?")
-        .bind(app.clock.now().timestamp_millis())
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let open: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM cases WHERE deadline_at <= ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(app.clock.now().timestamp_millis())
+            .fetch_one(p)
+            .await
+    )
+    .unwrap();
     assert_eq!(open, 0, "a passed deadline was left");
 }
 
@@ -191,11 +195,8 @@ async fn after_a_restart_the_sweeper_catches_up_by_itself() {
     let done = automatic(&app, "case-3001").await;
     assert_eq!(done.first(), Some(&due), "{done:?}");
     // Carried out at the deadline's own instant, not when the server came back.
-    let at: i64 = sqlx::query_scalar(
-        "SELECT at FROM case_events WHERE case_id = 'case-3001' AND actor = 'system' ORDER BY seq LIMIT 1",
-    )
-    .fetch_one(&app.state.pool)
-    .await
+    let at: i64 = on_db!(&app.state.pool, "SELECT at FROM case_events WHERE case_id = 'case-3001' AND actor = 'system' ORDER BY seq LIMIT 1", |sql, p| sqlx::query_scalar(sql)
+    .fetch_one(p).await)
     .unwrap();
     assert_eq!(at, due.at.timestamp_millis());
 }

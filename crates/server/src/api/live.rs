@@ -92,10 +92,11 @@ async fn queue_live(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let stores: Vec<String> = sqlx::query_scalar("SELECT id FROM stores WHERE owner_id = ?")
-        .bind(&user.id)
-        .fetch_all(&state.pool)
-        .await?;
+    let stores: Vec<String> = on_db!(
+        &state.pool,
+        "SELECT id FROM stores WHERE owner_id = ?",
+        |sql, p| sqlx::query_scalar(sql).bind(&user.id).fetch_all(p).await
+    )?;
     let ready = Event::default().event("ready").data("{}");
     let (role, user_id) = (user.role, user.id.clone());
     let hears = move |change: &Change| match role {

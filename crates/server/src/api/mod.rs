@@ -149,7 +149,10 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    sqlx::query("SELECT 1").execute(&state.pool).await?;
+    on_db!(&state.pool, "SELECT 1", |sql, p| sqlx::query(sql)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(Json(json!({ "status": "ok" })))
 }
 

@@ -1,9 +1,9 @@
 //! Carriers' events about parcels: kept once each, matched by tracking number to a case's
 //! return parcel or an order's outbound parcel, and read back as the parcel's journey.
 
+use crate::db::Db;
 use chrono::{DateTime, Utc};
 use rules::api::{CarrierEvent, Leg, ParcelEvent, ParcelStatus};
-use sqlx::SqlitePool;
 
 use super::StoreError;
 use super::{corrupt, instant, millis};
@@ -28,27 +28,26 @@ pub enum Recorded {
 
 /// The parcel a tracking number belongs to: a return parcel first (the newest case that gave
 /// it), else an order's outbound parcel.
-async fn parcel_of(pool: &SqlitePool, number: &str) -> Result<Option<Parcel>, StoreError> {
-    let case: Option<String> = sqlx::query_scalar(
+async fn parcel_of(pool: &Db, number: &str) -> Result<Option<Parcel>, StoreError> {
+    let case: Option<String> = on_db!(
+        pool,
         "SELECT id FROM cases WHERE return_tracking = ? ORDER BY filed_at DESC, id DESC LIMIT 1",
-    )
-    .bind(number)
-    .fetch_optional(pool)
-    .await?;
+        |sql, p| sqlx::query_scalar(sql).bind(number).fetch_optional(p).await
+    )?;
     if let Some(case_id) = case {
         return Ok(Some(Parcel::Return { case_id }));
     }
-    let order: Option<String> =
-        sqlx::query_scalar("SELECT id FROM orders WHERE tracking_number = ? LIMIT 1")
-            .bind(number)
-            .fetch_optional(pool)
-            .await?;
+    let order: Option<String> = on_db!(
+        pool,
+        "SELECT id FROM orders WHERE tracking_number = ? LIMIT 1",
+        |sql, p| sqlx::query_scalar(sql).bind(number).fetch_optional(p).await
+    )?;
     Ok(order.map(|order_id| Parcel::Outbound { order_id }))
 }
 
 /// Keeps `event` from `account` under its tracking number `number` (normalised), once.
 pub async fn record(
-    pool: &SqlitePool,
+    pool: &Db,
     account: &str,
     number: &str,
     event: &CarrierEvent,
@@ -60,24 +59,26 @@ pub async fn record(
         Some(Parcel::Outbound { order_id }) => (Some(Leg::Outbound), Some(order_id.as_str()), None),
         None => (None, None, None),
     };
-    let inserted = sqlx::query(
+    let inserted = on_db!(
+        pool,
         "INSERT INTO carrier_events (account, id, tracking_number, status, at, location, \
          received_at, leg, order_id, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (account, id) DO NOTHING",
-    )
-    .bind(account)
-    .bind(&event.id)
-    .bind(number)
-    .bind(event.status.code())
-    .bind(millis(event.at))
-    .bind(&event.location)
-    .bind(millis(received_at))
-    .bind(leg.map(Leg::code))
-    .bind(order_id)
-    .bind(case_id)
-    .execute(pool)
-    .await?
-    .rows_affected();
+        |sql, p| sqlx::query(sql)
+            .bind(account)
+            .bind(&event.id)
+            .bind(number)
+            .bind(event.status.code())
+            .bind(millis(event.at))
+            .bind(&event.location)
+            .bind(millis(received_at))
+            .bind(leg.map(Leg::code))
+            .bind(order_id)
+            .bind(case_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     Ok(if inserted == 0 {
         Recorded::Duplicate
     } else {
@@ -88,41 +89,45 @@ pub async fn record(
 /// Gives the events kept for `number`, matched to nothing yet, to the case that just gave it as
 /// its return parcel's; answers when the parcel was delivered, if it was.
 pub async fn claim_for_return(
-    pool: &SqlitePool,
+    pool: &Db,
     number: &str,
     case_id: &str,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    sqlx::query(
+    on_db!(
+        pool,
         "UPDATE carrier_events SET leg = 'return', case_id = ? \
          WHERE tracking_number = ? AND leg IS NULL",
-    )
-    .bind(case_id)
-    .bind(number)
-    .execute(pool)
-    .await?;
-    let delivered: Option<i64> = sqlx::query_scalar(
+        |sql, p| sqlx::query(sql)
+            .bind(case_id)
+            .bind(number)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    let delivered: Option<i64> = on_db!(
+        pool,
         "SELECT MIN(at) FROM carrier_events WHERE case_id = ? AND status = 'delivered'",
-    )
-    .bind(case_id)
-    .fetch_one(pool)
-    .await?;
+        |sql, p| sqlx::query_scalar(sql).bind(case_id).fetch_one(p).await
+    )?;
     delivered.map(instant).transpose()
 }
 
 /// The journey of the order's parcel and of the case's return parcel, oldest first.
 pub async fn journey(
-    pool: &SqlitePool,
+    pool: &Db,
     order_id: &str,
     case_id: &str,
 ) -> Result<Vec<ParcelEvent>, StoreError> {
-    sqlx::query_as::<_, (String, String, String, i64, String)>(
+    on_db!(
+        pool,
         "SELECT leg, tracking_number, status, at, location FROM carrier_events \
          WHERE order_id = ? OR case_id = ? ORDER BY at, received_at",
-    )
-    .bind(order_id)
-    .bind(case_id)
-    .fetch_all(pool)
-    .await?
+        |sql, p| sqlx::query_as::<_, (String, String, String, i64, String)>(sql)
+            .bind(order_id)
+            .bind(case_id)
+            .fetch_all(p)
+            .await
+    )?
     .into_iter()
     .map(|(leg, tracking_number, status, at, location)| {
         Ok(ParcelEvent {

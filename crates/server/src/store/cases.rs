@@ -10,7 +10,9 @@ use rules::{
 };
 use std::sync::Arc;
 
-use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
+use sqlx::FromRow;
+
+use crate::db::{Db, Tx};
 
 use super::StoreError;
 use super::{corrupt, instant, millis, orders, placeholders, policies};
@@ -128,28 +130,30 @@ const CASE_COLUMNS: &str = "c.document, c.buyer_id, c.store_id, c.resolution, \
 const CASE_TABLES: &str = "cases c LEFT JOIN policies p ON p.sha256 = c.policy_sha256";
 
 /// The case `id` if the reader may see it.
-pub async fn load(pool: &SqlitePool, scope: &Scope, id: &str) -> Result<Stored, StoreError> {
+pub async fn load(pool: &Db, scope: &Scope, id: &str) -> Result<Stored, StoreError> {
     let (condition, bind) = scope.condition();
     let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ? AND {condition}");
-    let mut query = sqlx::query_as::<_, CaseRow>(&sql).bind(id);
-    if let Some(value) = bind {
-        query = query.bind(value);
-    }
-    query
-        .fetch_optional(pool)
-        .await?
-        .ok_or(StoreError::NotFound("case"))?
-        .into_stored()
+    on_db!(pool, sql, |sql, p| {
+        let mut query = sqlx::query_as::<_, CaseRow>(sql).bind(id);
+        if let Some(value) = bind {
+            query = query.bind(value);
+        }
+        query.fetch_optional(p).await
+    })?
+    .ok_or(StoreError::NotFound("case"))?
+    .into_stored()
 }
 
 /// The case `id`, for the server's own use (the sweeper).
-pub async fn load_any(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, StoreError> {
-    sqlx::query_as::<_, CaseRow>(&format!(
-        "SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?
+pub async fn load_any(pool: &Db, id: &str) -> Result<Option<Stored>, StoreError> {
+    on_db!(
+        pool,
+        &format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ?"),
+        |sql, p| sqlx::query_as::<_, CaseRow>(sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await
+    )?
     .map(CaseRow::into_stored)
     .transpose()
 }
@@ -163,7 +167,7 @@ pub struct Keyed {
 
 /// The buyer's case filed under `key`, if any: a retried submit finds it.
 pub async fn filed_under(
-    pool: &SqlitePool,
+    pool: &Db,
     buyer_id: &str,
     key: &str,
 ) -> Result<Option<Keyed>, StoreError> {
@@ -173,14 +177,18 @@ pub async fn filed_under(
         case: CaseRow,
         request_sha256: Option<String>,
     }
-    sqlx::query_as::<_, Row>(&format!(
-        "SELECT {CASE_COLUMNS}, c.request_sha256 FROM {CASE_TABLES} \
+    on_db!(
+        pool,
+        &format!(
+            "SELECT {CASE_COLUMNS}, c.request_sha256 FROM {CASE_TABLES} \
              WHERE c.buyer_id = ? AND c.idempotency_key = ?"
-    ))
-    .bind(buyer_id)
-    .bind(key)
-    .fetch_optional(pool)
-    .await?
+        ),
+        |sql, p| sqlx::query_as::<_, Row>(sql)
+            .bind(buyer_id)
+            .bind(key)
+            .fetch_optional(p)
+            .await
+    )?
     .map(|row| {
         Ok(Keyed {
             stored: row.case.into_stored()?,
@@ -196,13 +204,12 @@ fn return_tracking(case: &Case) -> Option<&str> {
 }
 
 /// The ids of the cases on an order.
-pub async fn ids_on_order(pool: &SqlitePool, order_id: &str) -> Result<Vec<String>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM cases WHERE order_id = ? ORDER BY filed_at")
-            .bind(order_id)
-            .fetch_all(pool)
-            .await?,
-    )
+pub async fn ids_on_order(pool: &Db, order_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(on_db!(
+        pool,
+        "SELECT id FROM cases WHERE order_id = ? ORDER BY filed_at",
+        |sql, p| sqlx::query_scalar(sql).bind(order_id).fetch_all(p).await
+    )?)
 }
 
 fn document(case: &Case) -> Result<String, StoreError> {
@@ -248,44 +255,46 @@ pub enum Inserted {
 /// Stores a new case, its claim on each order line and its photos, in one transaction. The
 /// database decides every race: a second filing for the same key or for the same line finds
 /// the first one's rows and writes nothing.
-pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, StoreError> {
+pub async fn insert(pool: &Db, new: &NewCase<'_>) -> Result<Inserted, StoreError> {
     let case = &new.stored.case;
     let deadline = next_deadline(case, &new.stored.policy);
     let mut tx = pool.begin().await?;
     // Written first, so this transaction holds SQLite's write lock before it reads anything.
     let policy_sha256 = policies::remember(&mut tx, &new.stored.policy).await?;
-    let inserted = sqlx::query(
+    let inserted = on_tx!(
+        &mut tx,
         "INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
          document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
          deadline_at, deadline_party, escalated_at, settled_at, request_sha256, \
          return_tracking, policy_sha256) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
-    )
-    .bind(&case.id)
-    .bind(&case.order_id)
-    .bind(&new.stored.buyer_id)
-    .bind(&new.stored.store_id)
-    .bind(new.idempotency_key)
-    .bind(new.stored.resolution.code())
-    .bind(document(case)?)
-    .bind(case.state.code())
-    .bind(case.reason.code())
-    .bind(i64::from(case.version))
-    .bind(case.refund_at_stake().minor)
-    .bind(case.max_refund.currency.code())
-    .bind(millis(case.filed_at))
-    .bind(millis(new.events.last().map_or(case.filed_at, |e| e.at)))
-    .bind(deadline.map(|d| millis(d.at)))
-    .bind(deadline.map(|d| d.party.code()))
-    .bind(first_entered(new.events, |s| s == CaseState::Escalated))
-    .bind(first_entered(new.events, settled))
-    .bind(new.request_sha256)
-    .bind(return_tracking(case))
-    .bind(&policy_sha256)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+        |sql, c| sqlx::query(sql)
+            .bind(&case.id)
+            .bind(&case.order_id)
+            .bind(&new.stored.buyer_id)
+            .bind(&new.stored.store_id)
+            .bind(new.idempotency_key)
+            .bind(new.stored.resolution.code())
+            .bind(document(case)?)
+            .bind(case.state.code())
+            .bind(case.reason.code())
+            .bind(i64::from(case.version))
+            .bind(case.refund_at_stake().minor)
+            .bind(case.max_refund.currency.code())
+            .bind(millis(case.filed_at))
+            .bind(millis(new.events.last().map_or(case.filed_at, |e| e.at)))
+            .bind(deadline.map(|d| millis(d.at)))
+            .bind(deadline.map(|d| d.party.code()))
+            .bind(first_entered(new.events, |s| s == CaseState::Escalated))
+            .bind(first_entered(new.events, settled))
+            .bind(new.request_sha256)
+            .bind(return_tracking(case))
+            .bind(&policy_sha256)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     if inserted == 0 {
         tx.rollback().await?;
         return match filed_under(pool, &new.stored.buyer_id, new.idempotency_key).await? {
@@ -296,21 +305,26 @@ pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, St
         };
     }
     for line in &case.lines {
-        let claimed = sqlx::query(
+        let claimed = on_tx!(
+            &mut tx,
             "INSERT INTO case_lines (line_id, case_id) VALUES (?, ?) \
              ON CONFLICT (line_id) DO NOTHING",
-        )
-        .bind(&line.line_id)
-        .bind(&case.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+            |sql, c| sqlx::query(sql)
+                .bind(&line.line_id)
+                .bind(&case.id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
         if claimed == 0 {
-            let holder: String =
-                sqlx::query_scalar("SELECT case_id FROM case_lines WHERE line_id = ?")
+            let holder: String = on_tx!(
+                &mut tx,
+                "SELECT case_id FROM case_lines WHERE line_id = ?",
+                |sql, c| sqlx::query_scalar(sql)
                     .bind(&line.line_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    .fetch_one(c)
+                    .await
+            )?;
             tx.rollback().await?;
             return Ok(Inserted::LinesTaken { case_id: holder });
         }
@@ -321,13 +335,15 @@ pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, St
              AND id IN ({}) RETURNING id",
             placeholders(new.evidence.len())
         );
-        let mut query = sqlx::query_scalar::<_, String>(&sql)
-            .bind(&case.id)
-            .bind(user);
-        for id in new.evidence {
-            query = query.bind(id);
-        }
-        let taken = query.fetch_all(&mut *tx).await?;
+        let taken = on_tx!(&mut tx, sql, |sql, c| {
+            let mut query = sqlx::query_scalar::<_, String>(sql)
+                .bind(&case.id)
+                .bind(user);
+            for id in new.evidence {
+                query = query.bind(id);
+            }
+            query.fetch_all(c).await
+        })?;
         let unavailable: Vec<String> = new
             .evidence
             .iter()
@@ -348,7 +364,7 @@ pub async fn insert(pool: &SqlitePool, new: &NewCase<'_>) -> Result<Inserted, St
 /// the system when `None`). `false` when the stored version is no longer `seen`: somebody else
 /// wrote first, and nothing was written.
 pub async fn save(
-    pool: &SqlitePool,
+    pool: &Db,
     seen: u32,
     case: &Case,
     events: &[Event],
@@ -358,27 +374,29 @@ pub async fn save(
     let deadline = next_deadline(case, policy);
     let mut tx = pool.begin().await?;
     // The write comes first, so the transaction holds the write lock before it reads anything.
-    let updated = sqlx::query(
+    let updated = on_tx!(
+        &mut tx,
         "UPDATE cases SET document = ?, state = ?, version = ?, refund_minor = ?, \
          updated_at = ?, deadline_at = ?, deadline_party = ?, \
          escalated_at = COALESCE(escalated_at, ?), settled_at = COALESCE(settled_at, ?), \
          return_tracking = ? WHERE id = ? AND version = ?",
-    )
-    .bind(document(case)?)
-    .bind(case.state.code())
-    .bind(i64::from(case.version))
-    .bind(case.refund_at_stake().minor)
-    .bind(millis(events.last().map_or(case.since, |e| e.at)))
-    .bind(deadline.map(|d| millis(d.at)))
-    .bind(deadline.map(|d| d.party.code()))
-    .bind(first_entered(events, |s| s == CaseState::Escalated))
-    .bind(first_entered(events, settled))
-    .bind(return_tracking(case))
-    .bind(&case.id)
-    .bind(i64::from(seen))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+        |sql, c| sqlx::query(sql)
+            .bind(document(case)?)
+            .bind(case.state.code())
+            .bind(i64::from(case.version))
+            .bind(case.refund_at_stake().minor)
+            .bind(millis(events.last().map_or(case.since, |e| e.at)))
+            .bind(deadline.map(|d| millis(d.at)))
+            .bind(deadline.map(|d| d.party.code()))
+            .bind(first_entered(events, |s| s == CaseState::Escalated))
+            .bind(first_entered(events, settled))
+            .bind(return_tracking(case))
+            .bind(&case.id)
+            .bind(i64::from(seen))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     if updated == 0 {
         tx.rollback().await?;
         return Ok(false);
@@ -399,16 +417,16 @@ fn party_of(actor: Actor) -> Option<Party> {
 
 /// Appends `events` to the case's timeline, with the proposals and rating they carry.
 async fn append(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     case: &Case,
     events: &[Event],
     user: Option<&str>,
 ) -> Result<(), StoreError> {
-    let last: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?")
-            .bind(&case.id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let last: i64 = on_tx!(
+        tx,
+        "SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?",
+        |sql, c| sqlx::query_scalar(sql).bind(&case.id).fetch_one(c).await
+    )?;
     for (seq, event) in (last + 1..).zip(events) {
         let (kind, missed_by) = match &event.what {
             EventKind::Filed { .. } => ("filed".to_owned(), None),
@@ -420,53 +438,62 @@ async fn append(
         };
         let body = serde_json::to_string(event)
             .map_err(|e| StoreError::Corrupt(format!("event to JSON: {e}")))?;
-        sqlx::query(
+        on_tx!(
+            tx,
             "INSERT INTO case_events (case_id, seq, at, actor, user_id, kind, missed_by, state, \
              body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&case.id)
-        .bind(seq)
-        .bind(millis(event.at))
-        .bind(event.by.code())
-        .bind(user.filter(|_| event.by != Actor::System))
-        .bind(kind)
-        .bind(missed_by)
-        .bind(event.state.code())
-        .bind(body)
-        .execute(&mut **tx)
-        .await?;
+            |sql, c| sqlx::query(sql)
+                .bind(&case.id)
+                .bind(seq)
+                .bind(millis(event.at))
+                .bind(event.by.code())
+                .bind(user.filter(|_| event.by != Actor::System))
+                .bind(kind)
+                .bind(missed_by)
+                .bind(event.state.code())
+                .bind(body)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
         let proposer = match &event.what {
             EventKind::Filed { .. } => Some(Party::Buyer),
             EventKind::Acted(Action::Propose(_)) => party_of(event.by),
             _ => None,
         };
         if let Some(proposal) = proposer.and_then(|p| case.proposals.of(p)) {
-            sqlx::query(
+            on_tx!(
+                tx,
                 "INSERT INTO proposals (case_id, seq, party, resolution, refund_minor, currency, \
                  return_shipping_paid_by, note, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&case.id)
-            .bind(seq)
-            .bind(proposal.by.code())
-            .bind(proposal.terms.resolution.code())
-            .bind(proposal.terms.refund.minor)
-            .bind(proposal.terms.refund.currency.code())
-            .bind(proposal.terms.return_shipping_paid_by.map(Party::code))
-            .bind(&proposal.note)
-            .bind(millis(proposal.made_at))
-            .execute(&mut **tx)
-            .await?;
+                |sql, c| sqlx::query(sql)
+                    .bind(&case.id)
+                    .bind(seq)
+                    .bind(proposal.by.code())
+                    .bind(proposal.terms.resolution.code())
+                    .bind(proposal.terms.refund.minor)
+                    .bind(proposal.terms.refund.currency.code())
+                    .bind(proposal.terms.return_shipping_paid_by.map(Party::code))
+                    .bind(&proposal.note)
+                    .bind(millis(proposal.made_at))
+                    .execute(c)
+                    .await
+                    .map(|r| r.rows_affected())
+            )?;
         }
         if let EventKind::Acted(Action::Rate { stars, comment }) = &event.what {
-            sqlx::query(
+            on_tx!(
+                tx,
                 "INSERT INTO ratings (case_id, stars, comment, rated_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&case.id)
-            .bind(i64::from(*stars))
-            .bind(comment)
-            .bind(millis(event.at))
-            .execute(&mut **tx)
-            .await?;
+                |sql, c| sqlx::query(sql)
+                    .bind(&case.id)
+                    .bind(i64::from(*stars))
+                    .bind(comment)
+                    .bind(millis(event.at))
+                    .execute(c)
+                    .await
+                    .map(|r| r.rows_affected())
+            )?;
         }
     }
     Ok(())
@@ -545,55 +572,59 @@ const EVIDENCE_COLUMNS: &str =
     "id, party, sha256, content_type, size_bytes, width, height, file_name, uploaded_at";
 
 /// The case's evidence, oldest first.
-pub async fn evidence(pool: &SqlitePool, case_id: &str) -> Result<Vec<EvidenceView>, StoreError> {
-    sqlx::query_as::<_, EvidenceRow>(&format!(
-        "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY uploaded_at, id"
-    ))
-    .bind(case_id)
-    .fetch_all(pool)
-    .await?
+pub async fn evidence(pool: &Db, case_id: &str) -> Result<Vec<EvidenceView>, StoreError> {
+    on_db!(
+        pool,
+        &format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY uploaded_at, id"
+        ),
+        |sql, p| sqlx::query_as::<_, EvidenceRow>(sql)
+            .bind(case_id)
+            .fetch_all(p)
+            .await
+    )?
     .into_iter()
     .map(EvidenceRow::into_view)
     .collect()
 }
 
 /// One piece of evidence and the case it belongs to, if the reader may see that case.
-pub async fn evidence_item(
-    pool: &SqlitePool,
-    scope: &Scope,
-    id: &str,
-) -> Result<EvidenceView, StoreError> {
+pub async fn evidence_item(pool: &Db, scope: &Scope, id: &str) -> Result<EvidenceView, StoreError> {
     let (condition, bind) = scope.condition();
     let sql = format!(
         "SELECT e.id, e.party, e.sha256, e.content_type, e.size_bytes, e.width, e.height, \
          e.file_name, e.uploaded_at FROM evidence e JOIN cases c ON c.id = e.case_id \
          WHERE e.id = ? AND {condition}"
     );
-    let mut query = sqlx::query_as::<_, EvidenceRow>(&sql).bind(id);
-    if let Some(value) = bind {
-        query = query.bind(value);
-    }
-    query
-        .fetch_optional(pool)
-        .await?
-        .ok_or(StoreError::NotFound("evidence"))?
-        .into_view()
+    on_db!(pool, sql, |sql, p| {
+        let mut query = sqlx::query_as::<_, EvidenceRow>(sql).bind(id);
+        if let Some(value) = bind {
+            query = query.bind(value);
+        }
+        query.fetch_optional(p).await
+    })?
+    .ok_or(StoreError::NotFound("evidence"))?
+    .into_view()
 }
 
 /// A photo the buyer uploaded and no filing has taken yet.
 pub async fn unfiled_evidence_item(
-    pool: &SqlitePool,
+    pool: &Db,
     user_id: &str,
     id: &str,
 ) -> Result<EvidenceView, StoreError> {
-    sqlx::query_as::<_, EvidenceRow>(&format!(
-        "SELECT {EVIDENCE_COLUMNS} FROM evidence \
+    on_db!(
+        pool,
+        &format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM evidence \
          WHERE id = ? AND uploaded_by = ? AND case_id IS NULL"
-    ))
-    .bind(id)
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?
+        ),
+        |sql, p| sqlx::query_as::<_, EvidenceRow>(sql)
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(p)
+            .await
+    )?
     .ok_or(StoreError::NotFound("evidence"))?
     .into_view()
 }
@@ -625,49 +656,57 @@ fn same_allowance(case_id: Option<&str>) -> &'static str {
 
 /// How many pieces count against the same limit as an upload to `case_id` by `user_id`.
 pub async fn evidence_count(
-    pool: &SqlitePool,
+    pool: &Db,
     case_id: Option<&str>,
     user_id: &str,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM evidence WHERE {}",
-        same_allowance(case_id)
-    ))
-    .bind(case_id.unwrap_or(user_id))
-    .fetch_one(pool)
-    .await?)
+    Ok(on_db!(
+        pool,
+        &format!(
+            "SELECT COUNT(*) FROM evidence WHERE {}",
+            same_allowance(case_id)
+        ),
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(case_id.unwrap_or(user_id))
+            .fetch_one(p)
+            .await
+    )?)
 }
 
 /// Records evidence unless its allowance (the case's, or the uploader's unfiled photos)
 /// already holds `max` pieces. `false` when it is full.
 pub async fn insert_evidence(
-    pool: &SqlitePool,
+    pool: &Db,
     new: &NewEvidence<'_>,
     max: i64,
 ) -> Result<bool, StoreError> {
     // One statement counts and inserts, so two uploads at once cannot both take the last place.
-    let inserted = sqlx::query(&format!(
-        "INSERT INTO evidence ({EVIDENCE_COLUMNS}, case_id, uploaded_by) \
+    let inserted = on_db!(
+        pool,
+        &format!(
+            "INSERT INTO evidence ({EVIDENCE_COLUMNS}, case_id, uploaded_by) \
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
          WHERE (SELECT COUNT(*) FROM evidence WHERE {}) < ?",
-        same_allowance(new.case_id)
-    ))
-    .bind(new.id)
-    .bind(new.party.code())
-    .bind(new.sha256)
-    .bind(new.content_type)
-    .bind(i64::try_from(new.size_bytes).unwrap_or(i64::MAX))
-    .bind(i64::from(new.width))
-    .bind(i64::from(new.height))
-    .bind(new.file_name)
-    .bind(millis(new.uploaded_at))
-    .bind(new.case_id)
-    .bind(new.user_id)
-    .bind(new.case_id.unwrap_or(new.user_id))
-    .bind(max)
-    .execute(pool)
-    .await?
-    .rows_affected();
+            same_allowance(new.case_id)
+        ),
+        |sql, p| sqlx::query(sql)
+            .bind(new.id)
+            .bind(new.party.code())
+            .bind(new.sha256)
+            .bind(new.content_type)
+            .bind(i64::try_from(new.size_bytes).unwrap_or(i64::MAX))
+            .bind(i64::from(new.width))
+            .bind(i64::from(new.height))
+            .bind(new.file_name)
+            .bind(millis(new.uploaded_at))
+            .bind(new.case_id)
+            .bind(new.user_id)
+            .bind(new.case_id.unwrap_or(new.user_id))
+            .bind(max)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     Ok(inserted == 1)
 }
 
@@ -677,19 +716,21 @@ const FORGET_BATCH: i64 = 500;
 /// Removes unfiled uploads older than `before` (up to [`FORGET_BATCH`] of them), and answers the
 /// hashes of the files that no evidence uses any more.
 pub async fn forget_unfiled_evidence(
-    pool: &SqlitePool,
+    pool: &Db,
     before: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
     // The delete comes first, so the transaction holds the write lock while it looks.
     let mut tx = pool.begin().await?;
-    let mut gone: Vec<String> = sqlx::query_scalar(
+    let mut gone: Vec<String> = on_tx!(
+        &mut tx,
         "DELETE FROM evidence WHERE id IN (SELECT id FROM evidence \
          WHERE case_id IS NULL AND uploaded_at < ? LIMIT ?) RETURNING sha256",
-    )
-    .bind(millis(before))
-    .bind(FORGET_BATCH)
-    .fetch_all(&mut *tx)
-    .await?;
+        |sql, c| sqlx::query_scalar(sql)
+            .bind(millis(before))
+            .bind(FORGET_BATCH)
+            .fetch_all(c)
+            .await
+    )?;
     gone.sort();
     gone.dedup();
     if gone.is_empty() {
@@ -700,18 +741,20 @@ pub async fn forget_unfiled_evidence(
         "SELECT DISTINCT sha256 FROM evidence WHERE sha256 IN ({})",
         placeholders(gone.len())
     );
-    let mut query = sqlx::query_scalar::<_, String>(&sql);
-    for sha256 in &gone {
-        query = query.bind(sha256);
-    }
-    let kept = query.fetch_all(&mut *tx).await?;
+    let kept = on_tx!(&mut tx, sql, |sql, c| {
+        let mut query = sqlx::query_scalar::<_, String>(sql);
+        for sha256 in &gone {
+            query = query.bind(sha256);
+        }
+        query.fetch_all(c).await
+    })?;
     tx.commit().await?;
     Ok(gone.into_iter().filter(|h| !kept.contains(h)).collect())
 }
 
 /// Which of `ids` are not evidence of the case.
 pub async fn unknown_evidence(
-    pool: &SqlitePool,
+    pool: &Db,
     case_id: &str,
     ids: &[String],
 ) -> Result<Vec<String>, StoreError> {
@@ -722,11 +765,13 @@ pub async fn unknown_evidence(
         "SELECT id FROM evidence WHERE case_id = ? AND id IN ({})",
         placeholders(ids.len())
     );
-    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(case_id);
-    for id in ids {
-        query = query.bind(id);
-    }
-    let known = query.fetch_all(pool).await?;
+    let known = on_db!(pool, sql, |sql, p| {
+        let mut query = sqlx::query_scalar::<_, String>(sql).bind(case_id);
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(p).await
+    })?;
     Ok(ids
         .iter()
         .filter(|id| !known.contains(id))
@@ -735,47 +780,52 @@ pub async fn unknown_evidence(
 }
 
 pub async fn insert_message(
-    pool: &SqlitePool,
+    pool: &Db,
     case_id: &str,
     author_id: &str,
     party: Party,
     body: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    on_db!(
+        pool,
         "INSERT INTO messages (id, case_id, author_id, party, body, sent_at) \
          VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(case_id)
-    .bind(author_id)
-    .bind(party.code())
-    .bind(body)
-    .bind(millis(at))
-    .execute(pool)
-    .await?;
+        |sql, p| sqlx::query(sql)
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(case_id)
+            .bind(author_id)
+            .bind(party.code())
+            .bind(body)
+            .bind(millis(at))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     Ok(())
 }
 
 /// Everything the parties see of a case, as `viewer` sees it.
-pub async fn detail(
-    pool: &SqlitePool,
-    stored: &Stored,
-    viewer: Party,
-) -> Result<CaseDetail, StoreError> {
+pub async fn detail(pool: &Db, stored: &Stored, viewer: Party) -> Result<CaseDetail, StoreError> {
     let case = &stored.case;
     let order = orders::order(pool, &case.order_id).await?;
-    let buyer: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = ?")
-        .bind(&stored.buyer_id)
-        .fetch_one(pool)
-        .await?;
-    let timeline = sqlx::query_as::<_, (i64, String, Option<String>)>(
+    let buyer: String = on_db!(
+        pool,
+        "SELECT display_name FROM users WHERE id = ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(&stored.buyer_id)
+            .fetch_one(p)
+            .await
+    )?;
+    let timeline = on_db!(
+        pool,
         "SELECT e.seq, e.body, u.display_name FROM case_events e \
          LEFT JOIN users u ON u.id = e.user_id WHERE e.case_id = ? ORDER BY e.seq",
-    )
-    .bind(&case.id)
-    .fetch_all(pool)
-    .await?
+        |sql, p| sqlx::query_as::<_, (i64, String, Option<String>)>(sql)
+            .bind(&case.id)
+            .fetch_all(p)
+            .await
+    )?
     .into_iter()
     .map(|(seq, body, who)| {
         Ok(TimelineEntry {
@@ -785,13 +835,15 @@ pub async fn detail(
         })
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
-    let messages = sqlx::query_as::<_, (String, String, String, String, i64)>(
+    let messages = on_db!(
+        pool,
         "SELECT m.id, m.party, u.display_name, m.body, m.sent_at FROM messages m \
          JOIN users u ON u.id = m.author_id WHERE m.case_id = ? ORDER BY m.sent_at, m.id",
-    )
-    .bind(&case.id)
-    .fetch_all(pool)
-    .await?
+        |sql, p| sqlx::query_as::<_, (String, String, String, String, i64)>(sql)
+            .bind(&case.id)
+            .fetch_all(p)
+            .await
+    )?
     .into_iter()
     .map(|(id, p, author, body, sent_at)| {
         Ok(MessageView {

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use rules::api::OrderView;
 use rules::{Category, Country, Fulfillment, Money, Order, OrderLine, OrderPolicy, Product};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
+
+use crate::db::Db;
 
 use super::StoreError;
 use super::{corrupt, currency, group_by, quantity};
@@ -113,24 +115,23 @@ const LINE_COLUMNS: &str =
      l.weight_grams";
 
 /// The buyer's orders, newest first, with their lines.
-pub async fn orders_of_buyer(
-    pool: &SqlitePool,
-    buyer_id: &str,
-) -> Result<Vec<OrderView>, StoreError> {
-    let orders: Vec<OrderRow> = sqlx::query_as(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
+pub async fn orders_of_buyer(pool: &Db, buyer_id: &str) -> Result<Vec<OrderView>, StoreError> {
+    let orders: Vec<OrderRow> = on_db!(
+        pool,
+        &format!(
+            "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
          WHERE o.buyer_id = ? ORDER BY o.placed_at DESC, o.id"
-    ))
-    .bind(buyer_id)
-    .fetch_all(pool)
-    .await?;
-    let lines: Vec<LineRow> = sqlx::query_as(&format!(
-        "SELECT {LINE_COLUMNS} FROM order_lines l JOIN orders o ON o.id = l.order_id \
+        ),
+        |sql, p| sqlx::query_as(sql).bind(buyer_id).fetch_all(p).await
+    )?;
+    let lines: Vec<LineRow> = on_db!(
+        pool,
+        &format!(
+            "SELECT {LINE_COLUMNS} FROM order_lines l JOIN orders o ON o.id = l.order_id \
          WHERE o.buyer_id = ? ORDER BY l.order_id, l.position"
-    ))
-    .bind(buyer_id)
-    .fetch_all(pool)
-    .await?;
+        ),
+        |sql, p| sqlx::query_as(sql).bind(buyer_id).fetch_all(p).await
+    )?;
     let mut lines = group_by(lines, |l| &l.order_id);
     orders
         .into_iter()
@@ -143,93 +144,93 @@ pub async fn orders_of_buyer(
 
 /// One of the buyer's orders; another buyer's order is "not found".
 pub async fn order_of_buyer(
-    pool: &SqlitePool,
+    pool: &Db,
     buyer_id: &str,
     order_id: &str,
 ) -> Result<OrderView, StoreError> {
-    let order: OrderRow = sqlx::query_as(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
+    let order: OrderRow = on_db!(
+        pool,
+        &format!(
+            "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id \
          WHERE o.buyer_id = ? AND o.id = ?"
-    ))
-    .bind(buyer_id)
-    .bind(order_id)
-    .fetch_optional(pool)
-    .await?
+        ),
+        |sql, p| sqlx::query_as(sql)
+            .bind(buyer_id)
+            .bind(order_id)
+            .fetch_optional(p)
+            .await
+    )?
     .ok_or(StoreError::NotFound("order"))?;
     with_lines(pool, order).await
 }
 
 /// Any order, for the server's own use (a case's parties have already been checked).
-pub async fn order(pool: &SqlitePool, order_id: &str) -> Result<OrderView, StoreError> {
-    let order: OrderRow = sqlx::query_as(&format!(
+pub async fn order(pool: &Db, order_id: &str) -> Result<OrderView, StoreError> {
+    let order: OrderRow = on_db!(
+        pool,
+        &format!(
         "SELECT {ORDER_COLUMNS} FROM orders o JOIN stores s ON s.id = o.store_id WHERE o.id = ?"
-    ))
-    .bind(order_id)
-    .fetch_optional(pool)
-    .await?
+    ),
+        |sql, p| sqlx::query_as(sql).bind(order_id).fetch_optional(p).await
+    )?
     .ok_or(StoreError::NotFound("order"))?;
     with_lines(pool, order).await
 }
 
 /// Group-buy orders still waiting for their group, without a case yet: the sweeper refunds
 /// those whose wait is over.
-pub async fn unmatched_group_buys(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar(
+pub async fn unmatched_group_buys(pool: &Db) -> Result<Vec<String>, StoreError> {
+    Ok(on_db!(
+        pool,
         "SELECT o.id FROM orders o WHERE o.fulfillment = 'group_buy_waiting' \
          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.order_id = o.id) ORDER BY o.id",
-    )
-    .fetch_all(pool)
-    .await?)
+        |sql, p| sqlx::query_scalar(sql).fetch_all(p).await
+    )?)
 }
 
 /// The seller's stores, as `(id, name)`, by name.
-pub async fn stores_of(
-    pool: &SqlitePool,
-    owner_id: &str,
-) -> Result<Vec<(String, String)>, StoreError> {
-    Ok(
-        sqlx::query_as("SELECT id, name FROM stores WHERE owner_id = ? ORDER BY name, id")
-            .bind(owner_id)
-            .fetch_all(pool)
-            .await?,
-    )
+pub async fn stores_of(pool: &Db, owner_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(on_db!(
+        pool,
+        "SELECT id, name FROM stores WHERE owner_id = ? ORDER BY name, id",
+        |sql, p| sqlx::query_as(sql).bind(owner_id).fetch_all(p).await
+    )?)
 }
 
 /// The order's buyer and store: the parties of a case on it.
-pub async fn parties(pool: &SqlitePool, order_id: &str) -> Result<(String, String), StoreError> {
-    sqlx::query_as("SELECT buyer_id, store_id FROM orders WHERE id = ?")
-        .bind(order_id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(StoreError::NotFound("order"))
+pub async fn parties(pool: &Db, order_id: &str) -> Result<(String, String), StoreError> {
+    on_db!(
+        pool,
+        "SELECT buyer_id, store_id FROM orders WHERE id = ?",
+        |sql, p| sqlx::query_as(sql).bind(order_id).fetch_optional(p).await
+    )?
+    .ok_or(StoreError::NotFound("order"))
 }
 
-async fn with_lines(pool: &SqlitePool, order: OrderRow) -> Result<OrderView, StoreError> {
+async fn with_lines(pool: &Db, order: OrderRow) -> Result<OrderView, StoreError> {
     let order_id = order.id.clone();
-    let lines: Vec<LineRow> = sqlx::query_as(&format!(
-        "SELECT {LINE_COLUMNS} FROM order_lines l WHERE l.order_id = ? ORDER BY l.position"
-    ))
-    .bind(order_id)
-    .fetch_all(pool)
-    .await?;
+    let lines: Vec<LineRow> = on_db!(
+        pool,
+        &format!(
+            "SELECT {LINE_COLUMNS} FROM order_lines l WHERE l.order_id = ? ORDER BY l.position"
+        ),
+        |sql, p| sqlx::query_as(sql).bind(order_id).fetch_all(p).await
+    )?;
     order.into_view(lines)
 }
 
 /// The carrier delivered the order's parcel at `at`: the eligibility windows count from then.
 /// An order already delivered keeps its first delivery time. `true` when the order changed.
-pub async fn delivered(
-    pool: &SqlitePool,
-    order_id: &str,
-    at: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    Ok(sqlx::query(
+pub async fn delivered(pool: &Db, order_id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    Ok(on_db!(
+        pool,
         "UPDATE orders SET fulfillment = 'delivered', delivered_at = ? \
          WHERE id = ? AND fulfillment = 'shipped'",
-    )
-    .bind(at)
-    .bind(order_id)
-    .execute(pool)
-    .await?
-    .rows_affected()
-        == 1)
+        |sql, p| sqlx::query(sql)
+            .bind(at)
+            .bind(order_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )? == 1)
 }

@@ -3,25 +3,27 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::db::Tx;
 use rules::Policy;
-use sqlx::{Sqlite, Transaction};
 
 use super::StoreError;
 use crate::digest::sha256_hex;
 
 /// Stores `policy` unless it is already; its hash, for the case to name.
-pub async fn remember(
-    tx: &mut Transaction<'_, Sqlite>,
-    policy: &Policy,
-) -> Result<String, StoreError> {
+pub async fn remember(tx: &mut Tx, policy: &Policy) -> Result<String, StoreError> {
     let document = serde_json::to_string(policy)
         .map_err(|e| StoreError::Corrupt(format!("policy to JSON: {e}")))?;
     let sha256 = sha256_hex(document.as_bytes());
-    sqlx::query("INSERT INTO policies (sha256, document) VALUES (?, ?) ON CONFLICT DO NOTHING")
-        .bind(&sha256)
-        .bind(&document)
-        .execute(&mut **tx)
-        .await?;
+    on_tx!(
+        tx,
+        "INSERT INTO policies (sha256, document) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        |sql, c| sqlx::query(sql)
+            .bind(&sha256)
+            .bind(&document)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     Ok(sha256)
 }
 

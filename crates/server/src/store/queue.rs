@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use rules::api::{Queue, QueueItem, StateCount, QUEUE_LIMIT_MAX};
 use rules::{next_deadline, Case, CaseState, Party, Reason};
 use serde::Deserialize;
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
+
+use crate::db::Db;
 
 use super::cases::{summary, Scope};
 use super::StoreError;
@@ -211,7 +213,7 @@ macro_rules! bind_all {
 
 /// A page of the viewer's queue.
 pub async fn page(
-    pool: &SqlitePool,
+    pool: &Db,
     scope: &Scope,
     viewer: Party,
     filters: Filters,
@@ -252,9 +254,11 @@ pub async fn page(
         "SELECT c.state, COUNT(*) FROM cases c {} GROUP BY c.state",
         base.sql()
     );
-    let counted: Vec<(String, i64)> = bind_all!(sqlx::query_as(&count_sql), &base.binds)
-        .fetch_all(pool)
-        .await?;
+    let counted: Vec<(String, i64)> = on_db!(pool, count_sql, |sql, p| {
+        bind_all!(sqlx::query_as(sql), &base.binds)
+            .fetch_all(p)
+            .await
+    })?;
     let counts = counted
         .into_iter()
         .map(|(state, count)| {
@@ -300,10 +304,12 @@ pub async fn page(
          {} ORDER BY sort_key {order}, c.id {order} LIMIT ?",
         page.sql()
     );
-    let mut rows: Vec<Row> = bind_all!(sqlx::query_as(&sql), &page.binds)
-        .bind(i64::from(f.limit) + 1)
-        .fetch_all(pool)
-        .await?;
+    let mut rows: Vec<Row> = on_db!(pool, sql, |sql, p| {
+        bind_all!(sqlx::query_as(sql), &page.binds)
+            .bind(i64::from(f.limit) + 1)
+            .fetch_all(p)
+            .await
+    })?;
     let next_cursor = if rows.len() > f.limit as usize {
         rows.truncate(f.limit as usize);
         rows.last().map(|r| format!("{}:{}", r.sort_key, r.id))
@@ -347,7 +353,7 @@ pub async fn page(
 }
 
 /// The titles of the lines of `cases`, by line id.
-async fn titles(pool: &SqlitePool, cases: &[Case]) -> Result<HashMap<String, String>, StoreError> {
+async fn titles(pool: &Db, cases: &[Case]) -> Result<HashMap<String, String>, StoreError> {
     let ids: Vec<&str> = cases
         .iter()
         .flat_map(|c| c.lines.iter().map(|l| l.line_id.as_str()))
@@ -359,9 +365,12 @@ async fn titles(pool: &SqlitePool, cases: &[Case]) -> Result<HashMap<String, Str
         "SELECT id, title FROM order_lines WHERE id IN ({})",
         placeholders(ids.len())
     );
-    let mut query = sqlx::query_as::<_, (String, String)>(&sql);
-    for id in ids {
-        query = query.bind(id);
-    }
-    Ok(query.fetch_all(pool).await?.into_iter().collect())
+    let rows = on_db!(pool, sql, |sql, p| {
+        let mut query = sqlx::query_as::<_, (String, String)>(sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(p).await
+    })?;
+    Ok(rows.into_iter().collect())
 }

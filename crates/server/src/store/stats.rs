@@ -1,9 +1,9 @@
 //! A seller's returns over a period, counted by the database.
 
+use crate::db::Db;
 use chrono::{DateTime, Utc};
 use rules::api::{BuyerRisk, CodeCount, RiskSignals, SellerRisk, SellerStats};
 use rules::{Case, CaseState, Fault, Reason};
-use sqlx::SqlitePool;
 
 use super::millis;
 use super::StoreError;
@@ -29,41 +29,51 @@ const SELLERS_CASES: &str = "c.store_id IN (SELECT id FROM stores WHERE owner_id
 /// The statistics of the seller's stores for the cases filed (and orders placed) in
 /// `[from, to)`.
 pub async fn seller(
-    pool: &SqlitePool,
+    pool: &Db,
     seller_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<SellerStats, StoreError> {
     let (from_ms, to_ms) = (millis(from), millis(to));
-    let orders: i64 = sqlx::query_scalar(
+    let orders: i64 = on_db!(
+        pool,
         "SELECT COUNT(*) FROM orders o JOIN stores s ON s.id = o.store_id \
          WHERE s.owner_id = ? AND o.placed_at >= ? AND o.placed_at < ?",
-    )
-    .bind(seller_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(pool)
-    .await?;
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(seller_id)
+            .bind(from)
+            .bind(to)
+            .fetch_one(p)
+            .await
+    )?;
     let in_period = format!("{SELLERS_CASES} AND c.filed_at >= ? AND c.filed_at < ?");
-    let reasons: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT c.reason, COUNT(*) FROM cases c WHERE {in_period} \
+    let reasons: Vec<(String, i64)> = on_db!(
+        pool,
+        &format!(
+            "SELECT c.reason, COUNT(*) FROM cases c WHERE {in_period} \
          GROUP BY c.reason ORDER BY COUNT(*) DESC, c.reason"
-    ))
-    .bind(seller_id)
-    .bind(from_ms)
-    .bind(to_ms)
-    .fetch_all(pool)
-    .await?;
+        ),
+        |sql, p| sqlx::query_as(sql)
+            .bind(seller_id)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(p)
+            .await
+    )?;
     let cases: i64 = reasons.iter().map(|(_, n)| n).sum();
-    let settled: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT c.document, c.filed_at, c.settled_at FROM cases c \
+    let settled: Vec<(String, i64, i64)> = on_db!(
+        pool,
+        &format!(
+            "SELECT c.document, c.filed_at, c.settled_at FROM cases c \
          WHERE {in_period} AND c.settled_at IS NOT NULL"
-    ))
-    .bind(seller_id)
-    .bind(from_ms)
-    .bind(to_ms)
-    .fetch_all(pool)
-    .await?;
+        ),
+        |sql, p| sqlx::query_as(sql)
+            .bind(seller_id)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(p)
+            .await
+    )?;
     let mut outcomes: Vec<(String, i64)> = Vec::new();
     let mut durations = Vec::new();
     for (document, filed_at, settled_at) in settled {
@@ -81,16 +91,20 @@ pub async fn seller(
         }
     }
     outcomes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let automatic: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT e.kind, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id \
+    let automatic: Vec<(String, i64)> = on_db!(
+        pool,
+        &format!(
+            "SELECT e.kind, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id \
          WHERE {SELLERS_CASES} AND e.missed_by = 'seller' AND e.at >= ? AND e.at < ? \
          GROUP BY e.kind ORDER BY COUNT(*) DESC, e.kind"
-    ))
-    .bind(seller_id)
-    .bind(from_ms)
-    .bind(to_ms)
-    .fetch_all(pool)
-    .await?;
+        ),
+        |sql, p| sqlx::query_as(sql)
+            .bind(seller_id)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(p)
+            .await
+    )?;
     let orders = u64::try_from(orders).unwrap_or(0);
     let cases = u64::try_from(cases).unwrap_or(0);
     Ok(SellerStats {
@@ -121,27 +135,30 @@ pub const RISK_DAYS: u32 = 90;
 
 /// The risk signals of a case's two sides over the [`RISK_DAYS`] before `now`.
 pub async fn risk(
-    pool: &SqlitePool,
+    pool: &Db,
     buyer_id: &str,
     store_id: &str,
     now: DateTime<Utc>,
 ) -> Result<RiskSignals, StoreError> {
     let days = chrono::TimeDelta::days(i64::from(RISK_DAYS));
     let since = millis(now - days);
-    let (cases, refunded): (i64, i64) = sqlx::query_as(
+    let (cases, refunded): (i64, i64) = on_db!(
+        pool,
         "SELECT COUNT(*), COALESCE(SUM(json_extract(document, '$.outcome.code') = 'refunded'), 0) \
          FROM cases WHERE buyer_id = ? AND filed_at >= ?",
-    )
-    .bind(buyer_id)
-    .bind(since)
-    .fetch_one(pool)
-    .await?;
+        |sql, p| sqlx::query_as(sql)
+            .bind(buyer_id)
+            .bind(since)
+            .fetch_one(p)
+            .await
+    )?;
     // The seller's side is their statistics over the same days, up to and including now (a
     // period's end is excluded, and the case at hand may have been filed this very instant).
-    let owner: String = sqlx::query_scalar("SELECT owner_id FROM stores WHERE id = ?")
-        .bind(store_id)
-        .fetch_one(pool)
-        .await?;
+    let owner: String = on_db!(
+        pool,
+        "SELECT owner_id FROM stores WHERE id = ?",
+        |sql, p| sqlx::query_scalar(sql).bind(store_id).fetch_one(p).await
+    )?;
     let record = seller(
         pool,
         &owner,
