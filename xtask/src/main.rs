@@ -2,6 +2,7 @@
 
 mod bundle;
 mod minify;
+mod pg;
 mod proc;
 mod setup;
 mod test;

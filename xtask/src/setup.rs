@@ -36,10 +36,13 @@ pub fn run(purpose: Purpose) -> Result<usize, String> {
         ("wasm-opt (binaryen)", wasm_opt),
         ("terser (JS minifier)", terser),
     ];
-    let browser: Step = ("Chromium and ChromeDriver", chromium);
+    let test: [Step; 2] = [
+        ("Chromium and ChromeDriver", chromium),
+        ("PostgreSQL server", postgres),
+    ];
     let steps = build
         .into_iter()
-        .chain((purpose == Purpose::Test).then_some(browser));
+        .chain(test.into_iter().filter(|_| purpose == Purpose::Test));
     let mut installed = 0;
     for (name, step) in steps {
         match step().map_err(|e| format!("setup of {name} failed: {e}"))? {
@@ -173,7 +176,18 @@ fn chromium() -> Result<Outcome, String> {
     ))
 }
 
-fn is_root() -> bool {
+/// PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian's `postgresql` package.
+fn postgres() -> Result<Outcome, String> {
+    if let Some(bin) = crate::pg::server_bin() {
+        return Ok(Outcome::Present(bin.display().to_string()));
+    }
+    apt_install(&["postgresql"])?;
+    crate::pg::server_bin()
+        .map(|bin| Outcome::Installed(bin.display().to_string()))
+        .ok_or_else(|| "initdb and pg_ctl are still missing after apt-get".to_owned())
+}
+
+pub fn is_root() -> bool {
     command("id")
         .arg("-u")
         .output()

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
 
+use crate::pg::TestPostgres;
 use crate::proc::{self, describe};
 use crate::setup::{CHROMEDRIVER, CHROMIUM};
 use crate::{bundle, setup};
@@ -182,6 +183,19 @@ fn steps(tally: &mut Tally) -> Result<(), ()> {
         ])),
     )?;
     tests(tally, "native tests", cargo().args(["test", "--workspace"]))?;
+    // The same API suite again, on a PostgreSQL server of its own (stopped when dropped).
+    let postgres = match TestPostgres::start(&root.join("target/test-pg")) {
+        Ok(server) => server,
+        Err(e) => return check(tally, "a PostgreSQL server for the tests", Err(e)),
+    };
+    tests(
+        tally,
+        "API tests on PostgreSQL",
+        cargo()
+            .args(["test", "--package", "retour-server"])
+            .env("RETOUR_TEST_POSTGRES", postgres.url()),
+    )?;
+    drop(postgres);
     tests(
         tally,
         "browser tests (headless Chromium)",

@@ -41,6 +41,15 @@ impl Db {
         }
     }
 
+    /// The SQL for the text at `path` inside the JSON text in `column`: the one function the
+    /// two engines spell differently that the store needs.
+    pub fn json_text(&self, column: &str, path: &[&str]) -> String {
+        match self {
+            Db::Sqlite(_) => format!("json_extract({column}, '$.{}')", path.join(".")),
+            Db::Postgres(_) => format!("({column}::jsonb #>> '{{{}}}')", path.join(",")),
+        }
+    }
+
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),

@@ -140,9 +140,10 @@ async fn every_case_endpoint_answers_only_the_cases_parties() {
     let mut failures = Vec::new();
     for (case_id, parties) in &cases {
         let evidence = evidence_of(&app, case_id).await;
+        let text = app.state.pool.json_text("document", &["description"]);
         let description: String = on_db!(
             &app.state.pool,
-            "SELECT json_extract(document, '$.description') FROM cases WHERE id = ?",
+            format!("SELECT {text} FROM cases WHERE id = ?"),
             |sql, p| sqlx::query_scalar(sql).bind(case_id).fetch_one(p).await
         )
         .unwrap();

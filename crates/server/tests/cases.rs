@@ -258,7 +258,7 @@ async fn the_platform_records_a_refund_it_issued_when_refunds_take_time() {
     let data = tempfile::tempdir().unwrap();
     let dist = tempfile::tempdir().unwrap();
     let clock = TestClock::at(common::fixed_now());
-    let url = format!("sqlite://{}", data.path().join("retour.db").display());
+    let url = common::database_url(data.path()).await;
     let pool = retour_server::db::connect(&url).await.unwrap();
     let mut state = retour_server::AppState::new(
         pool,

@@ -36,7 +36,7 @@ async fn open_cases_keep_their_deadlines_when_the_policy_changes() {
     drop(before);
 
     // The operator gives sellers two days to answer from now on.
-    let url = format!("sqlite://{}", data.path().join("retour.db").display());
+    let url = common::database_url(data.path()).await;
     let mut state = AppState::new(
         db::connect(&url).await.unwrap(),
         clock.clock(),

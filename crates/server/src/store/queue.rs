@@ -237,15 +237,17 @@ pub async fn page(
         None => {}
     }
     if let Some(q) = &f.q {
-        // The prefix is matched literally: `%` and `_` typed by the user mean themselves.
+        // The prefix is matched literally (`%` and `_` typed by the user mean themselves) and
+        // whatever the case, on both engines.
         let pattern = format!(
             "{}%",
-            q.replace('\\', "\\\\")
+            q.to_lowercase()
+                .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
         base.and(
-            "(c.id LIKE ? ESCAPE '\\' OR c.order_id LIKE ? ESCAPE '\\')",
+            "(LOWER(c.id) LIKE ? ESCAPE '\\' OR LOWER(c.order_id) LIKE ? ESCAPE '\\')",
             [Bind::Text(pattern.clone()), Bind::Text(pattern)],
         );
     }

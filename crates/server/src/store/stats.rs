@@ -142,10 +142,13 @@ pub async fn risk(
 ) -> Result<RiskSignals, StoreError> {
     let days = chrono::TimeDelta::days(i64::from(RISK_DAYS));
     let since = millis(now - days);
+    let outcome = pool.json_text("document", &["outcome", "code"]);
     let (cases, refunded): (i64, i64) = on_db!(
         pool,
-        "SELECT COUNT(*), COALESCE(SUM(json_extract(document, '$.outcome.code') = 'refunded'), 0) \
-         FROM cases WHERE buyer_id = ? AND filed_at >= ?",
+        format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {outcome} = 'refunded' THEN 1 ELSE 0 END), 0) \
+             FROM cases WHERE buyer_id = ? AND filed_at >= ?"
+        ),
         |sql, p| sqlx::query_as(sql)
             .bind(buyer_id)
             .bind(since)

@@ -1,5 +1,9 @@
-//! `spawn_app()`: the real router on a free port of 127.0.0.1, over a fresh SQLite file, with a
+//! `spawn_app()`: the real router on a free port of 127.0.0.1, over a fresh database, with a
 //! clock the test moves; `Session`: one person signed in, with their own cookie jar.
+//!
+//! The database is a SQLite file in the test's data directory, or, when `RETOUR_TEST_POSTGRES`
+//! names a PostgreSQL server (`cargo xtask test` starts one), a database of its own there: the
+//! same tests run against both engines.
 #![allow(dead_code)] // Each test binary uses its own share of the helpers.
 
 use std::net::SocketAddr;
@@ -367,9 +371,40 @@ pub async fn serve(data_dir: &Path, clock: TestClock, dist: PathBuf) -> TestApp 
     start(state, clock).await
 }
 
+/// The database of the test whose files are in `data_dir`: its SQLite file, or a PostgreSQL
+/// database named after the directory, created on first use (so a server started again over the
+/// same directory finds the same data).
+pub async fn database_url(data_dir: &Path) -> String {
+    let Ok(server) = std::env::var("RETOUR_TEST_POSTGRES") else {
+        return format!("sqlite://{}", data_dir.join("retour.db").display());
+    };
+    let name = format!(
+        "t_{}",
+        &retour_server::digest::sha256_hex(data_dir.to_string_lossy().as_bytes())[..24]
+    );
+    let admin = sqlx::PgPool::connect(&server)
+        .await
+        .expect("the PostgreSQL server of RETOUR_TEST_POSTGRES answers");
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("a database for the test");
+    }
+    admin.close().await;
+    let (base, _) = server.rsplit_once('/').expect("a URL ending in /DATABASE");
+    format!("{base}/{name}")
+}
+
 /// The state over the database in `data_dir`, seeded only when empty.
 async fn seeded_state(data_dir: &Path, clock: &TestClock, dist: PathBuf) -> AppState {
-    let url = format!("sqlite://{}", data_dir.join("retour.db").display());
+    let url = database_url(data_dir).await;
     let pool = db::connect(&url)
         .await
         .expect("database opens and migrates");
