@@ -1,7 +1,6 @@
 //! Accounts and sessions: Argon2id passwords, an HttpOnly session cookie, a CSRF token for every
 //! request that changes something, and sign-in attempts limited per account and per address.
 
-use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 
 use crate::db::Db;
@@ -12,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use rules::api::{Login, Me, Role, StoreRef};
 use rules::Party;
 
@@ -20,6 +19,7 @@ use crate::digest::{hex, sha256_hex};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::store::cases::Scope;
+use crate::store::limits;
 use crate::workflow::Actor;
 use crate::{AppState, WorkLimits};
 
@@ -59,69 +59,9 @@ fn password_matches(password: &str, stored: &str) -> bool {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0cF8pLBLPFm3a+3Yb4uFqj0Uu4bXxXuQbYIJNZ5bGm0";
 
-/// Failed sign-ins in the last window, per account and per client address.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: HashMap<String, VecDeque<DateTime<Utc>>>,
-}
-
-impl LoginLimiter {
-    pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
-    pub const PER_ACCOUNT: usize = 5;
-    pub const PER_ADDRESS: usize = 20;
-
-    fn prune(&mut self, now: DateTime<Utc>) {
-        self.failures.retain(|_, times| {
-            while times.front().is_some_and(|t| *t + Self::WINDOW <= now) {
-                times.pop_front();
-            }
-            !times.is_empty()
-        });
-    }
-
-    /// Seconds to wait before another attempt, when a key is over its limit.
-    fn wait(&mut self, keys: &[(String, usize)], now: DateTime<Utc>) -> Option<u64> {
-        self.prune(now);
-        keys.iter()
-            .filter_map(|(key, limit)| {
-                let times = self.failures.get(key)?;
-                (times.len() >= *limit).then(|| {
-                    let oldest = times[times.len() - limit];
-                    let wait = (oldest + Self::WINDOW - now).num_seconds();
-                    u64::try_from(wait.max(1)).unwrap_or(1)
-                })
-            })
-            .max()
-    }
-
-    /// Checks the keys and, when none is over its limit, counts the attempt as a failure at
-    /// once, in the same step: of a hundred attempts at the same moment only the allowed number
-    /// go on to check a password. A sign-in that succeeds gives its place back ([`Self::succeed`]).
-    /// `Err` carries the seconds to wait.
-    fn reserve(&mut self, keys: &[(String, usize)], now: DateTime<Utc>) -> Result<(), u64> {
-        if let Some(wait) = self.wait(keys, now) {
-            return Err(wait);
-        }
-        for (key, _) in keys {
-            self.failures.entry(key.clone()).or_default().push_back(now);
-        }
-        Ok(())
-    }
-
-    /// The attempt reserved at `at` succeeded: the account starts afresh, and the other keys
-    /// (the address) do not count it.
-    fn succeed(&mut self, keys: &[(String, usize)], at: DateTime<Utc>) {
-        for (i, (key, _)) in keys.iter().enumerate() {
-            if i == 0 {
-                self.failures.remove(key);
-            } else if let Some(times) = self.failures.get_mut(key) {
-                if let Some(position) = times.iter().rposition(|t| *t == at) {
-                    times.remove(position);
-                }
-            }
-        }
-    }
-}
+/// How many sign-in attempts a key may make in [`limits::WINDOW`].
+pub const PER_ACCOUNT: i64 = 5;
+pub const PER_ADDRESS: i64 = 20;
 
 /// The client's address: the connection's peer, or behind a trusted proxy the address that
 /// proxy appended last to `X-Forwarded-For` (earlier entries are whatever the client sent).
@@ -426,12 +366,13 @@ pub async fn login(
         ));
     }
     let now = state.now();
-    let mut keys = vec![(format!("account:{email}"), LoginLimiter::PER_ACCOUNT)];
+    let mut keys = vec![(format!("account:{email}"), PER_ACCOUNT)];
     if let Some(addr) = addr {
-        keys.push((format!("address:{addr}"), LoginLimiter::PER_ADDRESS));
+        keys.push((format!("address:{addr}"), PER_ADDRESS));
     }
-    lock(&state)
-        .reserve(&keys, now)
+    // Counted before the password is checked, in the database all instances share.
+    limits::reserve(&state.pool, &keys, now)
+        .await?
         .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
     let account: Option<AccountRow> = on_db!(
         &state.pool,
@@ -453,7 +394,7 @@ pub async fn login(
             "the email address or the password is wrong",
         ));
     };
-    lock(&state).succeed(&keys, now);
+    limits::succeed(&state.pool, &keys).await?;
     let token = random_hex(32)?;
     let csrf = random_hex(32)?;
     let expires = now + state.session_ttl;
@@ -487,14 +428,6 @@ pub async fn login(
         Json(me(&state.pool, &user).await?),
     )
         .into_response())
-}
-
-fn lock(state: &AppState) -> std::sync::MutexGuard<'_, LoginLimiter> {
-    // A panic while holding the lock leaves counters, not broken data: keep using them.
-    state
-        .limiter
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `POST /api/logout`: ends the session on the server and clears the cookie.
@@ -560,37 +493,6 @@ mod tests {
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(password_matches("correct horse", &hash));
         assert!(!password_matches("correct horse ", &hash));
-    }
-
-    #[test]
-    fn the_limiter_counts_attempts_per_key_within_the_window() {
-        let mut limiter = LoginLimiter::default();
-        let t0 = DateTime::<Utc>::from_timestamp(1_000_000, 0).unwrap();
-        let keys = [("account:a".to_owned(), 2)];
-        assert_eq!(limiter.reserve(&keys, t0), Ok(()));
-        assert_eq!(limiter.reserve(&keys, t0 + TimeDelta::minutes(1)), Ok(()));
-        // Both places are taken before either password was checked: the third waits until the
-        // oldest attempt leaves the window, 15 minutes after it happened.
-        assert_eq!(limiter.reserve(&keys, t0 + TimeDelta::minutes(5)), Err(600));
-        assert_eq!(limiter.reserve(&keys, t0 + LoginLimiter::WINDOW), Ok(()));
-        limiter.succeed(&keys, t0 + LoginLimiter::WINDOW);
-        assert_eq!(limiter.failures.get("account:a"), None);
-    }
-
-    #[test]
-    fn a_success_gives_back_its_place_on_the_address_only_once() {
-        let mut limiter = LoginLimiter::default();
-        let t0 = DateTime::<Utc>::from_timestamp(1_000_000, 0).unwrap();
-        let keys = [
-            ("account:a".to_owned(), 5),
-            ("address:127.0.0.1".to_owned(), 2),
-        ];
-        limiter.reserve(&keys, t0).unwrap();
-        limiter.reserve(&keys, t0).unwrap();
-        limiter.succeed(&keys, t0);
-        assert_eq!(limiter.failures["address:127.0.0.1"].len(), 1);
-        assert_eq!(limiter.reserve(&keys, t0), Ok(()));
-        assert!(limiter.reserve(&keys, t0).is_err());
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub mod workflow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::db::Db;
 use axum::Router;
@@ -97,7 +97,6 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// Case changes, for the live streams.
     pub live: live::Hub,
-    pub limiter: Arc<Mutex<auth::LoginLimiter>>,
     /// How long a session lasts after signing in.
     pub session_ttl: TimeDelta,
     /// Mark the session cookie `Secure` (served over HTTPS); also sends HSTS.
@@ -121,7 +120,6 @@ impl AppState {
             dist,
             data_dir,
             live: live::Hub::default(),
-            limiter: Arc::default(),
             session_ttl: TimeDelta::days(7),
             secure_cookies: false,
             trusted_proxy: false,

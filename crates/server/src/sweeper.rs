@@ -79,6 +79,7 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
         }
     }
     swept.sessions_expired = crate::auth::delete_expired_sessions(&state.pool, now).await?;
+    crate::store::limits::forget_expired(&state.pool, now).await?;
     let unused = cases::forget_unfiled_evidence(
         &state.pool,
         now - chrono::TimeDelta::days(UNFILED_PHOTO_DAYS),

@@ -309,3 +309,44 @@ async fn without_a_session_only_the_public_endpoints_answer() {
     let health = anonymous.get("/api/health").await;
     assert_eq!(health.status(), StatusCode::OK);
 }
+
+/// The sign-in limits live in the database every instance shares: a window per key from its
+/// first attempt, refused attempts not counted, a success giving back its place.
+#[tokio::test]
+async fn sign_in_limits_are_counted_in_the_shared_database() {
+    use retour_server::store::limits::{forget_expired, reserve, succeed, WINDOW};
+    let app = spawn_app().await;
+    let pool = &app.state.pool;
+    let t0 = app.clock.now();
+    let account = [("account:a@example.com".to_owned(), 2)];
+    assert_eq!(reserve(pool, &account, t0).await.unwrap(), Ok(()));
+    let t1 = t0 + TimeDelta::minutes(1);
+    assert_eq!(reserve(pool, &account, t1).await.unwrap(), Ok(()));
+    // Both places are taken before either password was checked: the third waits until the
+    // window that began with the first attempt ends.
+    let t5 = t0 + TimeDelta::minutes(5);
+    assert_eq!(reserve(pool, &account, t5).await.unwrap(), Err(600));
+    assert_eq!(reserve(pool, &account, t5).await.unwrap(), Err(600));
+    assert_eq!(reserve(pool, &account, t0 + WINDOW).await.unwrap(), Ok(()));
+    succeed(pool, &account).await.unwrap();
+    assert_eq!(reserve(pool, &account, t0 + WINDOW).await.unwrap(), Ok(()));
+
+    // A refused key counts nothing for the others; a success gives the address one place back.
+    let both = [
+        ("account:b@example.com".to_owned(), 5),
+        ("address:192.0.2.1".to_owned(), 2),
+    ];
+    assert_eq!(reserve(pool, &both, t0).await.unwrap(), Ok(()));
+    assert_eq!(reserve(pool, &both, t0).await.unwrap(), Ok(()));
+    assert!(reserve(pool, &both, t0).await.unwrap().is_err());
+    succeed(pool, &both).await.unwrap();
+    assert_eq!(reserve(pool, &both, t0).await.unwrap(), Ok(()));
+    assert!(reserve(pool, &both, t0).await.unwrap().is_err());
+    assert!(
+        forget_expired(pool, t0 + WINDOW + TimeDelta::minutes(2))
+            .await
+            .unwrap()
+            >= 2
+    );
+    assert_eq!(reserve(pool, &both, t0 + WINDOW * 2).await.unwrap(), Ok(()));
+}

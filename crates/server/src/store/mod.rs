@@ -4,6 +4,7 @@
 pub mod addresses;
 pub mod carrier;
 pub mod cases;
+pub mod limits;
 pub mod orders;
 pub mod policies;
 pub mod queue;
