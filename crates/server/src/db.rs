@@ -50,6 +50,15 @@ impl Db {
         }
     }
 
+    /// What a subquery that picks rows to claim ends with: PostgreSQL locks them and skips
+    /// those another instance holds; SQLite has one writer, which is the same guarantee.
+    pub fn skip_locked(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "",
+            Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),

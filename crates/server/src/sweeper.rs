@@ -10,7 +10,7 @@ use rules::{refund_unmatched_group_buy, Resolution};
 use crate::error::AppError;
 use crate::photos;
 use crate::store::cases::{self, Inserted, NewCase, Stored};
-use crate::store::{millis, orders};
+use crate::store::orders;
 use crate::workflow::{publish, settle, SYSTEM_KEY_PREFIX};
 use crate::AppState;
 
@@ -28,8 +28,12 @@ pub struct Swept {
     pub unfiled_photos_removed: usize,
 }
 
-/// Cases handled per query, so one sweep never holds a long list in memory.
+/// Cases claimed per query, so one sweep never holds a long list in memory.
 const BATCH: i64 = 200;
+
+/// How long a claim keeps other instances' sweepers off a due case: one that fails is tried
+/// again after it.
+const CLAIM: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 
 /// How long an uploaded photo waits for the filing that cites it.
 pub const UNFILED_PHOTO_DAYS: i64 = 1;
@@ -39,21 +43,11 @@ pub const UNFILED_PHOTO_DAYS: i64 = 1;
 pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
     let now = state.now();
     let mut swept = Swept::default();
-    let mut after = String::new();
     loop {
-        let due: Vec<String> = on_db!(
-            &state.pool,
-            "SELECT id FROM cases WHERE deadline_at <= ? AND id > ? ORDER BY id LIMIT ?",
-            |sql, p| sqlx::query_scalar(sql)
-                .bind(millis(now))
-                .bind(&after)
-                .bind(BATCH)
-                .fetch_all(p)
-                .await
-        )?;
-        let Some(last) = due.last().cloned() else {
+        let due = cases::claim_due(&state.pool, now, CLAIM, BATCH).await?;
+        if due.is_empty() {
             break;
-        };
+        }
         for id in due {
             match advance_case(state, &id).await {
                 Ok(true) => swept.advanced += 1,
@@ -65,7 +59,6 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
                 }
             }
         }
-        after = last;
     }
     for order_id in orders::unmatched_group_buys(&state.pool).await? {
         match refund_group_buy(state, &order_id).await {

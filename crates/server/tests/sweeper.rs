@@ -200,3 +200,49 @@ async fn after_a_restart_the_sweeper_catches_up_by_itself() {
     .unwrap();
     assert_eq!(at, due.at.timestamp_millis());
 }
+
+/// Sweepers of several instances claim due cases without taking each other's: two claims at
+/// the same moment get disjoint cases, together every due one, and a claimed case waits for its
+/// claim to lapse before another sweeper may take it.
+#[tokio::test]
+async fn concurrent_sweepers_claim_different_cases() {
+    use retour_server::store::cases::claim_due;
+    let app = spawn_app().await;
+    app.clock.advance(TimeDelta::days(40));
+    let now = app.clock.now();
+    let due: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM cases WHERE deadline_at <= ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(now.timestamp_millis())
+            .fetch_one(p)
+            .await
+    )
+    .unwrap();
+    assert!(due >= 4, "the demo has due cases: {due}");
+    let lease = TimeDelta::minutes(1);
+    let half = due / 2 + 1;
+    let (a, b) = tokio::join!(
+        claim_due(&app.state.pool, now, lease, half),
+        claim_due(&app.state.pool, now, lease, half)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(
+        a.iter().all(|id| !b.contains(id)),
+        "{a:?} and {b:?} overlap"
+    );
+    let rest = claim_due(&app.state.pool, now, lease, due).await.unwrap();
+    assert_eq!(
+        (a.len() + b.len() + rest.len()) as i64,
+        due,
+        "every due case claimed once"
+    );
+    assert!(claim_due(&app.state.pool, now, lease, due)
+        .await
+        .unwrap()
+        .is_empty());
+    let later = claim_due(&app.state.pool, now + lease, lease, due)
+        .await
+        .unwrap();
+    assert_eq!(later.len() as i64, due, "claims lapse");
+}

@@ -144,6 +144,30 @@ pub async fn load(pool: &Db, scope: &Scope, id: &str) -> Result<Stored, StoreErr
     .into_stored()
 }
 
+/// Claims up to `limit` cases whose deadline passed by `now` and that no sweeper holds, for
+/// `lasting`: several instances sweeping at once each get cases of their own. The version check
+/// of every write still makes each deadline happen once, claim or no claim.
+pub async fn claim_due(
+    pool: &Db,
+    now: DateTime<Utc>,
+    lasting: chrono::TimeDelta,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    let sql = format!(
+        "UPDATE cases SET sweep_claimed_until = ? WHERE id IN (SELECT id FROM cases \
+         WHERE deadline_at <= ? AND (sweep_claimed_until IS NULL OR sweep_claimed_until <= ?) \
+         ORDER BY deadline_at, id LIMIT ? {}) RETURNING id",
+        pool.skip_locked()
+    );
+    Ok(on_db!(pool, sql, |sql, p| sqlx::query_scalar(sql)
+        .bind(millis(now + lasting))
+        .bind(millis(now))
+        .bind(millis(now))
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
+}
+
 /// The case `id`, for the server's own use (the sweeper).
 pub async fn load_any(pool: &Db, id: &str) -> Result<Option<Stored>, StoreError> {
     on_db!(
@@ -379,7 +403,7 @@ pub async fn save(
         "UPDATE cases SET document = ?, state = ?, version = ?, refund_minor = ?, \
          updated_at = ?, deadline_at = ?, deadline_party = ?, \
          escalated_at = COALESCE(escalated_at, ?), settled_at = COALESCE(settled_at, ?), \
-         return_tracking = ? WHERE id = ? AND version = ?",
+         return_tracking = ?, sweep_claimed_until = NULL WHERE id = ? AND version = ?",
         |sql, c| sqlx::query(sql)
             .bind(document(case)?)
             .bind(case.state.code())
