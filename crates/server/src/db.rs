@@ -91,6 +91,20 @@ impl Tx {
     }
 }
 
+/// `url` without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// `sql` with its `?` placeholders numbered `$1, $2, …` in order, as PostgreSQL wants them. A
 /// `?` inside a quoted string or identifier is text and stays.
 pub fn numbered(sql: &str) -> String {
@@ -202,6 +216,18 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::numbered;
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            super::redacted("postgres://retour:s3cret@db:5432/retour"),
+            "postgres://retour:***@db:5432/retour"
+        );
+        assert_eq!(
+            super::redacted("sqlite://data/retour.db"),
+            "sqlite://data/retour.db"
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_in_order_outside_quotes() {

@@ -133,6 +133,15 @@ impl AppState {
         (self.clock)()
     }
 
+    /// On PostgreSQL, live updates go through the database, so that instances sharing it reach
+    /// each other's streams; on SQLite (one instance) they stay in this process.
+    pub async fn share_live_updates(&mut self) -> Result<(), sqlx::Error> {
+        if let db::Db::Postgres(pool) = &self.pool {
+            self.live = live::Hub::shared(pool.clone()).await?;
+        }
+        Ok(())
+    }
+
     /// The rules `view`'s order is judged by, as served to its buyer.
     pub fn order_policy(&self, view: &OrderView) -> OrderPolicy {
         self.policies.for_order(&view.store_id, &view.order)

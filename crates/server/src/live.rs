@@ -1,11 +1,17 @@
 //! Case changes fanned out to the live streams (server-sent events).
+//!
+//! On one instance the hub is a pair of broadcast channels. On PostgreSQL several instances
+//! share the database, so a change is announced there (`NOTIFY`) and every instance, this one
+//! included, hears it (`LISTEN`) and passes it to its own streams: a buyer on one instance sees
+//! what the seller did on another.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::broadcast;
 
 /// One case changed: enough for a stream to decide who may hear of it, and for a screen to
 /// decide whether to load the case again.
-#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub case_id: String,
     pub version: u32,
@@ -26,6 +32,8 @@ pub struct Hub {
     changes: broadcast::Sender<Change>,
     /// The session (token hash) that signed out: its streams close.
     ended: broadcast::Sender<String>,
+    /// With several instances: where changes are announced to all of them.
+    shared: Option<PgPool>,
 }
 
 impl Default for Hub {
@@ -33,14 +41,103 @@ impl Default for Hub {
         Hub {
             changes: broadcast::channel(1024).0,
             ended: broadcast::channel(256).0,
+            shared: None,
         }
     }
 }
 
+/// The channels of the announcements, and what they carry.
+const CHANGES: &str = "retour_changes";
+const ENDED: &str = "retour_sessions_ended";
+
+/// A change as announced between instances: all of it, the fields streams filter on included.
+#[derive(Serialize, Deserialize)]
+struct Announced {
+    case_id: String,
+    version: u32,
+    state: rules::CaseState,
+    buyer_id: String,
+    store_id: String,
+    escalated: bool,
+}
+
 impl Hub {
+    /// A hub shared by every instance on `pool`: listening before it returns, so nothing
+    /// announced after this is missed; the listener reconnects by itself if the connection drops.
+    pub async fn shared(pool: PgPool) -> Result<Hub, sqlx::Error> {
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen_all([CHANGES, ENDED]).await?;
+        let hub = Hub {
+            shared: Some(pool),
+            ..Hub::default()
+        };
+        let (changes, ended) = (hub.changes.clone(), hub.ended.clone());
+        tokio::spawn(async move {
+            loop {
+                let notification = match listener.recv().await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        // `recv` reconnects on its own; an error here is worth a word and a pause.
+                        tracing::warn!(error = %e, "live updates: the database listener failed");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                match notification.channel() {
+                    CHANGES => match serde_json::from_str::<Announced>(notification.payload()) {
+                        Ok(a) => {
+                            let _ = changes.send(Change {
+                                case_id: a.case_id,
+                                version: a.version,
+                                state: a.state,
+                                buyer_id: a.buyer_id,
+                                store_id: a.store_id,
+                                escalated: a.escalated,
+                            });
+                        }
+                        Err(e) => tracing::warn!(error = %e, "live updates: an unreadable change"),
+                    },
+                    _ => {
+                        let _ = ended.send(notification.payload().to_owned());
+                    }
+                }
+            }
+        });
+        Ok(hub)
+    }
+
+    /// Announces to every instance when shared, else to this one's streams.
+    fn announce(&self, channel: &'static str, payload: String) -> bool {
+        let Some(pool) = self.shared.clone() else {
+            return false;
+        };
+        tokio::spawn(async move {
+            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(&payload)
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(error = %e, "live updates: could not announce a change");
+            }
+        });
+        true
+    }
+
     pub fn publish(&self, change: Change) {
-        // No listener is not an error.
-        let _ = self.changes.send(change);
+        let announced = Announced {
+            case_id: change.case_id.clone(),
+            version: change.version,
+            state: change.state,
+            buyer_id: change.buyer_id.clone(),
+            store_id: change.store_id.clone(),
+            escalated: change.escalated,
+        };
+        let payload = serde_json::to_string(&announced).unwrap_or_default();
+        if !self.announce(CHANGES, payload) {
+            // No listener is not an error.
+            let _ = self.changes.send(change);
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
@@ -48,7 +145,9 @@ impl Hub {
     }
 
     pub fn end_session(&self, session: &str) {
-        let _ = self.ended.send(session.to_owned());
+        if !self.announce(ENDED, session.to_owned()) {
+            let _ = self.ended.send(session.to_owned());
+        }
     }
 
     /// Resolves when `session` signs out, or when `lasts` has passed (its expiry).

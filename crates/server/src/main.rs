@@ -33,9 +33,10 @@ async fn run(config: Config) -> Result<(), String> {
     // A policy file that cannot be used stops the server before it touches anything.
     let policies = config.policies()?;
     let url = config.database_url();
+    let shown = db::redacted(&url);
     let pool = db::connect(&url)
         .await
-        .map_err(|e| format!("cannot open the database {url}: {e}"))?;
+        .map_err(|e| format!("cannot open the database {shown}: {e}"))?;
     let mut state = AppState::new(
         pool,
         system_clock(),
@@ -43,6 +44,10 @@ async fn run(config: Config) -> Result<(), String> {
         config.data_dir.clone(),
     );
     state.policies = std::sync::Arc::new(policies);
+    state
+        .share_live_updates()
+        .await
+        .map_err(|e| format!("cannot listen for live updates on {shown}: {e}"))?;
     if let Some(path) = &config.policy {
         tracing::info!("policy file {}", path.display());
     }

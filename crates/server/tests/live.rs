@@ -95,3 +95,26 @@ async fn a_sellers_queue_hears_of_a_new_case_and_not_of_other_stores() {
         json!(northwind.summary.id)
     );
 }
+
+/// Two instances on one PostgreSQL database: the buyer's screen on one hears of the seller's
+/// move made on the other. (SQLite serves one instance; there the hub stays in the process.)
+#[tokio::test]
+async fn a_move_on_one_instance_reaches_a_screen_on_another() {
+    if std::env::var("RETOUR_TEST_POSTGRES").is_err() {
+        println!("PostgreSQL only: set RETOUR_TEST_POSTGRES (cargo xtask test does)");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    let clock = common::TestClock::at(common::fixed_now());
+    let one = common::serve(data.path(), clock.clone(), dist.path().to_path_buf()).await;
+    let other = common::serve(data.path(), clock, dist.path().to_path_buf()).await;
+    let (lucia, mei) = (one.lucia().await, other.mei().await);
+    let mut buyer_screen = Events::open(&lucia, "/api/cases/case-3001/live").await;
+    buyer_screen.next("ready").await;
+    let case = mei.case("case-3001").await;
+    mei.act(&case, "reject", json!({"reason": "Looks fine to us"}))
+        .await;
+    let change = buyer_screen.next("case").await;
+    assert_eq!(change["version"], json!(case.version + 1));
+}

@@ -408,7 +408,11 @@ async fn seeded_state(data_dir: &Path, clock: &TestClock, dist: PathBuf) -> AppS
     let pool = db::connect(&url)
         .await
         .expect("database opens and migrates");
-    let state = AppState::new(pool, clock.clock(), dist, data_dir.to_path_buf());
+    let mut state = AppState::new(pool, clock.clock(), dist, data_dir.to_path_buf());
+    state
+        .share_live_updates()
+        .await
+        .expect("live updates through the database");
     demo::seed_if_empty(&state.pool, data_dir, clock.now(), &state.policies)
         .await
         .expect("demo data seeds");
