@@ -19,6 +19,10 @@ pub struct Config {
     /// The built app (Trunk's output directory).
     #[arg(long, env = "RETOUR_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// Where evidence photos are kept: `directory` (files under the data directory, for one
+    /// machine) or `database` (in the database, readable by every instance that shares it).
+    #[arg(long, env = "RETOUR_PHOTOS", value_enum, default_value_t = PhotoBackend::Directory)]
+    pub photos: PhotoBackend,
     /// The marketplace's policy file (TOML; see policy.example.toml): windows, deadlines and
     /// who pays return shipping, with overrides per seller and per category, and the rate card
     /// that quotes return parcels [default: DOMAIN.md's defaults, no quotes].
@@ -50,6 +54,13 @@ pub struct Config {
     pub carrier_secrets: Vec<(String, String)>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Where evidence photos are kept.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhotoBackend {
+    Directory,
+    Database,
 }
 
 /// What else the binary does besides serving.

@@ -1,8 +1,6 @@
 //! Demo data for a first start: every eligibility situation of DOMAIN.md and a case in every
 //! state, dated relative to now. Cases are made by the rules crate, exactly as real ones.
 
-use std::path::Path;
-
 use crate::db::Db;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use image::ImageFormat;
@@ -12,6 +10,7 @@ use rules::{
 };
 
 use crate::error::AppError;
+use crate::photos::PhotoStore;
 use crate::store::cases::{self, Inserted, NewCase, NewEvidence, Stored};
 use crate::store::{millis, orders};
 use crate::workflow::SYSTEM_KEY_PREFIX;
@@ -347,7 +346,7 @@ const ORDERS: &[DemoOrder] = &[
 /// Seeds the demo data when the database has no users yet. Returns whether it seeded.
 pub async fn seed_if_empty(
     pool: &Db,
-    data_dir: &Path,
+    photos: &PhotoStore,
     now: DateTime<Utc>,
     policies: &PolicySet,
 ) -> Result<bool, AppError> {
@@ -514,7 +513,7 @@ pub async fn seed_if_empty(
     }
     tx.commit().await?;
     for script in scripts() {
-        seed_case(pool, data_dir, now, policies, &script).await?;
+        seed_case(pool, photos, now, policies, &script).await?;
     }
     Ok(true)
 }
@@ -731,7 +730,7 @@ fn scripts() -> Vec<Script> {
 #[allow(clippy::too_many_arguments)]
 async fn seed_photo(
     pool: &Db,
-    data_dir: &Path,
+    photos: &PhotoStore,
     case_id: Option<&str>,
     user_id: &str,
     party: Party,
@@ -742,7 +741,8 @@ async fn seed_photo(
     let bytes = crate::photos::sample(320, 240, tint, format);
     let photo =
         crate::photos::check(&bytes).map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
-    crate::photos::store(data_dir, &photo.sha256, &photo.bytes)
+    photos
+        .store(&photo.sha256, &photo.bytes)
         .await
         .map_err(|e| AppError::Internal(format!("demo photo: {e}")))?;
     let evidence_id = uuid::Uuid::now_v7().to_string();
@@ -774,7 +774,7 @@ fn demo_error(order: &str, e: rules::CaseError) -> AppError {
 
 async fn seed_case(
     pool: &Db,
-    data_dir: &Path,
+    store: &PhotoStore,
     now: DateTime<Utc>,
     policies: &PolicySet,
     script: &Script,
@@ -810,7 +810,7 @@ async fn seed_case(
         cited.push(
             seed_photo(
                 pool,
-                data_dir,
+                store,
                 None,
                 &buyer_id,
                 Party::Buyer,
@@ -861,7 +861,7 @@ async fn seed_case(
     for (party, format, tint) in seller_photos {
         seed_photo(
             pool,
-            data_dir,
+            store,
             Some(&case.id),
             &seller_id,
             party,

@@ -93,8 +93,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Trunk's output directory.
     pub dist: PathBuf,
-    /// Where evidence files are stored.
+    /// The data directory (the SQLite file, and photos kept as files).
     pub data_dir: PathBuf,
+    /// Where the photos' bytes are kept (`--photos`).
+    pub photos: photos::PhotoStore,
     /// Case changes, for the live streams.
     pub live: live::Hub,
     /// How long a session lasts after signing in.
@@ -118,6 +120,7 @@ impl AppState {
             policies: Arc::default(),
             clock,
             dist,
+            photos: photos::PhotoStore::Directory(data_dir.clone()),
             data_dir,
             live: live::Hub::default(),
             session_ttl: TimeDelta::days(7),

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use clap::Parser;
+use retour_server::config::PhotoBackend;
 use retour_server::config::{CarrierArgs, Command, Config};
+use retour_server::photos::PhotoStore;
 use retour_server::{app, carrier, db, demo, sweeper, system_clock, AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -44,6 +46,9 @@ async fn run(config: Config) -> Result<(), String> {
         config.data_dir.clone(),
     );
     state.policies = std::sync::Arc::new(policies);
+    if config.photos == PhotoBackend::Database {
+        state.photos = PhotoStore::Database(state.pool.clone());
+    }
     state
         .share_live_updates()
         .await
@@ -67,7 +72,7 @@ async fn run(config: Config) -> Result<(), String> {
     }
     state.carrier_secrets = std::sync::Arc::new(secrets);
     if !config.no_demo
-        && demo::seed_if_empty(&state.pool, &state.data_dir, state.now(), &state.policies)
+        && demo::seed_if_empty(&state.pool, &state.photos, state.now(), &state.policies)
             .await
             .map_err(|e| format!("cannot seed the demo data: {e}"))?
     {

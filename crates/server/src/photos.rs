@@ -12,6 +12,7 @@ use image::{ImageFormat, ImageReader, Limits};
 use img_parts::{Bytes, ImageEXIF};
 use sha2::{Digest, Sha256};
 
+use crate::db::Db;
 use crate::digest::sha256_hex;
 
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -303,8 +304,9 @@ impl Drop for Staged {
     }
 }
 
-/// Writes the bytes to a temporary file, unless a photo with this hash is already stored.
-pub async fn stage(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<Staged> {
+/// Writes the bytes to a temporary file, unless a photo with this hash is already stored: kept,
+/// it is renamed into place, so a crash never leaves half a file under a hash.
+async fn stage(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<Staged> {
     let target = path(data_dir, sha256);
     if tokio::fs::try_exists(&target).await? {
         return Ok(Staged {
@@ -323,14 +325,8 @@ pub async fn stage(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Resu
     Ok(staged)
 }
 
-/// Stores the bytes under their hash, once: written to a temporary name and renamed, so a
-/// crash never leaves half a file under a hash.
-pub async fn store(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
-    stage(data_dir, sha256, bytes).await?.keep().await
-}
-
 /// Removes files no evidence uses any more, and uploads a crash left half-way.
-pub async fn remove_unused(
+async fn remove_unused(
     data_dir: &Path,
     hashes: &[String],
     stale_before: std::time::SystemTime,
@@ -356,6 +352,124 @@ pub async fn remove_unused(
         }
     }
     Ok(removed)
+}
+
+/// Where the photos' bytes are kept: files under the data directory (the default, for one
+/// machine), or the database (for several instances that share no disk). Either way a photo is
+/// stored once under its SHA-256, whatever number of evidence rows cite it.
+#[derive(Clone, Debug)]
+pub enum PhotoStore {
+    Directory(PathBuf),
+    Database(Db),
+}
+
+/// A photo ready to be kept once its evidence row is in (see [`PhotoStore::stage`]).
+pub enum Pending {
+    File(Staged),
+    Row {
+        db: Db,
+        sha256: String,
+        bytes: Vec<u8>,
+    },
+}
+
+impl Pending {
+    /// Keeps the photo: moved into place, or written to the database (once per hash).
+    pub async fn keep(self) -> std::io::Result<()> {
+        match self {
+            Pending::File(staged) => staged.keep().await,
+            Pending::Row { db, sha256, bytes } => on_db!(
+                &db,
+                "INSERT INTO photo_files (sha256, bytes) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                |sql, p| sqlx::query(sql)
+                    .bind(&sha256)
+                    .bind(&bytes)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            )
+            .map(drop)
+            .map_err(std::io::Error::other),
+        }
+    }
+}
+
+impl PhotoStore {
+    /// The photo made ready to keep: a file staged under a temporary name (removed if the upload
+    /// is refused after all), or the bytes held until the evidence row is in.
+    pub async fn stage(&self, sha256: &str, bytes: &[u8]) -> std::io::Result<Pending> {
+        Ok(match self {
+            PhotoStore::Directory(dir) => Pending::File(stage(dir, sha256, bytes).await?),
+            PhotoStore::Database(db) => Pending::Row {
+                db: db.clone(),
+                sha256: sha256.to_owned(),
+                bytes: bytes.to_vec(),
+            },
+        })
+    }
+
+    /// Stores the bytes under their hash at once (the demo's photos).
+    pub async fn store(&self, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.stage(sha256, bytes).await?.keep().await
+    }
+
+    /// The photo's bytes, read as a stream: a file is never read into memory whole.
+    pub async fn open(
+        &self,
+        sha256: &str,
+    ) -> std::io::Result<Box<dyn tokio::io::AsyncRead + Send + Unpin>> {
+        Ok(match self {
+            PhotoStore::Directory(dir) => Box::new(tokio::fs::File::open(path(dir, sha256)).await?),
+            PhotoStore::Database(db) => {
+                let bytes: Option<Vec<u8>> = on_db!(
+                    db,
+                    "SELECT bytes FROM photo_files WHERE sha256 = ?",
+                    |sql, p| sqlx::query_scalar(sql).bind(sha256).fetch_optional(p).await
+                )
+                .map_err(std::io::Error::other)?;
+                let bytes = bytes.ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::NotFound, format!("photo {sha256}"))
+                })?;
+                Box::new(Cursor::new(bytes))
+            }
+        })
+    }
+
+    /// The photo's bytes.
+    pub async fn read(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut self.open(sha256).await?, &mut bytes).await?;
+        Ok(bytes)
+    }
+
+    /// Removes the photos no evidence uses any more, and files a crash left half-way.
+    pub async fn remove_unused(
+        &self,
+        hashes: &[String],
+        stale_before: std::time::SystemTime,
+    ) -> std::io::Result<usize> {
+        match self {
+            PhotoStore::Directory(dir) => remove_unused(dir, hashes, stale_before).await,
+            PhotoStore::Database(db) => {
+                let mut removed = 0;
+                for sha256 in hashes {
+                    removed += on_db!(
+                        db,
+                        "DELETE FROM photo_files WHERE sha256 = ? \
+                         AND NOT EXISTS (SELECT 1 FROM evidence WHERE sha256 = ?)",
+                        |sql, p| sqlx::query(sql)
+                            .bind(sha256)
+                            .bind(sha256)
+                            .execute(p)
+                            .await
+                            .map(|r| r.rows_affected())
+                    )
+                    .map_err(std::io::Error::other)?;
+                }
+                Ok(usize::try_from(removed).unwrap_or(usize::MAX))
+            }
+        }
+    }
 }
 
 /// What an attacker sends, for the tests and `cargo xtask bench abuse`: a PNG of a few dozen

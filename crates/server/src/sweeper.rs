@@ -8,7 +8,6 @@ use std::time::Duration;
 use rules::{refund_unmatched_group_buy, Resolution};
 
 use crate::error::AppError;
-use crate::photos;
 use crate::store::cases::{self, Inserted, NewCase, Stored};
 use crate::store::orders;
 use crate::workflow::{publish, settle, SYSTEM_KEY_PREFIX};
@@ -43,6 +42,7 @@ pub const UNFILED_PHOTO_DAYS: i64 = 1;
 pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
     let now = state.now();
     let mut swept = Swept::default();
+    let mut failed = Vec::new();
     loop {
         let due = cases::claim_due(&state.pool, now, CLAIM, BATCH).await?;
         if due.is_empty() {
@@ -56,9 +56,14 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
                     swept.failed += 1;
                     tracing::error!(case = %id, error = %e, "the clock could not act on a case; \
                         it is tried again at the next sweep");
+                    failed.push(id);
                 }
             }
         }
+    }
+    // Claimed until the pass ends, so it does not take them again; the next pass does.
+    for id in failed {
+        cases::release_claim(&state.pool, &id).await?;
     }
     for order_id in orders::unmatched_group_buys(&state.pool).await? {
         match refund_group_buy(state, &order_id).await {
@@ -79,7 +84,9 @@ pub async fn sweep(state: &AppState) -> Result<Swept, AppError> {
     )
     .await?;
     let stale = std::time::SystemTime::now() - Duration::from_secs(3600);
-    swept.unfiled_photos_removed = photos::remove_unused(&state.data_dir, &unused, stale)
+    swept.unfiled_photos_removed = state
+        .photos
+        .remove_unused(&unused, stale)
         .await
         .map_err(|e| AppError::Internal(format!("cannot remove unused photos: {e}")))?;
     Ok(swept)

@@ -87,9 +87,13 @@ async fn a_case_file_far_larger_than_the_bound_is_written_within_it() {
         files.push(path);
     }
 
+    let mut opened: Vec<Box<dyn tokio::io::AsyncRead + Send + Unpin>> = Vec::new();
+    for path in &files {
+        opened.push(Box::new(tokio::fs::File::open(path).await.unwrap()));
+    }
     let before = HELD.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    let written = write_zip(Meter(0), &detail, &files, app.clock.now())
+    let written = write_zip(Meter(0), &detail, opened, app.clock.now())
         .await
         .expect("the case file is written")
         .0;

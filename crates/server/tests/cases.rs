@@ -269,7 +269,7 @@ async fn the_platform_records_a_refund_it_issued_when_refunds_take_time() {
     state.policies = std::sync::Arc::new(
         PolicySet::from_toml("[marketplace]\nrefund_issue_hours = 24").unwrap(),
     );
-    retour_server::demo::seed_if_empty(&state.pool, data.path(), clock.now(), &state.policies)
+    retour_server::demo::seed_if_empty(&state.pool, &state.photos, clock.now(), &state.policies)
         .await
         .unwrap();
     let app = common::start(state, clock).await;

@@ -154,3 +154,54 @@ async fn a_case_holds_at_most_eight_photos_and_a_photo_is_stored_once() {
     let copies = std::fs::read_dir(dir.parent().unwrap()).unwrap().count();
     assert_eq!(copies, 1, "the same bytes are kept once");
 }
+
+/// Instances that share no disk share the database: a photo uploaded through one is read, and
+/// bundled, through another, and no file is written on either.
+#[tokio::test]
+async fn photos_kept_in_the_database_are_read_through_another_instance() {
+    use retour_server::photos::PhotoStore;
+    let one = common::spawn_app_with(|s| s.photos = PhotoStore::Database(s.pool.clone())).await;
+    let url = common::database_url(&one.state.data_dir).await;
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut state = retour_server::AppState::new(
+        retour_server::db::connect(&url).await.unwrap(),
+        one.clock.clock(),
+        elsewhere.path().to_path_buf(),
+        elsewhere.path().to_path_buf(),
+    );
+    state.photos = PhotoStore::Database(state.pool.clone());
+    let other = common::start(state, one.clock.clone()).await;
+
+    // A new case, so every photo it holds went in through the database store.
+    let lucia = one.lucia().await;
+    let case = lucia
+        .file_line("ord-1006", "defective", "replacement")
+        .await;
+    let bytes = photos::sample(120, 90, [10, 200, 30], ImageFormat::Png);
+    let response = lucia
+        .upload(&case.summary.id, "shelf.png", bytes.clone())
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let evidence: EvidenceView = response.json().await.unwrap();
+    let served = other.mei().await.get(&evidence.url).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    let bundle = other
+        .lucia()
+        .await
+        .get(&format!("/api/cases/{}/bundle", case.summary.id))
+        .await;
+    assert_eq!(bundle.status(), StatusCode::OK);
+    let zip = bundle.bytes().await.unwrap();
+    let needle = &bytes[..64];
+    assert!(
+        zip.windows(needle.len()).any(|w| w == needle),
+        "the photo is in the case file"
+    );
+    for dir in [&one.state.data_dir, &other.state.data_dir] {
+        assert!(
+            !photos::path(dir, &evidence.sha256).exists(),
+            "no file in {dir:?}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ pub async fn demo_state(data: &Path) -> AppState {
     let url = format!("sqlite://{}", data.join("bench.db").display());
     let pool = db::connect(&url).await.expect("the database");
     let state = AppState::new(pool, system_clock(), data.join("dist"), data.to_path_buf());
-    demo::seed_if_empty(&state.pool, data, state.now(), &state.policies)
+    demo::seed_if_empty(&state.pool, &state.photos, state.now(), &state.policies)
         .await
         .expect("the demo data");
     state

@@ -1,8 +1,6 @@
 //! The evidence bundle: one ZIP file with the case as its reader sees it, a summary a person can
 //! read, every photo, and their SHA-256 sums, ready to hand to a payment provider or a court.
 
-use std::path::PathBuf;
-
 use async_zip::error::ZipError;
 use async_zip::tokio::write::ZipFileWriter;
 use async_zip::{Compression, ZipDateTimeBuilder, ZipEntryBuilder};
@@ -22,7 +20,6 @@ use super::{Api, ApiPath};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::openapi::{self, Op};
-use crate::photos;
 use crate::store::cases;
 use crate::workflow::{settle, show};
 use crate::AppState;
@@ -53,18 +50,18 @@ async fn bundle(
     let detail = show(&state, &stored, user.party()).await?;
     let mut files = Vec::with_capacity(detail.evidence.len());
     for evidence in &detail.evidence {
-        let path = photos::path(&state.data_dir, &evidence.sha256);
         // Every photo is there before the answer starts: a missing one is an honest 500, not a
         // download cut off half-way.
-        tokio::fs::metadata(&path)
-            .await
-            .map_err(|e| AppError::Internal(format!("photo {} unreadable: {e}", evidence.id)))?;
-        files.push(path);
+        files.push(
+            state.photos.open(&evidence.sha256).await.map_err(|e| {
+                AppError::Internal(format!("photo {} unreadable: {e}", evidence.id))
+            })?,
+        );
     }
     let made_at = state.now();
     let (pipe, reader) = tokio::io::duplex(PIPE_BYTES);
     tokio::spawn(async move {
-        if let Err(e) = write_zip(pipe, &detail, &files, made_at).await {
+        if let Err(e) = write_zip(pipe, &detail, files, made_at).await {
             // The client went away, or a photo vanished mid-way: the download ends short.
             tracing::warn!(case = %detail.summary.id, error = %e, "case file cut short");
         }
@@ -99,7 +96,7 @@ fn photo_name(index: usize, id: &str, content_type: &str) -> String {
 pub async fn write_zip<W: AsyncWrite + Unpin>(
     out: W,
     detail: &CaseDetail,
-    photos: &[PathBuf],
+    photos: Vec<Box<dyn tokio::io::AsyncRead + Send + Unpin>>,
     made_at: DateTime<Utc>,
 ) -> Result<W, ZipError> {
     let stamp = ZipDateTimeBuilder::new()
@@ -121,9 +118,8 @@ pub async fn write_zip<W: AsyncWrite + Unpin>(
     let json = serde_json::to_vec_pretty(detail).map_err(std::io::Error::other)?;
     zip.write_entry_whole(entry("case.json"), &json).await?;
     let mut sums = String::new();
-    for (i, (evidence, path)) in detail.evidence.iter().zip(photos).enumerate() {
+    for (i, (evidence, file)) in detail.evidence.iter().zip(photos).enumerate() {
         let name = photo_name(i, &evidence.id, &evidence.content_type);
-        let file = tokio::fs::File::open(path).await?;
         let mut writer = zip.write_entry_stream(entry(&name)).await?;
         futures_lite::io::copy(file.compat(), &mut writer).await?;
         writer.close().await?;

@@ -169,7 +169,9 @@ async fn receive(
     photos::inspect(&bytes)?;
     let photo =
         WorkLimits::run_blocking(&state.limits.decodes, move || photos::check(&bytes)).await??;
-    let staged = photos::stage(&state.data_dir, &photo.sha256, &photo.bytes)
+    let staged = state
+        .photos
+        .stage(&photo.sha256, &photo.bytes)
         .await
         .map_err(|e| AppError::Internal(format!("cannot store a photo: {e}")))?;
     let evidence_id = uuid::Uuid::now_v7().to_string();
@@ -259,7 +261,9 @@ async fn download(
     {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    let bytes = tokio::fs::read(photos::path(&state.data_dir, &evidence.sha256))
+    let bytes = state
+        .photos
+        .read(&evidence.sha256)
         .await
         .map_err(|e| AppError::Internal(format!("evidence {id} unreadable: {e}")))?;
     Ok((

@@ -168,6 +168,21 @@ pub async fn claim_due(
         .await)?)
 }
 
+/// Gives up the sweeper's claim on a case it could not carry out, so the next pass (here or on
+/// another instance) tries again.
+pub async fn release_claim(pool: &Db, id: &str) -> Result<(), StoreError> {
+    on_db!(
+        pool,
+        "UPDATE cases SET sweep_claimed_until = NULL WHERE id = ?",
+        |sql, p| sqlx::query(sql)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    Ok(())
+}
+
 /// The case `id`, for the server's own use (the sweeper).
 pub async fn load_any(pool: &Db, id: &str) -> Result<Option<Stored>, StoreError> {
     on_db!(

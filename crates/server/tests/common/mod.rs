@@ -413,7 +413,7 @@ async fn seeded_state(data_dir: &Path, clock: &TestClock, dist: PathBuf) -> AppS
         .share_live_updates()
         .await
         .expect("live updates through the database");
-    demo::seed_if_empty(&state.pool, data_dir, clock.now(), &state.policies)
+    demo::seed_if_empty(&state.pool, &state.photos, clock.now(), &state.policies)
         .await
         .expect("demo data seeds");
     state
