@@ -18,7 +18,9 @@ commands:
   setup                 install what is missing (wasm target, Trunk, wasm-bindgen, wasm-opt, terser,
                         and Chromium for the tests)
   build                 set up, then build the app in release mode into dist/
-  serve [--addr ADDR]   set up, build, and run Retour with demo data (default 127.0.0.1:8080)
+  serve [--addr ADDR] [--postgres]
+                        set up, build, and run Retour with demo data (default 127.0.0.1:8080);
+                        --postgres: on a local PostgreSQL kept under data/postgres
   test                  set up, then run every check: fmt, clippy, native, browser and end-to-end
                         tests, and the bundle budget
   bundle                build, then report the first-load bytes against xtask/budget.toml
@@ -80,11 +82,19 @@ fn bench(args: &[String]) -> Result<(), String> {
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
-    let addr = match args {
-        [] => "127.0.0.1:8080".to_owned(),
-        [flag, addr] if flag == "--addr" => addr.clone(),
-        _ => return Err(format!("serve takes only --addr ADDR\n\n{USAGE}")),
-    };
+    let mut addr = "127.0.0.1:8080".to_owned();
+    let mut postgres = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (arg.as_str(), rest.clone().next()) {
+            ("--addr", Some(value)) => {
+                addr = value.clone();
+                rest.next();
+            }
+            ("--postgres", _) => postgres = true,
+            _ => return Err(format!("serve takes --addr ADDR and --postgres\n\n{USAGE}")),
+        }
+    }
     setup::run(Purpose::Build)?;
     proc::build_app()?;
     proc::run(
@@ -93,8 +103,17 @@ fn serve(args: &[String]) -> Result<(), String> {
             .current_dir(proc::root()),
     )?;
     let root = proc::root();
+    let mut server = proc::command(root.join("target/release/retour-server"));
+    if postgres {
+        if pg::server_bin().is_none() {
+            setup::run(Purpose::Test)?;
+        }
+        let url = pg::demo_cluster(&root.join("data/postgres"), 54329)?;
+        // Photos in the database too, as several instances would keep them.
+        server.args(["--database-url", &url, "--photos", "database"]);
+    }
     proc::run(
-        proc::command(root.join("target/release/retour-server"))
+        server
             .args(["--addr", &addr, "--data-dir", "data", "--dist", "dist"])
             // The example policy: DOMAIN.md's numbers and a rate card that quotes the demo's returns.
             .args(["--policy", "policy.example.toml"])
