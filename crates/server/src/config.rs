@@ -19,6 +19,9 @@ pub struct Config {
     /// The built app (Trunk's output directory).
     #[arg(long, env = "RETOUR_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// For tests of several processes: a file holding seconds to add to the clock.
+    #[arg(long, env = "RETOUR_CLOCK_OFFSET_FILE", hide = true)]
+    pub clock_offset_file: Option<PathBuf>,
     /// Where evidence photos are kept: `directory` (files under the data directory, for one
     /// machine) or `database` (in the database, readable by every instance that shares it).
     #[arg(long, env = "RETOUR_PHOTOS", value_enum, default_value_t = PhotoBackend::Directory)]

@@ -43,6 +43,19 @@ pub fn system_clock() -> Clock {
     Arc::new(Utc::now)
 }
 
+/// The system clock moved forward by the whole seconds written in `file` (none while it is
+/// missing or unreadable), read at each use: how the tests move the clock of running server
+/// processes past a deadline.
+pub fn offset_clock(file: PathBuf) -> Clock {
+    Arc::new(move || {
+        let seconds = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        Utc::now() + TimeDelta::seconds(seconds)
+    })
+}
+
 /// How much costly work runs at once, whatever arrives: each kind waits for a free place, so a
 /// burst queues instead of exhausting memory or starving everything else.
 pub struct WorkLimits {

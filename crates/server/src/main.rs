@@ -7,7 +7,7 @@ use clap::Parser;
 use retour_server::config::PhotoBackend;
 use retour_server::config::{CarrierArgs, Command, Config};
 use retour_server::photos::PhotoStore;
-use retour_server::{app, carrier, db, demo, sweeper, system_clock, AppState};
+use retour_server::{app, carrier, db, demo, offset_clock, sweeper, system_clock, AppState};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -41,7 +41,10 @@ async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot open the database {shown}: {e}"))?;
     let mut state = AppState::new(
         pool,
-        system_clock(),
+        match &config.clock_offset_file {
+            Some(file) => offset_clock(file.clone()),
+            None => system_clock(),
+        },
         config.dist.clone(),
         config.data_dir.clone(),
     );

@@ -6,6 +6,8 @@
 //! same tests run against both engines.
 #![allow(dead_code)] // Each test binary uses its own share of the helpers.
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
