@@ -368,10 +368,10 @@ pub async fn seed_if_empty(
     let now = now.trunc_subsecs(0);
     let mut tx = pool.begin().await?;
     for (account, hash) in ACCOUNTS.iter().zip(hashes) {
-        on_tx!(
+        let added = on_tx!(
             &mut tx,
             "INSERT INTO users (id, email, display_name, role, password_hash) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             |sql, c| sqlx::query(sql)
                 .bind(account.id)
                 .bind(account.email)
@@ -382,6 +382,12 @@ pub async fn seed_if_empty(
                 .await
                 .map(|r| r.rows_affected())
         )?;
+        if added == 0 {
+            // Another instance starting at the same moment is seeding: it waited for us or we
+            // for it, and the demo is theirs to finish.
+            tx.rollback().await?;
+            return Ok(false);
+        }
     }
     for (id, owner, name) in STORES {
         on_tx!(

@@ -562,3 +562,27 @@ fn brotli_of(bytes: &[u8]) -> Vec<u8> {
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &Default::default()).unwrap();
     out
 }
+
+/// Instances started at the same moment on an empty database seed the demo once between them.
+#[tokio::test]
+async fn instances_starting_together_seed_the_demo_once() {
+    let data = tempfile::tempdir().unwrap();
+    let url = common::database_url(data.path()).await;
+    let pool = retour_server::db::connect(&url).await.unwrap();
+    let photos = retour_server::photos::PhotoStore::Directory(data.path().to_path_buf());
+    let policies = rules::PolicySet::default();
+    let now = fixed_now();
+    let seed = || retour_server::demo::seed_if_empty(&pool, &photos, now, &policies);
+    let (a, b, c) = tokio::join!(seed(), seed(), seed());
+    let seeds = [a, b, c];
+    let seeded: Vec<bool> = seeds
+        .into_iter()
+        .map(|s| s.expect("no seeding fails"))
+        .collect();
+    assert_eq!(seeded.iter().filter(|s| **s).count(), 1, "{seeded:?}");
+    let users: i64 = on_db!(&pool, "SELECT COUNT(*) FROM users", |sql, p| {
+        sqlx::query_scalar(sql).fetch_one(p).await
+    })
+    .unwrap();
+    assert_eq!(users, 5);
+}
