@@ -28,7 +28,10 @@ commands:
   bench queue           the seller's queue with 10,000 cases: milliseconds per page through the
                         real server and SQLite (release build)
   bench abuse           the server's memory under bursts of pixel bombs, of the largest photos and
-                        of wrong passwords (release build)";
+                        of wrong passwords (release build)
+  bench server          100,000 cases on SQLite and on PostgreSQL, driven by wrk: requests per
+                        second, p50 and p99 of the queue, a search, a case read, a filing and an
+                        action, beside a bare endpoint (release build)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,24 +64,38 @@ fn bench(args: &[String]) -> Result<(), String> {
         [what] if what == "rules" => ("retour-rules", "bench"),
         [what] if what == "queue" => ("retour-server", "queue_bench"),
         [what] if what == "abuse" => ("retour-server", "abuse_bench"),
+        [what] if what == "server" => ("retour-server", "server_bench"),
         _ => {
             return Err(format!(
-                "bench takes one target: rules, queue or abuse\n\n{USAGE}"
+                "bench takes one target: rules, queue, abuse or server\n\n{USAGE}"
             ))
         }
     };
-    proc::run(
-        proc::cargo()
-            .args([
-                "run",
-                "--release",
-                "--package",
-                package,
-                "--example",
-                example,
-            ])
-            .current_dir(proc::root()),
-    )
+    let mut run = proc::cargo();
+    run.args([
+        "run",
+        "--release",
+        "--package",
+        package,
+        "--example",
+        example,
+    ])
+    .current_dir(proc::root());
+    // The server bench drives the server with wrk, on SQLite and on a PostgreSQL of its own.
+    let postgres = if example == "server_bench" {
+        setup::load_generator()?;
+        if pg::server_bin().is_none() {
+            setup::run(Purpose::Test)?;
+        }
+        let server = pg::TestPostgres::start(&proc::root().join("target/bench-pg"))?;
+        run.env("RETOUR_BENCH_POSTGRES", server.url());
+        Some(server)
+    } else {
+        None
+    };
+    let result = proc::run(&mut run);
+    drop(postgres);
+    result
 }
 
 fn serve(args: &[String]) -> Result<(), String> {

@@ -176,6 +176,14 @@ fn chromium() -> Result<Outcome, String> {
     ))
 }
 
+/// `wrk`, the load generator of `cargo xtask bench server` (Debian's package).
+pub fn load_generator() -> Result<(), String> {
+    if version_of("wrk").is_some() || std::path::Path::new("/usr/bin/wrk").exists() {
+        return Ok(());
+    }
+    apt_install(&["wrk"])
+}
+
 /// PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian's `postgresql` package.
 fn postgres() -> Result<Outcome, String> {
     if let Some(bin) = crate::pg::server_bin() {

@@ -1,5 +1,6 @@
 //! What the benches share: the demo data in a real SQLite file, and the real router on a free
 //! port of 127.0.0.1.
+#![allow(dead_code)] // Each bench uses its own share.
 
 use std::path::Path;
 
