@@ -22,6 +22,17 @@ const STORES: i64 = 50;
 /// Order lines kept free for the filing benchmark: one case per line, ever.
 const FREE_LINES: i64 = 40_000;
 
+/// The end of each wrk script: the first answer that is not a success is written to standard
+/// error, so a bench that measures errors says which.
+const TELL_FIRST_ERROR: &str = r#"local told = false
+function response(status, headers, body)
+  if status >= 300 and not told then
+    told = true
+    io.stderr:write(status .. " " .. body:sub(1, 200) .. "\n")
+  end
+end
+"#;
+
 /// What one request kind measured.
 struct Measured {
     rps: f64,
@@ -155,12 +166,8 @@ function request()
     ["cookie"] = "{lucia}", ["x-csrf-token"] = "{lucia_csrf}",
     ["idempotency-key"] = "bench-" .. first .. "-" .. n}}, body)
 end
-local told = false
-function response(status, headers, body)
-  if status >= 300 and not told then told = true; io.stderr:write(status .. " " .. body:sub(1, 200) .. "\n") end
-end
 "#
-        ),
+        ) + TELL_FIRST_ERROR,
     )
     .unwrap();
     rows.push((
@@ -192,12 +199,8 @@ function request()
   return wrk.format("POST", path, {{["content-type"] = "application/json",
     ["cookie"] = "{mei_cookie}", ["x-csrf-token"] = "{mei_csrf}"}}, body)
 end
-local told = false
-function response(status, headers, body)
-  if status >= 300 and not told then told = true; io.stderr:write(status .. " " .. body:sub(1, 200) .. "\n") end
-end
 "#
-        ),
+        ) + TELL_FIRST_ERROR,
     )
     .unwrap();
     rows.push((

@@ -7,9 +7,8 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::process::{get_json, sign_in, start};
+use common::process::{get_json, sign_in, start, writer};
 use rules::api::{CaseDetail, Queue};
-use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_write_survives_a_kill() {
@@ -21,30 +20,20 @@ async fn every_acknowledged_write_survives_a_kill() {
 
     // Four writers post messages as fast as they are answered; each keeps what was acknowledged.
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
-    let mut writers = Vec::new();
-    for writer in 0..4 {
-        let (client, csrf) = (lucia.clone(), csrf.clone());
-        let url = format!("{}/api/cases/{case_id}/messages", server.base);
-        let acknowledged = Arc::clone(&acknowledged);
-        writers.push(tokio::spawn(async move {
-            for n in 0.. {
-                let body = format!("writer {writer} message {n}");
-                let sent = client
-                    .post(&url)
-                    .header("x-csrf-token", &csrf)
-                    .json(&json!({ "body": body }))
-                    .send()
-                    .await;
-                match sent {
-                    Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
-                        acknowledged.lock().unwrap().push(body)
-                    }
-                    // The server is gone: stop.
-                    _ => break,
-                }
-            }
-        }));
-    }
+    let never = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = ["writer 0", "writer 1", "writer 2", "writer 3"]
+        .into_iter()
+        .map(|label| {
+            writer(
+                lucia.clone(),
+                csrf.clone(),
+                format!("{}/api/cases/{case_id}/messages", server.base),
+                label,
+                Arc::clone(&acknowledged),
+                Arc::clone(&never),
+            )
+        })
+        .collect();
     // Let them write for a while, then kill the process without warning.
     let deadline = Instant::now() + Duration::from_secs(20);
     while acknowledged.lock().unwrap().len() < 200 {

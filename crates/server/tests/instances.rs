@@ -8,10 +8,11 @@
 
 mod common;
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::process::{get_json, sign_in, start};
+use common::process::{get_json, sign_in, start, writer};
 use image::ImageFormat;
 use reqwest::StatusCode;
 use rules::api::{CaseDetail, EvidenceView};
@@ -43,38 +44,6 @@ async fn next_event(stream: &mut reqwest::Response, buffer: &mut String, name: &
     tokio::time::timeout(Duration::from_secs(10), wait)
         .await
         .unwrap_or_else(|_| panic!("no {name} event within 10 s"))
-}
-
-/// Posts messages to the case through `base` until told to stop or the server is gone; what
-/// was acknowledged goes into `acknowledged`.
-fn writer(
-    client: reqwest::Client,
-    csrf: String,
-    url: String,
-    label: &'static str,
-    acknowledged: Arc<Mutex<Vec<String>>>,
-    stop: Arc<std::sync::atomic::AtomicBool>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        for n in 0.. {
-            if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                break;
-            }
-            let body = format!("{label} message {n}");
-            let sent = client
-                .post(&url)
-                .header("x-csrf-token", &csrf)
-                .json(&json!({ "body": body }))
-                .send()
-                .await;
-            match sent {
-                Ok(r) if r.status() == StatusCode::CREATED => {
-                    acknowledged.lock().unwrap().push(body)
-                }
-                _ => break,
-            }
-        }
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -206,18 +175,18 @@ async fn two_instances_on_one_database_behave_as_one() {
     assert_eq!(filed.status(), StatusCode::CREATED);
     let case_id = filed.json::<CaseDetail>().await.unwrap().summary.id;
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
     let mut writers = Vec::new();
-    for (client, csrf, base, label) in [
-        (lucia.clone(), lucia_csrf.clone(), &one.base, "here"),
+    for (client, csrf, base, labels) in [
+        (&lucia, &lucia_csrf, &one.base, ["here 0", "here 1"]),
         (
-            lucia_there.clone(),
-            csrf_there.clone(),
+            &lucia_there,
+            &csrf_there,
             &other.base,
-            "there",
+            ["there 0", "there 1"],
         ),
     ] {
-        for _ in 0..2 {
+        for label in labels {
             writers.push(writer(
                 client.clone(),
                 csrf.clone(),

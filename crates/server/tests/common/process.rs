@@ -3,8 +3,11 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use reqwest::StatusCode;
 use rules::api::Me;
 use serde_json::json;
 
@@ -82,4 +85,36 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(
     let response = client.get(format!("{base}{path}")).send().await.unwrap();
     assert!(response.status().is_success(), "GET {path}");
     response.json().await.unwrap()
+}
+
+/// Posts messages to the case through `base` until told to stop or the server is gone; what
+/// was acknowledged goes into `acknowledged`.
+pub fn writer(
+    client: reqwest::Client,
+    csrf: String,
+    url: String,
+    label: &'static str,
+    acknowledged: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        for n in 0.. {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            let body = format!("{label} message {n}");
+            let sent = client
+                .post(&url)
+                .header("x-csrf-token", &csrf)
+                .json(&json!({ "body": body }))
+                .send()
+                .await;
+            match sent {
+                Ok(r) if r.status() == StatusCode::CREATED => {
+                    acknowledged.lock().unwrap().push(body)
+                }
+                _ => break,
+            }
+        }
+    })
 }
