@@ -11,7 +11,7 @@ use tokio::sync::broadcast;
 
 /// One case changed: enough for a stream to decide who may hear of it, and for a screen to
 /// decide whether to load the case again.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub case_id: String,
     pub version: u32,
@@ -50,7 +50,8 @@ impl Default for Hub {
 const CHANGES: &str = "retour_changes";
 const ENDED: &str = "retour_sessions_ended";
 
-/// A change as announced between instances: all of it, the fields streams filter on included.
+/// A change as announced between instances: all of it, the fields streams filter on included
+/// (which the streams' own JSON leaves out).
 #[derive(Serialize, Deserialize)]
 struct Announced {
     case_id: String,
@@ -59,6 +60,32 @@ struct Announced {
     buyer_id: String,
     store_id: String,
     escalated: bool,
+}
+
+impl From<Change> for Announced {
+    fn from(c: Change) -> Self {
+        Announced {
+            case_id: c.case_id,
+            version: c.version,
+            state: c.state,
+            buyer_id: c.buyer_id,
+            store_id: c.store_id,
+            escalated: c.escalated,
+        }
+    }
+}
+
+impl From<Announced> for Change {
+    fn from(a: Announced) -> Self {
+        Change {
+            case_id: a.case_id,
+            version: a.version,
+            state: a.state,
+            buyer_id: a.buyer_id,
+            store_id: a.store_id,
+            escalated: a.escalated,
+        }
+    }
 }
 
 impl Hub {
@@ -85,15 +112,8 @@ impl Hub {
                 };
                 match notification.channel() {
                     CHANGES => match serde_json::from_str::<Announced>(notification.payload()) {
-                        Ok(a) => {
-                            let _ = changes.send(Change {
-                                case_id: a.case_id,
-                                version: a.version,
-                                state: a.state,
-                                buyer_id: a.buyer_id,
-                                store_id: a.store_id,
-                                escalated: a.escalated,
-                            });
+                        Ok(announced) => {
+                            let _ = changes.send(announced.into());
                         }
                         Err(e) => tracing::warn!(error = %e, "live updates: an unreadable change"),
                     },
@@ -106,11 +126,8 @@ impl Hub {
         Ok(hub)
     }
 
-    /// Announces to every instance when shared, else to this one's streams.
-    fn announce(&self, channel: &'static str, payload: String) -> bool {
-        let Some(pool) = self.shared.clone() else {
-            return false;
-        };
+    /// Announces `payload` to every instance on the shared database.
+    fn announce(pool: PgPool, channel: &'static str, payload: String) {
         tokio::spawn(async move {
             if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(channel)
@@ -121,22 +138,16 @@ impl Hub {
                 tracing::warn!(error = %e, "live updates: could not announce a change");
             }
         });
-        true
     }
 
     pub fn publish(&self, change: Change) {
-        let announced = Announced {
-            case_id: change.case_id.clone(),
-            version: change.version,
-            state: change.state,
-            buyer_id: change.buyer_id.clone(),
-            store_id: change.store_id.clone(),
-            escalated: change.escalated,
-        };
-        let payload = serde_json::to_string(&announced).unwrap_or_default();
-        if !self.announce(CHANGES, payload) {
+        match &self.shared {
+            Some(pool) => {
+                let payload = serde_json::to_string(&Announced::from(change)).unwrap_or_default();
+                Self::announce(pool.clone(), CHANGES, payload);
+            }
             // No listener is not an error.
-            let _ = self.changes.send(change);
+            None => drop(self.changes.send(change)),
         }
     }
 
@@ -145,8 +156,9 @@ impl Hub {
     }
 
     pub fn end_session(&self, session: &str) {
-        if !self.announce(ENDED, session.to_owned()) {
-            let _ = self.ended.send(session.to_owned());
+        match &self.shared {
+            Some(pool) => Self::announce(pool.clone(), ENDED, session.to_owned()),
+            None => drop(self.ended.send(session.to_owned())),
         }
     }
 
