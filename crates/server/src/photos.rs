@@ -451,21 +451,9 @@ impl PhotoStore {
         match self {
             PhotoStore::Directory(dir) => remove_unused(dir, hashes, stale_before).await,
             PhotoStore::Database(db) => {
-                let mut removed = 0;
-                for sha256 in hashes {
-                    removed += on_db!(
-                        db,
-                        "DELETE FROM photo_files WHERE sha256 = ? \
-                         AND NOT EXISTS (SELECT 1 FROM evidence WHERE sha256 = ?)",
-                        |sql, p| sqlx::query(sql)
-                            .bind(sha256)
-                            .bind(sha256)
-                            .execute(p)
-                            .await
-                            .map(|r| r.rows_affected())
-                    )
+                let removed = crate::store::cases::forget_photo_files(db, hashes)
+                    .await
                     .map_err(std::io::Error::other)?;
-                }
                 Ok(usize::try_from(removed).unwrap_or(usize::MAX))
             }
         }

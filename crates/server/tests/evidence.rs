@@ -204,4 +204,33 @@ async fn photos_kept_in_the_database_are_read_through_another_instance() {
             "no file in {dir:?}"
         );
     }
+
+    // A photo uploaded for a filing that never came leaves the database with its row.
+    let unfiled = photos::sample(80, 60, [5, 90, 250], ImageFormat::Png);
+    let sha256 = retour_server::digest::sha256_hex(&unfiled);
+    let uploaded = lucia.upload_unfiled("never-filed.png", unfiled).await;
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let kept = |sha256: String| {
+        let pool = one.state.pool.clone();
+        async move {
+            on_db!(
+                &pool,
+                "SELECT COUNT(*) FROM photo_files WHERE sha256 = ?",
+                |sql, p| sqlx::query_scalar::<_, i64>(sql)
+                    .bind(&sha256)
+                    .fetch_one(p)
+                    .await
+            )
+            .unwrap()
+        }
+    };
+    assert_eq!(kept(sha256.clone()).await, 1);
+    one.clock.advance(chrono::TimeDelta::days(2));
+    retour_server::sweeper::sweep(&one.state).await.unwrap();
+    assert_eq!(kept(sha256).await, 0, "the unfiled photo's bytes are gone");
+    assert_eq!(
+        kept(evidence.sha256.clone()).await,
+        1,
+        "a filed photo stays"
+    );
 }

@@ -362,15 +362,7 @@ async fn a_live_stream_ends_when_its_session_signs_out_or_expires() {
 async fn the_sweeper_skips_a_broken_case_and_carries_out_the_rest() {
     let app = spawn_app().await;
     app.clock.advance(TimeDelta::days(40));
-    let due: i64 = on_db!(
-        &app.state.pool,
-        "SELECT COUNT(*) FROM cases WHERE deadline_at <= ?",
-        |sql, p| sqlx::query_scalar(sql)
-            .bind(app.clock.now().timestamp_millis())
-            .fetch_one(p)
-            .await
-    )
-    .unwrap();
+    let due = app.due_cases().await;
     assert!(due >= 3, "the demo has several cases due");
     // case-3001 sorts among the first of the pass: before the fix, every case after it stalled.
     let saved: String = on_db!(

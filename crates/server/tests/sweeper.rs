@@ -157,15 +157,7 @@ async fn two_sweeps_at_once_act_once() {
     )
     .unwrap();
     assert!(duplicates.is_empty(), "{duplicates:?}");
-    let open: i64 = on_db!(
-        &app.state.pool,
-        "SELECT COUNT(*) FROM cases WHERE deadline_at <= ?",
-        |sql, p| sqlx::query_scalar(sql)
-            .bind(app.clock.now().timestamp_millis())
-            .fetch_one(p)
-            .await
-    )
-    .unwrap();
+    let open = app.due_cases().await;
     assert_eq!(open, 0, "a passed deadline was left");
 }
 
@@ -210,15 +202,7 @@ async fn concurrent_sweepers_claim_different_cases() {
     let app = spawn_app().await;
     app.clock.advance(TimeDelta::days(40));
     let now = app.clock.now();
-    let due: i64 = on_db!(
-        &app.state.pool,
-        "SELECT COUNT(*) FROM cases WHERE deadline_at <= ?",
-        |sql, p| sqlx::query_scalar(sql)
-            .bind(now.timestamp_millis())
-            .fetch_one(p)
-            .await
-    )
-    .unwrap();
+    let due = app.due_cases().await;
     assert!(due >= 4, "the demo has due cases: {due}");
     let lease = TimeDelta::minutes(1);
     let half = due / 2 + 1;

@@ -752,6 +752,26 @@ pub async fn insert_evidence(
 /// Unfiled uploads removed in one pass at the most: the rest go at the next.
 const FORGET_BATCH: i64 = 500;
 
+/// Removes the photos kept in the database under `hashes` that no evidence uses, in one query;
+/// how many.
+pub async fn forget_photo_files(pool: &Db, hashes: &[String]) -> Result<u64, StoreError> {
+    if hashes.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "DELETE FROM photo_files WHERE sha256 IN ({}) \
+         AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.sha256 = photo_files.sha256)",
+        placeholders(hashes.len())
+    );
+    Ok(on_db!(pool, sql, |sql, p| {
+        let mut query = sqlx::query(sql);
+        for sha256 in hashes {
+            query = query.bind(sha256);
+        }
+        query.execute(p).await.map(|r| r.rows_affected())
+    })?)
+}
+
 /// Removes unfiled uploads older than `before` (up to [`FORGET_BATCH`] of them), and answers the
 /// hashes of the files that no evidence uses any more.
 pub async fn forget_unfiled_evidence(

@@ -69,6 +69,19 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// How many cases have a deadline that passed by the app's clock.
+    pub async fn due_cases(&self) -> i64 {
+        retour_server::on_db!(
+            &self.state.pool,
+            "SELECT COUNT(*) FROM cases WHERE deadline_at <= ?",
+            |sql, p| sqlx::query_scalar(sql)
+                .bind(self.clock.now().timestamp_millis())
+                .fetch_one(p)
+                .await
+        )
+        .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
