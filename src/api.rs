@@ -196,13 +196,9 @@ pub fn order(id: String) -> Load<OrderView> {
     Load::new(Signal::stored(format!("/api/orders/{}", encode(&id))))
 }
 
-/// One case with everything its viewer may see; `reload` bumps to read it again.
-pub fn case(id: String, reload: Signal<u32>) -> Load<CaseScreen> {
-    let path = case_path(&id, "");
-    Load::new(Signal::derive(move || {
-        // The counter only makes the path change, so the resource reads again.
-        format!("{path}?v={}", reload.get())
-    }))
+/// One case with everything its viewer may see; its resource's `refetch` reads it again.
+pub fn case(id: String) -> Load<CaseScreen> {
+    Load::new(Signal::stored(case_path(&id, "")))
 }
 
 thread_local! {

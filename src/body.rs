@@ -7,7 +7,7 @@ use rules::api::{
     AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
     RuleBody, TrackingBody,
 };
-use rules::{Decree, Offer};
+use rules::{Action, Decree, Offer};
 use wasm_bindgen::JsValue;
 
 /// A JSON object being written.
@@ -165,5 +165,46 @@ impl ToBody for RuleBody {
         Json::new()
             .set("decree", decree)
             .set("reason", self.reason.as_str())
+    }
+}
+
+/// A case action's body is the API type its endpoint reads: the action and its fields travel
+/// together, so an action cannot be sent with another action's body.
+impl ToBody for Action {
+    fn body(&self) -> Json {
+        match self {
+            Action::Propose(offer) => offer.body(),
+            Action::Accept { of } => AcceptBody { of: *of }.body(),
+            Action::Reject { reason } | Action::ReportProblem { reason } => ReasonBody {
+                reason: reason.clone(),
+            }
+            .body(),
+            Action::Rule { decree, reason } => RuleBody {
+                decree: decree.clone(),
+                reason: reason.clone(),
+            }
+            .body(),
+            Action::GiveReturnAddress { address } => AddressBody {
+                address: address.clone(),
+            }
+            .body(),
+            Action::ShipReturn { tracking } | Action::ShipReplacement { tracking } => {
+                TrackingBody {
+                    tracking_number: tracking.number.clone(),
+                }
+                .body()
+            }
+            Action::Rate { stars, comment } => RateBody {
+                stars: *stars,
+                comment: comment.clone(),
+            }
+            .body(),
+            Action::WithdrawProposal
+            | Action::Escalate
+            | Action::ReturnDelivered
+            | Action::ConfirmReceipt
+            | Action::RefundIssued
+            | Action::Withdraw => NoFields {}.body(),
+        }
     }
 }

@@ -17,6 +17,5 @@ pub mod route;
 pub mod screen;
 pub mod session;
 pub mod text;
-pub mod typing;
 
 pub use app::App;

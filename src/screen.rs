@@ -142,11 +142,6 @@ impl CaseFacts {
 }
 
 impl CaseScreen {
-    /// Reads the API's answer for one case.
-    pub fn decode(json: &str) -> Read<CaseScreen> {
-        CaseScreen::from_js(&Obj::parse(json)?)
-    }
-
     /// Whether the viewer may take `action` now.
     pub fn may(&self, action: ActionKind) -> bool {
         self.parts

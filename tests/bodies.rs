@@ -7,7 +7,7 @@ use rules::api::{
     AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
     RuleBody, TrackingBody,
 };
-use rules::{Decree, LineSelection, Offer, Party, Reason, Resolution};
+use rules::{Action, Decree, LineSelection, Offer, Party, Reason, Resolution, TrackingNumber};
 use serde::Serialize;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -89,5 +89,112 @@ fn every_body_matches_its_api_type() {
             decree,
             reason: "The photos show the damage".into(),
         });
+    }
+}
+
+/// Each case action is sent with the body its endpoint reads, written from the action itself.
+#[wasm_bindgen_test]
+fn every_case_action_travels_with_its_own_body() {
+    let body = |action: &Action| -> serde_json::Value {
+        serde_json::from_str(&action.body().text()).unwrap()
+    };
+    let api = |value: &dyn erased::Json| value.json();
+    let tracking = TrackingNumber::parse("1z999aa1 0123456784").unwrap();
+    let offer = Offer {
+        resolution: Resolution::PartialRefund,
+        partial_amount_minor: Some(1500),
+        return_shipping_paid_by: None,
+        note: "Keep it".into(),
+        evidence: Vec::new(),
+    };
+    let cases: Vec<(Action, serde_json::Value)> = vec![
+        (Action::Propose(offer.clone()), api(&offer)),
+        (
+            Action::Accept { of: Party::Seller },
+            api(&AcceptBody { of: Party::Seller }),
+        ),
+        (
+            Action::Reject {
+                reason: "Used".into(),
+            },
+            api(&ReasonBody {
+                reason: "Used".into(),
+            }),
+        ),
+        (
+            Action::ReportProblem {
+                reason: "Empty box".into(),
+            },
+            api(&ReasonBody {
+                reason: "Empty box".into(),
+            }),
+        ),
+        (
+            Action::Rule {
+                decree: Decree::NoRefund,
+                reason: "Worn".into(),
+            },
+            api(&RuleBody {
+                decree: Decree::NoRefund,
+                reason: "Worn".into(),
+            }),
+        ),
+        (
+            Action::GiveReturnAddress {
+                address: "1 Dock Road".into(),
+            },
+            api(&AddressBody {
+                address: "1 Dock Road".into(),
+            }),
+        ),
+        (
+            Action::ShipReturn {
+                tracking: tracking.clone(),
+            },
+            api(&TrackingBody {
+                tracking_number: "1Z999AA10123456784".into(),
+            }),
+        ),
+        (
+            Action::ShipReplacement { tracking },
+            api(&TrackingBody {
+                tracking_number: "1Z999AA10123456784".into(),
+            }),
+        ),
+        (
+            Action::Rate {
+                stars: 5,
+                comment: "Fair".into(),
+            },
+            api(&RateBody {
+                stars: 5,
+                comment: "Fair".into(),
+            }),
+        ),
+    ];
+    for (action, expected) in cases {
+        assert_eq!(body(&action), expected, "{:?}", action.kind());
+    }
+    for action in [
+        Action::WithdrawProposal,
+        Action::Escalate,
+        Action::ReturnDelivered,
+        Action::ConfirmReceipt,
+        Action::RefundIssued,
+        Action::Withdraw,
+    ] {
+        assert_eq!(body(&action), api(&NoFields {}), "{:?}", action.kind());
+    }
+}
+
+/// serde's JSON of any of the API's bodies, behind one type for the table above.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap()
+        }
     }
 }

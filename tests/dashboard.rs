@@ -4,16 +4,19 @@
 
 use chrono::TimeDelta;
 use leptos::mount::mount_to;
+use leptos::prelude::*;
+use retour::api::Decode;
+use retour::components::case_actions::CaseControl;
 use retour::components::case_queue::{filters_in_form, filters_markup, page_markup};
+use retour::components::messages::Messages;
 use retour::components::parcel::parcel_markup;
-use retour::components::proposals_board::{board_markup, counter_offer, kind_changed};
-use retour::components::status_header::status_header;
-use retour::markup::set_value;
+use retour::components::proposals_board::{columns_markup, ProposalsBoard};
+use retour::components::status_header::StatusHeader;
+use retour::markup::{set_value, Markup};
 use retour::queue::{QueueFilters, QueuePage, PAGE_SIZE};
 use retour::screen::CaseScreen;
 use retour::text::{self, error, Locale};
-use retour::typing::Typing;
-use rules::{CaseState, Party, Reason, Resolution};
+use rules::{CaseState, Party, Reason};
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -117,7 +120,7 @@ fn column(root: &web_sys::Element, party: &str) -> String {
 #[wasm_bindgen_test]
 fn the_parcels_journey_reads_oldest_first_with_where_the_carrier_saw_it() {
     english();
-    let root = mount(&parcel_markup(&screen("buyer", false)));
+    let root = mount(&parcel_markup(&screen("buyer", false)).into_html());
     assert_eq!(find(&root, "h2").text_content().unwrap(), "Parcel tracking");
     let steps: Vec<String> = (0..2)
         .map(|i| {
@@ -138,7 +141,7 @@ fn the_parcels_journey_reads_oldest_first_with_where_the_carrier_saw_it() {
     let mut json = case_json("buyer", false);
     json["parcel"] = json!([]);
     let quiet = CaseScreen::decode(&json.to_string()).expect("the case reads");
-    assert_eq!(parcel_markup(&quiet), "");
+    assert_eq!(parcel_markup(&quiet), Markup::default());
 }
 
 #[wasm_bindgen_test]
@@ -149,12 +152,10 @@ fn each_party_reads_the_step_at_hand_in_its_own_words() {
         json["state"] = json!(state);
         json["case"]["return_address"] = json!("Returns desk, Kowloon");
         let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
-        let root = mount("");
-        let handle = mount_to(root.clone().unchecked_into(), move || {
-            status_header(&detail)
+        let (root, _) = mount_case(detail, |control| {
+            view! { <StatusHeader control /> }.into_any()
         });
         let text = root.text_content().unwrap_or_default();
-        drop(handle);
         root.remove();
         text
     };
@@ -181,9 +182,8 @@ fn each_party_reads_the_step_at_hand_in_its_own_words() {
     let rule = step("platform", "escalated");
     assert!(rule.contains("then rule"), "{rule}");
     // The timeline lists the newest first and numbers down, so the filing stays number 1.
-    let timeline = mount(&retour::components::timeline::timeline_markup(&screen(
-        "seller", false,
-    )));
+    let timeline =
+        mount(&retour::components::timeline::timeline_markup(&screen("seller", false)).into_html());
     assert!(timeline.query_selector("ol[reversed]").unwrap().is_some());
     timeline.remove();
     // Where a party has no sentence of its own, the common one serves.
@@ -197,9 +197,8 @@ fn photo_captions_say_whose_they_are_in_good_spanish() {
         Locale::Es,
         text::parse_catalogue(include_str!("../locales/es.json")).unwrap(),
     );
-    let root = mount(&retour::components::gallery::gallery_markup(&screen(
-        "platform", true,
-    )));
+    let root =
+        mount(&retour::components::gallery::gallery_markup(&screen("platform", true)).into_html());
     let captions = root.text_content().unwrap_or_default();
     root.remove();
     english();
@@ -214,7 +213,7 @@ fn photo_captions_say_whose_they_are_in_good_spanish() {
 #[wasm_bindgen_test]
 fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
     english();
-    let root = mount(&board_markup(&screen("seller", false)));
+    let root = mount(&columns_markup(&screen("seller", false)).into_html());
     let buyer = column(&root, "buyer");
     assert!(buyer.contains("The buyer's proposal"), "{buyer}");
     assert!(
@@ -248,7 +247,7 @@ fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
     );
 
     // Escalated, for the mediator: three sides, nothing to accept.
-    let root = mount(&board_markup(&screen("platform", true)));
+    let root = mount(&columns_markup(&screen("platform", true)).into_html());
     assert!(column(&root, "platform").contains("No proposal."));
     assert!(!root.inner_html().contains("data-act=\"accept\""));
 
@@ -257,7 +256,7 @@ fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
     rejected["case"]["proposals"]["seller"] = Value::Null;
     rejected["case"]["rejection"] = json!("It works <fine>");
     let detail = CaseScreen::decode(&rejected.to_string()).expect("the case reads");
-    let root = mount(&board_markup(&detail));
+    let root = mount(&columns_markup(&detail).into_html());
     let seller = column(&root, "seller");
     assert!(
         seller.contains("The seller rejected it: “It works &lt;fine&gt;”"),
@@ -269,99 +268,157 @@ fn choose(id: &str, value: &str) {
     set_value(id, value);
 }
 
-#[wasm_bindgen_test]
-fn the_counter_offer_form_refuses_what_the_rules_refuse() {
-    english();
-    let case = screen("seller", false);
-    let max = case.parts.case.max_refund;
-    let root = mount(&board_markup(&case));
-    assert!(
-        root.query_selector("#counter").unwrap().is_some(),
-        "the seller may counter"
-    );
-    choose("counter-kind", "partial_refund");
-    kind_changed("counter");
-    choose("counter-amount", "");
-    let empty = counter_offer(max).unwrap_err();
-    choose("counter-amount", "12,3,4");
-    let garbled = counter_offer(max).unwrap_err();
-    choose("counter-amount", "60");
-    let too_much = counter_offer(max).unwrap_err();
-    assert_eq!(
-        too_much,
-        error("partial_amount_out_of_range", ""),
-        "{too_much}"
-    );
-    choose("counter-amount", "0");
-    let nothing = counter_offer(max).unwrap_err();
-    assert_eq!(nothing, error("partial_amount_out_of_range", ""));
-    choose("counter-amount", "-5");
-    let negative = counter_offer(max).unwrap_err();
-    choose("counter-amount", "20,505");
-    let cents = counter_offer(max).unwrap_err();
-    assert_ne!(cents, garbled, "too many decimals says so");
-    for why in [&empty, &garbled, &too_much, &negative, &cents] {
-        assert!(!why.is_empty() && !why.starts_with("error."), "{why}");
-    }
-    // A decimal comma, as Spanish and many other buyers write it.
-    choose("counter-amount", "20,50");
-    assert_eq!(counter_offer(max).unwrap().partial_amount_minor, Some(2050));
-    choose("counter-amount", "20.50");
-    set_value("counter-note", "  Keep it  ");
-    let offer = counter_offer(max).unwrap();
-    assert_eq!(offer.resolution, Resolution::PartialRefund);
-    assert_eq!(offer.partial_amount_minor, Some(2050));
-    assert_eq!(offer.note, "Keep it");
+/// The parts `view` draws of the case `detail`, as if the server had sent it, mounted in a
+/// fresh element of the page for as long as the test runs; and the control they share.
+fn mount_case(
+    detail: CaseScreen,
+    view: impl FnOnce(CaseControl) -> AnyView + 'static,
+) -> (web_sys::Element, CaseControl) {
+    let root = mount("");
+    let made = std::rc::Rc::new(std::cell::Cell::new(None));
+    let slot = made.clone();
+    mount_to(root.clone().unchecked_into(), move || {
+        let control = CaseControl::new(detail.summary.id.clone());
+        control.case.set(Some(detail));
+        slot.set(Some(control));
+        view(control)
+    })
+    .forget();
+    (root, made.get().expect("mounted"))
+}
 
-    // Goods going back: the payer field shows, and is part of the offer.
-    choose("counter-kind", "return_and_refund");
-    kind_changed("counter");
-    let payer = find(&root, "#counter-payer-wrap");
-    assert!(!payer.has_attribute("hidden"));
-    choose("counter-payer", "buyer");
-    let offer = counter_offer(max).unwrap();
-    assert_eq!(offer.return_shipping_paid_by, Some(Party::Buyer));
-    assert_eq!(offer.partial_amount_minor, None);
+/// Types `value` into the field `id` as a person would: the field announces it.
+fn type_in(id: &str, value: &str) {
+    set_value(id, value);
+    let event = if id.ends_with("-kind") || id.ends_with("-payer") {
+        "change"
+    } else {
+        "input"
+    };
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let document = web_sys::window().unwrap().document().unwrap();
+    document
+        .get_element_by_id(id)
+        .unwrap()
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict(event, &init).unwrap())
+        .unwrap();
+}
+
+fn press(root: &web_sys::Element, css: &str) {
+    find(root, css)
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+/// The browser runs what a change made due (effects, redraws) before the test reads the page.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |done, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&done, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 #[wasm_bindgen_test]
-fn what_was_typed_and_opened_survives_the_page_being_drawn_again() {
+async fn the_counter_offer_form_refuses_what_the_rules_refuse() {
     english();
-    let case = screen("seller", false);
-    let page = || {
-        format!(
-            "<section class=\"case\">{}<form id=\"f\">{}</form></section>",
-            board_markup(&case),
-            filters_markup(true)
-        )
-    };
-    let root = mount(&page());
-    retour::markup::show("counter", true);
-    choose("counter-kind", "replacement");
-    set_value("counter-note", "Keep it");
-    tick("f-mine");
-    let kept = Typing::read(".case");
-
-    // Drawn again from the case: every form closed, every field empty.
-    root.set_inner_html(&page());
-    let counter = find(&root, "#counter");
-    assert!(counter.has_attribute("hidden"));
-    kept.restore();
-    assert!(
-        !counter.has_attribute("hidden"),
-        "the open form opens again"
+    let (root, _) = mount_case(screen("seller", false), |control| {
+        view! { <ProposalsBoard control /> }.into_any()
+    });
+    let form = find(&root, "#counter");
+    assert!(form.has_attribute("hidden"), "closed until asked for");
+    press(&root, "[data-act=counter-open]");
+    settle().await;
+    assert!(!form.has_attribute("hidden"));
+    type_in("counter-amount", "60");
+    press(&root, "#counter button[type=submit]");
+    settle().await;
+    assert_eq!(
+        find(&root, "#counter-error").text_content().unwrap(),
+        error("partial_amount_out_of_range", "")
     );
+    // Goods going back: the payer's field shows and the amount's goes.
+    assert!(find(&root, "#counter-payer-wrap").has_attribute("hidden"));
+    type_in("counter-kind", "return_and_refund");
+    settle().await;
+    assert!(!find(&root, "#counter-payer-wrap").has_attribute("hidden"));
+    assert!(find(&root, "#counter-amount-wrap").has_attribute("hidden"));
+    root.remove();
+}
+
+/// The other party's moves (a message, a photo, a new version of the case) change the page in
+/// place: the seller's half-made counter-offer, its chosen photo included, is the same form
+/// with the same values, still open.
+#[wasm_bindgen_test]
+async fn what_is_typed_and_chosen_survives_the_other_partys_moves() {
+    english();
+    let (root, control) = mount_case(screen("seller", false), |control| {
+        view! {
+            <ProposalsBoard control />
+            <Messages control />
+        }
+        .into_any()
+    });
+    press(&root, "[data-act=counter-open]");
+    settle().await;
+    type_in("counter-kind", "replacement");
+    type_in("counter-note", "Keep it");
+    type_in("message", "Half a message");
+    let photos: web_sys::HtmlInputElement = find(&root, "#counter-photos").unchecked_into();
+    let chosen = web_sys::DataTransfer::new().unwrap();
+    let file = web_sys::File::new_with_str_sequence(
+        &js_sys::Array::of1(&"jpeg bytes".into()),
+        "close-up.jpg",
+    )
+    .unwrap();
+    chosen.items().add_with_file(&file).unwrap();
+    photos.set_files(chosen.files().as_ref());
+    let form = find(&root, "#counter");
+
+    for n in 0..3 {
+        let mut json = case_json("seller", false);
+        json["version"] = json!(4 + n);
+        json["messages"] = json!([{"id": format!("m-{n}"), "party": "buyer", "author": "Lucía",
+            "body": format!("Any news? ({n})"), "sent_at": at(-1)}]);
+        let mut evidence = json["evidence"].as_array().unwrap().clone();
+        let mut photo = evidence[0].clone();
+        photo["id"] = json!("ev-9");
+        photo["file_name"] = json!("second.jpg");
+        evidence.push(photo);
+        json["evidence"] = json!(evidence);
+        control
+            .case
+            .set(Some(CaseScreen::decode(&json.to_string()).unwrap()));
+        settle().await;
+        assert!(
+            find(&root, ".messages")
+                .text_content()
+                .unwrap()
+                .contains(&format!("Any news? ({n})")),
+            "the message arrives"
+        );
+    }
+    assert!(
+        column(&root, "buyer").contains("second.jpg"),
+        "the photo arrives"
+    );
+    assert!(
+        form.is_same_node(Some(&find(&root, "#counter"))),
+        "the form is the one the seller was filling in"
+    );
+    assert!(!form.has_attribute("hidden"), "still open");
     assert_eq!(retour::markup::value_of("counter-kind"), "replacement");
     assert_eq!(retour::markup::value_of("counter-note"), "Keep it");
-    let mine: web_sys::HtmlInputElement = find(&root, "#f-mine").unchecked_into();
-    assert!(mine.checked(), "a ticked box stays ticked");
-    root.remove();
-
-    // Nothing typed, nothing open: nothing changes.
-    let root = mount(&page());
-    let blank = Typing::read(".case");
-    blank.restore();
-    assert!(find(&root, "#counter").has_attribute("hidden"));
+    assert_eq!(retour::markup::value_of("message"), "Half a message");
+    let kept: web_sys::HtmlInputElement = find(&root, "#counter-photos").unchecked_into();
+    assert_eq!(
+        kept.files().unwrap().length(),
+        1,
+        "the chosen photo is still chosen"
+    );
     root.remove();
 }
 
@@ -375,11 +432,11 @@ fn tick(id: &str) {
 fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     english();
     // In the mediator's queue every case is escalated: no such filter.
-    let mediators = mount(&filters_markup(false));
+    let mediators = mount(&filters_markup(false).into_html());
     assert!(mediators.query_selector("#f-mine").unwrap().is_some());
     assert!(mediators.query_selector("#f-escalated").unwrap().is_none());
     mediators.remove();
-    let root = mount(&filters_markup(true));
+    let root = mount(&filters_markup(true).into_html());
     assert!(root.query_selector("#f-escalated").unwrap().is_some());
     assert_eq!(filters_in_form(), QueueFilters::default());
     choose("f-state", "awaiting_seller");
@@ -418,12 +475,15 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     });
     let object = retour::decode::Obj::parse(&answer.to_string()).unwrap();
     let page: QueuePage = retour::decode::FromJs::from_js(&object).unwrap();
-    let root = mount(&page_markup(
-        &page,
-        Some(CaseState::Negotiating),
-        retour::clock::now(),
-        Party::Seller,
-    ));
+    let root = mount(
+        &page_markup(
+            &page,
+            Some(CaseState::Negotiating),
+            retour::clock::now(),
+            Party::Seller,
+        )
+        .into_html(),
+    );
     let soon = find(&root, "tr[data-case=soon]").inner_html();
     assert!(
         soon.contains("Due within 24 h") && soon.contains("Your move"),
@@ -451,12 +511,7 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         total: 1,
         ..page
     };
-    let root = mount(&page_markup(
-        &one,
-        None,
-        retour::clock::now(),
-        Party::Seller,
-    ));
+    let root = mount(&page_markup(&one, None, retour::clock::now(), Party::Seller).into_html());
     let text = root.text_content().unwrap();
     assert!(
         text.contains("1 case") && !text.contains("1 cases"),
@@ -466,11 +521,93 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     // The seller is told a case is escalated; in the mediator's queue every case is.
     root.remove();
     let row = |viewer| {
-        let root = mount(&page_markup(&one, None, retour::clock::now(), viewer));
+        let root = mount(&page_markup(&one, None, retour::clock::now(), viewer).into_html());
         let text = find(&root, "tr[data-case]").text_content().unwrap();
         root.remove();
         text
     };
     assert!(row(Party::Seller).contains("Escalated"));
     assert!(!row(Party::Platform).contains("Escalated"));
+}
+
+/// Text that would be tags, a script and a `javascript:` link if it were ever taken as markup.
+const HOSTILE: &str = r#"<img src=x onerror="alert(1)">'"><script>alert(2)</script><a href="javascript:alert(3)">x</a>"#;
+
+/// `root` shows `HOSTILE` as text wherever it went, and holds none of what it would have made.
+fn shown_as_text(root: &web_sys::Element, at_least: usize) {
+    for css in ["img[src=x]", "script", "a[href^=javascript]", "[onerror]"] {
+        assert!(
+            root.query_selector(css).unwrap().is_none(),
+            "{css} was made"
+        );
+    }
+    let text = root.text_content().unwrap_or_default();
+    assert!(
+        text.matches(HOSTILE).count() >= at_least,
+        "{at_least} × the text, as typed: {text}"
+    );
+}
+
+/// Every field a person types that a case, an order card or the queue shows.
+#[wasm_bindgen_test]
+async fn hostile_text_in_every_typed_field_is_shown_as_text() {
+    english();
+    let mut json = case_json("seller", false);
+    for field in ["buyer", "store", "description"] {
+        json[field] = json!(HOSTILE);
+    }
+    json["lines"][0]["title"] = json!(HOSTILE);
+    json["case"]["proposals"]["seller"]["note"] = json!(HOSTILE);
+    json["case"]["rejection"] = json!(HOSTILE);
+    json["case"]["return_address"] = json!(HOSTILE);
+    json["case"]["rating"] = json!({"stars": 2, "comment": HOSTILE, "given_at": at(-1)});
+    json["messages"] = json!([{"id": "m-1", "party": "buyer", "author": HOSTILE, "body": HOSTILE,
+        "sent_at": at(-1)}]);
+    json["evidence"][0]["file_name"] = json!(HOSTILE);
+    json["parcel"][1]["location"] = json!(HOSTILE);
+    json["order"]["lines"][0]["product"]["title"] = json!(HOSTILE);
+    let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
+    let (root, _) = mount_case(detail, |control| {
+        view! {
+            <retour::pages::case::CaseDetails
+                control
+                id="case-9".to_owned()
+                order_id="ord-9".to_owned()
+                viewer=Party::Seller
+            />
+        }
+        .into_any()
+    });
+    settle().await;
+    // Buyer, store, description, item, note, rejection, address, rating, author, message,
+    // location; the file name is in the photos' attributes, whole.
+    shown_as_text(&root, 11);
+    let alt = find(&root, ".thumbs img").get_attribute("alt").unwrap();
+    assert!(alt.contains(HOSTILE), "{alt}");
+    root.remove();
+
+    // The buyer's order card and the seller's queue.
+    let order: rules::api::OrderView = retour::decode::FromJs::from_js(
+        &retour::decode::Obj::parse(
+            &json!({"store": HOSTILE, "store_id": "s-1", "order": json["order"]}).to_string(),
+        )
+        .unwrap(),
+    )
+    .expect("the order reads");
+    let root = mount(&retour::components::order_card::order_card(&order).into_html());
+    shown_as_text(&root, 2);
+    root.remove();
+    let mut item = json.clone();
+    item["next_deadline"]["at"] = json!(at(3));
+    item["needs_my_action"] = json!(true);
+    item["escalated"] = json!(false);
+    let answer = json!({"items": [item], "next_cursor": null,
+                        "counts": [{"state": "negotiating", "count": 1}], "total": 1});
+    let page: QueuePage =
+        retour::decode::FromJs::from_js(&retour::decode::Obj::parse(&answer.to_string()).unwrap())
+            .unwrap();
+    let root = mount(&page_markup(&page, None, retour::clock::now(), Party::Seller).into_html());
+    // Buyer, item.
+    shown_as_text(&root, 2);
+    root.remove();
 }

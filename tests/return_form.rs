@@ -4,7 +4,8 @@
 
 use chrono::TimeDelta;
 use leptos::prelude::*;
-use retour::components::tracking_field::{tracking_markup, tracking_typed};
+use retour::components::case_actions::CaseControl;
+use retour::components::tracking_field::{Shipment, TrackingForm};
 use retour::components::ReturnForm;
 use retour::text::{self, Locale};
 use rules::{
@@ -241,10 +242,11 @@ async fn each_step_says_what_is_missing_and_back_keeps_what_was_entered() {
 
 #[wasm_bindgen_test]
 async fn tracking_numbers_are_checked_as_they_are_typed() {
-    // The field as the case page draws it, with the page's input handler.
+    // The form as the case page draws it.
     let root = fresh_root();
     let _handle = mount_to(root.clone(), move || {
-        view! { <div inner_html=tracking_markup("t") on:input=|_| tracking_typed("t")></div> }
+        let control = CaseControl::new("case-1".into());
+        view! { <TrackingForm control shipment=Shipment::Return send="return.send" /> }
     });
     leptos::task::tick().await;
     let feedback = |root: &HtmlElement| {
@@ -255,22 +257,22 @@ async fn tracking_numbers_are_checked_as_they_are_typed() {
             .unwrap()
     };
     assert!(feedback(&root).contains("recognised from the number"));
-    type_into(&root, "#t", "1Z999AA10123456785");
+    type_into(&root, "#return-tracking", "1Z999AA10123456785");
     leptos::task::tick().await;
     assert!(
         feedback(&root).contains("check digit"),
         "{}",
         feedback(&root)
     );
-    let field = root.query_selector("#t").unwrap().unwrap();
+    let field = root.query_selector("#return-tracking").unwrap().unwrap();
     assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
-    type_into(&root, "#t", "1z999aa1 0123456784");
+    type_into(&root, "#return-tracking", "1z999aa1 0123456784");
     leptos::task::tick().await;
     assert_eq!(feedback(&root), "UPS");
-    type_into(&root, "#t", "RR123456785CN");
+    type_into(&root, "#return-tracking", "RR123456785CN");
     leptos::task::tick().await;
     assert!(feedback(&root).contains("UPU S10"), "{}", feedback(&root));
-    type_into(&root, "#t", "hello!");
+    type_into(&root, "#return-tracking", "hello!");
     leptos::task::tick().await;
     assert!(
         feedback(&root).contains("only letters and digits"),

@@ -1,85 +1,143 @@
-//! The seller's return address: picked from the addresses given before, or typed. Drawn as
-//! markup; [`fill_saved`] adds the saved ones once loaded, and the case page sends it.
+//! The seller's return address: picked from the addresses given before, or typed. The saved ones
+//! load once, when the form first shows.
 
-use rules::api::AddressBody;
-use rules::{ActionKind, ADDRESS_MAX_CHARS};
+use leptos::prelude::*;
+use rules::{Action, ActionKind, ADDRESS_MAX_CHARS};
 
+use crate::components::case_actions::CaseControl;
+use crate::components::form_parts::{SendRow, TextBox};
 use crate::decode::Obj;
-use crate::markup::{esc, set_value, value_of};
-use crate::screen::CaseScreen;
 use crate::text::{error, t};
 
-/// The address form, when the viewer is to give one.
-pub fn address_markup(detail: &CaseScreen) -> String {
-    if !detail.may(ActionKind::GiveReturnAddress) {
-        return String::new();
-    }
-    format!(
-        "<section class=\"card\" aria-labelledby=\"address-title\"><h2 id=\"address-title\">{}</h2>\
-         <form id=\"address\" novalidate>\
-         <label for=\"address-saved\">{}</label>\
-         <select id=\"address-saved\"><option value=\"\">{}</option></select>\
-         <label for=\"address-text\">{}</label>\
-         <textarea id=\"address-text\" rows=\"3\" maxlength=\"{ADDRESS_MAX_CHARS}\" autocomplete=\"street-address\" \
-         aria-required=\"true\"></textarea>\
-         <p class=\"form-error\" id=\"address-error\" role=\"alert\"></p>\
-         <button type=\"submit\" class=\"button primary\">{}</button></form></section>",
-        esc(&t("address.title")),
-        esc(&t("address.saved")),
-        esc(&t("address.loading")),
-        esc(&t("address.label")),
-        esc(&t("address.send")),
-    )
-}
-
-/// Loads the seller's saved addresses into the form's choice, and puts the most recent one in
-/// the field if nothing is typed there yet.
-pub async fn fill_saved() {
-    let options = match crate::api::text("/api/seller/addresses").await {
-        Ok(text) => {
-            let saved: Vec<String> = Obj::parse(&text)
-                .and_then(|list| list.items::<Obj>())
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|a| a.opt_text("address"))
-                .collect();
-            if value_of("address-text").trim().is_empty() {
-                if let Some(first) = saved.first() {
-                    set_value("address-text", first);
-                }
-            }
-            let mut html = format!("<option value=\"\">{}</option>", esc(&t("address.pick")));
-            for address in &saved {
-                html += &format!("<option>{}</option>", esc(address));
-            }
-            if saved.is_empty() {
-                html = format!("<option value=\"\">{}</option>", esc(&t("address.none")));
-            }
-            html
-        }
-        Err(e) => format!("<option value=\"\">{}</option>", esc(&e.describe())),
-    };
-    if let Some(select) = leptos::prelude::document().get_element_by_id("address-saved") {
-        select.set_inner_html(&options);
-    }
-}
-
-/// A saved address picked: it goes into the field, where it can still be changed.
-pub fn address_picked() {
-    let picked = value_of("address-saved");
-    if !picked.is_empty() {
-        set_value("address-text", &picked);
-    }
-}
-
 /// The address typed, or what is wrong with it.
-pub fn address_body() -> Result<AddressBody, String> {
-    let address = value_of("address-text").trim().to_owned();
+pub fn address_action(typed: &str) -> Result<Action, String> {
+    let address = typed.trim().to_owned();
     if address.is_empty() {
         return Err(error("address_required", ""));
     }
     if address.chars().count() > ADDRESS_MAX_CHARS {
         return Err(error("text_too_long", ""));
     }
-    Ok(AddressBody { address })
+    Ok(Action::GiveReturnAddress { address })
+}
+
+/// The seller's saved addresses, most recent first, from the API's answer.
+pub fn saved_addresses(answer: &str) -> Vec<String> {
+    Obj::parse(answer)
+        .and_then(|list| list.items::<Obj>())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a.opt_text("address"))
+        .collect()
+}
+
+/// The address form, when the viewer is to give one.
+#[component]
+pub fn AddressForm(
+    /// The case on screen.
+    control: CaseControl,
+) -> impl IntoView {
+    let may = control.may(ActionKind::GiveReturnAddress);
+    view! {
+        <Show when=move || may.get()>
+            <AddressFields control />
+        </Show>
+    }
+}
+
+/// What the choice of saved addresses says: still loading, the list, or why there is none.
+#[derive(Clone, Debug, PartialEq)]
+enum Saved {
+    Loading,
+    Listed(Vec<String>),
+    Failed(String),
+}
+
+#[component]
+fn AddressFields(control: CaseControl) -> impl IntoView {
+    let address = RwSignal::new(String::new());
+    let problem = RwSignal::new(String::new());
+    let saved = RwSignal::new(Saved::Loading);
+    leptos::task::spawn_local(async move {
+        let answer = crate::api::text("/api/seller/addresses").await;
+        let listed = match answer {
+            Ok(text) => {
+                let list = saved_addresses(&text);
+                // The most recent one, unless something is typed already.
+                if let Some(first) = list.first() {
+                    if address.try_with_untracked(|a| a.trim().is_empty()) == Some(true) {
+                        address.set(first.clone());
+                    }
+                }
+                Saved::Listed(list)
+            }
+            Err(e) => Saved::Failed(e.describe()),
+        };
+        saved.try_set(listed);
+    });
+    let options = move || match saved.get() {
+        Saved::Loading => vec![(String::new(), t("address.loading"))],
+        Saved::Failed(why) => vec![(String::new(), why)],
+        Saved::Listed(list) if list.is_empty() => vec![(String::new(), t("address.none"))],
+        Saved::Listed(list) => std::iter::once((String::new(), t("address.pick")))
+            .chain(list.into_iter().map(|a| (a.clone(), a)))
+            .collect(),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        control.submit(address_action(&address.get_untracked()), problem);
+    };
+    view! {
+        <section class="card" aria-labelledby="address-title">
+            <h2 id="address-title">{t("address.title")}</h2>
+            <form id="address" novalidate on:submit=submit>
+                <label for="address-saved">{t("address.saved")}</label>
+                // A saved address picked goes into the field, where it can still be changed.
+                <select
+                    id="address-saved"
+                    on:change=move |ev| {
+                        let picked = event_target_value(&ev);
+                        if !picked.is_empty() {
+                            address.set(picked);
+                        }
+                    }
+                >
+                    {move || {
+                        options()
+                            .into_iter()
+                            .map(|(value, label)| view! { <option value=value>{label}</option> })
+                            .collect_view()
+                    }}
+                </select>
+                <TextBox
+                    id="address-text"
+                    label="address.label"
+                    value=address
+                    rows=3
+                    max_chars=ADDRESS_MAX_CHARS
+                    required=true
+                    autocomplete="street-address"
+                />
+                <SendRow error_id="address-error" problem busy=control.busy label="address.send" />
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_required_and_bounded() {
+        assert_eq!(
+            address_action(" 1 Dock Road\nLeeds "),
+            Ok(Action::GiveReturnAddress {
+                address: "1 Dock Road\nLeeds".into()
+            })
+        );
+        assert_eq!(address_action("  "), Err(error("address_required", "")));
+        let long = "x".repeat(ADDRESS_MAX_CHARS + 1);
+        assert_eq!(address_action(&long), Err(error("text_too_long", "")));
+    }
 }

@@ -1,87 +1,156 @@
-use leptos::prelude::*;
-use rules::ActionKind;
+//! Acting on a case: [`CaseControl`] holds the case on screen and sends the viewer's actions;
+//! [`CaseActions`] are the case-wide ones (reject with a reason, escalate, withdraw).
 
-use crate::api;
+use leptos::prelude::*;
+use rules::{Action, ActionKind, Currency, Money};
+
+use crate::api::{self, ApiError, Decode, TextLoad};
 use crate::body::ToBody;
-use crate::components::reason_form::reason_form;
-use crate::markup::{button, el, say, set_value, text as tag, value_of};
+use crate::components::form_parts::{focus_when_drawn, FormToggle};
+use crate::components::reason_form::{ReasonForm, ReasonKind};
+use crate::markup::Act;
 use crate::screen::CaseScreen;
 use crate::text::t;
-use crate::typing::Typing;
 
-/// What the parts of a case page share to act on the case: its id, the version the viewer saw,
-/// and where to say what went wrong. Created by the page, so it outlives each reload.
+/// The case on screen and what its parts share to act on it. Created once by the page: a live
+/// update replaces the case inside it, and every part that reads it changes in place.
 #[derive(Clone, Copy)]
 pub struct CaseControl {
     id: StoredValue<String>,
-    version: StoredValue<u32>,
-    set_reload: WriteSignal<u32>,
-    /// The last action's failure, in the viewer's words.
+    /// The case as last read; the page shows it once the first reading arrives.
+    pub case: RwSignal<Option<CaseScreen>>,
+    load: TextLoad,
+    /// The last action's failure (or a failed re-reading), in the viewer's words.
     pub problem: RwSignal<Option<String>>,
     /// An action is on its way: the buttons wait.
     pub busy: RwSignal<bool>,
-    /// What the viewer typed and opened, between reading the case again and drawing it.
-    typing: StoredValue<Typing>,
-    /// The viewer's own action went through: the page moves on, and what was typed for it goes.
-    done: StoredValue<bool>,
 }
 
 impl CaseControl {
-    pub fn new(id: String, set_reload: WriteSignal<u32>) -> Self {
-        CaseControl {
+    /// Reads the case `id`, and again at each [`CaseControl::reload`].
+    pub fn new(id: String) -> Self {
+        let load = api::case(id.clone()).resource;
+        let control = CaseControl {
             id: StoredValue::new(id),
-            version: StoredValue::new(0),
-            set_reload,
+            case: RwSignal::new(None),
+            load,
             problem: RwSignal::new(None),
             busy: RwSignal::new(false),
-            typing: StoredValue::new(Typing::default()),
-            done: StoredValue::new(false),
+        };
+        // Each answer replaces the case; one that cannot be read leaves the last on screen.
+        Effect::new(move |_| {
+            let Some(answer) = load.get() else {
+                return;
+            };
+            match answer.and_then(|text| CaseScreen::decode(&text)) {
+                Ok(screen) => control.case.set(Some(screen)),
+                Err(e) if control.case.with_untracked(Option::is_some) => {
+                    control.problem.set(Some(e.describe()))
+                }
+                Err(_) => {}
+            }
+        });
+        control
+    }
+
+    /// The first reading's failure, while there is no case to show.
+    pub fn failed(self) -> Option<ApiError> {
+        match self.load.get()? {
+            Err(e) => Some(e),
+            Ok(text) => CaseScreen::decode(&text).err(),
         }
     }
 
-    /// Called as the case is about to be drawn again: keeps what the viewer has typed and
-    /// opened (someone else acted, or the viewer's action was refused), but not after the
-    /// viewer's own action went through.
-    pub fn keep_typing(self) {
-        let kept = if self.done.get_value() {
-            Typing::default()
-        } else {
-            Typing::read(".case")
-        };
-        self.done.set_value(false);
-        self.typing.set_value(kept);
+    /// Reads the case again; the last reading stays on screen meanwhile.
+    pub fn reload(self) {
+        self.load.refetch();
     }
 
-    /// Called once the case is drawn again: gives back what [`CaseControl::keep_typing`] kept.
-    pub fn restore_typing(self) {
-        self.typing.try_with_value(Typing::restore);
+    /// The case's id.
+    pub fn id(self) -> String {
+        self.id.get_value()
     }
 
-    /// The version of the case on screen, sent with every action.
-    pub fn seen(self, version: u32) {
-        self.version.set_value(version);
+    /// Whether the viewer may take `action` now, tracked: a part shown by it stays mounted (and
+    /// keeps what was typed in it) for as long as the answer stays yes.
+    pub fn may(self, action: ActionKind) -> Memo<bool> {
+        Memo::new(move |_| {
+            self.case
+                .with(|c| c.as_ref().is_some_and(|c| c.may(action)))
+        })
     }
 
-    /// Takes `action` with `fields`, then shows the case as it is now. If the other party acted
-    /// meanwhile, nothing is overwritten: the viewer is told and sees their move.
-    pub fn run(self, action: ActionKind, fields: &dyn ToBody) {
-        self.run_with_photos(action, fields, Vec::new());
+    /// The most a refund may be: what was paid. Read when a form is mounted or sent, which
+    /// only happens once the case is on screen.
+    pub fn max_refund(self) -> Money {
+        self.case
+            .with_untracked(|c| c.as_ref().map(|c| c.parts.case.max_refund))
+            .unwrap_or(Money::zero(Currency::EUR))
+    }
+
+    /// Whether the viewer may take any of `actions` now, tracked: a part that holds them shows.
+    pub fn may_any(self, actions: &'static [ActionKind]) -> Memo<bool> {
+        Memo::new(move |_| {
+            self.case.with(|c| {
+                c.as_ref()
+                    .is_some_and(|c| actions.iter().any(|&a| c.may(a)))
+            })
+        })
+    }
+
+    /// Reads a part of the case, tracked.
+    pub fn with<T>(self, read: impl FnOnce(&CaseScreen) -> T) -> Option<T> {
+        self.case.with(|c| c.as_ref().map(read))
+    }
+
+    /// Takes the action a form checked, or says in `problem` what is wrong with it.
+    pub fn submit(self, checked: Result<Action, String>, problem: RwSignal<String>) {
+        self.submit_with_photos(checked, problem, Vec::new(), || {});
+    }
+
+    /// [`CaseControl::submit`] with photos sent first and `done` once it went through.
+    pub fn submit_with_photos(
+        self,
+        checked: Result<Action, String>,
+        problem: RwSignal<String>,
+        photos: Vec<web_sys::File>,
+        done: impl FnOnce() + 'static,
+    ) {
+        match checked {
+            Ok(action) => {
+                problem.set(String::new());
+                self.run_with_photos(action, photos, done);
+            }
+            Err(why) => problem.set(why),
+        }
+    }
+
+    /// Takes `action`, then shows the case as it is now. If the other party acted meanwhile,
+    /// nothing is overwritten: the viewer is told and sees their move.
+    pub fn run(self, action: Action) {
+        self.run_with_photos(action, Vec::new(), || {});
     }
 
     /// Sends `photos` as the viewer's evidence (each scaled as the wizard scales them), then
-    /// takes `action`. A photo that cannot be sent stops it with the reason (kept across the
-    /// reloads each upload causes); the ones sent stay with the case.
+    /// takes `action`; `done` runs once it went through (the form it came from empties). A photo
+    /// that cannot be sent stops it with the reason; the ones sent stay with the case.
     pub fn run_with_photos(
         self,
-        action: ActionKind,
-        fields: &dyn ToBody,
+        action: Action,
         photos: Vec<web_sys::File>,
+        done: impl FnOnce() + 'static,
     ) {
         if self.busy.get_untracked() {
             return;
         }
-        let fields = fields.body();
+        let Some(version) = self
+            .case
+            .with_untracked(|c| c.as_ref().map(|c| c.parts.version))
+        else {
+            return;
+        };
         self.busy.set(true);
+        self.problem.set(None);
         leptos::task::spawn_local(async move {
             let id = self.id.get_value();
             for file in photos {
@@ -100,12 +169,10 @@ impl CaseControl {
                     return;
                 }
             }
-            // The photos took a while: the viewer may have left the page meanwhile.
-            let Some(version) = self.version.try_get_value() else {
-                return;
-            };
-            let result = api::act(&id, action.code(), version, fields).await;
-            self.done.try_set_value(result.is_ok());
+            let result = api::act(&id, action.kind().code(), version, action.body()).await;
+            if result.is_ok() {
+                done();
+            }
             self.settle(match result {
                 Ok(()) => None,
                 Err(e) if e.code() == "stale_version" => Some(t("case.stale")),
@@ -124,60 +191,112 @@ impl CaseControl {
         self.reload();
     }
 
-    /// Reads the case again (unless the viewer has left the page).
-    pub fn reload(self) {
-        self.set_reload.try_update(|n| *n += 1);
-    }
-
-    /// Sends the message being written; once sent the box empties and the case is read again.
-    pub fn send_message(self) {
-        let body = value_of("message").trim().to_owned();
-        if body.is_empty() {
-            say("message-error", &crate::text::error("message_empty", ""));
-            return;
-        }
+    /// Sends a message; `sent` runs once it is in, and the case is read again.
+    pub fn send_message(self, body: String, sent: impl FnOnce(Result<(), ApiError>) + 'static) {
         if self.busy.get_untracked() {
             return;
         }
         self.busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::send_message(&self.id.get_value(), body).await {
-                Ok(()) => {
-                    // Emptied before the case is read again, so the sent words are not kept.
-                    set_value("message", "");
-                    say("message-error", "");
-                    self.reload();
-                }
-                Err(e) => say("message-error", &e.describe()),
+            let result = api::send_message(&self.id.get_value(), body).await;
+            let ok = result.is_ok();
+            sent(result);
+            if self.busy.try_set(false).is_none() && ok {
+                self.reload();
             }
-            self.busy.try_set(false);
         });
     }
 }
 
-/// The case-wide actions the viewer may take now, as markup: reject the request with a reason,
-/// escalate to the platform, or withdraw the request (after a confirmation, as it cannot be undone).
-pub fn actions_markup(detail: &CaseScreen) -> String {
-    let mut html = String::new();
-    if detail.may(ActionKind::Reject) {
-        html += &reason_form("reject", ["reject.open", "reject.reason", "reject.send"]);
+/// A button for an action that needs nothing but a click.
+#[component]
+pub fn ActButton(
+    /// The case on screen.
+    control: CaseControl,
+    /// The control's code it is found by.
+    act: Act,
+    /// What it does: an action that needs nothing but the click.
+    action: Action,
+    /// The catalogue key of its words.
+    label: &'static str,
+    /// Its look: `button primary` or `button secondary`.
+    class: &'static str,
+) -> impl IntoView {
+    let may = control.may(action.kind());
+    view! {
+        <Show when=move || may.get()>
+            <button
+                type="button"
+                class=class
+                data-act=act.code()
+                disabled=move || control.busy.get()
+                on:click={
+                    let action = action.clone();
+                    move |_| control.run(action.clone())
+                }
+            >
+                {t(label)}
+            </button>
+        </Show>
     }
-    if detail.may(ActionKind::Escalate) {
-        html += &button("button primary", "escalate", None, &t("case.escalate"));
-    }
-    if detail.may(ActionKind::Withdraw) {
-        html += &button("button secondary", "withdraw", None, &t("case.withdraw"));
-        html +=
-            &format!(
-            "<span class=\"confirm\" id=\"withdraw-confirm\" role=\"group\" tabindex=\"-1\" hidden>{}{}{}</span>",
-            tag("span", "", &t("case.withdraw_confirm")),
-            button("button secondary", "withdraw-yes", None, &t("case.withdraw_yes")),
-            button("button secondary", "withdraw-keep", None, &t("case.keep")),
-        );
-    }
-    if html.is_empty() {
-        html
-    } else {
-        el("div", "case-actions", &html)
+}
+
+/// The case-wide actions the viewer may take now: reject the request with a reason, escalate to
+/// the platform, or withdraw the request (after a confirmation, as it cannot be undone).
+#[component]
+pub fn CaseActions(
+    /// The case on screen.
+    control: CaseControl,
+) -> impl IntoView {
+    let reject = control.may(ActionKind::Reject);
+    let withdraw = control.may(ActionKind::Withdraw);
+    let confirming = RwSignal::new(false);
+    let confirm_ref = NodeRef::<leptos::html::Span>::new();
+    let any = control.may_any(&[
+        ActionKind::Reject,
+        ActionKind::Escalate,
+        ActionKind::Withdraw,
+    ]);
+    view! {
+        <div class="case-actions" hidden=move || !any.get()>
+            <Show when=move || reject.get()>
+                <ReasonForm control kind=ReasonKind::Reject />
+            </Show>
+            <ActButton
+                control
+                act=Act::Escalate
+                action=Action::Escalate
+                label="case.escalate"
+                class="button primary"
+            />
+            <Show when=move || withdraw.get()>
+                <FormToggle opens=true
+                    act=Act::Withdraw
+                    label="case.withdraw"
+                    open=confirming
+                    focus=move |()| focus_when_drawn(confirm_ref)
+                />
+                <span
+                    class="confirm"
+                    id="withdraw-confirm"
+                    role="group"
+                    tabindex="-1"
+                    node_ref=confirm_ref
+                    hidden=move || !confirming.get()
+                >
+                    <span>{t("case.withdraw_confirm")}</span>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-act=Act::WithdrawYes.code()
+                        disabled=move || control.busy.get()
+                        on:click=move |_| control.run(Action::Withdraw)
+                    >
+                        {t("case.withdraw_yes")}
+                    </button>
+                    <FormToggle opens=false act=Act::WithdrawKeep label="case.keep" open=confirming />
+                </span>
+            </Show>
+        </div>
     }
 }

@@ -6,7 +6,7 @@ use crate::clock;
 use crate::components::status_header::consequence_of;
 use crate::components::Loaded;
 use crate::decode::{FromJs, Obj};
-use crate::markup::{by_id, esc, pressed, say, set_value, show, text as tag, value_of};
+use crate::markup::{by_id, el, esc, say, set_value, show, text as tag, value_of, Act, Markup};
 use crate::queue::{rows_for_pages, QueueFilters, QueuePage, QueueRow, PAGE_SIZE};
 use crate::route::Route;
 use crate::text::{self, code, t, tf};
@@ -51,7 +51,7 @@ pub fn CaseQueue(
     let render = move |page: QueuePage| {
         cursor.set_value(page.next_cursor.clone());
         let html = page_markup(&page, filters.get_untracked().state, clock::now(), viewer);
-        view! { <div inner_html=html></div> }.into_any()
+        view! { <div inner_html=html.into_html()></div> }.into_any()
     };
     let load_more = move || {
         let Some(after) = cursor.get_value() else {
@@ -82,13 +82,13 @@ pub fn CaseQueue(
             match page {
                 Ok(page) => {
                     let now = clock::now();
-                    let rows: String = page
+                    let rows: Markup = page
                         .rows
                         .iter()
                         .map(|r| row_markup(r, now, viewer))
                         .collect();
                     if let Some(body) = document().get_element_by_id("queue-rows") {
-                        let _ = body.insert_adjacent_html("beforeend", &rows);
+                        let _ = body.insert_adjacent_html("beforeend", &rows.into_html());
                     }
                     show("queue-more", page.next_cursor.is_some());
                     cursor.set_value(page.next_cursor);
@@ -110,21 +110,16 @@ pub fn CaseQueue(
         ev.prevent_default();
         choose(filters_in_form());
     };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = pressed(&ev) else {
-            return;
-        };
-        match button.get_attribute("data-act").as_deref() {
-            Some("state") => {
-                set_value(
-                    "f-state",
-                    &button.get_attribute("data-state").unwrap_or_default(),
-                );
-                choose(filters_in_form());
-            }
-            Some("more") => load_more(),
-            _ => {}
+    let on_click = move |ev: leptos::ev::MouseEvent| match Act::pressed(&ev) {
+        Some((Act::QueueState, button)) => {
+            set_value(
+                "f-state",
+                &button.get_attribute("data-state").unwrap_or_default(),
+            );
+            choose(filters_in_form());
         }
+        Some((Act::QueueMore, _)) => load_more(),
+        _ => {}
     };
     view! {
         <h1>{t(title)}</h1>
@@ -135,7 +130,7 @@ pub fn CaseQueue(
             on:submit=searched
             on:change=changed
             // In the mediator's queue every case is escalated: no such filter there.
-            inner_html=filters_markup(viewer != Party::Platform)
+            inner_html=filters_markup(viewer != Party::Platform).into_html()
         ></form>
         <section on:click=on_click>
             <Loaded load=load loading="queue.loading" render=render />
@@ -150,21 +145,25 @@ pub fn page_markup(
     chosen: Option<CaseState>,
     now: chrono::DateTime<chrono::Utc>,
     viewer: Party,
-) -> String {
-    let chips: String = std::iter::once((None, page.counts.iter().map(|c| c.1).sum()))
+) -> Markup {
+    let chips: Markup = std::iter::once((None, page.counts.iter().map(|c| c.1).sum()))
         .chain(page.counts.iter().map(|&(state, n)| (Some(state), n)))
         .map(|(state, n): (Option<CaseState>, u64)| {
             let label = state.map_or_else(|| t("queue.all_states"), |s| code("state", s.code()));
-            format!(
-                "<button type=\"button\" class=\"chip\" data-act=\"state\" data-state=\"{}\" \
-                 aria-pressed=\"{}\">{} <b>{n}</b></button>",
-                state.map_or("", CaseState::code),
-                state == chosen,
-                esc(&label)
+            Markup::fill(
+                "<button type=\"button\" class=\"chip\" data-act=\"{}\" data-state=\"{}\" \
+                 aria-pressed=\"{}\">{} <b>{}</b></button>",
+                &[
+                    &Markup::tags(Act::QueueState.code()),
+                    &Markup::tags(state.map_or("", CaseState::code)),
+                    &Markup::tags(if state == chosen { "true" } else { "false" }),
+                    &esc(&label),
+                    &Markup::number(n),
+                ],
             )
         })
         .collect();
-    let rows: String = page
+    let rows: Markup = page
         .rows
         .iter()
         .map(|r| row_markup(r, now, viewer))
@@ -172,36 +171,46 @@ pub fn page_markup(
     let table = if page.rows.is_empty() {
         tag("p", "empty", &t("queue.empty"))
     } else {
-        format!(
+        Markup::fill(
             "<div class=\"table-scroll\"><table class=\"cases\"><thead>{}</thead>\
-             <tbody id=\"queue-rows\">{rows}</tbody></table></div>",
-            head_markup()
+             <tbody id=\"queue-rows\">{}</tbody></table></div>",
+            &[&head_markup(), &rows],
         )
     };
-    format!(
-        "<div class=\"chips\" role=\"group\" aria-label=\"{}\">{chips}</div>\
-         <p class=\"muted\" aria-live=\"polite\">{}</p>{table}\
+    Markup::fill(
+        "<div class=\"chips\" role=\"group\" aria-label=\"{}\">{}</div>\
+         <p class=\"muted\" aria-live=\"polite\">{}</p>{}\
          <p class=\"form-error\" id=\"queue-problem\" role=\"alert\"></p>\
-         <button type=\"button\" class=\"button secondary\" id=\"queue-more\" data-act=\"more\"{}>{}</button>",
-        esc(&t("queue.counts")),
-        esc(&if page.total == 1 {
-            t("queue.total_one")
-        } else {
-            tf("queue.total", &[("n", &page.total.to_string())])
-        }),
-        if page.next_cursor.is_some() { "" } else { " hidden" },
-        esc(&t("queue.more")),
+         <button type=\"button\" class=\"button secondary\" id=\"queue-more\" data-act=\"{}\"{}>{}</button>",
+        &[
+            &esc(&t("queue.counts")),
+            &chips,
+            &esc(&if page.total == 1 {
+                t("queue.total_one")
+            } else {
+                tf("queue.total", &[("n", &page.total.to_string())])
+            }),
+            &table,
+            &Markup::tags(Act::QueueMore.code()),
+            &Markup::tags(if page.next_cursor.is_some() { "" } else { " hidden" }),
+            &esc(&t("queue.more")),
+        ],
     )
 }
 
 /// The filter fields: search, state, reason, "needs my action" and, if `escalated`, "escalated".
-pub fn filters_markup(escalated: bool) -> String {
-    let options = |all: &str, items: Vec<(&str, String)>| {
-        let list: String = items
+pub fn filters_markup(escalated: bool) -> Markup {
+    let options = |all: &str, items: Vec<(&'static str, String)>| {
+        let list: Markup = items
             .into_iter()
-            .map(|(value, label)| format!("<option value=\"{value}\">{}</option>", esc(&label)))
+            .map(|(value, label)| {
+                Markup::fill(
+                    "<option value=\"{}\">{}</option>",
+                    &[&Markup::tags(value), &esc(&label)],
+                )
+            })
             .collect();
-        format!("<option value=\"\">{}</option>{list}", esc(&t(all)))
+        Markup::fill("<option value=\"\">{}</option>{}", &[&esc(&t(all)), &list])
     };
     let states = CaseState::ALL
         .into_iter()
@@ -211,26 +220,28 @@ pub fn filters_markup(escalated: bool) -> String {
         .into_iter()
         .map(|r| (r.code(), code("reason", r.code())))
         .collect();
-    format!(
+    Markup::fill(
         "<span class=\"field\"><label for=\"f-q\">{}</label>\
          <input id=\"f-q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\"></span>\
          <span class=\"field\"><label for=\"f-state\">{}</label><select id=\"f-state\">{}</select></span>\
          <span class=\"field\"><label for=\"f-reason\">{}</label><select id=\"f-reason\">{}</select></span>\
          <label class=\"check\"><input type=\"checkbox\" id=\"f-mine\"> {}</label>{}",
-        esc(&t("queue.search")),
-        esc(&t("queue.state")),
-        options("queue.all_states", states),
-        esc(&t("queue.reason")),
-        options("queue.all_reasons", reasons),
-        esc(&t("queue.mine")),
-        if escalated {
-            format!(
-                "<label class=\"check\"><input type=\"checkbox\" id=\"f-escalated\"> {}</label>",
-                esc(&t("queue.escalated"))
-            )
-        } else {
-            String::new()
-        },
+        &[
+            &esc(&t("queue.search")),
+            &esc(&t("queue.state")),
+            &options("queue.all_states", states),
+            &esc(&t("queue.reason")),
+            &options("queue.all_reasons", reasons),
+            &esc(&t("queue.mine")),
+            &if escalated {
+                Markup::fill(
+                    "<label class=\"check\"><input type=\"checkbox\" id=\"f-escalated\"> {}</label>",
+                    &[&esc(&t("queue.escalated"))],
+                )
+            } else {
+                Markup::default()
+            },
+        ],
     )
 }
 
@@ -260,43 +271,47 @@ const COLUMNS: [&str; 8] = [
     "queue.status",
 ];
 
-fn head_markup() -> String {
-    let cells: String = COLUMNS
+fn head_markup() -> Markup {
+    let cells: Markup = COLUMNS
         .iter()
-        .map(|key| format!("<th scope=\"col\">{}</th>", esc(&t(key))))
+        .map(|key| Markup::fill("<th scope=\"col\">{}</th>", &[&esc(&t(key))]))
         .collect();
-    format!("<tr>{cells}</tr>")
+    el("tr", "", cells)
 }
 
 /// One case as a table row (on a phone, a card with each cell labelled), for `viewer`.
-pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Party) -> String {
+pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Party) -> Markup {
     let c = &row.summary;
     let due = match &row.due {
         Some(due) => {
             let soon = if row.due_soon(now) {
                 tag("span", "badge due-soon", &t("queue.due_soon"))
             } else {
-                String::new()
+                Markup::default()
             };
             let mine = if row.needs_my_action {
                 tag("span", "badge", &t("case.your_move"))
             } else {
-                String::new()
+                Markup::default()
             };
             // What the clock will do, at a glance.
             let (what, of) = &due.then;
-            format!(
-                "{soon}{mine}{}<br>{}{}",
-                esc(&text::date_time(due.at)),
-                tag("span", "muted", &text::time_left(now, due.at)),
-                tag(
-                    "span",
-                    "then",
-                    &tf(
-                        "queue.then",
-                        &[("what", &consequence_of(what, *of, viewer))]
-                    )
-                )
+            Markup::fill(
+                "{}{}{}<br>{}{}",
+                &[
+                    &soon,
+                    &mine,
+                    &esc(&text::date_time(due.at)),
+                    &tag("span", "muted", &text::time_left(now, due.at)),
+                    &tag(
+                        "span",
+                        "then",
+                        &tf(
+                            "queue.then",
+                            &[("what", &consequence_of(what, *of, viewer))],
+                        ),
+                    ),
+                ],
             )
         }
         None => tag("span", "muted", &t("queue.no_deadline")),
@@ -309,27 +324,29 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
         .join(", ");
     // Every case of the mediator's queue is: said only to the seller.
     let escalated = if row.escalated && viewer != Party::Platform {
-        format!("<br>{}", tag("span", "muted", &t("queue.row_escalated")))
+        Markup::tags("<br>").join(tag("span", "muted", &t("queue.row_escalated")))
     } else {
-        String::new()
+        Markup::default()
     };
     let cells = [
         due,
-        format!(
+        Markup::fill(
             "<a href=\"{}\">{}</a><br>{}",
-            esc(&Route::Case { id: c.id.clone() }.href()),
-            esc(&c.order_id),
-            tag("span", "muted", &format!("{} · {}", c.store, c.id))
+            &[
+                &esc(&Route::Case { id: c.id.clone() }.href()),
+                &esc(&c.order_id),
+                &tag("span", "muted", &format!("{} · {}", c.store, c.id)),
+            ],
         ),
         esc(&row.buyer),
         esc(&items),
         esc(&code("reason", c.reason.code())),
         esc(&code("resolution", c.resolution.code())),
         esc(&text::money(c.refund)),
-        format!("{}{escalated}", esc(&code("state", c.state.code()))),
+        esc(&code("state", c.state.code())).join(escalated),
     ];
-    let cells: String = cells
-        .iter()
+    let cells: Markup = cells
+        .into_iter()
         .zip(COLUMNS)
         .map(|(cell, key)| {
             let class = if key == "queue.refund" {
@@ -338,19 +355,22 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
                 ""
             };
             // One wrapper: on a phone the cell is a grid of its label and its content.
-            format!(
-                "<td data-label=\"{}\"{class}><div>{cell}</div></td>",
-                esc(&t(key))
+            Markup::fill(
+                "<td data-label=\"{}\"{}><div>{}</div></td>",
+                &[&esc(&t(key)), &Markup::tags(class), &cell],
             )
         })
         .collect();
-    format!(
-        "<tr data-case=\"{}\"{}>{cells}</tr>",
-        esc(&c.id),
-        if row.needs_my_action {
-            " class=\"mine\""
-        } else {
-            ""
-        }
+    Markup::fill(
+        "<tr data-case=\"{}\"{}>{}</tr>",
+        &[
+            &esc(&c.id),
+            &Markup::tags(if row.needs_my_action {
+                " class=\"mine\""
+            } else {
+                ""
+            }),
+            &cells,
+        ],
     )
 }

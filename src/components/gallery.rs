@@ -2,14 +2,17 @@
 //! `<dialog>`) that the arrow keys move through and Escape closes. Drawn as markup; the case
 //! page's handlers call [`open_photo`], [`step_photo`] and [`close_photo`].
 
-use crate::markup::{all, button, by_id, esc, text as tag};
+use leptos::prelude::*;
+
+use crate::components::case_actions::CaseControl;
+use crate::markup::{all, button, by_id, el, esc, text as tag, Act, Markup};
 use crate::screen::CaseScreen;
 use crate::text::{self, t, tf};
 
 /// The gallery of `detail`'s evidence, with the viewer it opens.
-pub fn gallery_markup(detail: &CaseScreen) -> String {
+pub fn gallery_markup(detail: &CaseScreen) -> Markup {
     let evidence = &detail.parts.evidence;
-    let items: String = evidence
+    let items: Markup = evidence
         .iter()
         .enumerate()
         .map(|(i, e)| {
@@ -22,37 +25,67 @@ pub fn gallery_markup(detail: &CaseScreen) -> String {
                 "gallery.photo",
                 &[("n", &(i + 1).to_string()), ("name", &e.file_name)],
             );
-            format!(
-                "<li><button type=\"button\" class=\"thumb\" data-act=\"photo\" data-index=\"{i}\" \
-                 data-src=\"{url}\" data-caption=\"{caption}\" data-sha=\"{sha}\">\
-                 <img src=\"{url}\" alt=\"{alt}\" loading=\"lazy\"></button>{}</li>",
-                tag("span", "muted", &caption),
-                url = esc(&e.url),
-                caption = esc(&format!("{alt} · {caption}")),
-                sha = esc(&e.sha256),
-                alt = esc(&alt),
+            Markup::fill(
+                "<li><button type=\"button\" class=\"thumb\" data-act=\"{}\" data-index=\"{}\" \
+                 data-src=\"{}\" data-caption=\"{}\" data-sha=\"{}\">\
+                 <img src=\"{}\" alt=\"{}\" loading=\"lazy\"></button>{}</li>",
+                &[
+                    &Markup::tags(Act::Photo.code()),
+                    &Markup::number(i as u64),
+                    &esc(&e.url),
+                    &esc(&format!("{alt} · {caption}")),
+                    &esc(&e.sha256),
+                    &esc(&e.url),
+                    &esc(&alt),
+                    &tag("span", "muted", &caption),
+                ],
             )
         })
         .collect();
-    let body = if evidence.is_empty() {
+    if evidence.is_empty() {
         tag("p", "muted", &t("gallery.none"))
     } else {
-        format!(
-            "<ul class=\"thumbs\">{items}</ul>\
-             <dialog id=\"photo-viewer\" aria-labelledby=\"photo-viewer-caption\">\
-             <img id=\"photo-viewer-img\" alt=\"\">\
-             <p id=\"photo-viewer-caption\"></p><p class=\"muted hash\" id=\"photo-viewer-sha\"></p>\
-             <div class=\"viewer-nav\">{}{}{}</div></dialog>",
-            button("button secondary", "photo-prev", None, &t("gallery.previous")),
-            button("button secondary", "photo-next", None, &t("gallery.next")),
-            button("button primary", "photo-close", None, &t("gallery.close")),
-        )
-    };
-    format!(
-        "<section class=\"card gallery\" aria-labelledby=\"gallery-title\">\
-         <h2 id=\"gallery-title\">{}</h2>{body}</section>",
-        esc(&t("gallery.title"))
+        el("ul", "thumbs", items)
+    }
+}
+
+/// The case's photos and the viewer they open in. The thumbnails follow the case; the viewer is
+/// drawn once, so a photo arriving does not close it.
+#[component]
+pub fn Gallery(
+    /// The case on screen.
+    control: CaseControl,
+) -> impl IntoView {
+    let nav = button(
+        "button secondary",
+        Act::PhotoPrev,
+        &[],
+        &t("gallery.previous"),
     )
+    .join(button(
+        "button secondary",
+        Act::PhotoNext,
+        &[],
+        &t("gallery.next"),
+    ))
+    .join(button(
+        "button primary",
+        Act::PhotoClose,
+        &[],
+        &t("gallery.close"),
+    ));
+    view! {
+        <section class="card gallery" aria-labelledby="gallery-title">
+            <h2 id="gallery-title">{t("gallery.title")}</h2>
+            <div inner_html=move || control.with(gallery_markup).unwrap_or_default().into_html()></div>
+            <dialog id="photo-viewer" aria-labelledby="photo-viewer-caption">
+                <img id="photo-viewer-img" alt="" />
+                <p id="photo-viewer-caption"></p>
+                <p class="muted hash" id="photo-viewer-sha"></p>
+                <div class="viewer-nav" inner_html=nav.into_html()></div>
+            </dialog>
+        </section>
+    }
 }
 
 fn viewer() -> Option<web_sys::HtmlDialogElement> {

@@ -3,6 +3,7 @@ pub mod bar_chart;
 pub mod case_actions;
 pub mod case_queue;
 mod error_view;
+pub mod form_parts;
 pub mod gallery;
 mod loaded;
 pub mod messages;

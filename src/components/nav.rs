@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::markup::Markup;
 use rules::api::Role;
 
 use crate::api;
@@ -22,19 +24,26 @@ pub fn Nav() -> impl IntoView {
         ],
         Some(Role::Mediator) => &[("/mediator/cases", "nav.disputes")],
     };
-    let links: String = links
+    let links: Markup = links
         .iter()
-        .map(|(href, label)| format!("<a href=\"{href}\">{}</a>", crate::markup::esc(&t(label))))
+        .map(|(href, label)| {
+            Markup::fill(
+                "<a href=\"{}\">{}</a>",
+                &[&Markup::tags(href), &Markup::text(&t(label))],
+            )
+        })
         .collect();
     let current = session.locale.get_untracked();
-    let languages: String = Locale::ALL
+    let languages: Markup = Locale::ALL
         .into_iter()
         .map(|l| {
-            let selected = if l == current { " selected" } else { "" };
-            format!(
-                "<option value=\"{}\"{selected}>{}</option>",
-                l.code(),
-                l.name()
+            Markup::fill(
+                "<option value=\"{}\"{}>{}</option>",
+                &[
+                    &Markup::tags(l.code()),
+                    &Markup::tags(if l == current { " selected" } else { "" }),
+                    &Markup::text(l.name()),
+                ],
             )
         })
         .collect();
@@ -61,7 +70,7 @@ pub fn Nav() -> impl IntoView {
     view! {
         <header class="top">
             <a class="brand" href="/">"Retour"</a>
-            <nav aria-label=t("nav.label") inner_html=links></nav>
+            <nav aria-label=t("nav.label") inner_html=links.into_html()></nav>
             <div class="account">
                 <label class="language">
                     <span class="visually-hidden">{t("nav.language")}</span>
@@ -72,7 +81,7 @@ pub fn Nav() -> impl IntoView {
                                 let _ = session.switch_locale(l).await;
                             });
                         }
-                    } inner_html=languages></select>
+                    } inner_html=languages.into_html()></select>
                 </label>
                 {who}
             </div>

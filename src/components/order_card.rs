@@ -1,13 +1,13 @@
 use rules::api::OrderView;
 use rules::{Decision, Explanation};
 
-use crate::markup::{esc, text as tag};
+use crate::markup::{esc, text as tag, Markup};
 use crate::route::Route;
 use crate::text::{self, t};
 
 /// One of the buyer's orders with its lines, as markup; each line says, from the rules in the browser,
 /// whether it can be returned and until when, or from when, and links to the return wizard.
-pub fn order_card(view: &OrderView) -> String {
+pub fn order_card(view: &OrderView) -> Markup {
     let OrderView {
         store,
         order,
@@ -56,30 +56,33 @@ pub fn order_card(view: &OrderView) -> String {
                         .join(" ")
                 })
                 .unwrap_or_default();
-            format!(
-                "<li class=\"line\">{}{}{}<p class=\"{class}\">{} {}</p><a class=\"button secondary\" href=\"{}\">{}</a></li>",
-                tag("span", "title", &line.product.title),
-                tag("span", "qty", &format!("× {}", line.quantity)),
-                tag("span", "price", &price),
-                tag("strong", "", &t(verdict)),
-                esc(&why),
-                esc(&href),
-                esc(&t("orders.return_or_refund")),
+            Markup::fill(
+                "<li class=\"line\">{}{}{}<p class=\"{}\">{} {}</p><a class=\"button secondary\" href=\"{}\">{}</a></li>",
+                &[
+                    &tag("span", "title", &line.product.title),
+                    &tag("span", "qty", &format!("× {}", line.quantity)),
+                    &tag("span", "price", &price),
+                    &Markup::tags(class),
+                    &tag("strong", "", &t(verdict)),
+                    &esc(&why),
+                    &esc(&href),
+                    &esc(&t("orders.return_or_refund")),
+                ],
             )
         })
-        .collect::<String>();
-    let html = format!(
-        "<header>{}{}</header>{}<ul class=\"lines\">{lines}</ul>",
-        tag("h2", "", store),
-        tag(
-            "span",
-            "muted",
-            &text::tf("orders.order_number", &[("id", &order.id)])
-        ),
-        tag("p", "status", &status),
-    );
-    format!(
-        "<article class=\"card order\" data-order=\"{}\">{html}</article>",
-        esc(&order.id)
+        .collect::<Markup>();
+    Markup::fill(
+        "<article class=\"card order\" data-order=\"{}\"><header>{}{}</header>{}<ul class=\"lines\">{}</ul></article>",
+        &[
+            &esc(&order.id),
+            &tag("h2", "", store),
+            &tag(
+                "span",
+                "muted",
+                &text::tf("orders.order_number", &[("id", &order.id)]),
+            ),
+            &tag("p", "status", &status),
+            &lines,
+        ],
     )
 }

@@ -5,7 +5,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
-use crate::markup::{esc, pressed, target, text as tag};
+use crate::markup::{el, esc, target, text as tag, Act, Markup};
 use crate::photos::{self, MAX_PHOTOS};
 use crate::text::{error, t, tf};
 
@@ -36,7 +36,7 @@ pub struct Photo {
 /// The photos as a list: preview, name, upload progress and, when `editable`, buttons to move
 /// each up or down or remove it. Written as markup: the list's one click handler reads which
 /// button was pressed from its `data-act` and `data-id`.
-pub fn photo_list(list: &[Photo], editable: bool) -> String {
+pub fn photo_list(list: &[Photo], editable: bool) -> Markup {
     let count = list.len();
     list.iter()
         .enumerate()
@@ -46,38 +46,48 @@ pub fn photo_list(list: &[Photo], editable: bool) -> String {
                 &[("n", &(i + 1).to_string()), ("name", &photo.name)],
             );
             let status = match &photo.upload {
-                Upload::Waiting => String::new(),
-                Upload::Sending(share) => format!(
+                Upload::Waiting => Markup::default(),
+                Upload::Sending(share) => Markup::fill(
                     "<progress max=\"100\" value=\"{}\" aria-label=\"{}\"></progress>",
-                    (share * 100.0) as u32,
-                    esc(&tf("photos.sending", &[("name", &photo.name)]))
+                    &[
+                        &Markup::number((share * 100.0) as u32),
+                        &esc(&tf("photos.sending", &[("name", &photo.name)])),
+                    ],
                 ),
                 Upload::Sent(_) => tag("span", "ok", &t("photos.sent")),
                 Upload::Failed(why) => tag("span", "error", why),
             };
-            let button = |act: &str, key: &str, disabled: bool| {
-                format!(
-                    "<button type=\"button\" class=\"link\" data-act=\"{act}\" data-id=\"{}\"{}>{}</button>",
-                    photo.id,
-                    if disabled { " disabled" } else { "" },
-                    esc(&t(key))
+            let button = |act: Act, key: &str, disabled: bool| {
+                Markup::fill(
+                    "<button type=\"button\" class=\"link\" data-act=\"{}\" data-id=\"{}\"{}>{}</button>",
+                    &[
+                        &Markup::tags(act.code()),
+                        &Markup::number(photo.id),
+                        &Markup::tags(if disabled { " disabled" } else { "" }),
+                        &esc(&t(key)),
+                    ],
                 )
             };
             let actions = if editable {
-                format!(
-                    "<span class=\"photo-actions\">{}{}{}</span>",
-                    button("up", "photos.earlier", i == 0),
-                    button("down", "photos.later", i + 1 == count),
-                    button("remove", "photos.remove", false)
+                el(
+                    "span",
+                    "photo-actions",
+                    button(Act::PhotoUp, "photos.earlier", i == 0)
+                        .join(button(Act::PhotoDown, "photos.later", i + 1 == count))
+                        .join(button(Act::PhotoRemove, "photos.remove", false)),
                 )
             } else {
-                String::new()
+                Markup::default()
             };
-            format!(
-                "<li class=\"photo\"><img src=\"{}\" alt=\"{}\" width=\"96\" height=\"96\">{}{status}{actions}</li>",
-                esc(&photo.preview),
-                esc(&label),
-                tag("span", "name", &label)
+            Markup::fill(
+                "<li class=\"photo\"><img src=\"{}\" alt=\"{}\" width=\"96\" height=\"96\">{}{}{}</li>",
+                &[
+                    &esc(&photo.preview),
+                    &esc(&label),
+                    &tag("span", "name", &label),
+                    &status,
+                    &actions,
+                ],
             )
         })
         .collect()
@@ -91,11 +101,11 @@ pub fn PhotoPicker(
     /// The photos chosen, in the order they will be sent.
     photos: RwSignal<Vec<Photo>>,
 ) -> impl IntoView {
-    let (problems, set_problems) = signal(String::new());
+    let (problems, set_problems) = signal(Markup::default());
     let (working, set_working) = signal(0usize);
     let next_id = StoredValue::new(0u32);
     let add = move |files: web_sys::FileList| {
-        set_problems.set(String::new());
+        set_problems.set(Markup::default());
         let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         // One after another, so the photos keep the order they were chosen in.
         set_working.update(|n| *n += files.len());
@@ -129,7 +139,7 @@ pub fn PhotoPicker(
                             "photos.problem",
                             &[("name", &name), ("why", &error(code, ""))],
                         );
-                        p.push_str(&tag("li", "", &why));
+                        p.push(tag("li", "", &why));
                     }),
                 }
                 set_working.update(|n| *n -= 1);
@@ -149,10 +159,9 @@ pub fn PhotoPicker(
     };
     // One handler for every photo's buttons.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = pressed(&ev) else {
+        let Some((act, button)) = Act::pressed(&ev) else {
             return;
         };
-        let act = button.get_attribute("data-act").unwrap_or_default();
         let Some(id) = button
             .get_attribute("data-id")
             .and_then(|i| i.parse::<u32>().ok())
@@ -163,41 +172,46 @@ pub fn PhotoPicker(
             let Some(i) = list.iter().position(|p| p.id == id) else {
                 return;
             };
-            match act.as_str() {
-                "up" if i > 0 => list.swap(i, i - 1),
-                "down" if i + 1 < list.len() => list.swap(i, i + 1),
-                "remove" => photos::forget_preview(&list.remove(i).preview),
+            match act {
+                Act::PhotoUp if i > 0 => list.swap(i, i - 1),
+                Act::PhotoDown if i + 1 < list.len() => list.swap(i, i + 1),
+                Act::PhotoRemove => photos::forget_preview(&list.remove(i).preview),
                 _ => {}
             }
         });
         // The list was written again: the same button of the same photo keeps the focus.
-        let selector = format!("button[data-act='{act}'][data-id='{id}']:not([disabled])");
+        let selector = format!(
+            "button[data-act='{}'][data-id='{id}']:not([disabled])",
+            act.code()
+        );
         request_animation_frame(move || {
             if let Some(again) = document().query_selector(&selector).ok().flatten() {
                 let _ = again.unchecked_into::<web_sys::HtmlElement>().focus();
             }
         });
     };
-    let choose = format!(
+    let choose = Markup::fill(
         "{}<div class=\"photo-buttons\"><label class=\"button secondary\">{}\
          <input type=\"file\" accept=\"image/*\" multiple class=\"visually-hidden\"></label>\
          <label class=\"button secondary\">{}<input type=\"file\" accept=\"image/*\" capture=\"environment\" \
          class=\"visually-hidden\"></label></div>",
-        tag("p", "hint", &tf("photos.hint", &[("max", &MAX_PHOTOS.to_string())])),
-        esc(&t("photos.choose")),
-        esc(&t("photos.camera")),
+        &[
+            &tag("p", "hint", &tf("photos.hint", &[("max", &MAX_PHOTOS.to_string())])),
+            &esc(&t("photos.choose")),
+            &esc(&t("photos.camera")),
+        ],
     );
     view! {
         <div class="photo-picker" on:change=on_change>
-            <div inner_html=choose></div>
+            <div inner_html=choose.into_html()></div>
             <p class="hint" aria-live="polite">
                 {move || if working.get() > 0 { t("photos.preparing") } else { String::new() }}
             </p>
-            <ul class="form-error" role="alert" inner_html=problems></ul>
+            <ul class="form-error" role="alert" inner_html=move || problems.get().into_html()></ul>
             <ul
                 class="photos"
                 on:click=on_click
-                inner_html=move || photos.with(|list| photo_list(list, true))
+                inner_html=move || photos.with(|list| photo_list(list, true)).into_html()
             ></ul>
         </div>
     }

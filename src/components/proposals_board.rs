@@ -2,264 +2,451 @@
 //! the platform is involved, the platform's, each with what it offers; under them what the viewer
 //! may do: accept another side's, withdraw their own, or counter with a new one.
 //!
-//! Drawn as markup; the case page's handlers act on its buttons and its form.
+//! The columns follow the case as it changes; the counter-offer form is mounted once and keeps
+//! what the viewer typed and chose while the other party acts.
 
-use rules::{ActionKind, CaseState, Money, Offer, Party, Proposal, Resolution};
+use leptos::prelude::*;
+use rules::{Action, ActionKind, CaseState, Money, Offer, Party, Proposal, Resolution};
 
-use crate::components::reason_form::photos_field;
+use crate::components::case_actions::CaseControl;
+use crate::components::form_parts::{focus_when_drawn, FormToggle, SendRow, TextBox};
+use crate::components::reason_form::PhotosField;
 use crate::components::status_header::consequence;
 use crate::draft::DraftError;
-use crate::markup::{button, esc, text as tag, value_of};
+use crate::markup::{button, esc, Act, Markup};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, error, t, tf, who};
 
+/// What a plan's fields hold, as typed: the kind's code, the amount, the payer's code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanInputs {
+    pub kind: String,
+    pub amount: String,
+    pub payer: String,
+}
+
+impl PlanInputs {
+    /// The plan with `note`, or what is wrong with it in the viewer's words, checked by the
+    /// rules as the case will check it. `max` is what was paid.
+    pub fn offer(&self, max: Money, note: String) -> Result<Offer, String> {
+        let resolution =
+            Resolution::from_code(&self.kind).ok_or_else(|| error("no_resolution", ""))?;
+        let partial_amount_minor = if resolution == Resolution::PartialRefund {
+            let typed = Money::parse(&self.amount, max.currency)
+                .map_err(|e| error(DraftError::Amount(e).code(), ""))?;
+            Some(typed.minor)
+        } else {
+            None
+        };
+        let offer = Offer {
+            resolution,
+            partial_amount_minor,
+            return_shipping_paid_by: Party::from_code(&self.payer)
+                .filter(|_| resolution.sends_goods_back()),
+            note,
+            evidence: Vec::new(),
+        };
+        // The rules' own check, the one the case makes when the offer arrives.
+        offer.terms(max).map_err(|e| error(e.code(), ""))?;
+        Ok(offer)
+    }
+}
+
+/// The fields of a plan, each owned by its form.
+#[derive(Clone, Copy)]
+pub struct PlanFields {
+    pub kind: RwSignal<String>,
+    pub amount: RwSignal<String>,
+    pub payer: RwSignal<String>,
+}
+
+impl PlanFields {
+    /// A partial refund, the most common counter-offer, with the seller paying any return.
+    pub fn new() -> Self {
+        PlanFields {
+            kind: RwSignal::new(Resolution::PartialRefund.code().to_owned()),
+            amount: RwSignal::new(String::new()),
+            payer: RwSignal::new(Party::Seller.code().to_owned()),
+        }
+    }
+
+    pub fn inputs(self) -> PlanInputs {
+        PlanInputs {
+            kind: self.kind.get_untracked(),
+            amount: self.amount.get_untracked(),
+            payer: self.payer.get_untracked(),
+        }
+    }
+
+    /// Back to how [`PlanFields::new`] made them: the viewer's proposal went through.
+    pub fn clear(self) {
+        self.kind.set(Resolution::PartialRefund.code().to_owned());
+        self.amount.set(String::new());
+        self.payer.set(Party::Seller.code().to_owned());
+    }
+}
+
+impl Default for PlanFields {
+    fn default() -> Self {
+        PlanFields::new()
+    }
+}
+
+/// The fields of a plan, their ids starting with `prefix`: the kind (and `extra`, an option
+/// beyond the resolutions, such as the mediator's "no refund"), the amount for a partial refund,
+/// and who pays return shipping when the goods go back.
+#[component]
+pub fn OfferFields(
+    /// The start of each field's id: `counter`, `rule`.
+    prefix: &'static str,
+    /// The catalogue key of the kind's label.
+    kind_label: &'static str,
+    /// What was paid: the most a refund may be.
+    max: Money,
+    /// An option beyond the resolutions: its value and its words.
+    #[prop(optional)]
+    extra: Option<(&'static str, String)>,
+    /// Where the fields' values live.
+    fields: PlanFields,
+    /// The kind's field, to move the focus to when the form opens.
+    #[prop(optional)]
+    kind_ref: NodeRef<leptos::html::Select>,
+) -> impl IntoView {
+    let kinds: Vec<(&'static str, String)> = Resolution::ALL
+        .into_iter()
+        .map(|r| (r.code(), code("resolution", r.code())))
+        .chain(extra)
+        .collect();
+    let chosen = move || Resolution::from_code(&fields.kind.get());
+    let id = move |field: &str| format!("{prefix}-{field}");
+    view! {
+        <label for=id("kind")>{t(kind_label)}</label>
+        <select
+            id=id("kind")
+            node_ref=kind_ref
+            prop:value=move || fields.kind.get()
+            on:change=move |ev| fields.kind.set(event_target_value(&ev))
+        >
+            {kinds
+                .into_iter()
+                .map(|(value, label)| {
+                    view! {
+                        <option value=value selected=move || fields.kind.get() == value>
+                            {label}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+        <span id=id("amount-wrap") hidden=move || chosen() != Some(Resolution::PartialRefund)>
+            <label for=id("amount")>
+                {tf(
+                    // Neutral words: the buyer, the seller and the mediator all use these fields.
+                    "board.amount",
+                    &[("currency", max.currency.code()), ("max", &text::money(max))],
+                )}
+            </label>
+            <input
+                id=id("amount")
+                inputmode="decimal"
+                autocomplete="off"
+                prop:value=move || fields.amount.get()
+                on:input=move |ev| fields.amount.set(event_target_value(&ev))
+            />
+        </span>
+        <span id=id("payer-wrap") hidden=move || !chosen().is_some_and(Resolution::sends_goods_back)>
+            <label for=id("payer")>{t("board.payer")}</label>
+            <select
+                id=id("payer")
+                prop:value=move || fields.payer.get()
+                on:change=move |ev| fields.payer.set(event_target_value(&ev))
+            >
+                {[Party::Seller, Party::Buyer]
+                    .into_iter()
+                    .map(|p| view! { <option value=p.code()>{code("who", p.code())}</option> })
+                    .collect_view()}
+            </select>
+        </span>
+    }
+}
+
 /// What a proposal offers: the kind, the amount, who pays return shipping, the note.
-fn terms(p: &Proposal) -> String {
+fn terms(p: &Proposal) -> Markup {
     let shipping = p
         .terms
         .return_shipping_paid_by
         .map(|payer| code("wizard.shipping_paid_by", payer.code()))
         .unwrap_or_default();
     let note = if p.note.is_empty() {
-        String::new()
+        Markup::default()
     } else {
-        tag("blockquote", "", &p.note)
+        crate::markup::text("blockquote", "", &p.note)
     };
-    format!(
-        "{}{}{}{note}{}",
-        tag("p", "kind", &code("resolution", p.terms.resolution.code())),
-        tag("p", "amount", &text::money(p.terms.refund)),
-        tag("p", "hint", &shipping),
-        tag("p", "muted", &text::date_time(p.made_at)),
-    )
+    [
+        crate::markup::text("p", "kind", &code("resolution", p.terms.resolution.code())),
+        crate::markup::text("p", "amount", &text::money(p.terms.refund)),
+        crate::markup::text("p", "hint", &shipping),
+        note,
+        crate::markup::text("p", "muted", &text::date_time(p.made_at)),
+    ]
+    .into_iter()
+    .collect()
 }
 
-/// The board for `detail`, with the buttons its viewer may use now.
-pub fn board_markup(detail: &CaseScreen) -> String {
+/// One side's column: its proposal (or the seller's rejection), the button the viewer may use
+/// on it, and the side's photos beside it, which the mediator weighs together.
+pub fn column_markup(detail: &CaseScreen, party: Party) -> Markup {
     let viewer = detail.parts.viewer;
+    let mine = party == viewer;
     let proposals = &detail.parts.case.proposals;
-    // Once agreed (or before anyone proposes what the viewer could answer) an empty board is
-    // only in the way of the step at hand.
-    let standing = [Party::Buyer, Party::Seller, Party::Platform]
-        .into_iter()
-        .any(|p| proposals.of(p).is_some());
-    if !standing && !detail.may(ActionKind::Propose) {
-        return String::new();
-    }
-    let escalated = proposals.platform.is_some() || detail.summary.state == CaseState::Escalated;
-    let sides: &[Party] = if escalated {
-        &[Party::Buyer, Party::Seller, Party::Platform]
-    } else {
-        &[Party::Buyer, Party::Seller]
-    };
-    let columns: String = sides
-        .iter()
-        .map(|&party| {
-            let mine = party == viewer;
-            let body = match (proposals.of(party), &detail.parts.case.rejection) {
-                // A seller who rejected stands by the rejection: the mediator weighs it.
-                (None, Some(reason)) if party == Party::Seller => {
-                    tag("p", "", &tf("case.rejected_because", &[("reason", reason)]))
-                }
-                (None, _) => tag("p", "muted", &t("board.none")),
-                (Some(p), _) => {
-                    let act = if !mine && detail.may(ActionKind::Accept) {
-                        button(
-                            "button primary",
-                            "accept",
-                            Some(party.code()),
-                            &t("board.accept"),
-                        )
-                    } else if mine && detail.may(ActionKind::WithdrawProposal) {
-                        button(
-                            "button secondary",
-                            "withdraw-proposal",
-                            None,
-                            &t("board.withdraw"),
-                        )
-                    } else {
-                        String::new()
-                    };
-                    format!("{}{act}", terms(p))
-                }
-            };
-            // The side's photos beside its proposal: the mediator weighs them together.
-            let photos: String = detail
-                .parts
-                .evidence
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.party == party)
-                .map(|(i, e)| {
-                    format!(
-                        "<button type=\"button\" class=\"thumb-ref\" data-act=\"photo\" data-index=\"{i}\">\
-                         <img src=\"{}\" alt=\"{}\"></button>",
-                        esc(&e.url),
-                        esc(&tf("gallery.photo", &[("n", &(i + 1).to_string()), ("name", &e.file_name)]))
-                    )
-                })
-                .collect();
-            let photos = if photos.is_empty() {
-                photos
+    let body = match (proposals.of(party), &detail.parts.case.rejection) {
+        // A seller who rejected stands by the rejection: the mediator weighs it.
+        (None, Some(reason)) if party == Party::Seller => {
+            crate::markup::text("p", "", &tf("case.rejected_because", &[("reason", reason)]))
+        }
+        (None, _) => crate::markup::text("p", "muted", &t("board.none")),
+        (Some(p), _) => {
+            let act = if !mine && detail.may(ActionKind::Accept) {
+                button(
+                    "button primary",
+                    Act::Accept,
+                    &[("party", party.code())],
+                    &t("board.accept"),
+                )
+            } else if mine && detail.may(ActionKind::WithdrawProposal) {
+                button(
+                    "button secondary",
+                    Act::WithdrawProposal,
+                    &[],
+                    &t("board.withdraw"),
+                )
             } else {
-                format!("<div class=\"evidence-refs\">{photos}</div>")
+                Markup::default()
             };
-            format!(
-                "<div class=\"proposal{}\" data-party=\"{}\">{}{body}{photos}</div>",
-                if mine { " mine" } else { "" },
-                party.code(),
-                tag("h3", "", &code("whose", who(party, viewer))),
+            terms(p).join(act)
+        }
+    };
+    let photos: Markup = detail
+        .parts
+        .evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.party == party)
+        .map(|(i, e)| {
+            let alt = tf(
+                "gallery.photo",
+                &[("n", &(i + 1).to_string()), ("name", &e.file_name)],
+            );
+            Markup::fill(
+                "<button type=\"button\" class=\"thumb-ref\" data-act=\"{}\" data-index=\"{}\">\
+                 <img src=\"{}\" alt=\"{}\"></button>",
+                &[
+                    &Markup::tags(Act::Photo.code()),
+                    &Markup::number(i as u64),
+                    &esc(&e.url),
+                    &esc(&alt),
+                ],
             )
         })
         .collect();
-    let counter = if detail.may(ActionKind::Propose) {
-        counter_markup(detail.parts.case.max_refund)
+    let photos = if photos.is_empty() {
+        photos
     } else {
-        String::new()
+        crate::markup::el("div", "evidence-refs", photos)
     };
-    // What the clock will do, under the proposals it would carry out.
+    Markup::fill(
+        "<div class=\"proposal{}\" data-party=\"{}\">{}{}{}</div>",
+        &[
+            &Markup::tags(if mine { " mine" } else { "" }),
+            &Markup::tags(party.code()),
+            &crate::markup::text("h3", "", &code("whose", who(party, viewer))),
+            &body,
+            &photos,
+        ],
+    )
+}
+
+/// The sides shown: the platform's once it is involved.
+fn sides(detail: &CaseScreen) -> &'static [Party] {
+    let escalated = detail.parts.case.proposals.platform.is_some()
+        || detail.summary.state == CaseState::Escalated;
+    if escalated {
+        &[Party::Buyer, Party::Seller, Party::Platform]
+    } else {
+        &[Party::Buyer, Party::Seller]
+    }
+}
+
+/// The board's columns and what the clock will do, under the proposals it would carry out.
+pub fn columns_markup(detail: &CaseScreen) -> Markup {
+    let columns: Markup = sides(detail)
+        .iter()
+        .map(|&party| column_markup(detail, party))
+        .collect();
     let clock = detail
         .parts
         .next_deadline
         .as_ref()
         .map(|d| {
-            tag(
+            crate::markup::text(
                 "p",
                 "board-clock",
                 &tf(
                     "board.clock",
                     &[
                         ("date", &text::date_time(d.at)),
-                        ("what", &consequence(&d.then, viewer)),
+                        ("what", &consequence(&d.then, detail.parts.viewer)),
                     ],
                 ),
             )
         })
         .unwrap_or_default();
-    format!(
-        "<section class=\"card board\" aria-labelledby=\"board-title\"><h2 id=\"board-title\">{}</h2>\
-         <div class=\"proposals\">{columns}</div>{clock}{counter}</section>",
-        esc(&t("board.title"))
-    )
+    crate::markup::el("div", "proposals", columns).join(clock)
 }
 
-/// The fields of a plan, their ids starting with `prefix`: the kind, labelled by the key
-/// `kind_label` (and `extra`, an option beyond the resolutions, such as the mediator's "no
-/// refund"), the amount for a partial refund, and who pays return shipping when the goods go back.
-pub fn offer_fields(
-    prefix: &str,
-    kind_label: &str,
-    max: Money,
-    extra: Option<(&str, String)>,
-) -> String {
-    let kinds: String = Resolution::ALL
+/// Whether the board has anything to show: a standing proposal, or the viewer may make one.
+/// Once agreed (or before anyone proposes what the viewer could answer) an empty board is only
+/// in the way of the step at hand.
+pub fn board_shown(detail: &CaseScreen) -> bool {
+    let proposals = &detail.parts.case.proposals;
+    [Party::Buyer, Party::Seller, Party::Platform]
         .into_iter()
-        .map(|r| (r.code(), code("resolution", r.code())))
-        .chain(extra)
-        .map(|(value, label)| {
-            format!(
-                "<option value=\"{value}\"{}>{}</option>",
-                if value == Resolution::PartialRefund.code() {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(&label)
-            )
-        })
-        .collect();
-    let payers: String = [Party::Seller, Party::Buyer]
-        .into_iter()
-        .map(|p| {
-            format!(
-                "<option value=\"{}\">{}</option>",
-                p.code(),
-                esc(&code("who", p.code()))
-            )
-        })
-        .collect();
-    format!(
-        "<label for=\"{prefix}-kind\">{}</label><select id=\"{prefix}-kind\" data-kind-of=\"{prefix}\">{kinds}</select>\
-         <span id=\"{prefix}-amount-wrap\"><label for=\"{prefix}-amount\">{}</label>\
-         <input id=\"{prefix}-amount\" inputmode=\"decimal\" autocomplete=\"off\"></span>\
-         <span id=\"{prefix}-payer-wrap\" hidden><label for=\"{prefix}-payer\">{}</label>\
-         <select id=\"{prefix}-payer\">{payers}</select></span>",
-        esc(&t(kind_label)),
-        esc(&tf(
-            // Neutral words: the buyer, the seller and the mediator all use these fields.
-            "board.amount",
-            &[("currency", max.currency.code()), ("max", &text::money(max))]
-        )),
-        esc(&t("board.payer")),
-    )
+        .any(|p| proposals.of(p).is_some())
+        || detail.may(ActionKind::Propose)
 }
 
-/// A new proposal of the viewer's: a plan and a note; hidden until asked for.
-fn counter_markup(max: Money) -> String {
-    format!(
-        "{}<form id=\"counter\" class=\"counter\" novalidate hidden>{}\
-         <label for=\"counter-note\">{}</label><textarea id=\"counter-note\" rows=\"2\"></textarea>{}\
-         <p class=\"form-error\" id=\"counter-error\" role=\"alert\"></p>\
-         <button type=\"submit\" class=\"button primary\">{}</button>{}</form>",
-        button(
-            "button secondary",
-            "counter-open",
-            None,
-            &t("board.counter")
-        ),
-        offer_fields("counter", "board.kind", max, None),
-        esc(&t("board.note")),
-        photos_field("counter"),
-        esc(&t("board.send")),
-        button(
-            "button secondary",
-            "counter-cancel",
-            None,
-            &t("board.cancel")
-        ),
-    )
-}
-
-/// The kind chosen in the plan fields of `prefix`: the amount field shows for a partial refund,
-/// the shipping payer when the goods go back.
-pub fn kind_changed(prefix: &str) {
-    let kind = Resolution::from_code(&value_of(&format!("{prefix}-kind")));
-    crate::markup::show(
-        &format!("{prefix}-amount-wrap"),
-        kind == Some(Resolution::PartialRefund),
-    );
-    crate::markup::show(
-        &format!("{prefix}-payer-wrap"),
-        kind.is_some_and(Resolution::sends_goods_back),
-    );
-}
-
-/// The plan in the fields of `prefix` with `note`, or what is wrong with it in the viewer's
-/// words, checked by the rules as the case will check it.
-pub fn offer_in(prefix: &str, max: Money, note: String) -> Result<Offer, String> {
-    let resolution = Resolution::from_code(&value_of(&format!("{prefix}-kind")))
-        .ok_or_else(|| error("no_resolution", ""))?;
-    let partial_amount_minor = if resolution == Resolution::PartialRefund {
-        let typed = Money::parse(&value_of(&format!("{prefix}-amount")), max.currency)
-            .map_err(|e| error(DraftError::Amount(e).code(), ""))?;
-        Some(typed.minor)
-    } else {
-        None
+/// The board, with the buttons its viewer may use now and the counter-offer form.
+#[component]
+pub fn ProposalsBoard(
+    /// The case on screen.
+    control: CaseControl,
+) -> impl IntoView {
+    let shown = Memo::new(move |_| control.with(board_shown).unwrap_or(false));
+    let propose = control.may(ActionKind::Propose);
+    let on_click = move |ev: leptos::ev::MouseEvent| match Act::pressed(&ev) {
+        Some((Act::Accept, button)) => {
+            if let Some(of) = button
+                .get_attribute("data-party")
+                .as_deref()
+                .and_then(Party::from_code)
+            {
+                control.run(Action::Accept { of });
+            }
+        }
+        Some((Act::WithdrawProposal, _)) => control.run(Action::WithdrawProposal),
+        _ => {}
     };
-    let payer = Party::from_code(&value_of(&format!("{prefix}-payer")));
-    let offer = Offer {
-        resolution,
-        partial_amount_minor,
-        return_shipping_paid_by: payer.filter(|_| resolution.sends_goods_back()),
-        note,
-        evidence: Vec::new(),
-    };
-    // The rules' own check, the one the case makes when the offer arrives.
-    offer.terms(max).map_err(|e| error(e.code(), ""))?;
-    Ok(offer)
+    view! {
+        <section class="card board" aria-labelledby="board-title" hidden=move || !shown.get()>
+            <h2 id="board-title">{t("board.title")}</h2>
+            <div
+                on:click=on_click
+                inner_html=move || control.with(columns_markup).unwrap_or_default().into_html()
+            ></div>
+            <Show when=move || propose.get()>
+                <CounterForm control />
+            </Show>
+        </section>
+    }
 }
 
-/// The counter form as an offer, or what is wrong with it.
-pub fn counter_offer(max: Money) -> Result<Offer, String> {
-    offer_in("counter", max, value_of("counter-note").trim().to_owned())
+/// A new proposal of the viewer's: a plan, a note and photos; hidden until asked for.
+#[component]
+fn CounterForm(control: CaseControl) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let fields = PlanFields::new();
+    let note = RwSignal::new(String::new());
+    let problem = RwSignal::new(String::new());
+    let photos = NodeRef::<leptos::html::Input>::new();
+    let kind_ref = NodeRef::<leptos::html::Select>::new();
+    let max = control.max_refund();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let offer = fields
+            .inputs()
+            .offer(max, note.get_untracked().trim().to_owned());
+        let done = move || {
+            fields.clear();
+            note.set(String::new());
+            open.set(false);
+            clear_files(photos);
+        };
+        control.submit_with_photos(offer.map(Action::Propose), problem, files_in(photos), done);
+    };
+    view! {
+        <FormToggle opens=true
+            act=Act::CounterOpen
+            label="board.counter"
+            open
+            focus=move |()| focus_when_drawn(kind_ref)
+        />
+        <form id="counter" class="counter" novalidate hidden=move || !open.get() on:submit=submit>
+            <OfferFields prefix="counter" kind_label="board.kind" max fields kind_ref />
+            <TextBox id="counter-note" label="board.note" value=note rows=2 />
+            <PhotosField id="counter-photos" input=photos />
+            <SendRow error_id="counter-error" problem busy=control.busy label="board.send" />
+            <FormToggle opens=false act=Act::CounterCancel label="board.cancel" open />
+        </form>
+    }
+}
+
+/// The files chosen in a file field, in the order chosen.
+pub fn files_in(input: NodeRef<leptos::html::Input>) -> Vec<web_sys::File> {
+    input
+        .get_untracked()
+        .and_then(|input| input.files())
+        .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
+        .unwrap_or_default()
+}
+
+/// Empties a file field: what it held was sent.
+pub fn clear_files(input: NodeRef<leptos::html::Input>) {
+    if let Some(input) = input.get_untracked() {
+        input.set_value("");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rules::Currency;
+
+    fn plan(kind: &str, amount: &str, payer: &str) -> PlanInputs {
+        PlanInputs {
+            kind: kind.into(),
+            amount: amount.into(),
+            payer: payer.into(),
+        }
+    }
+
+    #[test]
+    fn a_plan_is_checked_as_the_case_will_check_it() {
+        let max = Money::new(5900, Currency::EUR);
+        let offer = plan("partial_refund", "20,50", "seller")
+            .offer(max, "Keep it".into())
+            .unwrap();
+        assert_eq!(offer.partial_amount_minor, Some(2050));
+        // The payer only counts when the goods go back.
+        assert_eq!(offer.return_shipping_paid_by, None);
+        let back = plan("return_and_refund", "", "buyer")
+            .offer(max, String::new())
+            .unwrap();
+        assert_eq!(back.return_shipping_paid_by, Some(Party::Buyer));
+        assert_eq!(back.partial_amount_minor, None);
+        for (amount, code) in [
+            ("60", "partial_amount_out_of_range"),
+            ("0", "partial_amount_out_of_range"),
+            ("20,505", "partial_amount_too_precise"),
+        ] {
+            assert_eq!(
+                plan("partial_refund", amount, "").offer(max, String::new()),
+                Err(error(code, "")),
+                "{amount}"
+            );
+        }
+        assert_eq!(
+            plan("voucher", "", "").offer(max, String::new()),
+            Err(error("no_resolution", ""))
+        );
+    }
 }

@@ -1,56 +1,158 @@
 //! A "why" form: the seller's rejection, or a problem with the returned goods. A reason in words
 //! is required; photos that show it are optional and are sent first, as the viewer's evidence.
-//! Drawn as markup, hidden until its button is pressed; the case page's handlers send it.
+//! Hidden until its button is pressed; mounted once, so what is typed and chosen stays while the
+//! other party acts.
 
-use rules::api::ReasonBody;
-use rules::TEXT_MAX_CHARS;
+use leptos::prelude::*;
+use rules::{Action, TEXT_MAX_CHARS};
 
-use crate::markup::{button, by_id, esc, value_of};
+use crate::components::case_actions::CaseControl;
+use crate::components::form_parts::{focus_when_drawn, FormToggle, SendRow, TextBox};
+use crate::components::proposals_board::{clear_files, files_in};
+use crate::markup::Act;
 use crate::text::{error, t};
 
-/// The button that opens the form `id` (`reject`, `report`) and the form, with the words of
-/// `keys`: the button, the reason's label and the submit.
-pub fn reason_form(id: &str, keys: [&str; 3]) -> String {
-    let [open, label, send] = keys;
-    format!(
-        "{}<form id=\"{id}\" class=\"reason-form\" novalidate hidden>\
-         <label for=\"{id}-reason\">{}</label>\
-         <textarea id=\"{id}-reason\" rows=\"3\" maxlength=\"{TEXT_MAX_CHARS}\" aria-required=\"true\"></textarea>\
-         {}<p class=\"form-error\" id=\"{id}-error\" role=\"alert\"></p>\
-         <button type=\"submit\" class=\"button primary\">{}</button>{}</form>",
-        button("button secondary", &format!("{id}-open"), None, &t(open)),
-        esc(&t(label)),
-        photos_field(id),
-        esc(&t(send)),
-        button("button secondary", &format!("{id}-cancel"), None, &t("board.cancel")),
-    )
+/// Which "why" a form asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonKind {
+    /// The seller turns the request down.
+    Reject,
+    /// The goods came back damaged, different or not at all.
+    Report,
 }
 
-/// The reason typed in the form `id`, or what is wrong with it.
-pub fn reason_in(id: &str) -> Result<ReasonBody, String> {
-    let reason = value_of(&format!("{id}-reason")).trim().to_owned();
-    if reason.is_empty() {
-        return Err(error("reason_required", ""));
+impl ReasonKind {
+    /// The form's id, the start of its fields' ids.
+    fn id(self) -> &'static str {
+        match self {
+            ReasonKind::Reject => "reject",
+            ReasonKind::Report => "report",
+        }
     }
-    if reason.chars().count() > TEXT_MAX_CHARS {
-        return Err(error("text_too_long", ""));
+
+    /// The catalogue keys of the button that opens it, the reason's label and the submit.
+    fn keys(self) -> [&'static str; 3] {
+        match self {
+            ReasonKind::Reject => ["reject.open", "reject.reason", "reject.send"],
+            ReasonKind::Report => ["receipt.report", "receipt.problem", "receipt.report_send"],
+        }
     }
-    Ok(ReasonBody { reason })
+
+    fn controls(self) -> (Act, Act) {
+        match self {
+            ReasonKind::Reject => (Act::RejectOpen, Act::RejectCancel),
+            ReasonKind::Report => (Act::ReportOpen, Act::ReportCancel),
+        }
+    }
+
+    /// The action with the reason typed, or what is wrong with it.
+    pub fn action(self, typed: &str) -> Result<Action, String> {
+        let reason = typed.trim().to_owned();
+        if reason.is_empty() {
+            return Err(error("reason_required", ""));
+        }
+        if reason.chars().count() > TEXT_MAX_CHARS {
+            return Err(error("text_too_long", ""));
+        }
+        Ok(match self {
+            ReasonKind::Reject => Action::Reject { reason },
+            ReasonKind::Report => Action::ReportProblem { reason },
+        })
+    }
 }
 
-/// The optional photos of the form `id`, sent as the viewer's evidence before its action.
-pub fn photos_field(id: &str) -> String {
-    format!(
-        "<label for=\"{id}-photos\">{}</label>\
-         <input type=\"file\" id=\"{id}-photos\" accept=\"image/jpeg,image/png,image/webp\" multiple>",
-        esc(&t("reason_form.photos"))
-    )
+/// The button that opens the form, and the form.
+#[component]
+pub fn ReasonForm(
+    /// The case on screen.
+    control: CaseControl,
+    /// What the form is for.
+    kind: ReasonKind,
+) -> impl IntoView {
+    let id = kind.id();
+    let [open_key, label, send] = kind.keys();
+    let (open_act, cancel_act) = kind.controls();
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(String::new());
+    let photos = NodeRef::<leptos::html::Input>::new();
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let done = move || {
+            reason.set(String::new());
+            open.set(false);
+            clear_files(photos);
+        };
+        let checked = kind.action(&reason.get_untracked());
+        control.submit_with_photos(checked, problem, files_in(photos), done);
+    };
+    view! {
+        <FormToggle opens=true act=open_act label=open_key open focus=move |()| focus_when_drawn(field) />
+        <form id=id class="reason-form" novalidate hidden=move || !open.get() on:submit=submit>
+            <TextBox
+                id=format!("{id}-reason")
+                label
+                value=reason
+                rows=3
+                max_chars=TEXT_MAX_CHARS
+                required=true
+                node_ref=field
+            />
+            <PhotosField id=format!("{id}-photos") input=photos />
+            <SendRow error_id=format!("{id}-error") problem busy=control.busy label=send />
+            <FormToggle opens=false act=cancel_act label="board.cancel" open />
+        </form>
+    }
 }
 
-/// The photos chosen in the form `id`, in the order chosen.
-pub fn photos_in(id: &str) -> Vec<web_sys::File> {
-    by_id::<web_sys::HtmlInputElement>(&format!("{id}-photos"))
-        .and_then(|input| input.files())
-        .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
-        .unwrap_or_default()
+/// Optional photos for a form, sent as the viewer's evidence before its action.
+#[component]
+pub fn PhotosField(
+    /// The field's id.
+    #[prop(into)]
+    id: String,
+    /// The field, to read the chosen files from.
+    input: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    view! {
+        <label for=id.clone()>{t("reason_form.photos")}</label>
+        <input
+            type="file"
+            id=id
+            node_ref=input
+            accept="image/jpeg,image/png,image/webp"
+            multiple
+        />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_is_required_and_bounded_and_names_its_action() {
+        assert_eq!(
+            ReasonKind::Reject.action("  It works  "),
+            Ok(Action::Reject {
+                reason: "It works".into()
+            })
+        );
+        assert_eq!(
+            ReasonKind::Report.action("Broken"),
+            Ok(Action::ReportProblem {
+                reason: "Broken".into()
+            })
+        );
+        assert_eq!(
+            ReasonKind::Reject.action("   "),
+            Err(error("reason_required", ""))
+        );
+        let long = "x".repeat(TEXT_MAX_CHARS + 1);
+        assert_eq!(
+            ReasonKind::Report.action(&long),
+            Err(error("text_too_long", ""))
+        );
+    }
 }

@@ -1,64 +1,62 @@
 //! After the goods went back, or when a replacement is due: the seller confirms the return
 //! arrived in the agreed condition (the refund follows) or reports a problem (the platform
 //! decides), or ships the replacement with its tracking number. The platform may record a
-//! delivery or a refund on the cases it handles. Drawn as markup; the case page acts on it.
+//! delivery or a refund on the cases it handles.
 
-use rules::ActionKind;
+use leptos::prelude::*;
+use rules::{Action, ActionKind};
 
-use crate::components::reason_form::reason_form;
-use crate::components::tracking_field::tracking_markup;
-use crate::markup::{button, esc};
-use crate::screen::CaseScreen;
+use crate::components::case_actions::{ActButton, CaseControl};
+use crate::components::reason_form::{ReasonForm, ReasonKind};
+use crate::components::tracking_field::{Shipment, TrackingForm};
+use crate::markup::Act;
 use crate::text::t;
 
 /// The steps the viewer may take now, or nothing.
-pub fn receipt_markup(detail: &CaseScreen) -> String {
-    let mut html = String::new();
-    if detail.may(ActionKind::ReturnDelivered) {
-        html += &button(
-            "button secondary",
-            "return-delivered",
-            None,
-            &t("receipt.delivered"),
-        );
+#[component]
+pub fn ReceiptStep(
+    /// The case on screen.
+    control: CaseControl,
+) -> impl IntoView {
+    let report = control.may(ActionKind::ReportProblem);
+    let ship = control.may(ActionKind::ShipReplacement);
+    let any = control.may_any(&[
+        ActionKind::ReturnDelivered,
+        ActionKind::ConfirmReceipt,
+        ActionKind::ReportProblem,
+        ActionKind::ShipReplacement,
+        ActionKind::RefundIssued,
+    ]);
+    view! {
+        <section class="card receipt" aria-labelledby="receipt-title" hidden=move || !any.get()>
+            <h2 id="receipt-title">{t("receipt.title")}</h2>
+            <ActButton
+                control
+                act=Act::ReturnDelivered
+                action=Action::ReturnDelivered
+                label="receipt.delivered"
+                class="button secondary"
+            />
+            <ActButton
+                control
+                act=Act::ConfirmReceipt
+                action=Action::ConfirmReceipt
+                label="receipt.confirm"
+                class="button primary"
+            />
+            <Show when=move || report.get()>
+                <ReasonForm control kind=ReasonKind::Report />
+            </Show>
+            <Show when=move || ship.get()>
+                <TrackingForm control shipment=Shipment::Replacement send="receipt.ship" />
+            </Show>
+            <ActButton
+                control
+                act=Act::RefundIssued
+                action=Action::RefundIssued
+                label="receipt.refund_issued"
+                class="button secondary"
+            />
+        </section>
     }
-    if detail.may(ActionKind::ConfirmReceipt) {
-        html += &button(
-            "button primary",
-            "confirm-receipt",
-            None,
-            &t("receipt.confirm"),
-        );
-    }
-    if detail.may(ActionKind::ReportProblem) {
-        html += &reason_form(
-            "report",
-            ["receipt.report", "receipt.problem", "receipt.report_send"],
-        );
-    }
-    if detail.may(ActionKind::ShipReplacement) {
-        html += &format!(
-            "<form id=\"ship-replacement\" novalidate>{}\
-             <p class=\"form-error\" id=\"ship-replacement-error\" role=\"alert\"></p>\
-             <button type=\"submit\" class=\"button primary\">{}</button></form>",
-            tracking_markup("replacement-tracking"),
-            esc(&t("receipt.ship"))
-        );
-    }
-    if detail.may(ActionKind::RefundIssued) {
-        html += &button(
-            "button secondary",
-            "refund-issued",
-            None,
-            &t("receipt.refund_issued"),
-        );
-    }
-    if html.is_empty() {
-        return html;
-    }
-    format!(
-        "<section class=\"card receipt\" aria-labelledby=\"receipt-title\">\
-         <h2 id=\"receipt-title\">{}</h2>{html}</section>",
-        esc(&t("receipt.title"))
-    )
 }

@@ -6,7 +6,7 @@ use rules::{Fault, Order, OrderPolicy, Reason, Resolution};
 use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
 use crate::draft::{ReturnDraft, Step};
-use crate::markup::{el, esc, facts, hidden_unless, set_value, show, text as tag};
+use crate::markup::{el, esc, facts, set_value, show, text as tag, Markup};
 use crate::photos::UploadTo;
 use crate::text::{self, code, error, t, tf};
 use crate::{api, clock, photos};
@@ -209,12 +209,16 @@ pub fn ReturnForm(
                 } else {
                     ""
                 };
-                format!(
-                    "<li{class}{current}>{}</li>",
-                    esc(&code("wizard.step", s.code()))
+                Markup::fill(
+                    "<li{}{}>{}</li>",
+                    &[
+                        &Markup::tags(class),
+                        &Markup::tags(current),
+                        &esc(&code("wizard.step", s.code())),
+                    ],
                 )
             })
-            .collect::<String>()
+            .collect::<Markup>()
     };
     let initial = draft.get_untracked();
     let items = order.with_value(|o| items_markup(o, &initial));
@@ -290,19 +294,21 @@ pub fn ReturnForm(
     // Every step is drawn once and shown in turn; the fields keep what is typed in them.
     view! {
         <div class="wizard">
-            <ol class="steps" aria-label=t("wizard.progress") inner_html=steps></ol>
+            <ol class="steps" aria-label=t("wizard.progress") inner_html=move || steps().into_html()></ol>
             <VerdictPanel verdict=verdict />
             <form class="return-form" on:submit=on_submit novalidate>
                 <fieldset class="wizard-step" disabled=busy on:input=on_field on:change=on_field>
-                    <section hidden=move || !at(Step::Items) inner_html=items></section>
-                    <section hidden=move || !at(Step::Reason) inner_html=reason></section>
+                    <section hidden=move || !at(Step::Items) inner_html=items.into_html()></section>
+                    <section hidden=move || !at(Step::Reason) inner_html=reason.into_html()></section>
                     <section
                         hidden=move || !at(Step::Resolution)
                         inner_html=move || {
-                            verdict.with(|v| draft.with_untracked(|d| resolution_markup(v, d)))
+                            verdict
+                                .with(|v| draft.with_untracked(|d| resolution_markup(v, d)))
+                                .into_html()
                         }
                     ></section>
-                    <section hidden=move || !at(Step::Details) inner_html=details></section>
+                    <section hidden=move || !at(Step::Details) inner_html=details.into_html()></section>
                     <section hidden=move || !at(Step::Photos)>
                         <h2 tabindex="-1">{t("wizard.photos_title")}</h2>
                         <p class="hint" hidden=move || !photos_needed()>{t("wizard.photos_required")}</p>
@@ -310,7 +316,7 @@ pub fn ReturnForm(
                     </section>
                     <section hidden=move || !at(Step::Review)>
                         <h2 tabindex="-1">{t("wizard.review_title")}</h2>
-                        <div inner_html=move || review(order, verdict, draft, photos)></div>
+                        <div inner_html=move || review(order, verdict, draft, photos).into_html()></div>
                     </section>
                 </fieldset>
                 <p class="form-error" id="wizard-problem" role="alert">{problem}</p>
@@ -331,80 +337,103 @@ pub fn ReturnForm(
 }
 
 /// The lines to choose, each with its quantity when it has several items.
-fn items_markup(order: &Order, initial: &ReturnDraft) -> String {
-    let lines: String = order
+fn items_markup(order: &Order, initial: &ReturnDraft) -> Markup {
+    let lines: Markup = order
         .lines
         .iter()
         .map(|line| {
             let id = esc(&line.id);
             let chosen = initial.quantity(&line.id);
             let quantity = if line.quantity > 1 {
-                format!(
-                    "<span class=\"quantity\" id=\"qspan-{id}\"{}><label for=\"qty-{id}\">{}</label>\
-                     <input id=\"qty-{id}\" type=\"number\" inputmode=\"numeric\" min=\"1\" max=\"{max}\" value=\"{}\">\
+                Markup::fill(
+                    "<span class=\"quantity\" id=\"qspan-{}\"{}><label for=\"qty-{}\">{}</label>\
+                     <input id=\"qty-{}\" type=\"number\" inputmode=\"numeric\" min=\"1\" max=\"{}\" value=\"{}\">\
                      <span class=\"hint-inline\">{}</span></span>",
-                    hidden_unless(chosen > 0),
-                    esc(&tf("wizard.how_many", &[("title", &line.product.title)])),
-                    chosen.max(1),
-                    esc(&tf("wizard.of", &[("max", &line.quantity.to_string())])),
-                    max = line.quantity,
+                    &[
+                        &id,
+                        &Markup::tags(hidden_unless(chosen > 0)),
+                        &id,
+                        &esc(&tf("wizard.how_many", &[("title", &line.product.title)])),
+                        &id,
+                        &Markup::number(line.quantity),
+                        &Markup::number(chosen.max(1)),
+                        &esc(&tf("wizard.of", &[("max", &line.quantity.to_string())])),
+                    ],
                 )
             } else {
-                String::new()
+                Markup::default()
             };
-            format!(
-                "<div class=\"line-choice\"><input id=\"line-{id}\" type=\"checkbox\"{}>\
-                 <label for=\"line-{id}\">{}</label>{quantity}</div>",
-                if chosen > 0 { " checked" } else { "" },
-                esc(&tf(
-                    "wizard.line",
-                    &[("title", &line.product.title), ("price", &text::money(line.unit_price))]
-                )),
+            Markup::fill(
+                "<div class=\"line-choice\"><input id=\"line-{}\" type=\"checkbox\"{}>\
+                 <label for=\"line-{}\">{}</label>{}</div>",
+                &[
+                    &id,
+                    &Markup::tags(if chosen > 0 { " checked" } else { "" }),
+                    &id,
+                    &esc(&tf(
+                        "wizard.line",
+                        &[("title", &line.product.title), ("price", &text::money(line.unit_price))],
+                    )),
+                    &quantity,
+                ],
             )
         })
         .collect();
-    format!("{}{lines}", heading("wizard.items_title"))
+    heading("wizard.items_title").join(lines)
 }
 
-fn heading(key: &str) -> String {
-    format!("<h2 tabindex=\"-1\">{}</h2>", esc(&t(key)))
+fn heading(key: &str) -> Markup {
+    Markup::fill("<h2 tabindex=\"-1\">{}</h2>", &[&esc(&t(key))])
+}
+
+/// ` hidden` unless `shown`: for an element's opening tag.
+fn hidden_unless(shown: bool) -> &'static str {
+    if shown {
+        ""
+    } else {
+        " hidden"
+    }
 }
 
 /// The reasons, grouped: a problem with the item or the delivery, or a change of mind.
-fn reason_markup(initial: &ReturnDraft) -> String {
-    let options = |fault: Fault| -> String {
+fn reason_markup(initial: &ReturnDraft) -> Markup {
+    let options = |fault: Fault| -> Markup {
         Reason::ALL
             .into_iter()
             .filter(|r| r.fault() == fault)
             .map(|r| {
-                format!(
+                Markup::fill(
                     "<option value=\"{}\"{}>{}</option>",
-                    r.code(),
-                    if initial.reason == Some(r) {
-                        " selected"
-                    } else {
-                        ""
-                    },
-                    esc(&code("reason", r.code()))
+                    &[
+                        &Markup::tags(r.code()),
+                        &Markup::tags(if initial.reason == Some(r) {
+                            " selected"
+                        } else {
+                            ""
+                        }),
+                        &esc(&code("reason", r.code())),
+                    ],
                 )
             })
             .collect()
     };
-    format!(
+    Markup::fill(
         "{}<label for=\"reason\">{}</label><select id=\"reason\"><option value=\"\"{}>{}</option>\
          <optgroup label=\"{}\">{}</optgroup><optgroup label=\"{}\">{}</optgroup></select>",
-        heading("wizard.reason_title"),
-        esc(&t("wizard.reason")),
-        if initial.reason.is_none() {
-            " selected"
-        } else {
-            ""
-        },
-        esc(&t("wizard.choose_reason")),
-        esc(&t("wizard.group_problem")),
-        options(Fault::Seller),
-        esc(&t("wizard.group_mind")),
-        options(Fault::Buyer),
+        &[
+            &heading("wizard.reason_title"),
+            &esc(&t("wizard.reason")),
+            &Markup::tags(if initial.reason.is_none() {
+                " selected"
+            } else {
+                ""
+            }),
+            &esc(&t("wizard.choose_reason")),
+            &esc(&t("wizard.group_problem")),
+            &options(Fault::Seller),
+            &esc(&t("wizard.group_mind")),
+            &options(Fault::Buyer),
+        ],
     )
 }
 
@@ -415,7 +444,7 @@ type Verdict = Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>;
 fn resolution_markup(
     verdict: &Option<Result<rules::Eligibility, rules::SelectionError>>,
     draft: &ReturnDraft,
-) -> String {
+) -> Markup {
     let options = match verdict {
         Some(Ok(v)) => {
             let chosen = draft.effective_resolution(v);
@@ -436,46 +465,59 @@ fn resolution_markup(
                         .map(|p| code("wizard.shipping_paid_by", p.code()))
                         .unwrap_or_default();
                     let partial = if r == Resolution::PartialRefund {
-                        format!(
+                        Markup::fill(
                             "<span id=\"partial-wrap\"{}><label for=\"partial-amount\">{}</label>\
                              <input id=\"partial-amount\" inputmode=\"decimal\" autocomplete=\"off\" value=\"{}\"></span>",
-                            hidden_unless(chosen == Some(r)),
-                            esc(&tf(
-                                "wizard.partial_amount",
-                                &[("currency", v.max_refund.currency.code()), ("max", &amount)]
-                            )),
-                            esc(&draft.partial_amount),
+                            &[
+                                &Markup::tags(hidden_unless(chosen == Some(r))),
+                                &esc(&tf(
+                                    "wizard.partial_amount",
+                                    &[("currency", v.max_refund.currency.code()), ("max", &amount)],
+                                )),
+                                &esc(&draft.partial_amount),
+                            ],
                         )
                     } else {
-                        String::new()
+                        Markup::default()
                     };
-                    format!(
-                        "<div class=\"choice\"><label><input type=\"radio\" name=\"resolution\" value=\"{}\"{}> {}</label>{}{partial}</div>",
-                        r.code(),
-                        if chosen == Some(r) { " checked" } else { "" },
-                        tag("strong", "", &code("resolution", r.code())),
-                        tag("p", "hint", &format!("{refund} {shipping}")),
+                    Markup::fill(
+                        "<div class=\"choice\"><label><input type=\"radio\" name=\"resolution\" value=\"{}\"{}> {}</label>{}{}</div>",
+                        &[
+                            &Markup::tags(r.code()),
+                            &Markup::tags(if chosen == Some(r) { " checked" } else { "" }),
+                            &tag("strong", "", &code("resolution", r.code())),
+                            &tag("p", "hint", &format!("{refund} {shipping}")),
+                            &partial,
+                        ],
                     )
                 })
                 .collect()
         }
-        _ => String::new(),
+        _ => Markup::default(),
     };
-    format!(
-        "{}<div role=\"radiogroup\" aria-label=\"{}\">{options}</div>",
-        heading("wizard.resolution_title"),
-        esc(&t("wizard.resolution_title"))
+    Markup::fill(
+        "{}<div role=\"radiogroup\" aria-label=\"{}\">{}</div>",
+        &[
+            &heading("wizard.resolution_title"),
+            &esc(&t("wizard.resolution_title")),
+            &options,
+        ],
     )
 }
 
-fn details_markup(initial: &ReturnDraft) -> String {
-    format!(
-        "{}<label for=\"description\">{}</label><textarea id=\"description\" rows=\"5\" maxlength=\"{DESCRIPTION_MAX_CHARS}\" \
-         aria-describedby=\"description-count\">{}</textarea><p class=\"hint\" id=\"description-count\">{} / {DESCRIPTION_MAX_CHARS}</p>",
-        heading("wizard.details_title"),
-        esc(&t("wizard.description")),
-        esc(&initial.description),
-        initial.description.chars().count(),
+fn details_markup(initial: &ReturnDraft) -> Markup {
+    let max = Markup::number(DESCRIPTION_MAX_CHARS as u64);
+    Markup::fill(
+        "{}<label for=\"description\">{}</label><textarea id=\"description\" rows=\"5\" maxlength=\"{}\" \
+         aria-describedby=\"description-count\">{}</textarea><p class=\"hint\" id=\"description-count\">{} / {}</p>",
+        &[
+            &heading("wizard.details_title"),
+            &esc(&t("wizard.description")),
+            &max,
+            &esc(&initial.description),
+            &Markup::number(initial.description.chars().count() as u64),
+            &max,
+        ],
     )
 }
 
@@ -485,7 +527,7 @@ fn review(
     verdict: Verdict,
     draft: ReadSignal<ReturnDraft>,
     photos: RwSignal<Vec<Photo>>,
-) -> String {
+) -> Markup {
     draft.with(|d| {
         let items = order.with_value(|o| {
             o.lines
@@ -501,7 +543,7 @@ fn review(
                 .map(|r| code("resolution", r.code())),
             _ => None,
         });
-        let rows = [
+        let rows = vec![
             (t("wizard.review_items"), esc(&items)),
             (
                 t("wizard.reason"),
@@ -523,13 +565,11 @@ fn review(
             if list.is_empty() {
                 tag("p", "muted", &t("wizard.no_photos"))
             } else {
-                el("ul", "photos", &photo_list(list, false))
+                el("ul", "photos", photo_list(list, false))
             }
         });
-        format!(
-            "{}{}{list}",
-            facts(&rows),
-            tag("h3", "", &t("wizard.photos_title"))
-        )
+        facts(rows)
+            .join(tag("h3", "", &t("wizard.photos_title")))
+            .join(list)
     })
 }

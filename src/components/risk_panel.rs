@@ -2,34 +2,19 @@
 //! seller's fault rate, loaded from `/api/cases/{id}/risk` once the case is shown.
 
 use crate::decode::{Obj, Read};
-use crate::markup::{esc, facts, text as tag};
-use crate::screen::CaseScreen;
+use leptos::prelude::*;
+
+use crate::markup::{esc, facts, text as tag, Markup};
 use crate::text::{percent, t, tf};
 
-/// The panel's place, when the viewer is the platform: [`load_risk`] fills it.
-pub fn risk_markup(detail: &CaseScreen) -> String {
-    if detail.parts.viewer != rules::Party::Platform {
-        return String::new();
-    }
-    format!(
-        "<section class=\"card risk\" aria-labelledby=\"risk-title\" aria-busy=\"true\">\
-         <h2 id=\"risk-title\">{}</h2><div id=\"risk\">{}</div></section>",
-        esc(&t("risk.title")),
-        tag("p", "muted", &t("risk.loading"))
-    )
-}
-
-fn numbers(risk: &Obj) -> Read<String> {
+fn numbers(risk: &Obj) -> Read<Markup> {
     let buyer = risk.obj("buyer")?;
     let seller = risk.obj("seller")?;
     let count = |o: &Obj, name: &str| o.unsigned(name).map(|n| n.to_string());
     let rate = |o: &Obj, name: &str| o.unsigned(name).map(percent);
     let days = count(risk, "days")?;
-    let side = |title: &str, rows: Vec<(String, String)>| {
-        format!("{}{}", tag("h3", "", title), facts(&rows))
-    };
-    Ok(format!(
-        "{}{}{}",
+    let side = |title: &str, rows: Vec<(String, Markup)>| tag("h3", "", title).join(facts(rows));
+    Ok(Markup::from_iter([
         tag("p", "hint", &tf("risk.period", &[("days", &days)])),
         side(
             &t("risk.buyer"),
@@ -38,9 +23,9 @@ fn numbers(risk: &Obj) -> Read<String> {
                 (t("risk.refunded"), esc(&count(&buyer, "refunded")?)),
                 (
                     t("risk.refund_rate"),
-                    esc(&rate(&buyer, "refund_rate_basis_points")?)
+                    esc(&rate(&buyer, "refund_rate_basis_points")?),
                 ),
-            ]
+            ],
         ),
         side(
             &t("risk.seller"),
@@ -48,35 +33,54 @@ fn numbers(risk: &Obj) -> Read<String> {
                 (t("risk.cases"), esc(&count(&seller, "cases")?)),
                 (
                     t("risk.seller_fault"),
-                    esc(&count(&seller, "seller_fault")?)
+                    esc(&count(&seller, "seller_fault")?),
                 ),
                 (
                     t("risk.fault_rate"),
-                    esc(&rate(&seller, "fault_rate_basis_points")?)
+                    esc(&rate(&seller, "fault_rate_basis_points")?),
                 ),
                 (
                     t("risk.automatic"),
-                    esc(&count(&seller, "automatic_actions")?)
+                    esc(&count(&seller, "automatic_actions")?),
                 ),
-            ]
+            ],
         ),
-    ))
+    ]))
 }
 
-/// Loads the case's risk signals into the panel, or says why they could not be.
-pub async fn load_risk(case_id: String) {
-    let answer = crate::api::text(&crate::api::case_path(&case_id, "/risk")).await;
-    let html = match answer {
-        Ok(text) => Obj::parse(&text)
-            .and_then(|risk| numbers(&risk))
-            .unwrap_or_else(|why| tag("p", "form-error", &crate::text::error("decode", &why))),
-        Err(e) => tag("p", "form-error", &e.describe()),
-    };
-    let document = leptos::prelude::document();
-    if let Some(panel) = document.get_element_by_id("risk") {
-        panel.set_inner_html(&html);
-        if let Some(section) = panel.parent_element() {
-            let _ = section.set_attribute("aria-busy", "false");
-        }
+/// The buyer's and the seller's record, for the mediator: read once, when the page opens.
+#[component]
+pub fn RiskPanel(
+    /// The case's id.
+    case_id: String,
+) -> impl IntoView {
+    let numbers_read = RwSignal::new(None::<Markup>);
+    leptos::task::spawn_local(async move {
+        let answer = crate::api::text(&crate::api::case_path(&case_id, "/risk")).await;
+        let html = match answer {
+            Ok(text) => Obj::parse(&text)
+                .and_then(|risk| numbers(&risk))
+                .unwrap_or_else(|why| tag("p", "form-error", &crate::text::error("decode", &why))),
+            Err(e) => tag("p", "form-error", &e.describe()),
+        };
+        numbers_read.try_set(Some(html));
+    });
+    view! {
+        <section
+            class="card risk"
+            aria-labelledby="risk-title"
+            aria-busy=move || if numbers_read.with(Option::is_none) { "true" } else { "false" }
+        >
+            <h2 id="risk-title">{t("risk.title")}</h2>
+            <div
+                id="risk"
+                inner_html=move || {
+                    numbers_read
+                        .get()
+                        .unwrap_or_else(|| tag("p", "muted", &t("risk.loading")))
+                        .into_html()
+                }
+            ></div>
+        </section>
     }
 }

@@ -1,53 +1,114 @@
 //! The mediator's ruling: a plan carried out (or no refund at all) and the written reason both
-//! parties will read. It ends the negotiation. Drawn as markup; the case page sends it.
+//! parties will read. It ends the negotiation.
 
-use rules::api::RuleBody;
-use rules::{ActionKind, Decree, TEXT_MAX_CHARS};
+use leptos::prelude::*;
+use rules::{Action, ActionKind, Decree, Money};
 
-use crate::components::proposals_board::offer_fields;
-use crate::components::proposals_board::offer_in;
-use crate::markup::{esc, value_of};
-use crate::screen::CaseScreen;
+use crate::components::case_actions::CaseControl;
+use crate::components::form_parts::{SendRow, TextBox};
+use crate::components::proposals_board::{OfferFields, PlanFields, PlanInputs};
 use crate::text::{error, t};
 
 /// The value of the kind that rules out any refund.
 const NO_REFUND: &str = "no_refund";
 
-/// The ruling form, when the viewer may rule.
-pub fn ruling_markup(detail: &CaseScreen) -> String {
-    if !detail.may(ActionKind::Rule) {
-        return String::new();
-    }
-    format!(
-        "<section class=\"card ruling\" aria-labelledby=\"rule-title\"><h2 id=\"rule-title\">{}</h2>\
-         <p class=\"hint\">{}</p><form id=\"rule\" novalidate>{}\
-         <label for=\"rule-reason\">{}</label>\
-         <textarea id=\"rule-reason\" rows=\"3\" maxlength=\"{TEXT_MAX_CHARS}\" aria-required=\"true\"></textarea>\
-         <p class=\"form-error\" id=\"rule-error\" role=\"alert\"></p>\
-         <button type=\"submit\" class=\"button primary\">{}</button></form></section>",
-        esc(&t("rule.title")),
-        esc(&t("rule.hint")),
-        offer_fields(
-            "rule",
-            "rule.kind",
-            detail.parts.case.max_refund,
-            Some((NO_REFUND, t("rule.no_refund")))
-        ),
-        esc(&t("rule.reason")),
-        esc(&t("rule.send")),
-    )
-}
-
-/// The ruling in the form, or what is wrong with it.
-pub fn ruling(detail_max: rules::Money) -> Result<RuleBody, String> {
-    let reason = value_of("rule-reason").trim().to_owned();
-    let decree = if value_of("rule-kind") == NO_REFUND {
+/// The ruling in the fields, or what is wrong with it.
+pub fn ruling(plan: &PlanInputs, reason: &str, max: Money) -> Result<Action, String> {
+    let decree = if plan.kind == NO_REFUND {
         Decree::NoRefund
     } else {
-        Decree::Plan(offer_in("rule", detail_max, String::new())?)
+        Decree::Plan(plan.offer(max, String::new())?)
     };
+    let reason = reason.trim().to_owned();
     if reason.is_empty() {
         return Err(error("reason_required", ""));
     }
-    Ok(RuleBody { decree, reason })
+    Ok(Action::Rule { decree, reason })
+}
+
+/// The ruling form, when the viewer may rule.
+#[component]
+pub fn RulingForm(
+    /// The case on screen.
+    control: CaseControl,
+) -> impl IntoView {
+    let may = control.may(ActionKind::Rule);
+    view! {
+        <Show when=move || may.get()>
+            <RulingFields control />
+        </Show>
+    }
+}
+
+#[component]
+fn RulingFields(control: CaseControl) -> impl IntoView {
+    let fields = PlanFields::new();
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(String::new());
+    let max = control.max_refund();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        control.submit(
+            ruling(&fields.inputs(), &reason.get_untracked(), max),
+            problem,
+        );
+    };
+    view! {
+        <section class="card ruling" aria-labelledby="rule-title">
+            <h2 id="rule-title">{t("rule.title")}</h2>
+            <p class="hint">{t("rule.hint")}</p>
+            <form id="rule" novalidate on:submit=submit>
+                <OfferFields
+                    prefix="rule"
+                    kind_label="rule.kind"
+                    max
+                    extra=(NO_REFUND, t("rule.no_refund"))
+                    fields
+                />
+                <TextBox
+                    id="rule-reason"
+                    label="rule.reason"
+                    value=reason
+                    rows=3
+                    max_chars=rules::TEXT_MAX_CHARS
+                    required=true
+                />
+                <SendRow error_id="rule-error" problem busy=control.busy label="rule.send" />
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rules::Currency;
+
+    #[test]
+    fn a_ruling_needs_its_reason_and_may_refund_nothing() {
+        let max = Money::new(5900, Currency::EUR);
+        let none = PlanInputs {
+            kind: NO_REFUND.into(),
+            ..PlanInputs::default()
+        };
+        assert_eq!(
+            ruling(&none, " Worn ", max),
+            Ok(Action::Rule {
+                decree: Decree::NoRefund,
+                reason: "Worn".into()
+            })
+        );
+        assert_eq!(ruling(&none, "", max), Err(error("reason_required", "")));
+        let refund = PlanInputs {
+            kind: "refund_only".into(),
+            ..PlanInputs::default()
+        };
+        assert!(matches!(
+            ruling(&refund, "Broken", max),
+            Ok(Action::Rule {
+                decree: Decree::Plan(_),
+                ..
+            })
+        ));
+    }
 }

@@ -1,13 +1,13 @@
 use crate::components::status_header::consequence;
 use crate::screen::{CaseScreen, What};
 
-use crate::markup::{el, esc, text as tag};
+use crate::markup::{el, esc, text as tag, Markup};
 use crate::text::{self, code, t};
 
 /// Everything that happened to the case, newest first: who, what and when, as markup.
-pub fn timeline_markup(detail: &CaseScreen) -> String {
+pub fn timeline_markup(detail: &CaseScreen) -> Markup {
     let viewer = detail.parts.viewer;
-    let entries: String = detail
+    let entries: Markup = detail
         .parts
         .timeline
         .iter()
@@ -25,19 +25,19 @@ pub fn timeline_markup(detail: &CaseScreen) -> String {
             el(
                 "li",
                 "",
-                &format!(
-                    "{} {}: {} → {}",
-                    tag("span", "muted", &text::date_time(event.at)),
-                    tag("strong", "", &by),
-                    esc(&what),
-                    esc(&code("state", event.state.code()))
-                ),
+                tag("span", "muted", &text::date_time(event.at))
+                    .join(Markup::tags(" "))
+                    .join(tag("strong", "", &by))
+                    .join(Markup::tags(": "))
+                    .join(esc(&what))
+                    .join(Markup::tags(" → "))
+                    .join(esc(&code("state", event.state.code()))),
             )
         })
         .collect();
     // Newest first, numbered down: the filing stays number 1.
-    format!(
-        "<section class=\"card\">{}<ol class=\"timeline\" reversed>{entries}</ol></section>",
-        tag("h2", "", &t("timeline.title")),
+    Markup::fill(
+        "<section class=\"card\">{}<ol class=\"timeline\" reversed>{}</ol></section>",
+        &[&tag("h2", "", &t("timeline.title")), &entries],
     )
 }

@@ -1,14 +1,14 @@
-//! A tracking number field that validates the format and the check digit and detects the carrier
-//! as the viewer types. Drawn as markup; the page's input handler calls [`tracking_typed`].
+//! A tracking number, checked as it is typed: the carrier it belongs to, or why it cannot be
+//! one. The server checks it again.
 
-use rules::api::TrackingBody;
-use rules::TrackingNumber;
+use leptos::prelude::*;
+use rules::{Action, TrackingNumber};
 
-use crate::markup::{esc, value_of};
+use crate::components::case_actions::CaseControl;
+use crate::components::form_parts::SendRow;
 use crate::text::{code, error, t};
 
-/// What the field says about the number as typed: the carrier detected, or what is wrong. Empty
-/// says nothing yet: the submit asks for a number.
+/// What the field says under a number as typed: nothing yet, the carrier, or what is wrong.
 pub fn feedback(typed: &str) -> Option<Result<String, String>> {
     if typed.trim().is_empty() {
         return None;
@@ -20,39 +20,80 @@ pub fn feedback(typed: &str) -> Option<Result<String, String>> {
     )
 }
 
-/// The label, the field with the id `id`, and the line under it that says what the number is.
-pub fn tracking_markup(id: &str) -> String {
-    let id = esc(id);
-    format!(
-        "<label for=\"{id}\">{}</label><input id=\"{id}\" autocomplete=\"off\" autocapitalize=\"characters\" \
-         spellcheck=\"false\" aria-describedby=\"{id}-feedback\" aria-invalid=\"false\">\
-         <p class=\"tracking-feedback hint\" id=\"{id}-feedback\" aria-live=\"polite\">{}</p>",
-        esc(&t("tracking.label")),
-        esc(&t("tracking.hint"))
-    )
+/// Which parcel a tracking form sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shipment {
+    /// The buyer's parcel back to the seller.
+    Return,
+    /// The seller's replacement to the buyer.
+    Replacement,
 }
 
-/// After each keystroke in the field `id`: the carrier, or what is wrong, under it.
-pub fn tracking_typed(id: &str) {
-    let document = leptos::prelude::document();
-    let (class, words, invalid) = match feedback(&value_of(id)) {
-        None => ("hint", t("tracking.hint"), false),
-        Some(Ok(carrier)) => ("ok", carrier, false),
-        Some(Err(why)) => ("error", why, true),
+impl Shipment {
+    /// The form's id and its field's id.
+    fn ids(self) -> (&'static str, &'static str) {
+        match self {
+            Shipment::Return => ("ship-return", "return-tracking"),
+            Shipment::Replacement => ("ship-replacement", "replacement-tracking"),
+        }
+    }
+
+    /// The action with the number typed, or what is wrong with it.
+    pub fn action(self, typed: &str) -> Result<Action, String> {
+        let tracking = TrackingNumber::parse(typed).map_err(|e| error(e.code(), ""))?;
+        Ok(match self {
+            Shipment::Return => Action::ShipReturn { tracking },
+            Shipment::Replacement => Action::ShipReplacement { tracking },
+        })
+    }
+}
+
+/// A tracking number's form: the field, what the number is, and the submit labelled by `send`.
+#[component]
+pub fn TrackingForm(
+    /// The case on screen.
+    control: CaseControl,
+    /// The parcel it sends.
+    shipment: Shipment,
+    /// The catalogue key of the submit.
+    send: &'static str,
+) -> impl IntoView {
+    let (form, id) = shipment.ids();
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(String::new());
+    let said = Memo::new(move |_| typed.with(|n| feedback(n)));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        control.submit(shipment.action(&typed.get_untracked()), problem);
     };
-    if let Some(line) = document.get_element_by_id(&format!("{id}-feedback")) {
-        line.set_class_name(&format!("tracking-feedback {class}"));
-        line.set_text_content(Some(&words));
+    view! {
+        <form id=form novalidate on:submit=submit>
+            <label for=id>{t("tracking.label")}</label>
+            <input
+                id=id
+                autocomplete="off"
+                autocapitalize="characters"
+                spellcheck="false"
+                aria-describedby=format!("{id}-feedback")
+                aria-invalid=move || if matches!(said.get(), Some(Err(_))) { "true" } else { "false" }
+                prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev))
+            />
+            <p
+                class=move || match said.get() {
+                    None => "tracking-feedback hint",
+                    Some(Ok(_)) => "tracking-feedback ok",
+                    Some(Err(_)) => "tracking-feedback error",
+                }
+                id=format!("{id}-feedback")
+                aria-live="polite"
+            >
+                {move || match said.get() {
+                    None => t("tracking.hint"),
+                    Some(Ok(words) | Err(words)) => words,
+                }}
+            </p>
+            <SendRow error_id=format!("{form}-error") problem busy=control.busy label=send />
+        </form>
     }
-    if let Some(field) = document.get_element_by_id(id) {
-        let _ = field.set_attribute("aria-invalid", if invalid { "true" } else { "false" });
-    }
-}
-
-/// The number typed in the field `id`, checked as the server will check it.
-pub fn tracking_in(id: &str) -> Result<TrackingBody, String> {
-    let tracking_number = value_of(id);
-    TrackingNumber::parse(&tracking_number)
-        .map(|_| TrackingBody { tracking_number })
-        .map_err(|e| error(e.code(), ""))
 }

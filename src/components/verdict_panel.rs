@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use rules::{Decision, Eligibility, SelectionError};
 
-use crate::markup::{el, text as tag};
+use crate::markup::{el, text as tag, Markup};
 use crate::text::{self, code, error, t, tf};
 
 /// The verdict as markup: the headline, why, and what an eligible request gets.
-pub fn verdict_markup(verdict: &Option<Result<Eligibility, SelectionError>>) -> String {
+pub fn verdict_markup(verdict: &Option<Result<Eligibility, SelectionError>>) -> Markup {
     match verdict {
         None => tag("div", "verdict pending", &t("verdict.pending")),
         Some(Err(e)) => tag("div", "verdict refused", &error(e.code(), "")),
@@ -15,7 +15,7 @@ pub fn verdict_markup(verdict: &Option<Result<Eligibility, SelectionError>>) -> 
                 Decision::NotYetOpen => ("verdict not-yet", "verdict.not_yet"),
                 Decision::Refused => ("verdict refused", "verdict.refused"),
             };
-            let why: String = v
+            let why: Markup = v
                 .explanations
                 .iter()
                 .map(|e| tag("p", "", &text::explanation(e)))
@@ -30,23 +30,27 @@ pub fn verdict_markup(verdict: &Option<Result<Eligibility, SelectionError>>) -> 
                     ),
                 );
                 if let Some(p) = v.return_shipping_paid_by {
-                    items += &tag("li", "", &code("verdict.shipping_paid_by", p.code()));
+                    items.push(tag("li", "", &code("verdict.shipping_paid_by", p.code())));
                 }
                 if let Some(cost) = v.return_shipping_cost {
                     let amount = text::money(cost);
-                    items += &tag("li", "", &tf("verdict.return_cost", &[("amount", &amount)]));
+                    items.push(tag(
+                        "li",
+                        "",
+                        &tf("verdict.return_cost", &[("amount", &amount)]),
+                    ));
                 }
                 if v.photos_required {
-                    items += &tag("li", "", &t("verdict.photos_required"));
+                    items.push(tag("li", "", &t("verdict.photos_required")));
                 }
-                el("ul", "", &items)
+                el("ul", "", items)
             } else {
-                String::new()
+                Markup::default()
             };
             el(
                 "div",
                 class,
-                &format!("{}{why}{details}", tag("p", "headline", &t(headline))),
+                tag("p", "headline", &t(headline)).join(why).join(details),
             )
         }
     }
@@ -65,7 +69,7 @@ pub fn VerdictPanel(
             class="verdict-panel"
             aria-live="polite"
             aria-label=t("verdict.label")
-            inner_html=move || verdict.with(verdict_markup)
+            inner_html=move || verdict.with(verdict_markup).into_html()
         ></section>
     }
 }

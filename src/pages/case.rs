@@ -1,25 +1,22 @@
 use leptos::prelude::*;
 
-use rules::api::{AcceptBody, NoFields};
-use rules::{ActionKind, Party};
+use rules::Party;
 
-use crate::components::address_form::{address_body, address_markup, address_picked, fill_saved};
-use crate::components::case_actions::{actions_markup, CaseControl};
-use crate::components::gallery::{close_photo, gallery_markup, open_photo, step_photo};
-use crate::components::messages::messages_markup;
+use crate::components::address_form::AddressForm;
+use crate::components::case_actions::{CaseActions, CaseControl};
+use crate::components::gallery::{close_photo, open_photo, step_photo, Gallery};
+use crate::components::messages::Messages;
 use crate::components::parcel::parcel_markup;
-use crate::components::proposals_board::{board_markup, counter_offer, kind_changed};
-use crate::components::rating_form::{rating_body, rating_markup};
-use crate::components::reason_form::{photos_in, reason_in};
-use crate::components::receipt_step::receipt_markup;
-use crate::components::return_step::return_markup;
-use crate::components::risk_panel::{load_risk, risk_markup};
-use crate::components::ruling_form::{ruling, ruling_markup};
-use crate::components::status_header::status_header;
+use crate::components::proposals_board::ProposalsBoard;
+use crate::components::rating_form::RatingForm;
+use crate::components::receipt_step::ReceiptStep;
+use crate::components::return_step::ReturnStep;
+use crate::components::risk_panel::RiskPanel;
+use crate::components::ruling_form::RulingForm;
+use crate::components::status_header::StatusHeader;
 use crate::components::timeline::timeline_markup;
-use crate::components::tracking_field::{tracking_in, tracking_typed};
-use crate::components::Loaded;
-use crate::markup::{el, esc, facts, focus, pressed, say, show, target, text as tag};
+use crate::components::ErrorView;
+use crate::markup::{el, esc, facts, text as tag, Act, Markup};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, t, tf};
 use crate::{api, live};
@@ -27,32 +24,49 @@ use crate::{api, live};
 /// One return case, as each of its parties follows it: `/returns/:id`. The buyer's case page,
 /// the seller's negotiation view and the mediator's console are this one page; what each sees
 /// and may do comes from the case's permissions. Changes made by another party arrive over the
-/// case's live stream and the page reads the case again.
+/// case's live stream: the case is read again and each part changes in place, so what the
+/// viewer is typing, the files chosen and the forms open stay as they are.
 #[component]
 pub fn CasePage(
     /// The case's id, from the address.
     id: String,
 ) -> impl IntoView {
-    let (reload, set_reload) = signal(0u32);
-    let case = api::case(id.clone(), reload.into());
-    let control = CaseControl::new(id.clone(), set_reload);
-    live::follow_case(&id, move || set_reload.update(|n| *n += 1));
-    let render = move |detail: CaseScreen| {
-        // The other party's move redraws the page: what the viewer was typing stays.
-        control.keep_typing();
-        view! { <CaseDetails detail control /> }.into_any()
-    };
-    view! {
-        <Loaded load=case loading="case.loading" render=render />
+    let control = CaseControl::new(id.clone());
+    live::follow_case(&id, move || control.reload());
+    let shown = Memo::new(move |_| control.case.with(Option::is_some));
+    let retry = Callback::new(move |_| control.reload());
+    move || {
+        // Read, not only tracked: a memo that is never read never follows its source.
+        let fixed = shown
+            .get()
+            .then(|| {
+                control.case.with_untracked(|c| {
+                    c.as_ref().map(|d| {
+                        (
+                            d.summary.id.clone(),
+                            d.summary.order_id.clone(),
+                            d.parts.viewer,
+                        )
+                    })
+                })
+            })
+            .flatten();
+        if let Some((id, order_id, viewer)) = fixed {
+            view! { <CaseDetails control id order_id viewer /> }.into_any()
+        } else if let Some(error) = control.failed() {
+            view! { <ErrorView error retry /> }.into_any()
+        } else {
+            view! { <p class="loading" aria-busy="true">{t("case.loading")}</p> }.into_any()
+        }
     }
 }
 
-#[component]
-fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
-    control.seen(detail.parts.version);
-    request_animation_frame(move || control.restore_typing());
+/// What the case is about: the order, the buyer, the store, the items, the reason, the refund,
+/// when it was filed and why it was accepted.
+fn about_markup(detail: &CaseScreen) -> Markup {
     let summary = &detail.summary;
-    let lines: String = summary
+    let order = &detail.parts.order;
+    let lines = summary
         .lines
         .iter()
         .map(|l| tag("li", "", &format!("{} × {}", l.title, l.quantity)))
@@ -65,8 +79,19 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         ),
     };
     let mut rows = vec![
+        (
+            t("case.order"),
+            esc(&tf(
+                "case.order_placed",
+                &[
+                    ("id", &order.id),
+                    ("date", &text::date_time(order.placed_at)),
+                ],
+            )),
+        ),
+        (t("case.buyer"), esc(&detail.parts.buyer)),
         (t("case.store"), esc(&summary.store)),
-        (t("case.items"), el("ul", "", &lines)),
+        (t("case.items"), el("ul", "", lines)),
         (
             t("wizard.reason"),
             esc(&code("reason", summary.reason.code())),
@@ -84,182 +109,38 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
             tag("span", "description", &summary.description),
         ));
     }
-    let about = format!(
-        "{}{}{}",
-        tag("h2", "", &t("case.about")),
-        facts(&rows),
-        tag("p", "muted", &tf("case.number", &[("id", &summary.id)]))
-    );
-    let order = &detail.parts.order;
-    rows.insert(
-        0,
-        (
-            t("case.order"),
-            esc(&tf(
-                "case.order_placed",
-                &[
-                    ("id", &order.id),
-                    ("date", &text::date_time(order.placed_at)),
-                ],
-            )),
+    tag("h2", "", &t("case.about")).join(facts(rows)).join(tag(
+        "p",
+        "muted",
+        &tf("case.number", &[("id", &summary.id)]),
+    ))
+}
+
+/// The case, once first read: every part of the page, each following the case as it changes.
+#[component]
+pub fn CaseDetails(
+    /// The case on screen.
+    control: CaseControl,
+    /// The case's id, which never changes.
+    id: String,
+    /// The order it is about, which never changes.
+    order_id: String,
+    /// Whom the page is for, which never changes.
+    viewer: Party,
+) -> impl IntoView {
+    let state = move || control.with(|d| d.summary.state.code()).unwrap_or_default();
+    // The photos, drawn as markup by the board and the gallery, open in one viewer.
+    let on_click = move |ev: leptos::ev::MouseEvent| match Act::pressed(&ev) {
+        Some((Act::Photo, button)) => open_photo(
+            button
+                .get_attribute("data-index")
+                .and_then(|i| i.parse().ok())
+                .unwrap_or(0),
         ),
-    );
-    rows.insert(1, (t("case.buyer"), esc(&detail.parts.buyer)));
-    let parts = format!(
-        "{}{}{}{}{}{}{}{}",
-        risk_markup(&detail),
-        board_markup(&detail),
-        actions_markup(&detail),
-        ruling_markup(&detail),
-        address_markup(&detail),
-        return_markup(&detail),
-        receipt_markup(&detail),
-        gallery_markup(&detail),
-    );
-    if detail.may(ActionKind::GiveReturnAddress) {
-        leptos::task::spawn_local(fill_saved());
-    }
-    if detail.parts.viewer == Party::Platform {
-        leptos::task::spawn_local(load_risk(summary.id.clone()));
-    }
-    let after = format!(
-        "{}{}{}{}{}",
-        rating_markup(&detail),
-        el("section", "card", &about),
-        parcel_markup(&detail),
-        messages_markup(&detail),
-        timeline_markup(&detail)
-    );
-    let max = detail.parts.case.max_refund;
-    // One handler per kind of event for everything drawn as markup below.
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = pressed(&ev) else {
-            return;
-        };
-        let party = button.get_attribute("data-party");
-        match button.get_attribute("data-act").as_deref() {
-            Some("accept") => {
-                if let Some(of) = party.as_deref().and_then(Party::from_code) {
-                    control.run(ActionKind::Accept, &AcceptBody { of });
-                }
-            }
-            Some("withdraw-proposal") => control.run(ActionKind::WithdrawProposal, &NoFields {}),
-            Some("escalate") => control.run(ActionKind::Escalate, &NoFields {}),
-            Some("withdraw") => {
-                show("withdraw-confirm", true);
-                focus("withdraw-confirm");
-            }
-            Some("withdraw-keep") => show("withdraw-confirm", false),
-            Some("withdraw-yes") => control.run(ActionKind::Withdraw, &NoFields {}),
-            Some("counter-open") => {
-                show("counter", true);
-                kind_changed("counter");
-                focus("counter-kind");
-            }
-            Some(act @ ("reject-open" | "report-open")) => {
-                let form = act.trim_end_matches("-open");
-                show(form, true);
-                focus(&format!("{form}-reason"));
-            }
-            Some(act @ ("counter-cancel" | "reject-cancel" | "report-cancel")) => {
-                show(act.trim_end_matches("-cancel"), false)
-            }
-            Some("photo") => open_photo(
-                button
-                    .get_attribute("data-index")
-                    .and_then(|i| i.parse().ok())
-                    .unwrap_or(0),
-            ),
-            Some("photo-next") => step_photo(1),
-            Some("photo-prev") => step_photo(-1),
-            Some("photo-close") => close_photo(),
-            Some("confirm-receipt") => control.run(ActionKind::ConfirmReceipt, &NoFields {}),
-            Some("return-delivered") => control.run(ActionKind::ReturnDelivered, &NoFields {}),
-            Some("refund-issued") => control.run(ActionKind::RefundIssued, &NoFields {}),
-            _ => {}
-        }
-    };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let Some(form) = target::<web_sys::Element>(&ev) else {
-            return;
-        };
-        match form.id().as_str() {
-            "counter" => {
-                ev.prevent_default();
-                match counter_offer(max) {
-                    Ok(offer) => {
-                        control.run_with_photos(ActionKind::Propose, &offer, photos_in("counter"))
-                    }
-                    Err(why) => say("counter-error", &why),
-                }
-            }
-            "rate" => {
-                ev.prevent_default();
-                match rating_body() {
-                    Ok(body) => control.run(ActionKind::Rate, &body),
-                    Err(why) => say("rate-error", &why),
-                }
-            }
-            "ship-return" => {
-                ev.prevent_default();
-                match tracking_in("return-tracking") {
-                    Ok(body) => control.run(ActionKind::ShipReturn, &body),
-                    Err(why) => say("ship-return-error", &why),
-                }
-            }
-            "ship-replacement" => {
-                ev.prevent_default();
-                match tracking_in("replacement-tracking") {
-                    Ok(body) => control.run(ActionKind::ShipReplacement, &body),
-                    Err(why) => say("ship-replacement-error", &why),
-                }
-            }
-            id @ ("reject" | "report") => {
-                ev.prevent_default();
-                let action = if id == "reject" {
-                    ActionKind::Reject
-                } else {
-                    ActionKind::ReportProblem
-                };
-                match reason_in(id) {
-                    Ok(body) => control.run_with_photos(action, &body, photos_in(id)),
-                    Err(why) => say(&format!("{id}-error"), &why),
-                }
-            }
-            "address" => {
-                ev.prevent_default();
-                match address_body() {
-                    Ok(body) => control.run(ActionKind::GiveReturnAddress, &body),
-                    Err(why) => say("address-error", &why),
-                }
-            }
-            "rule" => {
-                ev.prevent_default();
-                match ruling(max) {
-                    Ok(body) => control.run(ActionKind::Rule, &body),
-                    Err(why) => say("rule-error", &why),
-                }
-            }
-            "message-form" => {
-                ev.prevent_default();
-                control.send_message();
-            }
-            _ => {}
-        }
-    };
-    let on_input = move |ev: leptos::ev::Event| {
-        let Some(field) = target::<web_sys::Element>(&ev) else {
-            return;
-        };
-        if let Some(prefix) = field.get_attribute("data-kind-of") {
-            kind_changed(&prefix);
-            return;
-        }
-        match field.id().as_str() {
-            id @ ("return-tracking" | "replacement-tracking") => tracking_typed(id),
-            "address-saved" => address_picked(),
-            _ => {}
-        }
+        Some((Act::PhotoNext, _)) => step_photo(1),
+        Some((Act::PhotoPrev, _)) => step_photo(-1),
+        Some((Act::PhotoClose, _)) => close_photo(),
+        _ => {}
     };
     // The photo viewer moves with the arrow keys (Escape closes it, as every dialog).
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
@@ -267,26 +148,35 @@ fn CaseDetails(detail: CaseScreen, control: CaseControl) -> impl IntoView {
         "ArrowLeft" => step_photo(-1),
         _ => {}
     };
-    let bundle = api::case_path(&summary.id, "/bundle");
+    let bundle = api::case_path(&id, "/bundle");
+    let risk = (viewer == Party::Platform).then(|| view! { <RiskPanel case_id=id.clone() /> });
     view! {
         <section
             class="case"
-            data-case=summary.id.clone()
-            data-state=summary.state.code()
+            data-case=id.clone()
+            data-state=state
             on:click=on_click
-            on:submit=on_submit
-            on:input=on_input
-            on:change=on_input
             on:keydown=on_keydown
         >
-            {status_header(&detail)}
-            <h1>{tf("case.title", &[("id", &summary.order_id)])}</h1>
+            <StatusHeader control />
+            <h1>{tf("case.title", &[("id", &order_id)])}</h1>
             <p>
                 <a class="button secondary" href=bundle download>{t("case.bundle")}</a>
             </p>
-            <p class="form-error" role="alert">{control.problem}</p>
-            <div inner_html=parts></div>
-            <div inner_html=after></div>
+            <p class="form-error" role="alert">{move || control.problem.get()}</p>
+            {risk}
+            <ProposalsBoard control />
+            <CaseActions control />
+            <RulingForm control />
+            <AddressForm control />
+            <ReturnStep control />
+            <ReceiptStep control />
+            <Gallery control />
+            <RatingForm control />
+            <section class="card" inner_html=move || control.with(about_markup).unwrap_or_default().into_html()></section>
+            <div inner_html=move || control.with(parcel_markup).unwrap_or_default().into_html()></div>
+            <Messages control />
+            <div inner_html=move || control.with(timeline_markup).unwrap_or_default().into_html()></div>
         </section>
     }
 }

@@ -1,6 +1,6 @@
 pub mod account;
 pub mod buyer;
-mod case;
+pub mod case;
 pub mod mediator;
 mod not_found;
 pub mod seller;

@@ -767,11 +767,26 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
     );
     type_into(&seller, "#counter-amount", "20").await;
     type_into(&seller, "#counter-note", "Keep it, with 20 back").await;
-    // The buyer writes, and adds a photo from her phone, meanwhile: both arrive on the seller's
-    // screen, the photo beside her proposal, and the half-made counter-offer is still there,
-    // open, as the seller typed it.
+    // The seller attaches a photo of the item as it left the warehouse.
+    let photos = tempfile::tempdir().unwrap();
+    let packed = photos.path().join("packed.png");
+    std::fs::write(
+        &packed,
+        retour_server::photos::sample(120, 90, [40, 120, 200], image::ImageFormat::Png),
+    )
+    .unwrap();
+    wait_for(&seller, "#counter-photos")
+        .await
+        .send_keys(packed.to_str().unwrap())
+        .await
+        .unwrap();
+    // The buyer writes twice, and adds a photo from her phone, meanwhile: all of it arrives on
+    // the seller's screen, the photo beside her proposal, and the half-made counter-offer is
+    // still there, open, as the seller typed it, with the photo chosen.
     send_message(&buyer, "Can you tell me soon?").await;
     wait_for_text(&seller, ".messages", "Can you tell me soon?").await;
+    send_message(&buyer, "It is for a gift").await;
+    wait_for_text(&seller, ".messages", "It is for a gift").await;
     let photo = retour_server::photos::sample(160, 120, [200, 40, 40], image::ImageFormat::Png);
     let added = lucia.upload(&id, "close-up.png", photo).await;
     assert!(
@@ -797,8 +812,15 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
     ] {
         assert_eq!(value_in(&seller, field).await, typed, "{field} kept");
     }
+    let chosen = seller
+        .execute(
+            "return document.getElementById('counter-photos').files.length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, serde_json::json!(1), "the chosen photo is kept");
     // The buyer's box empties once sent.
-    wait_for_text(&buyer, ".messages", "Can you tell me soon?").await;
     assert_eq!(value_in(&buyer, "#message").await, "");
     click(&seller, "#counter button[type=submit]").await;
     wait_for_text(
@@ -807,6 +829,9 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
         "Keep it, with 20 back",
     )
     .await;
+    // The counter-offer went with its photo, and the form emptied.
+    wait_for(&seller, ".proposal[data-party=seller] .thumb-ref").await;
+    assert_eq!(value_in(&seller, "#counter-note").await, "");
 
     // The buyer sees the counter-offer arrive, and accepts it.
     wait_for_text(

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use rules::api::Login;
 
 use crate::api;
-use crate::markup::{esc, value_of};
+use crate::markup::{esc, value_of, Markup};
 use crate::session::use_session;
 use crate::text::t;
 
@@ -39,17 +39,16 @@ pub fn SignInPage() -> impl IntoView {
             set_pending.set(false);
         });
     };
-    let fields = format!(
+    let fields = Markup::fill(
         "<label for=\"email\">{}</label><input id=\"email\" type=\"email\" autocomplete=\"username\" required>\
          <label for=\"password\">{}</label><input id=\"password\" type=\"password\" autocomplete=\"current-password\" required>",
-        esc(&t("sign_in.email")),
-        esc(&t("sign_in.password"))
+        &[&esc(&t("sign_in.email")), &esc(&t("sign_in.password"))],
     );
     view! {
         <section class="card sign-in">
             <h1>{t("sign_in.title")}</h1>
             <form on:submit=on_submit novalidate>
-                <div inner_html=fields></div>
+                <div inner_html=fields.into_html()></div>
                 <p class="form-error" role="alert" aria-live="assertive">{problem}</p>
                 <button type="submit" class="button primary" disabled=pending>
                     {move || t(if pending.get() { "sign_in.pending" } else { "sign_in.submit" })}

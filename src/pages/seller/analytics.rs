@@ -5,7 +5,7 @@ use crate::api::Load;
 use crate::components::bar_chart::bar_chart;
 use crate::components::Loaded;
 use crate::decode::{FromJs, Obj, Read};
-use crate::markup::{esc, facts};
+use crate::markup::{el, esc, facts, Markup};
 use crate::route::encode;
 use crate::text::{self, code, percent, t, tf};
 
@@ -53,14 +53,14 @@ pub fn stats_path(now: DateTime<Utc>, days: i64) -> String {
 }
 
 /// The charts and figures of `stats`, every count readable as a table too.
-pub fn stats_markup(stats: &Stats) -> String {
+pub fn stats_markup(stats: &Stats) -> Markup {
     let named = |family: &str, rows: &[(String, u64)]| -> Vec<(String, u64)> {
         rows.iter().map(|(c, n)| (code(family, c), *n)).collect()
     };
     let median = stats
         .median_seconds
         .map_or_else(|| t("analytics.none"), text::duration);
-    let figures = facts(&[
+    let figures = facts(vec![
         (
             t("analytics.return_rate"),
             esc(&percent(stats.return_rate_basis_points)),
@@ -71,30 +71,30 @@ pub fn stats_markup(stats: &Stats) -> String {
     ]);
     let cases = t("analytics.unit");
     let none = t("analytics.none");
-    format!(
-        "<section class=\"card figures\">{figures}</section><div class=\"charts\">{}{}{}</div>",
+    let charts = [
         bar_chart(
             "chart-reasons",
             &t("analytics.reasons"),
             &cases,
             &named("reason", &stats.reasons),
-            &none
+            &none,
         ),
         bar_chart(
             "chart-outcomes",
             &t("analytics.outcomes"),
             &cases,
             &named("outcome", &stats.outcomes),
-            &none
+            &none,
         ),
         bar_chart(
             "chart-automatic",
             &t("analytics.automatic"),
             &t("analytics.times"),
             &named("automatic", &stats.automatic),
-            &none
+            &none,
         ),
-    )
+    ];
+    el("section", "card figures", figures).join(el("div", "charts", charts.into_iter().collect()))
 }
 
 /// The seller's analytics: return rate, reasons, how cases ended, time to resolution and the
@@ -104,23 +104,27 @@ pub fn AnalyticsPage() -> impl IntoView {
     let (days, set_days) = signal(30i64);
     let now = crate::clock::now();
     let load = Load::<Stats>::new(Signal::derive(move || stats_path(now, days.get())));
-    let options: String = PERIODS
+    let options: Markup = PERIODS
         .iter()
-        .map(|d| {
-            format!(
-                "<option value=\"{d}\"{}>{}</option>",
-                if *d == 30 { " selected" } else { "" },
-                esc(&tf("analytics.last_days", &[("n", &d.to_string())]))
+        .map(|&d| {
+            Markup::fill(
+                "<option value=\"{}\"{}>{}</option>",
+                &[
+                    &Markup::number(d as u64),
+                    &Markup::tags(if d == 30 { " selected" } else { "" }),
+                    &esc(&tf("analytics.last_days", &[("n", &d.to_string())])),
+                ],
             )
         })
         .collect();
-    let render = |stats: Stats| view! { <div inner_html=stats_markup(&stats)></div> }.into_any();
+    let render =
+        |stats: Stats| view! { <div inner_html=stats_markup(&stats).into_html()></div> }.into_any();
     view! {
         <h1>{t("analytics.title")}</h1>
         <label for="period">{t("analytics.period")}</label>
         <select
             id="period"
-            inner_html=options
+            inner_html=options.into_html()
             on:change=move |ev| {
                 if let Ok(d) = event_target_value(&ev).parse() {
                     set_days.set(d);

@@ -4,7 +4,7 @@ use rules::{Category, Policy, PolicyOverride, DURATION_NAMES};
 
 use crate::api::Load;
 use crate::components::Loaded;
-use crate::markup::{el, esc, facts, text as tag};
+use crate::markup::{el, esc, facts, text as tag, Markup};
 use crate::text::{code, t, tf};
 
 /// A window or deadline as a person reads it: "7 days", "24 hours", "at once".
@@ -28,8 +28,8 @@ fn categories(list: &[Category]) -> String {
 }
 
 /// The rows of everything `changes` sets (all of a whole policy's fields when it is one).
-fn rows(changes: &PolicyOverride) -> Vec<(String, String)> {
-    let mut rows: Vec<(String, String)> = DURATION_NAMES
+fn rows(changes: &PolicyOverride) -> Vec<(String, Markup)> {
+    let mut rows: Vec<(String, Markup)> = DURATION_NAMES
         .into_iter()
         .zip(changes.clone().durations_mut())
         .filter_map(|(name, value)| {
@@ -61,9 +61,9 @@ fn rows(changes: &PolicyOverride) -> Vec<(String, String)> {
 
 /// One store's rules: every window and deadline its orders are judged by, then what each
 /// category with rules of its own changes.
-pub fn store_markup(store: &StorePolicy) -> String {
+pub fn store_markup(store: &StorePolicy) -> Markup {
     let everything = full(&store.policy.seller_policy());
-    let by_category: String = store
+    let by_category: Markup = store
         .policy
         .categories
         .iter()
@@ -71,11 +71,7 @@ pub fn store_markup(store: &StorePolicy) -> String {
             el(
                 "section",
                 "",
-                &format!(
-                    "{}{}",
-                    tag("h3", "", &code("category", category.code())),
-                    facts(&rows(changes))
-                ),
+                tag("h3", "", &code("category", category.code())).join(facts(rows(changes))),
             )
         })
         .collect();
@@ -87,12 +83,10 @@ pub fn store_markup(store: &StorePolicy) -> String {
     el(
         "section",
         "card",
-        &format!(
-            "{}{}{}{categories}",
-            tag("h2", "", &store.store),
-            facts(&rows(&everything)),
-            tag("h3", "", &t("policy.by_category")),
-        ),
+        tag("h2", "", &store.store)
+            .join(facts(rows(&everything)))
+            .join(tag("h3", "", &t("policy.by_category")))
+            .join(categories),
     )
 }
 
@@ -113,8 +107,8 @@ fn full(policy: &Policy) -> PolicyOverride {
 pub fn PolicyPage() -> impl IntoView {
     let load = Load::<Vec<StorePolicy>>::new(Signal::stored("/api/seller/policy".to_owned()));
     let render = |stores: Vec<StorePolicy>| {
-        let html: String = stores.iter().map(store_markup).collect();
-        view! { <div inner_html=html></div> }.into_any()
+        let html: Markup = stores.iter().map(store_markup).collect();
+        view! { <div inner_html=html.into_html()></div> }.into_any()
     };
     view! {
         <h1>{t("policy.title")}</h1>
