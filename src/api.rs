@@ -61,7 +61,7 @@ async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiErro
 }
 
 /// An answer's text if its status is a success, else its error.
-pub(crate) fn check(status: u16, text: String) -> Result<String, ApiError> {
+pub fn check(status: u16, text: String) -> Result<String, ApiError> {
     if (200..300).contains(&status) {
         return Ok(text);
     }
@@ -219,7 +219,7 @@ pub struct Viewer {
 }
 
 /// The answer `Me` as a [`Viewer`], keeping its CSRF token for the writes to come.
-fn viewer(text: &str) -> Result<Viewer, ApiError> {
+pub fn viewer(text: &str) -> Result<Viewer, ApiError> {
     let said = Obj::parse(text).map_err(ApiError::Decode)?;
     let (Ok(display_name), Ok(role), Ok(token)) = (
         said.text("display_name"),

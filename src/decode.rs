@@ -10,13 +10,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
 use rules::api::{
-    CaseLine, CaseView, EvidenceView, Leg, MessageView, OrderView, ParcelEvent, ParcelStatus,
-    StorePolicy,
+    BuyerRisk, CaseLine, CaseView, CodeCount, EvidenceView, Leg, MessageView, OrderView,
+    ParcelEvent, ParcelStatus, RiskSignals, SavedAddress, SellerRisk, SellerStats, StorePolicy,
 };
 use rules::{
-    ActionKind, CaseState, Category, Country, Currency, Explanation, Fulfillment, Money, Order,
-    OrderLine, OrderPolicy, Party, Permission, PolicyOverride, Product, Proposal, Proposals, Rate,
-    Rating, Reason, Resolution, ReturnShipping, Terms, DURATION_NAMES,
+    ActionKind, AutoAction, Carrier, CaseState, Category, Country, Currency, Deadline, Explanation,
+    Fulfillment, Money, Order, OrderLine, OrderPolicy, Outcome, Party, Permission, PolicyOverride,
+    Product, Proposal, Proposals, Rate, Rating, Reason, Resolution, ReturnShipping, Terms,
+    TrackingNumber, DURATION_NAMES,
 };
 use wasm_bindgen::JsValue;
 
@@ -160,7 +161,7 @@ fn currency(code: &str) -> Option<Currency> {
     code.parse().ok()
 }
 
-fn action(code: &str) -> Option<ActionKind> {
+pub(crate) fn action(code: &str) -> Option<ActionKind> {
     ActionKind::ALL.into_iter().find(|a| a.code() == code)
 }
 
@@ -290,6 +291,61 @@ impl FromJs for OrderView {
     }
 }
 
+impl FromJs for CodeCount {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(CodeCount {
+            code: o.text("code")?,
+            count: o.unsigned("count")?,
+        })
+    }
+}
+
+impl FromJs for SellerStats {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(SellerStats {
+            from: o.instant("from")?,
+            to: o.instant("to")?,
+            orders: o.unsigned("orders")?,
+            cases: o.unsigned("cases")?,
+            return_rate_basis_points: o.unsigned("return_rate_basis_points")?,
+            reasons: o.list("reasons")?,
+            outcomes: o.list("outcomes")?,
+            median_seconds_to_resolution: o.maybe("median_seconds_to_resolution", Obj::int)?,
+            automatic_actions: o.list("automatic_actions")?,
+        })
+    }
+}
+
+impl FromJs for RiskSignals {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let buyer = o.obj("buyer")?;
+        let seller = o.obj("seller")?;
+        Ok(RiskSignals {
+            days: o.count("days")?,
+            buyer: BuyerRisk {
+                cases: buyer.unsigned("cases")?,
+                refunded: buyer.unsigned("refunded")?,
+                refund_rate_basis_points: buyer.unsigned("refund_rate_basis_points")?,
+            },
+            seller: SellerRisk {
+                cases: seller.unsigned("cases")?,
+                seller_fault: seller.unsigned("seller_fault")?,
+                fault_rate_basis_points: seller.unsigned("fault_rate_basis_points")?,
+                automatic_actions: seller.unsigned("automatic_actions")?,
+            },
+        })
+    }
+}
+
+impl FromJs for SavedAddress {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(SavedAddress {
+            store: o.text("store")?,
+            address: o.text("address")?,
+        })
+    }
+}
+
 impl FromJs for StorePolicy {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(StorePolicy {
@@ -412,6 +468,59 @@ impl FromJs for Proposals {
             buyer: o.get_opt("buyer")?,
             seller: o.get_opt("seller")?,
             platform: o.get_opt("platform")?,
+        })
+    }
+}
+
+impl FromJs for AutoAction {
+    fn from_js(o: &Obj) -> Read<Self> {
+        use AutoAction as A;
+        Ok(match o.text("code")?.as_str() {
+            "carry_out_proposal" => A::CarryOutProposal {
+                of: o.code("of", Party::from_code)?,
+            },
+            "close_rejected" => A::CloseRejected,
+            "platform_steps_in" => A::PlatformStepsIn,
+            "refund_without_return" => A::RefundWithoutReturn,
+            "close_not_shipped" => A::CloseNotShipped,
+            "issue_refund" => A::IssueRefund,
+            "close" => A::Close,
+            _ => return Err(wrong("code")),
+        })
+    }
+}
+
+impl FromJs for Deadline {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Deadline {
+            at: o.instant("at")?,
+            party: o.code("party", Party::from_code)?,
+            then: o.get("then")?,
+        })
+    }
+}
+
+impl FromJs for Outcome {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(match o.text("code")?.as_str() {
+            "refunded" => Outcome::Refunded {
+                amount: o.get("amount")?,
+            },
+            "replaced" => Outcome::Replaced,
+            "withdrawn" => Outcome::Withdrawn,
+            "rejected" => Outcome::Rejected,
+            "return_not_shipped" => Outcome::ReturnNotShipped,
+            "ruled_no_refund" => Outcome::RuledNoRefund,
+            _ => return Err(wrong("code")),
+        })
+    }
+}
+
+impl FromJs for TrackingNumber {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(TrackingNumber {
+            carrier: o.code("carrier", Carrier::from_code)?,
+            number: o.text("number")?,
         })
     }
 }

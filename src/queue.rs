@@ -3,11 +3,10 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rules::api::{CaseView, QUEUE_LIMIT_MAX};
-use rules::{CaseState, Party, Reason};
+use rules::{CaseState, Deadline, Reason};
 
 use crate::decode::{FromJs, Obj, Read};
 use crate::route::encode;
-use crate::screen::then_of;
 
 /// The filters of a queue. The API sorts by deadline, most urgent first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -64,18 +63,9 @@ pub struct QueueRow {
     pub summary: CaseView,
     pub buyer: String,
     /// The next deadline; `None` once closed.
-    pub due: Option<Due>,
+    pub due: Option<Deadline>,
     pub needs_my_action: bool,
     pub escalated: bool,
-}
-
-/// When a case's next deadline falls, whose it is, and what the clock does then.
-#[derive(Clone, Debug)]
-pub struct Due {
-    pub at: DateTime<Utc>,
-    pub party: Party,
-    /// The code of what the clock does, and whose proposal it carries out if it does that.
-    pub then: (String, Option<Party>),
 }
 
 impl QueueRow {
@@ -96,16 +86,6 @@ pub struct QueuePage {
     pub counts: Vec<(CaseState, u64)>,
     /// Cases matching every filter.
     pub total: u64,
-}
-
-impl FromJs for Due {
-    fn from_js(o: &Obj) -> Read<Self> {
-        Ok(Due {
-            at: o.instant("at")?,
-            party: o.code("party", Party::from_code)?,
-            then: then_of(&o.raw("then")),
-        })
-    }
 }
 
 impl FromJs for QueueRow {

@@ -1,17 +1,20 @@
 //! A case as its page reads it.
 //!
 //! The API's `CaseDetail` flattens the summary into the detail and carries the rules' whole
-//! `Case` and timeline. The page reads the same answer as the summary plus the few parts it
-//! shows, each a plain struct read by hand (`crate::decode`); the tagged values it only names
-//! (what happened, how the case ended, what the clock will do) stay the browser's parsed JSON
-//! and are read as their codes.
+//! `Case` and timeline. The page reads the same answer as the summary plus the parts it shows,
+//! read by hand (`crate::decode`) into the rules crate's own types: states, parties, money,
+//! instants, deadlines, outcomes, tracking numbers. A browser test decodes the server's own
+//! `CaseDetail`, serialised by serde, and compares.
 
 use chrono::{DateTime, Utc};
 use rules::api::{CaseView, EvidenceView, MessageView, ParcelEvent};
-use rules::{ActionKind, CaseState, Money, Order, Party, Permission, Proposals, Rating};
-use wasm_bindgen::JsValue;
+use rules::{
+    ActionKind, AutoAction, CaseState, Deadline, Money, Order, Outcome, Party, Permission,
+    Proposals, Rating, TrackingNumber,
+};
 
 use crate::decode::{FromJs, Obj, Read};
+
 /// Everything the case page shows.
 #[derive(Clone, Debug)]
 pub struct CaseScreen {
@@ -27,7 +30,8 @@ pub struct CaseParts {
     /// The side the viewer acts for.
     pub viewer: Party,
     pub permissions: Vec<Permission>,
-    pub next_deadline: Option<NextDeadline>,
+    /// "If `party` does not act by `at`, the clock does `then`."
+    pub next_deadline: Option<Deadline>,
     pub case: CaseFacts,
     pub timeline: Vec<TimelineRow>,
     pub messages: Vec<MessageView>,
@@ -41,34 +45,18 @@ pub struct CaseParts {
     pub parcel: Vec<ParcelEvent>,
 }
 
-/// "If `party` does not act by `at`, the clock does `then`."
-#[derive(Clone, Debug)]
-pub struct NextDeadline {
-    pub at: DateTime<Utc>,
-    pub party: Party,
-    /// `{"code": "carry_out_proposal", "of": "buyer"}` and the like.
-    pub then: JsValue,
-}
-
 /// What the page shows of the rules' case.
 #[derive(Clone, Debug)]
 pub struct CaseFacts {
     pub proposals: Proposals,
     pub rejection: Option<String>,
     pub return_address: Option<String>,
-    pub return_tracking: Option<Tracking>,
-    /// `{"code": "refunded", "amount": …}` and the like; `null` while open.
-    pub outcome: JsValue,
+    /// As stored: already checked by the server.
+    pub return_tracking: Option<TrackingNumber>,
+    /// How the case ended; `None` while open.
+    pub outcome: Option<Outcome>,
     pub rating: Option<Rating>,
     pub max_refund: Money,
-}
-
-/// A tracking number as stored: already checked by the server.
-#[derive(Clone, Debug)]
-pub struct Tracking {
-    /// The carrier's code.
-    pub carrier: String,
-    pub number: String,
 }
 
 /// One line of the timeline.
@@ -76,68 +64,42 @@ pub struct Tracking {
 pub struct TimelineRow {
     /// Who acted; `None` for the clock.
     pub who: Option<String>,
-    pub event: EventRow,
-}
-
-#[derive(Clone, Debug)]
-pub struct EventRow {
     pub at: DateTime<Utc>,
-    /// `{"filed": …}`, `{"acted": "escalate"}`, `{"acted": {"propose": …}}` or
-    /// `{"automatic": {"then": {"code": …}, …}}`.
-    pub what: JsValue,
+    pub what: What,
+    /// The state the case was in afterwards.
     pub state: CaseState,
 }
 
-/// The only key of a one-key object, or the string itself: an externally tagged enum's variant.
-fn variant(value: &JsValue) -> Option<(String, JsValue)> {
-    if let Some(name) = value.as_string() {
-        return Some((name, JsValue::NULL));
-    }
-    let object: &js_sys::Object = wasm_bindgen::JsCast::dyn_ref(value)?;
-    let key = js_sys::Object::keys(object).get(0).as_string()?;
-    let inner = js_sys::Reflect::get(value, &key.as_str().into()).ok()?;
-    Some((key, inner))
-}
-
-fn field(value: &JsValue, name: &str) -> Option<String> {
-    js_sys::Reflect::get(value, &name.into())
-        .ok()
-        .and_then(|v| v.as_string())
-}
-
-/// What the clock does when a deadline passes: its code and, for carrying out a proposal, whose.
-pub fn then_of(then: &JsValue) -> (String, Option<Party>) {
-    let of = field(then, "of").and_then(|p| Party::from_code(&p));
-    (field(then, "code").unwrap_or_default(), of)
-}
-
-/// What a timeline event was.
+/// What a timeline event was: the rules' `EventKind` as far as the page names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum What {
     Filed,
-    Acted(String),
-    Automatic(JsValue),
+    Acted(ActionKind),
+    /// The clock carried out this deadline's consequence.
+    Automatic(AutoAction),
 }
 
-impl EventRow {
-    pub fn what(&self) -> What {
-        match variant(&self.what) {
-            Some((kind, inner)) if kind == "acted" => What::Acted(
-                variant(&inner)
-                    .map(|(action, _)| action)
-                    .unwrap_or_default(),
-            ),
-            Some((kind, inner)) if kind == "automatic" => What::Automatic(
-                js_sys::Reflect::get(&inner, &"then".into()).unwrap_or(JsValue::NULL),
-            ),
-            _ => What::Filed,
+impl FromJs for What {
+    /// `{"filed": …}`, `{"acted": "escalate"}`, `{"acted": {"propose": …}}` or
+    /// `{"automatic": {"then": {"code": …}, …}}`: an externally tagged enum.
+    fn from_js(o: &Obj) -> Read<Self> {
+        if o.opt("filed").is_some() {
+            return Ok(What::Filed);
         }
-    }
-}
-
-impl CaseFacts {
-    /// How the case ended, as its code; `None` while open.
-    pub fn outcome_code(&self) -> Option<String> {
-        field(&self.outcome, "code")
+        if let Some(deadline) = o.opt("automatic") {
+            return Ok(What::Automatic(deadline.get("then")?));
+        }
+        let acted = o.obj("acted")?;
+        let name = match acted.0.as_string() {
+            Some(name) => name,
+            None => js_sys::Object::keys(&acted.0.clone().into())
+                .get(0)
+                .as_string()
+                .unwrap_or_default(),
+        };
+        crate::decode::action(&name)
+            .map(What::Acted)
+            .ok_or_else(|| "acted is not an action".to_owned())
     }
 }
 
@@ -153,7 +115,6 @@ impl CaseScreen {
 
 impl FromJs for CaseScreen {
     fn from_js(o: &Obj) -> Read<Self> {
-        let deadline = o.opt("next_deadline");
         let case = o.obj("case")?;
         Ok(CaseScreen {
             summary: FromJs::from_js(o)?,
@@ -161,29 +122,13 @@ impl FromJs for CaseScreen {
                 version: o.count("version")?,
                 viewer: o.code("viewer", Party::from_code)?,
                 permissions: o.list("permissions")?,
-                next_deadline: deadline
-                    .map(|d| {
-                        Ok::<_, String>(NextDeadline {
-                            at: d.instant("at")?,
-                            party: d.code("party", Party::from_code)?,
-                            then: d.raw("then"),
-                        })
-                    })
-                    .transpose()?,
+                next_deadline: o.get_opt("next_deadline")?,
                 case: CaseFacts {
                     proposals: case.get("proposals")?,
                     rejection: case.opt_text("rejection"),
                     return_address: case.opt_text("return_address"),
-                    return_tracking: case
-                        .opt("return_tracking")
-                        .map(|t| {
-                            Ok::<_, String>(Tracking {
-                                carrier: t.text("carrier")?,
-                                number: t.text("number")?,
-                            })
-                        })
-                        .transpose()?,
-                    outcome: case.raw("outcome"),
+                    return_tracking: case.get_opt("return_tracking")?,
+                    outcome: case.get_opt("outcome")?,
                     rating: case.get_opt("rating")?,
                     max_refund: case.get("max_refund")?,
                 },
@@ -203,11 +148,9 @@ impl FromJs for TimelineRow {
         let event = o.obj("event")?;
         Ok(TimelineRow {
             who: o.opt_text("who"),
-            event: EventRow {
-                at: event.instant("at")?,
-                what: event.raw("what"),
-                state: event.code("state", CaseState::from_code)?,
-            },
+            at: event.instant("at")?,
+            what: event.get("what")?,
+            state: event.code("state", CaseState::from_code)?,
         })
     }
 }

@@ -6,7 +6,9 @@ use rules::{Action, ActionKind, ADDRESS_MAX_CHARS};
 
 use crate::components::case_actions::CaseControl;
 use crate::components::form_parts::{SendRow, TextBox};
-use crate::decode::Obj;
+use rules::api::SavedAddress;
+
+use crate::decode::{Obj, Read};
 use crate::text::{error, t};
 
 /// The address typed, or what is wrong with it.
@@ -22,13 +24,8 @@ pub fn address_action(typed: &str) -> Result<Action, String> {
 }
 
 /// The seller's saved addresses, most recent first, from the API's answer.
-pub fn saved_addresses(answer: &str) -> Vec<String> {
-    Obj::parse(answer)
-        .and_then(|list| list.items::<Obj>())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|a| a.opt_text("address"))
-        .collect()
+pub fn saved_addresses(answer: &str) -> Read<Vec<SavedAddress>> {
+    Obj::parse(answer)?.items()
 }
 
 /// The address form, when the viewer is to give one.
@@ -62,7 +59,11 @@ fn AddressFields(control: CaseControl) -> impl IntoView {
         let answer = crate::api::text("/api/seller/addresses").await;
         let listed = match answer {
             Ok(text) => {
-                let list = saved_addresses(&text);
+                let list: Vec<String> = saved_addresses(&text)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| a.address)
+                    .collect();
                 // The most recent one, unless something is typed already.
                 if let Some(first) = list.first() {
                     if address.try_with_untracked(|a| a.trim().is_empty()) == Some(true) {

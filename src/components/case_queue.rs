@@ -3,7 +3,7 @@ use rules::{CaseState, Party, Reason};
 
 use crate::api::{self, Load};
 use crate::clock;
-use crate::components::status_header::consequence_of;
+use crate::components::status_header::consequence;
 use crate::components::Loaded;
 use crate::decode::{FromJs, Obj};
 use crate::markup::{by_id, el, esc, say, set_value, show, text as tag, value_of, Act, Markup};
@@ -295,7 +295,6 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
                 Markup::default()
             };
             // What the clock will do, at a glance.
-            let (what, of) = &due.then;
             Markup::fill(
                 "{}{}{}<br>{}{}",
                 &[
@@ -306,10 +305,7 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
                     &tag(
                         "span",
                         "then",
-                        &tf(
-                            "queue.then",
-                            &[("what", &consequence_of(what, *of, viewer))],
-                        ),
+                        &tf("queue.then", &[("what", &consequence(due.then, viewer))]),
                     ),
                 ],
             )

@@ -295,7 +295,7 @@ pub fn columns_markup(detail: &CaseScreen) -> Markup {
                     "board.clock",
                     &[
                         ("date", &text::date_time(d.at)),
-                        ("what", &consequence(&d.then, detail.parts.viewer)),
+                        ("what", &consequence(d.then, detail.parts.viewer)),
                     ],
                 ),
             )

@@ -16,7 +16,7 @@ fn said(detail: &CaseScreen) -> Option<String> {
         Some(n) => Some(tf(
             "return.shipped_with",
             &[
-                ("carrier", &code("carrier", &n.carrier)),
+                ("carrier", &code("carrier", n.carrier.code())),
                 ("number", &n.number),
             ],
         )),

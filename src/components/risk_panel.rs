@@ -1,51 +1,44 @@
 //! For the mediator: each side's record beside the case, the buyer's return history and the
 //! seller's fault rate, loaded from `/api/cases/{id}/risk` once the case is shown.
 
-use crate::decode::{Obj, Read};
+use rules::api::RiskSignals;
+
+use crate::decode::{FromJs, Obj};
 use leptos::prelude::*;
 
 use crate::markup::{esc, facts, text as tag, Markup};
 use crate::text::{percent, t, tf};
 
-fn numbers(risk: &Obj) -> Read<Markup> {
-    let buyer = risk.obj("buyer")?;
-    let seller = risk.obj("seller")?;
-    let count = |o: &Obj, name: &str| o.unsigned(name).map(|n| n.to_string());
-    let rate = |o: &Obj, name: &str| o.unsigned(name).map(percent);
-    let days = count(risk, "days")?;
+/// Each side's record, as the panel shows it.
+pub fn risk_markup(risk: &RiskSignals) -> Markup {
+    let count = |n: u64| esc(&n.to_string());
+    let rate = |n: u64| esc(&percent(n));
     let side = |title: &str, rows: Vec<(String, Markup)>| tag("h3", "", title).join(facts(rows));
-    Ok(Markup::from_iter([
-        tag("p", "hint", &tf("risk.period", &[("days", &days)])),
+    let (buyer, seller) = (&risk.buyer, &risk.seller);
+    Markup::from_iter([
+        tag(
+            "p",
+            "hint",
+            &tf("risk.period", &[("days", &risk.days.to_string())]),
+        ),
         side(
             &t("risk.buyer"),
             vec![
-                (t("risk.cases"), esc(&count(&buyer, "cases")?)),
-                (t("risk.refunded"), esc(&count(&buyer, "refunded")?)),
-                (
-                    t("risk.refund_rate"),
-                    esc(&rate(&buyer, "refund_rate_basis_points")?),
-                ),
+                (t("risk.cases"), count(buyer.cases)),
+                (t("risk.refunded"), count(buyer.refunded)),
+                (t("risk.refund_rate"), rate(buyer.refund_rate_basis_points)),
             ],
         ),
         side(
             &t("risk.seller"),
             vec![
-                (t("risk.cases"), esc(&count(&seller, "cases")?)),
-                (
-                    t("risk.seller_fault"),
-                    esc(&count(&seller, "seller_fault")?),
-                ),
-                (
-                    t("risk.fault_rate"),
-                    esc(&rate(&seller, "fault_rate_basis_points")?),
-                ),
-                (
-                    t("risk.automatic"),
-                    esc(&count(&seller, "automatic_actions")?),
-                ),
+                (t("risk.cases"), count(seller.cases)),
+                (t("risk.seller_fault"), count(seller.seller_fault)),
+                (t("risk.fault_rate"), rate(seller.fault_rate_basis_points)),
+                (t("risk.automatic"), count(seller.automatic_actions)),
             ],
         ),
-    ]))
+    ])
 }
 
 /// The buyer's and the seller's record, for the mediator: read once, when the page opens.
@@ -59,7 +52,8 @@ pub fn RiskPanel(
         let answer = crate::api::text(&crate::api::case_path(&case_id, "/risk")).await;
         let html = match answer {
             Ok(text) => Obj::parse(&text)
-                .and_then(|risk| numbers(&risk))
+                .and_then(|o| RiskSignals::from_js(&o))
+                .map(|risk| risk_markup(&risk))
                 .unwrap_or_else(|why| tag("p", "form-error", &crate::text::error("decode", &why))),
             Err(e) => tag("p", "form-error", &e.describe()),
         };

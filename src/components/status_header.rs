@@ -1,5 +1,6 @@
-use crate::screen::{then_of, CaseScreen};
+use crate::screen::CaseScreen;
 use leptos::prelude::*;
+use rules::AutoAction;
 
 use crate::clock;
 use crate::components::case_actions::CaseControl;
@@ -53,7 +54,7 @@ fn next_line(detail: &CaseScreen) -> Option<(DateTime<Utc>, String, String)> {
     Some((
         deadline.at,
         code("next_if", who(deadline.party, viewer)),
-        consequence(&deadline.then, viewer),
+        consequence(deadline.then, viewer),
     ))
 }
 
@@ -95,17 +96,9 @@ pub fn StatusHeader(
 }
 
 /// What the clock does when a deadline passes, as the viewer reads it.
-pub fn consequence(then: &wasm_bindgen::JsValue, viewer: rules::Party) -> String {
-    let (what, of) = then_of(then);
-    consequence_of(&what, of, viewer)
-}
-
-/// The same from its code and, for carrying out a proposal, whose.
-pub fn consequence_of(what: &str, of: Option<rules::Party>, viewer: rules::Party) -> String {
-    match of {
-        Some(of) if what == "carry_out_proposal" => {
-            code("then.carry_out_proposal", who(of, viewer))
-        }
-        _ => code("then", what),
+pub fn consequence(then: AutoAction, viewer: rules::Party) -> String {
+    match then {
+        AutoAction::CarryOutProposal { of } => code("then.carry_out_proposal", who(of, viewer)),
+        other => code("then", other.code()),
     }
 }

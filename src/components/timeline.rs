@@ -13,25 +13,24 @@ pub fn timeline_markup(detail: &CaseScreen) -> Markup {
         .iter()
         .rev()
         .map(|entry| {
-            let event = &entry.event;
-            let what = match event.what() {
+            let what = match entry.what {
                 What::Filed => t("event.filed"),
-                What::Acted(action) => code("event", &action),
+                What::Acted(action) => code("event", action.code()),
                 What::Automatic(then) => {
-                    format!("{} {}", t("event.automatic"), consequence(&then, viewer))
+                    format!("{} {}", t("event.automatic"), consequence(then, viewer))
                 }
             };
             let by = entry.who.clone().unwrap_or_else(|| t("timeline.system"));
             el(
                 "li",
                 "",
-                tag("span", "muted", &text::date_time(event.at))
+                tag("span", "muted", &text::date_time(entry.at))
                     .join(Markup::tags(" "))
                     .join(tag("strong", "", &by))
                     .join(Markup::tags(": "))
                     .join(esc(&what))
                     .join(Markup::tags(" → "))
-                    .join(esc(&code("state", event.state.code()))),
+                    .join(esc(&code("state", entry.state.code()))),
             )
         })
         .collect();

@@ -71,8 +71,8 @@ fn about_markup(detail: &CaseScreen) -> Markup {
         .iter()
         .map(|l| tag("li", "", &format!("{} × {}", l.title, l.quantity)))
         .collect();
-    let refund = match detail.parts.case.outcome_code() {
-        Some(outcome) => code("outcome", &outcome),
+    let refund = match detail.parts.case.outcome {
+        Some(outcome) => code("outcome", outcome.code()),
         None => tf(
             "case.refund_at_stake",
             &[("amount", &text::money(summary.refund))],

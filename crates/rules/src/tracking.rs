@@ -20,6 +20,21 @@ pub enum Carrier {
 }
 
 impl Carrier {
+    pub const ALL: [Carrier; 7] = [
+        Carrier::UpuS10,
+        Carrier::Ups,
+        Carrier::Usps,
+        Carrier::Fedex,
+        Carrier::DhlExpress,
+        Carrier::Cainiao,
+        Carrier::Yunexpress,
+    ];
+
+    /// The carrier of a stable code.
+    pub fn from_code(code: &str) -> Option<Carrier> {
+        Carrier::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// Stable code, the same as the JSON form.
     pub fn code(self) -> &'static str {
         match self {

@@ -4,46 +4,13 @@ use leptos::prelude::*;
 use crate::api::Load;
 use crate::components::bar_chart::bar_chart;
 use crate::components::Loaded;
-use crate::decode::{FromJs, Obj, Read};
 use crate::markup::{el, esc, facts, Markup};
 use crate::route::encode;
 use crate::text::{self, code, percent, t, tf};
+use rules::api::{CodeCount, SellerStats};
 
 /// The periods a seller can look back over, in days.
 const PERIODS: [i64; 4] = [7, 30, 90, 365];
-
-/// The seller's returns over a period, as `GET /api/seller/stats` counts them.
-#[derive(Clone, Debug)]
-pub struct Stats {
-    pub orders: u64,
-    pub cases: u64,
-    pub return_rate_basis_points: u64,
-    pub reasons: Vec<(String, u64)>,
-    pub outcomes: Vec<(String, u64)>,
-    pub median_seconds: Option<i64>,
-    pub automatic: Vec<(String, u64)>,
-}
-
-fn code_counts(o: &Obj, name: &str) -> Read<Vec<(String, u64)>> {
-    o.list::<Obj>(name)?
-        .iter()
-        .map(|c| Ok((c.text("code")?, c.unsigned("count")?)))
-        .collect()
-}
-
-impl FromJs for Stats {
-    fn from_js(o: &Obj) -> Read<Self> {
-        Ok(Stats {
-            orders: o.unsigned("orders")?,
-            cases: o.unsigned("cases")?,
-            return_rate_basis_points: o.unsigned("return_rate_basis_points")?,
-            reasons: code_counts(o, "reasons")?,
-            outcomes: code_counts(o, "outcomes")?,
-            median_seconds: o.maybe("median_seconds_to_resolution", Obj::int)?,
-            automatic: code_counts(o, "automatic_actions")?,
-        })
-    }
-}
 
 /// The statistics' address for the `days` before `now`.
 pub fn stats_path(now: DateTime<Utc>, days: i64) -> String {
@@ -53,12 +20,14 @@ pub fn stats_path(now: DateTime<Utc>, days: i64) -> String {
 }
 
 /// The charts and figures of `stats`, every count readable as a table too.
-pub fn stats_markup(stats: &Stats) -> Markup {
-    let named = |family: &str, rows: &[(String, u64)]| -> Vec<(String, u64)> {
-        rows.iter().map(|(c, n)| (code(family, c), *n)).collect()
+pub fn stats_markup(stats: &SellerStats) -> Markup {
+    let named = |family: &str, rows: &[CodeCount]| -> Vec<(String, u64)> {
+        rows.iter()
+            .map(|c| (code(family, &c.code), c.count))
+            .collect()
     };
     let median = stats
-        .median_seconds
+        .median_seconds_to_resolution
         .map_or_else(|| t("analytics.none"), text::duration);
     let figures = facts(vec![
         (
@@ -90,7 +59,7 @@ pub fn stats_markup(stats: &Stats) -> Markup {
             "chart-automatic",
             &t("analytics.automatic"),
             &t("analytics.times"),
-            &named("automatic", &stats.automatic),
+            &named("automatic", &stats.automatic_actions),
             &none,
         ),
     ];
@@ -103,7 +72,7 @@ pub fn stats_markup(stats: &Stats) -> Markup {
 pub fn AnalyticsPage() -> impl IntoView {
     let (days, set_days) = signal(30i64);
     let now = crate::clock::now();
-    let load = Load::<Stats>::new(Signal::derive(move || stats_path(now, days.get())));
+    let load = Load::<SellerStats>::new(Signal::derive(move || stats_path(now, days.get())));
     let options: Markup = PERIODS
         .iter()
         .map(|&d| {
@@ -117,8 +86,9 @@ pub fn AnalyticsPage() -> impl IntoView {
             )
         })
         .collect();
-    let render =
-        |stats: Stats| view! { <div inner_html=stats_markup(&stats).into_html()></div> }.into_any();
+    let render = |stats: SellerStats| {
+        view! { <div inner_html=stats_markup(&stats).into_html()></div> }.into_any()
+    };
     view! {
         <h1>{t("analytics.title")}</h1>
         <label for="period">{t("analytics.period")}</label>
