@@ -7,6 +7,8 @@ use crate::proc::{self, command, version_of};
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_OPT_VERSION: &str = "132";
 pub const TERSER_VERSION: &str = "5.51.2";
+/// The accessibility engine of the end-to-end tests' WCAG 2.2 AA gate.
+pub const AXE_CORE_VERSION: &str = "4.14.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -36,8 +38,9 @@ pub fn run(purpose: Purpose) -> Result<usize, String> {
         ("wasm-opt (binaryen)", wasm_opt),
         ("terser (JS minifier)", terser),
     ];
-    let test: [Step; 2] = [
+    let test: [Step; 3] = [
         ("Chromium and ChromeDriver", chromium),
+        ("axe-core (accessibility engine)", axe_core),
         ("PostgreSQL server", postgres),
     ];
     let steps = build
@@ -122,12 +125,8 @@ fn wasm_bindgen() -> Result<Outcome, String> {
     Ok(Outcome::Installed(cli))
 }
 
-/// Installs an npm package into `.tools/` unless `bin` there already reports `wanted`.
-fn npm_tool(package: &str, version: &str, bin: &str, wanted: &str) -> Result<Outcome, String> {
-    let path = proc::tools_bin().join(bin);
-    if let Some(v) = version_of(&path).filter(|v| v.contains(wanted)) {
-        return Ok(Outcome::Present(v));
-    }
+/// Installs `package@version` from the npm registry into `.tools/`.
+fn npm_install(package: &str, version: &str) -> Result<(), String> {
     if version_of("npm").is_none() {
         apt_install(&["npm"])?;
     }
@@ -139,7 +138,16 @@ fn npm_tool(package: &str, version: &str, bin: &str, wanted: &str) -> Result<Out
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&tools)
             .arg(format!("{package}@{version}")),
-    )?;
+    )
+}
+
+/// Installs an npm package into `.tools/` unless `bin` there already reports `wanted`.
+fn npm_tool(package: &str, version: &str, bin: &str, wanted: &str) -> Result<Outcome, String> {
+    let path = proc::tools_bin().join(bin);
+    if let Some(v) = version_of(&path).filter(|v| v.contains(wanted)) {
+        return Ok(Outcome::Present(v));
+    }
+    npm_install(package, version)?;
     match version_of(&path) {
         Some(v) if v.contains(wanted) => Ok(Outcome::Installed(v)),
         other => Err(format!(
@@ -157,6 +165,30 @@ fn wasm_opt() -> Result<Outcome, String> {
 fn terser() -> Result<Outcome, String> {
     let wanted = format!("terser {TERSER_VERSION}");
     npm_tool("terser", TERSER_VERSION, "terser", &wanted)
+}
+
+/// The accessibility engine the end-to-end tests run on every page they visit: a script for
+/// the browser, with no command to ask its version, so its manifest says it.
+fn axe_core() -> Result<Outcome, String> {
+    let wanted = format!("axe-core {AXE_CORE_VERSION}");
+    let installed = || {
+        std::fs::read_to_string(axe_core_dir().join("package.json"))
+            .is_ok_and(|m| m.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")))
+    };
+    if installed() {
+        return Ok(Outcome::Present(wanted));
+    }
+    npm_install("axe-core", AXE_CORE_VERSION)?;
+    if installed() {
+        Ok(Outcome::Installed(wanted))
+    } else {
+        Err(format!("npm did not install {wanted}"))
+    }
+}
+
+/// Where `axe.min.js` is, for the end-to-end tests.
+pub fn axe_core_dir() -> std::path::PathBuf {
+    proc::root().join(".tools/node_modules/axe-core")
 }
 
 fn chromium() -> Result<Outcome, String> {

@@ -234,7 +234,11 @@ fn steps(tally: &mut Tally) -> Result<(), ()> {
             ])
             .env("RETOUR_DIST", root.join("dist"))
             .env("CHROMEDRIVER", CHROMEDRIVER)
-            .env("CHROMIUM", CHROMIUM),
+            .env("CHROMIUM", CHROMIUM)
+            .env(
+                "RETOUR_AXE",
+                crate::setup::axe_core_dir().join("axe.min.js"),
+            ),
     )?;
     check(tally, "bundle budget", bundle::report())
 }

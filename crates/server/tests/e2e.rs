@@ -12,6 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -198,6 +200,49 @@ async fn send_message(client: &Client, text: &str) {
     click(client, "#message-form button[type=submit]").await;
 }
 
+/// axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA: the gate every page passes.
+const WCAG_AA: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']";
+
+/// Runs axe-core (installed by the set-up) on the page as it is now, `what` naming the page and
+/// its state; fails with every violation, its rule, its help and the elements at fault.
+async fn accessible(client: &Client, what: &str) {
+    static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let axe = AXE.get_or_init(|| {
+        let path = env_path(
+            "RETOUR_AXE",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../.tools/node_modules/axe-core/axe.min.js"
+            ),
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {}: {e} (run `cargo xtask setup`)",
+                path.display()
+            )
+        })
+    });
+    let loaded = client
+        .execute("return typeof window.axe !== 'undefined'", vec![])
+        .await
+        .unwrap();
+    if loaded != json!(true) {
+        client
+            .execute(&format!("{axe}\nreturn true;"), vec![])
+            .await
+            .expect("axe-core loads");
+    }
+    let script = format!(
+        "const done = arguments[arguments.length - 1];\
+         axe.run(document, {{ runOnly: {{ type: 'tag', values: {WCAG_AA} }} }})\
+           .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '\
+             + v.nodes.map(n => n.target.join(' ')).join(', '))))\
+           .catch(e => done(['axe-core failed: ' + e]));"
+    );
+    let violations = client.execute_async(&script, vec![]).await.unwrap();
+    assert_eq!(violations, json!([]), "WCAG 2.2 AA violations on {what}");
+}
+
 async fn click(client: &Client, css: &str) {
     wait_for(client, css).await.click().await.unwrap();
 }
@@ -298,6 +343,8 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     let photo = phone_photo(photo_dir.path());
 
     // A wrong password is said plainly; the right one shows the orders.
+    wait_for(&client, "#email").await;
+    accessible(&client, "the sign-in page").await;
     type_into(&client, "#email", "lucia@demo.retour").await;
     type_into(&client, "#password", "not-her-password").await;
     click(&client, ".sign-in button[type=submit]").await;
@@ -307,7 +354,10 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
         "email or password is wrong",
     )
     .await;
+    accessible(&client, "the sign-in page with its error").await;
     sign_in(&client, "lucia@demo.retour").await;
+    wait_for(&client, "article[data-order]").await;
+    accessible(&client, "the buyer's orders").await;
 
     // Before any form, each line says what it allows, from the rules in the browser.
     let in_transit = text_of(&client, "article[data-order='ord-1003']").await;
@@ -324,6 +374,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     click(&client, "article[data-order='ord-1005'] a.button").await;
     // Items: the clicked line is chosen.
     wait_for_text(&client, ".wizard-step", "Which items?").await;
+    accessible(&client, "the wizard's items").await;
     next_step(&client).await;
     // Reason: the verdict follows each choice with no request to the server.
     let requests = "return performance.getEntriesByType('resource').length";
@@ -343,11 +394,13 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
         "{covered}"
     );
     assert_eq!(client.execute(requests, vec![]).await.unwrap(), before);
+    accessible(&client, "the wizard's reason, with its verdict").await;
     next_step(&client).await;
     // Resolution: only what is allowed, with the amount in the order's currency.
     click(&client, "input[name=resolution][value=return_and_refund]").await;
     let offered = text_of(&client, ".wizard-step").await;
     assert!(offered.contains("€"), "{offered}");
+    accessible(&client, "the wizard's resolution").await;
     next_step(&client).await;
     type_into(
         &client,
@@ -355,10 +408,12 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
         "The lid cracked on the first wash.",
     )
     .await;
+    accessible(&client, "the wizard's details").await;
     next_step(&client).await;
     // Photos: a defect needs one; a phone-sized photo is scaled down in the browser.
     next_step(&client).await;
     wait_for_text(&client, "#wizard-problem", "Add at least one photo").await;
+    accessible(&client, "the wizard's photos, with none yet").await;
     // A file that is not an image is named with the reason, and nothing is added.
     let not_a_photo = photo_dir.path().join("receipt.jpg");
     std::fs::write(&not_a_photo, b"%PDF-1.4 not an image").unwrap();
@@ -379,8 +434,10 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
         .await
         .unwrap();
     wait_for(&client, ".photos img").await;
+    accessible(&client, "the wizard's photos, with one").await;
     next_step(&client).await;
     wait_for_text(&client, ".wizard-step", "Check and send").await;
+    accessible(&client, "the wizard's review").await;
     next_step(&client).await;
 
     // The case page: what happens next, and when, counting down.
@@ -396,6 +453,8 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
         next.contains("your proposal is carried out automatically"),
         "{next}"
     );
+    wait_for(&client, ".messages").await;
+    accessible(&client, "the case page, for the buyer who filed it").await;
 
     // What the wizard sent: the buyer's choices and one photo, no larger than 2048 px.
     let filed: rules::api::CaseDetail = app
@@ -434,9 +493,11 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     .await;
     assert!(seller_side.contains("20.00"), "{seller_side}");
     wait_for_text(&client, ".status-header .next", "If you do not act by").await;
+    accessible(&client, "the case page, with the seller's counter-offer").await;
     click(&client, ".proposal[data-party='seller'] button.primary").await;
     wait_for_text(&client, ".status-header", "Resolved").await;
     wait_for_text(&client, ".case", "Refunded").await;
+    accessible(&client, "the case page, settled, asking for a rating").await;
 
     // Settled, the case asks for a rating; once given, it shows.
     click(&client, "#rate input[name=stars][value='4']").await;
@@ -449,6 +510,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     sign_in(&client, "jordan@demo.retour").await;
     let row = text_of(&client, &format!("tr[data-case='{case_id}']")).await;
     assert!(row.contains("Wool sweater"), "{row}");
+    accessible(&client, "the seller's queue").await;
     client.close().await.unwrap();
     no_csp_violations(&journey.app).await;
 }
@@ -569,6 +631,7 @@ bands = [{ up_to_grams = 500, price = "14.90" }]
     let page = wait_for_text(&client, "main", "Northwind Outfitters").await;
     assert!(page.contains("Change of mind, from delivery"), "{page}");
     assert!(page.contains("30 days"), "{page}");
+    accessible(&client, "the seller's policy page").await;
     client.close().await.unwrap();
     no_csp_violations(&journey.app).await;
 }
@@ -630,6 +693,7 @@ async fn the_sellers_and_the_mediators_screens_in_chinese_and_spanish_show_no_un
     wait_for_text(&client, "h1", "退货案件").await;
     wait_for(&client, "tr[data-case]").await;
     assert_translated(&client, &families).await;
+    accessible(&client, "the seller's queue, in Chinese").await;
     client.goto(&app.url("/returns/case-3001")).await.unwrap();
     wait_for_text(&client, ".board", "方案").await;
     click(&client, "[data-act=counter-open]").await;
@@ -640,25 +704,35 @@ async fn the_sellers_and_the_mediators_screens_in_chinese_and_spanish_show_no_un
         "a rejection needs a reason"
     );
     assert_translated(&client, &families).await;
+    accessible(
+        &client,
+        "the seller's case page, its forms open, in Chinese",
+    )
+    .await;
     client.goto(&app.url("/returns/case-3004")).await.unwrap();
     wait_for(&client, ".proposal[data-party=platform]").await;
     assert_translated(&client, &families).await;
+    accessible(&client, "an escalated case, for the seller").await;
     client.goto(&app.url("/seller/analytics")).await.unwrap();
     wait_for_text(&client, "h1", "退货数据").await;
     wait_for(&client, ".charts svg").await;
     assert_translated(&client, &families).await;
+    accessible(&client, "the seller's analytics, in Chinese").await;
 
     // Amara in Spanish: the escalated cases, then one with the risk signals and the ruling form.
     click(&client, "button.link").await;
     sign_in(&client, "amara@demo.retour").await;
     choose(&client, ".language select", "es").await;
     wait_for_text(&client, "h1", "Casos escalados").await;
+    wait_for(&client, "tr[data-case='case-3004']").await;
+    accessible(&client, "the mediator's escalated cases, in Spanish").await;
     click(&client, "tr[data-case='case-3004'] a").await;
     wait_for_text(&client, ".risk", "Señales de riesgo").await;
     // Rates are written the Spanish way (WebDriver reads the no-break space as a space).
     wait_for_text(&client, "#risk", ",0 %").await;
     wait_for(&client, "#rule-kind").await;
     assert_translated(&client, &families).await;
+    accessible(&client, "the mediator's console, in Spanish").await;
     client.close().await.unwrap();
     no_csp_violations(&journey.app).await;
 }
@@ -756,6 +830,7 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
     click(&seller, &format!("tr[data-case='{id}'] a")).await;
     wait_for_text(&seller, ".board", "The buyer's proposal").await;
     wait_for(&seller, "[data-act=reject-open]").await;
+    accessible(&seller, "the case page, for the seller asked to answer").await;
     click(&seller, "[data-act=counter-open]").await;
     choose(&seller, "#counter-kind", "partial_refund").await;
     type_into(&seller, "#counter-amount", "999").await;
@@ -1015,6 +1090,7 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
         !text_of(&mediator, "#rule-error").await.is_empty(),
         "a ruling needs its reasons"
     );
+    accessible(&mediator, "the mediator's console, its ruling refused").await;
     type_into(
         &mediator,
         "#rule-reason",
@@ -1031,4 +1107,145 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
         Some(rules::Outcome::Refunded { .. })
     ));
     no_csp_violations(&app).await;
+}
+
+/// Types `text` into whatever has the keyboard focus (a file field takes a file's path).
+async fn type_here(client: &Client, text: &str) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Presses and releases `key` on the keyboard, wherever the focus is.
+async fn press(client: &Client, key: Key) {
+    let key: char = key.into();
+    let stroke = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(stroke).await.unwrap();
+}
+
+/// Presses Tab until the focus is on `css`, as a keyboard user moves through a page; fails if
+/// it never gets there (the element cannot be reached by keyboard).
+async fn tab_to(client: &Client, css: &str) {
+    wait_for(client, css).await;
+    let focused = format!(
+        "return document.activeElement !== null && document.activeElement.matches({})",
+        json!(css)
+    );
+    for _ in 0..80 {
+        if client.execute(&focused, vec![]).await.unwrap() == json!(true) {
+            return;
+        }
+        press(client, Key::Tab).await;
+    }
+    let at = client
+        .execute(
+            "return document.activeElement.outerHTML.slice(0, 200)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    panic!("{css} cannot be reached with Tab; the focus stays on {at}");
+}
+
+/// The buyer's whole journey and the seller's answer, with the keyboard alone: Tab to move,
+/// Enter and Space to act, arrows to choose, typing to write.
+#[tokio::test]
+async fn a_return_is_filed_and_answered_with_the_keyboard_alone() {
+    let journey = journey().await;
+    let (app, client) = (&journey.app, journey.client.clone());
+    let photo_dir = tempfile::tempdir().unwrap();
+    let photo = phone_photo(photo_dir.path());
+
+    tab_to(&client, "#email").await;
+    type_here(&client, "lucia@demo.retour").await;
+    tab_to(&client, "#password").await;
+    let password = retour_server::demo::ACCOUNTS
+        .iter()
+        .find(|a| a.email == "lucia@demo.retour")
+        .unwrap()
+        .password;
+    type_here(&client, password).await;
+    press(&client, Key::Enter).await;
+    tab_to(&client, "article[data-order='ord-1005'] a.button").await;
+    press(&client, Key::Enter).await;
+    // Items: the line is chosen; on to the reason.
+    wait_for_text(&client, ".wizard-step", "Which items?").await;
+    tab_to(&client, ".wizard button[type=submit]").await;
+    press(&client, Key::Enter).await;
+    tab_to(&client, "#reason").await;
+    // The first reason of the list: a defect.
+    press(&client, Key::Down).await;
+    wait_for_text(&client, ".verdict", "Covered by buyer protection").await;
+    tab_to(&client, ".wizard button[type=submit]").await;
+    press(&client, Key::Enter).await;
+    tab_to(
+        &client,
+        "input[name=resolution][value=refund_only], input[name=resolution]",
+    )
+    .await;
+    press(&client, Key::Space).await;
+    tab_to(&client, ".wizard button[type=submit]").await;
+    press(&client, Key::Enter).await;
+    tab_to(&client, "#description").await;
+    type_here(&client, "It arrived broken.").await;
+    tab_to(&client, ".wizard button[type=submit]").await;
+    press(&client, Key::Enter).await;
+    // Photos: the file field is reached with Tab; the path stands for the system's file dialog.
+    tab_to(&client, ".photo-picker input[type=file][multiple]").await;
+    type_here(&client, photo.to_str().unwrap()).await;
+    wait_for(&client, ".photos img").await;
+    tab_to(&client, ".wizard button[type=submit]").await;
+    press(&client, Key::Enter).await;
+    wait_for_text(&client, ".wizard-step", "Check and send").await;
+    tab_to(&client, ".wizard button[type=submit]").await;
+    press(&client, Key::Enter).await;
+    let case = wait_for(&client, ".case[data-case]").await;
+    let id = case.attr("data-case").await.unwrap().expect("the case id");
+
+    // The seller answers with a counter-offer, from the queue, by keyboard too.
+    client.goto(&app.url("/")).await.unwrap();
+    tab_to(&client, "button.link").await;
+    press(&client, Key::Enter).await;
+    tab_to(&client, "#email").await;
+    let seller = retour_server::demo::ACCOUNTS
+        .iter()
+        .find(|a| a.email == "jordan@demo.retour")
+        .unwrap();
+    type_here(&client, seller.email).await;
+    tab_to(&client, "#password").await;
+    type_here(&client, seller.password).await;
+    press(&client, Key::Enter).await;
+    tab_to(&client, &format!("tr[data-case='{id}'] a")).await;
+    press(&client, Key::Enter).await;
+    tab_to(&client, "[data-act=counter-open]").await;
+    press(&client, Key::Enter).await;
+    // Opening the form moves the focus into it, on the kind of proposal.
+    wait_for(&client, "#counter:not([hidden])").await;
+    tab_to(&client, "#counter-amount").await;
+    type_here(&client, "5").await;
+    tab_to(&client, "#counter-note").await;
+    type_here(&client, "Five back, keep it").await;
+    tab_to(&client, "#counter button[type=submit]").await;
+    press(&client, Key::Enter).await;
+    wait_for_text(
+        &client,
+        ".proposal[data-party=seller]",
+        "Five back, keep it",
+    )
+    .await;
+    let answered = app.lucia().await.case(&id).await;
+    let offer = answered
+        .case
+        .proposals
+        .seller
+        .expect("the seller's counter-offer");
+    assert_eq!(offer.terms.resolution, rules::Resolution::PartialRefund);
+    assert_eq!(offer.terms.refund.minor, 500);
+    client.close().await.unwrap();
 }
