@@ -31,7 +31,10 @@ commands:
                         of wrong passwords (release build)
   bench server          100,000 cases on SQLite and on PostgreSQL, driven by wrk: requests per
                         second, p50 and p99 of the queue, a search, a case read, a filing and an
-                        action, beside a bare endpoint (release build)";
+                        action, beside a bare endpoint (release build)
+  bench page            the orders page and the seller's queue in headless Chromium at 390 px,
+                        cold and warm, unthrottled and throttled: bytes, FCP, LCP, CLS, time until
+                        it answers a click; and how long the wizard's verdict takes to redraw";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -65,9 +68,10 @@ fn bench(args: &[String]) -> Result<(), String> {
         [what] if what == "queue" => ("retour-server", "queue_bench"),
         [what] if what == "abuse" => ("retour-server", "abuse_bench"),
         [what] if what == "server" => ("retour-server", "server_bench"),
+        [what] if what == "page" => ("retour-server", "page_bench"),
         _ => {
             return Err(format!(
-                "bench takes one target: rules, queue, abuse or server\n\n{USAGE}"
+                "bench takes one target: rules, queue, abuse, server or page\n\n{USAGE}"
             ))
         }
     };
@@ -93,6 +97,12 @@ fn bench(args: &[String]) -> Result<(), String> {
     } else {
         None
     };
+    // The page bench loads the release build in Chromium.
+    if example == "page_bench" {
+        setup::run(Purpose::Test)?;
+        proc::build_app()?;
+        run.env("RETOUR_DIST", proc::root().join("dist"));
+    }
     let result = proc::run(&mut run);
     drop(postgres);
     result

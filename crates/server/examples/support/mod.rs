@@ -8,9 +8,14 @@ use retour_server::{app, db, demo, system_clock, AppState};
 
 /// The server's state over a new database in `data`, seeded with the demo data.
 pub async fn demo_state(data: &Path) -> AppState {
+    demo_state_serving(data, data.join("dist")).await
+}
+
+/// The same, serving the app built in `dist`.
+pub async fn demo_state_serving(data: &Path, dist: std::path::PathBuf) -> AppState {
     let url = format!("sqlite://{}", data.join("bench.db").display());
     let pool = db::connect(&url).await.expect("the database");
-    let state = AppState::new(pool, system_clock(), data.join("dist"), data.to_path_buf());
+    let state = AppState::new(pool, system_clock(), dist, data.to_path_buf());
     demo::seed_if_empty(&state.pool, &state.photos, state.now(), &state.policies)
         .await
         .expect("the demo data");
