@@ -62,6 +62,8 @@ impl QueueFilters {
 pub struct QueueRow {
     pub summary: CaseView,
     pub buyer: String,
+    /// Changes whenever the case does: the row is drawn again.
+    pub version: u32,
     /// The next deadline; `None` once closed.
     pub due: Option<Deadline>,
     pub needs_my_action: bool,
@@ -93,6 +95,7 @@ impl FromJs for QueueRow {
         Ok(QueueRow {
             summary: FromJs::from_js(o)?,
             buyer: o.text("buyer")?,
+            version: o.count("version")?,
             due: o.get_opt("next_deadline")?,
             needs_my_action: o.flag("needs_my_action")?,
             escalated: o.flag("escalated")?,

@@ -7,7 +7,7 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use retour::api::Decode;
 use retour::components::case_actions::CaseControl;
-use retour::components::case_queue::{filters_in_form, filters_markup, page_markup};
+use retour::components::case_queue::{filters_view, page_view};
 use retour::components::messages::Messages;
 use retour::components::parcel::parcel_markup;
 use retour::components::proposals_board::{columns_markup, ProposalsBoard};
@@ -264,10 +264,6 @@ fn the_board_shows_each_side_its_photos_and_what_the_clock_will_do() {
     );
 }
 
-fn choose(id: &str, value: &str) {
-    set_value(id, value);
-}
-
 /// The parts `view` draws of the case `detail`, as if the server had sent it, mounted in a
 /// fresh element of the page for as long as the test runs; and the control they share.
 fn mount_case(
@@ -287,20 +283,20 @@ fn mount_case(
     (root, made.get().expect("mounted"))
 }
 
-/// Types `value` into the field `id` as a person would: the field announces it.
+/// Types `value` into the field `id` (or picks it from a list) as a person would: the field
+/// announces it as the browser does.
 fn type_in(id: &str, value: &str) {
     set_value(id, value);
-    let event = if id.ends_with("-kind") || id.ends_with("-payer") {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let field = document.get_element_by_id(id).unwrap();
+    let event = if field.tag_name() == "SELECT" {
         "change"
     } else {
         "input"
     };
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    let document = web_sys::window().unwrap().document().unwrap();
-    document
-        .get_element_by_id(id)
-        .unwrap()
+    field
         .dispatch_event(&web_sys::Event::new_with_event_init_dict(event, &init).unwrap())
         .unwrap();
 }
@@ -422,33 +418,31 @@ async fn what_is_typed_and_chosen_survives_the_other_partys_moves() {
     root.remove();
 }
 
-fn tick(id: &str) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let input: web_sys::HtmlInputElement = document.get_element_by_id(id).unwrap().unchecked_into();
-    input.set_checked(true);
-}
-
 #[wasm_bindgen_test]
-fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
+async fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     english();
+    let (root, _) = mount_queue(None, Party::Platform);
     // In the mediator's queue every case is escalated: no such filter.
-    let mediators = mount(&filters_markup(false).into_html());
-    assert!(mediators.query_selector("#f-mine").unwrap().is_some());
-    assert!(mediators.query_selector("#f-escalated").unwrap().is_none());
-    mediators.remove();
-    let root = mount(&filters_markup(true).into_html());
+    assert!(root.query_selector("#f-mine").unwrap().is_some());
+    assert!(root.query_selector("#f-escalated").unwrap().is_none());
+    root.remove();
+    let (root, chosen_by_seller) = mount_queue(None, Party::Seller);
     assert!(root.query_selector("#f-escalated").unwrap().is_some());
-    assert_eq!(filters_in_form(), QueueFilters::default());
-    choose("f-state", "awaiting_seller");
-    choose("f-reason", "defective");
-    tick("f-mine");
-    set_value("f-q", "ord-10");
-    let filters = filters_in_form();
-    assert_eq!(filters.state, Some(CaseState::AwaitingSeller));
-    assert_eq!(filters.reason, Some(Reason::Defective));
-    assert!(filters.needs_my_action && !filters.escalated);
+    type_in("f-state", "awaiting_seller");
+    type_in("f-reason", "defective");
+    press(&root, "#f-mine");
+    type_in("f-q", "ord-10");
+    // The search applies once the field is left (or Enter is pressed), not at each keystroke.
+    assert_eq!(chosen_by_seller.get_untracked().search, "");
+    find(&root, "#f-q")
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    let picked = chosen_by_seller.get_untracked();
+    assert_eq!(picked.state, Some(CaseState::AwaitingSeller));
+    assert_eq!(picked.reason, Some(Reason::Defective));
+    assert!(picked.needs_my_action && !picked.escalated);
     assert_eq!(
-        filters.path(None, PAGE_SIZE),
+        picked.path(None, PAGE_SIZE),
         "/api/cases?limit=25&state=awaiting_seller&reason=defective&needs_my_action=true&q=ord-10"
     );
     // Every state and reason can be chosen, each labelled in words.
@@ -458,6 +452,7 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         2 + CaseState::ALL.len() + Reason::ALL.len()
     );
     assert!(!html.contains(">state.") && !html.contains(">reason."));
+    root.remove();
 
     let row = |id: &str, hours: i64, mine: bool| {
         let mut item = case_json("seller", false);
@@ -475,15 +470,12 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     });
     let object = retour::decode::Obj::parse(&answer.to_string()).unwrap();
     let page: QueuePage = retour::decode::FromJs::from_js(&object).unwrap();
-    let root = mount(
-        &page_markup(
-            &page,
-            Some(CaseState::Negotiating),
-            retour::clock::now(),
-            Party::Seller,
-        )
-        .into_html(),
-    );
+    let (root, filters) = mount_queue(Some(page.clone()), Party::Seller);
+    filters.set(QueueFilters {
+        state: Some(CaseState::Negotiating),
+        ..QueueFilters::default()
+    });
+    settle().await;
     let soon = find(&root, "tr[data-case=soon]").inner_html();
     assert!(
         soon.contains("Due within 24 h") && soon.contains("Your move"),
@@ -500,9 +492,12 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     assert_eq!(pressed, "Negotiating 2");
     let all = find(&root, "[data-state='']").text_content().unwrap();
     assert_eq!(all, "All states 3");
-    assert!(!find(&root, "#queue-more").has_attribute("hidden"));
     assert!(root.text_content().unwrap().contains("2 cases"));
-    // One case is "1 case", and the last page offers no more.
+    // A chip filters by its state.
+    press(&root, ".chip[data-state=closed]");
+    assert_eq!(filters.get_untracked().state, Some(CaseState::Closed));
+    root.remove();
+    // One case is "1 case".
     let mut rows = page.rows[..1].to_vec();
     rows[0].escalated = true;
     let one = QueuePage {
@@ -511,23 +506,45 @@ fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
         total: 1,
         ..page
     };
-    let root = mount(&page_markup(&one, None, retour::clock::now(), Party::Seller).into_html());
+    let (root, _) = mount_queue(Some(one.clone()), Party::Seller);
     let text = root.text_content().unwrap();
     assert!(
         text.contains("1 case") && !text.contains("1 cases"),
         "{text}"
     );
-    assert!(find(&root, "#queue-more").has_attribute("hidden"));
-    // The seller is told a case is escalated; in the mediator's queue every case is.
     root.remove();
+    // The seller is told a case is escalated; in the mediator's queue every case is.
     let row = |viewer| {
-        let root = mount(&page_markup(&one, None, retour::clock::now(), viewer).into_html());
+        let (root, _) = mount_queue(Some(one.clone()), viewer);
         let text = find(&root, "tr[data-case]").text_content().unwrap();
         root.remove();
         text
     };
     assert!(row(Party::Seller).contains("Escalated"));
     assert!(!row(Party::Platform).contains("Escalated"));
+}
+
+/// A queue's filters and, when given, its `page`, for `viewer`, mounted in a fresh element; and
+/// the filters, as the viewer's choices apply them.
+fn mount_queue(
+    page: Option<QueuePage>,
+    viewer: Party,
+) -> (web_sys::Element, RwSignal<QueueFilters>) {
+    let root = mount("");
+    let made = std::rc::Rc::new(std::cell::Cell::new(None));
+    let slot = made.clone();
+    mount_to(root.clone().unchecked_into(), move || {
+        let filters = RwSignal::new(QueueFilters::default());
+        let shown = RwSignal::new(page);
+        slot.set(Some(filters));
+        let apply = move |chosen: QueueFilters| filters.set(chosen);
+        view! {
+            {filters_view(filters, viewer == Party::Seller, apply)}
+            {page_view(shown, filters, viewer, apply)}
+        }
+    })
+    .forget();
+    (root, made.get().expect("mounted"))
 }
 
 /// Text that would be tags, a script and a `javascript:` link if it were ever taken as markup.
@@ -606,7 +623,7 @@ async fn hostile_text_in_every_typed_field_is_shown_as_text() {
     let page: QueuePage =
         retour::decode::FromJs::from_js(&retour::decode::Obj::parse(&answer.to_string()).unwrap())
             .unwrap();
-    let root = mount(&page_markup(&page, None, retour::clock::now(), Party::Seller).into_html());
+    let (root, _) = mount_queue(Some(page), Party::Seller);
     // Buyer, item.
     shown_as_text(&root, 2);
     root.remove();

@@ -305,6 +305,7 @@ fn a_queue_page_reads_as_the_server_writes_it() {
     for (row, item) in page.rows.iter().zip(&sent.items) {
         assert_eq!(row.summary, item.summary);
         assert_eq!(row.buyer, item.buyer);
+        assert_eq!(row.version, item.version);
         assert_eq!(row.due, item.next_deadline);
         assert_eq!(row.needs_my_action, item.needs_my_action);
         assert_eq!(row.escalated, item.escalated);

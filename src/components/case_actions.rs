@@ -140,6 +140,11 @@ impl CaseControl {
         photos: Vec<web_sys::File>,
         done: impl FnOnce() + 'static,
     ) {
+        self.send(action, photos, Box::new(done));
+    }
+
+    /// What [`CaseControl::run_with_photos`] does, compiled once rather than once per form.
+    fn send(self, action: Action, photos: Vec<web_sys::File>, done: Box<dyn FnOnce()>) {
         if self.busy.get_untracked() {
             return;
         }

@@ -1,152 +1,306 @@
 use leptos::prelude::*;
 use rules::{CaseState, Party, Reason};
 
-use crate::api::{self, Load};
+use crate::api::{self, Decode, Load};
 use crate::clock;
 use crate::components::status_header::consequence;
-use crate::components::Loaded;
-use crate::decode::{FromJs, Obj};
-use crate::markup::{by_id, el, esc, say, set_value, show, text as tag, value_of, Act, Markup};
+use crate::components::ErrorView;
+use crate::markup::{el, esc, text as tag, Act, Markup};
 use crate::queue::{rows_for_pages, QueueFilters, QueuePage, QueueRow, PAGE_SIZE};
 use crate::route::Route;
 use crate::text::{self, code, t, tf};
 
-/// A queue of cases, the seller's or the mediator's (the API knows whose): the most urgent
-/// first, filtered, searched and counted, one page at a time; changes arrive live.
+/// A queue of cases, the buyer's, the seller's or the mediator's (the API knows whose): the most
+/// urgent first, filtered, searched and counted, one page at a time; changes arrive live.
 ///
-/// Drawn as markup with one handler per kind of event, like the case page: the bundle budget
-/// cannot spare a reactive view per row.
+/// The filters own their values; the rows are a keyed list whose cells are read-only markup, so a
+/// live change redraws only the rows that changed, and "show more" only adds rows.
 #[component]
 pub fn CaseQueue(
     /// The key of the page's title.
     title: &'static str,
-    /// Whose queue: the seller's or the platform's mediator's.
+    /// Whose queue: the buyer's, the seller's or the platform's mediator's.
     viewer: Party,
 ) -> impl IntoView {
-    let (filters, set_filters) = signal(QueueFilters::default());
+    let filters = RwSignal::new(QueueFilters::default());
     // Rows asked of the first answer: more once "show more" was used, so that a live change
     // keeps them on screen.
-    let (limit, set_limit) = signal(PAGE_SIZE);
+    let limit = RwSignal::new(PAGE_SIZE);
     let pages = StoredValue::new(1u32);
     let load = Load::<QueuePage>::new(Signal::derive(move || {
         filters.with(|f| f.path(None, limit.get()))
     }));
-    // Where the next page starts; `None` on the last page.
-    let cursor = StoredValue::new(None::<String>);
-    let busy = StoredValue::new(false);
+    let page = RwSignal::new(None::<QueuePage>);
+    let problem = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    // Each answer replaces the page; one that cannot be read leaves the last on screen.
+    Effect::new(move |_| {
+        if let Some(answer) = load.resource.get() {
+            match answer.and_then(|text| QueuePage::decode(&text)) {
+                Ok(read) => {
+                    problem.set(String::new());
+                    page.set(Some(read));
+                }
+                Err(e) => problem.set(e.describe()),
+            }
+        }
+    });
     crate::live::follow("/api/live", move || {
         let rows = rows_for_pages(pages.get_value());
         if rows == limit.get_untracked() {
             load.resource.refetch();
         } else {
-            set_limit.set(rows);
+            limit.set(rows);
         }
     });
-    let choose = move |chosen: QueueFilters| {
+    let apply = move |chosen: QueueFilters| {
         pages.set_value(1);
-        set_limit.set(PAGE_SIZE);
-        set_filters.set(chosen);
-    };
-
-    let render = move |page: QueuePage| {
-        cursor.set_value(page.next_cursor.clone());
-        let html = page_markup(&page, filters.get_untracked().state, clock::now(), viewer);
-        view! { <div inner_html=html.into_html()></div> }.into_any()
+        limit.set(PAGE_SIZE);
+        filters.set(chosen);
     };
     let load_more = move || {
-        let Some(after) = cursor.get_value() else {
+        let Some(after) = page.with_untracked(|p| p.as_ref().and_then(|p| p.next_cursor.clone()))
+        else {
             return;
         };
-        if busy.get_value() {
+        if busy.get_untracked() {
             return;
         }
-        busy.set_value(true);
-        let button = document().get_element_by_id("queue-more");
-        if let Some(button) = &button {
-            let _ = button.set_attribute("aria-busy", "true");
-        }
+        busy.set(true);
         let asked = filters.get_untracked();
         let path = asked.path(Some(&after), PAGE_SIZE);
         leptos::task::spawn_local(async move {
-            let page = api::text(&path).await.and_then(|text| {
-                Obj::parse(&text)
-                    .and_then(|o| QueuePage::from_js(&o))
-                    .map_err(api::ApiError::Decode)
-            });
+            let next = api::text(&path)
+                .await
+                .and_then(|text| QueuePage::decode(&text));
             // The viewer may have left the page, or chosen other filters, meanwhile: these rows
             // belong to nothing on screen.
             if filters.try_get_untracked().as_ref() != Some(&asked) {
-                busy.try_set_value(false);
+                busy.try_set(false);
                 return;
             }
-            match page {
-                Ok(page) => {
-                    let now = clock::now();
-                    let rows: Markup = page
-                        .rows
-                        .iter()
-                        .map(|r| row_markup(r, now, viewer))
-                        .collect();
-                    if let Some(body) = document().get_element_by_id("queue-rows") {
-                        let _ = body.insert_adjacent_html("beforeend", &rows.into_html());
-                    }
-                    show("queue-more", page.next_cursor.is_some());
-                    cursor.set_value(page.next_cursor);
+            match next {
+                Ok(next) => {
+                    page.update(|p| {
+                        if let Some(p) = p {
+                            p.rows.extend(next.rows);
+                            p.next_cursor = next.next_cursor;
+                        }
+                    });
                     pages.update_value(|n| *n += 1);
-                    say("queue-problem", "");
+                    problem.set(String::new());
                 }
-                Err(e) => say("queue-problem", &e.describe()),
+                Err(e) => problem.set(e.describe()),
             }
-            busy.set_value(false);
-            if let Some(button) = button {
-                let _ = button.remove_attribute("aria-busy");
-            }
+            busy.set(false);
         });
     };
-    // A choice applies at once; the search when Enter is pressed or the field is left, not at
-    // every keystroke.
-    let changed = move |_| choose(filters_in_form());
-    let searched = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        choose(filters_in_form());
-    };
-    let on_click = move |ev: leptos::ev::MouseEvent| match Act::pressed(&ev) {
-        Some((Act::QueueState, button)) => {
-            set_value(
-                "f-state",
-                &button.get_attribute("data-state").unwrap_or_default(),
-            );
-            choose(filters_in_form());
+    let read = Memo::new(move |_| page.with(Option::is_some));
+    let retry = Callback::new(move |_| load.resource.refetch());
+    let body = move || {
+        if read.get() {
+            page_view(page, filters, viewer, apply).into_any()
+        } else if let Some(Err(error)) = load.resource.get() {
+            view! { <ErrorView error retry /> }.into_any()
+        } else {
+            view! { <p class="loading" aria-busy="true">{t("queue.loading")}</p> }.into_any()
         }
-        Some((Act::QueueMore, _)) => load_more(),
-        _ => {}
     };
     view! {
         <h1>{t(title)}</h1>
+        // In the mediator's queue every case is escalated: no such filter there.
+        {filters_view(filters, viewer == Party::Seller, apply)}
+        {body}
+        <p class="form-error" id="queue-problem" role="alert">{move || problem.get()}</p>
+        <button
+            type="button"
+            class="button secondary"
+            id="queue-more"
+            aria-busy=move || busy.get().then_some("true")
+            hidden=move || page.with(|p| p.as_ref().is_none_or(|p| p.next_cursor.is_none()))
+            on:click=move |_| load_more()
+        >
+            {t("queue.more")}
+        </button>
+    }
+}
+
+/// The filter fields over `filters`: search, state, reason, "needs my action" and, if
+/// `escalated`, "escalated"; `apply` takes the filters chosen. A choice applies at once; the search when Enter is pressed or the field is left, not at
+/// every keystroke.
+pub fn filters_view(
+    filters: RwSignal<QueueFilters>,
+    escalated: bool,
+    apply: impl Fn(QueueFilters) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let change = move |edit: &dyn Fn(&mut QueueFilters)| {
+        let mut chosen = filters.get_untracked();
+        edit(&mut chosen);
+        chosen.search = typed.get_untracked();
+        apply(chosen);
+    };
+    let options = |items: Vec<(&'static str, String)>| {
+        items
+            .into_iter()
+            .map(|(value, label)| view! { <option value=value>{label}</option> })
+            .collect_view()
+    };
+    let states = CaseState::ALL
+        .into_iter()
+        .map(|s| (s.code(), code("state", s.code())))
+        .collect();
+    let reasons = Reason::ALL
+        .into_iter()
+        .map(|r| (r.code(), code("reason", r.code())))
+        .collect();
+    let escalated = escalated.then(|| {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="f-escalated"
+                    prop:checked=move || filters.with(|f| f.escalated)
+                    on:change=move |ev| change(&|f| f.escalated = event_target_checked(&ev))
+                />
+                " "
+                {t("queue.escalated")}
+            </label>
+        }
+    });
+    view! {
         <form
             id="queue-filters"
             class="filters"
             role="search"
-            on:submit=searched
-            on:change=changed
-            // In the mediator's queue every case is escalated: no such filter there.
-            inner_html=filters_markup(viewer != Party::Platform).into_html()
-        ></form>
-        <section on:click=on_click>
-            <Loaded load=load loading="queue.loading" render=render />
-        </section>
+            on:submit=move |ev| {
+                ev.prevent_default();
+                change(&|_| {});
+            }
+        >
+            <span class="field">
+                <label for="f-q">{t("queue.search")}</label>
+                <input
+                    id="f-q"
+                    type="search"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    on:change=move |_| change(&|_| {})
+                />
+            </span>
+            <span class="field">
+                <label for="f-state">{t("queue.state")}</label>
+                <select
+                    id="f-state"
+                    prop:value=move || filters.with(|f| f.state.map_or("", CaseState::code))
+                    on:change=move |ev| {
+                        change(&|f| f.state = CaseState::from_code(&event_target_value(&ev)))
+                    }
+                >
+                    <option value="">{t("queue.all_states")}</option>
+                    {options(states)}
+                </select>
+            </span>
+            <span class="field">
+                <label for="f-reason">{t("queue.reason")}</label>
+                <select
+                    id="f-reason"
+                    on:change=move |ev| {
+                        change(&|f| f.reason = Reason::from_code(&event_target_value(&ev)))
+                    }
+                >
+                    <option value="">{t("queue.all_reasons")}</option>
+                    {options(reasons)}
+                </select>
+            </span>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="f-mine"
+                    prop:checked=move || filters.with(|f| f.needs_my_action)
+                    on:change=move |ev| change(&|f| f.needs_my_action = event_target_checked(&ev))
+                />
+                " "
+                {t("queue.mine")}
+            </label>
+            {escalated}
+        </form>
     }
 }
 
-/// A first page for `viewer`: the counts per state (each a button that filters by it, `chosen`
-/// pressed), the total, the table, and the button for the next page.
-pub fn page_markup(
-    page: &QueuePage,
-    chosen: Option<CaseState>,
-    now: chrono::DateTime<chrono::Utc>,
+/// The counts per state of `page` (each a chip that filters by it through `apply`), the total,
+/// and the rows as `viewer` reads them.
+pub fn page_view(
+    page: RwSignal<Option<QueuePage>>,
+    filters: RwSignal<QueueFilters>,
     viewer: Party,
-) -> Markup {
-    let chips: Markup = std::iter::once((None, page.counts.iter().map(|c| c.1).sum()))
+    apply: impl Fn(QueueFilters) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let read = move |from: fn(&QueuePage) -> Vec<QueueRow>| {
+        page.with(|p| p.as_ref().map(from).unwrap_or_default())
+    };
+    let total = move || {
+        page.with(|p| match p.as_ref().map_or(0, |p| p.total) {
+            1 => t("queue.total_one"),
+            n => tf("queue.total", &[("n", &n.to_string())]),
+        })
+    };
+    let empty = Memo::new(move |_| page.with(|p| p.as_ref().is_none_or(|p| p.rows.is_empty())));
+    let rows = move || read(|p| p.rows.clone());
+    // The chips are read-only buttons: one handler reads which state was pressed.
+    let on_chip = move |ev: leptos::ev::MouseEvent| {
+        if let Some((Act::QueueState, chip)) = Act::pressed(&ev) {
+            let state = CaseState::from_code(&chip.get_attribute("data-state").unwrap_or_default());
+            apply(QueueFilters {
+                state,
+                ..filters.get_untracked()
+            });
+        }
+    };
+    let chips = move || {
+        let chosen = filters.with(|f| f.state);
+        page.with(|p| p.as_ref().map(|p| chips_markup(p, chosen)))
+            .unwrap_or_default()
+    };
+    let row = move |r: QueueRow| {
+        view! {
+            <tr
+                data-case=r.summary.id.clone()
+                class=r.needs_my_action.then_some("mine")
+                inner_html=row_markup(&r, clock::now(), viewer).into_html()
+            ></tr>
+        }
+    };
+    view! {
+        <div
+            class="chips"
+            role="group"
+            aria-label=t("queue.counts")
+            on:click=on_chip
+            inner_html=move || chips().into_html()
+        ></div>
+        <p class="muted" aria-live="polite">{total}</p>
+        <p class="empty" hidden=move || !empty.get()>{t("queue.empty")}</p>
+        <div class="table-scroll" hidden=move || empty.get()>
+            <table class="cases">
+                <thead inner_html=head_markup().into_html()></thead>
+                <tbody id="queue-rows">
+                    <For
+                        each=rows
+                        key=|r| (r.summary.id.clone(), r.version, r.needs_my_action)
+                        children=row
+                    />
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The counts per state of `page`, each a button that filters by it (`chosen` pressed).
+pub fn chips_markup(page: &QueuePage, chosen: Option<CaseState>) -> Markup {
+    std::iter::once((None, page.counts.iter().map(|c| c.1).sum()))
         .chain(page.counts.iter().map(|&(state, n)| (Some(state), n)))
         .map(|(state, n): (Option<CaseState>, u64)| {
             let label = state.map_or_else(|| t("queue.all_states"), |s| code("state", s.code()));
@@ -162,102 +316,7 @@ pub fn page_markup(
                 ],
             )
         })
-        .collect();
-    let rows: Markup = page
-        .rows
-        .iter()
-        .map(|r| row_markup(r, now, viewer))
-        .collect();
-    let table = if page.rows.is_empty() {
-        tag("p", "empty", &t("queue.empty"))
-    } else {
-        Markup::fill(
-            "<div class=\"table-scroll\"><table class=\"cases\"><thead>{}</thead>\
-             <tbody id=\"queue-rows\">{}</tbody></table></div>",
-            &[&head_markup(), &rows],
-        )
-    };
-    Markup::fill(
-        "<div class=\"chips\" role=\"group\" aria-label=\"{}\">{}</div>\
-         <p class=\"muted\" aria-live=\"polite\">{}</p>{}\
-         <p class=\"form-error\" id=\"queue-problem\" role=\"alert\"></p>\
-         <button type=\"button\" class=\"button secondary\" id=\"queue-more\" data-act=\"{}\"{}>{}</button>",
-        &[
-            &esc(&t("queue.counts")),
-            &chips,
-            &esc(&if page.total == 1 {
-                t("queue.total_one")
-            } else {
-                tf("queue.total", &[("n", &page.total.to_string())])
-            }),
-            &table,
-            &Markup::tags(Act::QueueMore.code()),
-            &Markup::tags(if page.next_cursor.is_some() { "" } else { " hidden" }),
-            &esc(&t("queue.more")),
-        ],
-    )
-}
-
-/// The filter fields: search, state, reason, "needs my action" and, if `escalated`, "escalated".
-pub fn filters_markup(escalated: bool) -> Markup {
-    let options = |all: &str, items: Vec<(&'static str, String)>| {
-        let list: Markup = items
-            .into_iter()
-            .map(|(value, label)| {
-                Markup::fill(
-                    "<option value=\"{}\">{}</option>",
-                    &[&Markup::tags(value), &esc(&label)],
-                )
-            })
-            .collect();
-        Markup::fill("<option value=\"\">{}</option>{}", &[&esc(&t(all)), &list])
-    };
-    let states = CaseState::ALL
-        .into_iter()
-        .map(|s| (s.code(), code("state", s.code())))
-        .collect();
-    let reasons = Reason::ALL
-        .into_iter()
-        .map(|r| (r.code(), code("reason", r.code())))
-        .collect();
-    Markup::fill(
-        "<span class=\"field\"><label for=\"f-q\">{}</label>\
-         <input id=\"f-q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\"></span>\
-         <span class=\"field\"><label for=\"f-state\">{}</label><select id=\"f-state\">{}</select></span>\
-         <span class=\"field\"><label for=\"f-reason\">{}</label><select id=\"f-reason\">{}</select></span>\
-         <label class=\"check\"><input type=\"checkbox\" id=\"f-mine\"> {}</label>{}",
-        &[
-            &esc(&t("queue.search")),
-            &esc(&t("queue.state")),
-            &options("queue.all_states", states),
-            &esc(&t("queue.reason")),
-            &options("queue.all_reasons", reasons),
-            &esc(&t("queue.mine")),
-            &if escalated {
-                Markup::fill(
-                    "<label class=\"check\"><input type=\"checkbox\" id=\"f-escalated\"> {}</label>",
-                    &[&esc(&t("queue.escalated"))],
-                )
-            } else {
-                Markup::default()
-            },
-        ],
-    )
-}
-
-fn checked(id: &str) -> bool {
-    by_id::<web_sys::HtmlInputElement>(id).is_some_and(|i| i.checked())
-}
-
-/// The filters as chosen in the form.
-pub fn filters_in_form() -> QueueFilters {
-    QueueFilters {
-        state: CaseState::from_code(&value_of("f-state")),
-        reason: Reason::from_code(&value_of("f-reason")),
-        needs_my_action: checked("f-mine"),
-        escalated: checked("f-escalated"),
-        search: value_of("f-q"),
-    }
+        .collect()
 }
 
 const COLUMNS: [&str; 8] = [
@@ -279,7 +338,7 @@ fn head_markup() -> Markup {
     el("tr", "", cells)
 }
 
-/// One case as a table row (on a phone, a card with each cell labelled), for `viewer`.
+/// One case's cells in the table (on a phone, a card with each cell labelled), for `viewer`.
 pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Party) -> Markup {
     let c = &row.summary;
     let due = match &row.due {
@@ -341,7 +400,7 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
         esc(&text::money(c.refund)),
         esc(&code("state", c.state.code())).join(escalated),
     ];
-    let cells: Markup = cells
+    cells
         .into_iter()
         .zip(COLUMNS)
         .map(|(cell, key)| {
@@ -356,17 +415,5 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
                 &[&esc(&t(key)), &Markup::tags(class), &cell],
             )
         })
-        .collect();
-    Markup::fill(
-        "<tr data-case=\"{}\"{}>{}</tr>",
-        &[
-            &esc(&c.id),
-            &Markup::tags(if row.needs_my_action {
-                " class=\"mine\""
-            } else {
-                ""
-            }),
-            &cells,
-        ],
-    )
+        .collect()
 }
