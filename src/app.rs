@@ -3,7 +3,7 @@ use rules::api::Role;
 
 use crate::components::Nav;
 use crate::pages::account::SignInPage;
-use crate::pages::buyer::{OrdersPage, ReturnRequestPage};
+use crate::pages::buyer::{MyReturnsPage, OrdersPage, ReturnRequestPage};
 use crate::pages::mediator::DisputesPage;
 use crate::pages::seller::{AnalyticsPage, PolicyPage, SellerReturnsPage};
 use crate::pages::{CasePage, NotFound};
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                 view! { <ReturnRequestPage order_id line /> }.into_any()
             }
             (Some(_), Route::Case { id }) => view! { <CasePage id /> }.into_any(),
+            (Some(Role::Buyer), Route::MyReturns) => view! { <MyReturnsPage /> }.into_any(),
             (Some(Role::Seller), Route::Analytics) => view! { <AnalyticsPage /> }.into_any(),
             (Some(Role::Seller), Route::SellerPolicy) => view! { <PolicyPage /> }.into_any(),
             (Some(Role::Mediator), _) => view! { <DisputesPage /> }.into_any(),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
 use rules::api::{
-    BuyerRisk, CaseLine, CaseView, CodeCount, EvidenceView, Leg, MessageView, OrderView,
+    BuyerRisk, CaseLine, CaseView, CodeCount, EvidenceView, Leg, LineCase, MessageView, OrderView,
     ParcelEvent, ParcelStatus, RiskSignals, SavedAddress, SellerRisk, SellerStats, StorePolicy,
 };
 use rules::{
@@ -122,11 +122,12 @@ impl Obj {
     /// Each element of the array in this value.
     pub fn items<T: FromJs>(&self) -> Read<Vec<T>> {
         let array: &Array = wasm_bindgen::JsCast::dyn_ref(&self.0).ok_or("not a list")?;
-        array
-            .iter()
-            .enumerate()
-            .map(|(i, v)| T::from_js(&Obj(v)).map_err(|e| format!("[{i}].{e}")))
-            .collect()
+        // A plain loop: collecting into a `Result` compiled an adapter per element type.
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for (i, v) in array.iter().enumerate() {
+            items.push(T::from_js(&Obj(v)).map_err(|e| format!("[{i}].{e}"))?);
+        }
+        Ok(items)
     }
 
     pub fn list<T: FromJs>(&self, name: &str) -> Read<Vec<T>> {
@@ -287,6 +288,17 @@ impl FromJs for OrderView {
             store_id: o.text("store_id")?,
             order: o.get("order")?,
             policy: o.get_opt("policy")?.unwrap_or_default(),
+            cases: o.get_opt("cases")?.unwrap_or_default(),
+        })
+    }
+}
+
+impl FromJs for LineCase {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(LineCase {
+            line_id: o.text("line_id")?,
+            case_id: o.text("case_id")?,
+            state: o.code("state", CaseState::from_code)?,
         })
     }
 }

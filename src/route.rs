@@ -19,6 +19,8 @@ pub enum Route {
     Case {
         id: String,
     },
+    /// The buyer's own return cases.
+    MyReturns,
     SellerReturns,
     /// The mediator's queue of escalated cases.
     Disputes,
@@ -32,12 +34,17 @@ pub enum Route {
 impl Route {
     /// The route of a path and its query (without the leading `?`), both as the browser has them.
     pub fn parse(path: &str, query: &str) -> Route {
+        // Empty segments (doubled or trailing slashes) do not count; one that decodes to nothing
+        // (an escape that is not UTF-8) names nothing of ours.
         let segments: Vec<String> = path
             .trim_matches('/')
             .split('/')
-            .map(decode)
             .filter(|s| !s.is_empty())
+            .map(decode)
             .collect();
+        if segments.iter().any(String::is_empty) {
+            return Route::NotFound;
+        }
         let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
         match parts.as_slice() {
             [] => Route::Orders,
@@ -46,6 +53,7 @@ impl Route {
                 order_id: (*order_id).to_owned(),
                 line: query_value(query, "line"),
             },
+            ["returns"] => Route::MyReturns,
             ["returns", id] => Route::Case {
                 id: (*id).to_owned(),
             },
@@ -71,6 +79,7 @@ impl Route {
                 href
             }
             Route::Case { id } => format!("/returns/{}", encode(id)),
+            Route::MyReturns => "/returns".into(),
             Route::SellerReturns => "/seller/returns".into(),
             Route::Analytics => "/seller/analytics".into(),
             Route::SellerPolicy => "/seller/policy".into(),
@@ -233,6 +242,7 @@ mod tests {
             Route::Case {
                 id: "case-3001".into(),
             },
+            Route::MyReturns,
             Route::SellerReturns,
             Route::Analytics,
             Route::SellerPolicy,

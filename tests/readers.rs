@@ -10,8 +10,8 @@ use retour::decode::{FromJs, Obj};
 use retour::queue::QueuePage;
 use retour::screen::{CaseScreen, What};
 use rules::api::{
-    BuyerRisk, CaseDetail, CaseLine, CaseView, CodeCount, ErrorBody, EvidenceView, Leg, Me,
-    MessageView, OrderView, ParcelEvent, ParcelStatus, Queue, QueueItem, RiskSignals, Role,
+    BuyerRisk, CaseDetail, CaseLine, CaseView, CodeCount, ErrorBody, EvidenceView, Leg, LineCase,
+    Me, MessageView, OrderView, ParcelEvent, ParcelStatus, Queue, QueueItem, RiskSignals, Role,
     SavedAddress, SellerRisk, SellerStats, StateCount, StorePolicy, StoreRef, TimelineEntry,
 };
 use rules::{
@@ -336,6 +336,11 @@ fn the_other_answers_read_as_the_server_writes_them() {
         store_id: "s-north".into(),
         policy: set.for_order("s-north", &order()),
         order: order(),
+        cases: vec![LineCase {
+            line_id: "l-1".into(),
+            case_id: "case-9".into(),
+            state: rules::CaseState::Negotiating,
+        }],
     };
     let orders: Vec<OrderView> = Decode::decode(&json(&vec![view.clone()])).unwrap();
     assert_eq!(orders, vec![view]);

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use rules::{Action, ActionKind, ADDRESS_MAX_CHARS};
 
-use crate::components::case_actions::CaseControl;
+use crate::components::case_actions::{while_allowed, CaseControl};
 use crate::components::form_parts::{SendRow, TextBox};
 use rules::api::SavedAddress;
 
@@ -36,9 +36,7 @@ pub fn AddressForm(
 ) -> impl IntoView {
     let may = control.may(ActionKind::GiveReturnAddress);
     view! {
-        <Show when=move || may.get()>
-            <AddressFields control />
-        </Show>
+        {while_allowed(may, control, |control| view! { <AddressFields control /> }.into_any())}
     }
 }
 

@@ -213,6 +213,17 @@ impl CaseControl {
     }
 }
 
+/// `part` of the case page while `when` holds: mounted once when it starts to hold, and kept,
+/// with what was typed in it, for as long as it does. One function for every such part, rather
+/// than a `<Show>` compiled for each.
+pub fn while_allowed(
+    when: Memo<bool>,
+    control: CaseControl,
+    part: fn(CaseControl) -> AnyView,
+) -> impl IntoView {
+    move || when.get().then(|| part(control))
+}
+
 /// A button for an action that needs nothing but a click.
 #[component]
 pub fn ActButton(
@@ -264,9 +275,11 @@ pub fn CaseActions(
     ]);
     view! {
         <div class="case-actions" hidden=move || !any.get()>
-            <Show when=move || reject.get()>
-                <ReasonForm control kind=ReasonKind::Reject />
-            </Show>
+            {while_allowed(
+                reject,
+                control,
+                |control| view! { <ReasonForm control kind=ReasonKind::Reject /> }.into_any(),
+            )}
             <ActButton
                 control
                 act=Act::Escalate

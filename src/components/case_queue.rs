@@ -285,7 +285,7 @@ pub fn page_view(
         <p class="empty" hidden=move || !empty.get()>{t("queue.empty")}</p>
         <div class="table-scroll" hidden=move || empty.get()>
             <table class="cases">
-                <thead inner_html=head_markup().into_html()></thead>
+                <thead inner_html=head_markup(viewer).into_html()></thead>
                 <tbody id="queue-rows">
                     <For
                         each=rows
@@ -330,9 +330,15 @@ const COLUMNS: [&str; 8] = [
     "queue.status",
 ];
 
-fn head_markup() -> Markup {
+/// Whether `viewer`'s queue has the column `key`: a buyer's cases are all the buyer's own.
+fn has_column(viewer: Party, key: &str) -> bool {
+    !(viewer == Party::Buyer && key == "queue.buyer")
+}
+
+fn head_markup(viewer: Party) -> Markup {
     let cells: Markup = COLUMNS
         .iter()
+        .filter(|key| has_column(viewer, key))
         .map(|key| Markup::fill("<th scope=\"col\">{}</th>", &[&esc(&t(key))]))
         .collect();
     el("tr", "", cells)
@@ -403,6 +409,7 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
     cells
         .into_iter()
         .zip(COLUMNS)
+        .filter(|(_, key)| has_column(viewer, key))
         .map(|(cell, key)| {
             let class = if key == "queue.refund" {
                 " class=\"num\""

@@ -1,17 +1,37 @@
-use rules::api::OrderView;
+use rules::api::{LineCase, OrderView};
 use rules::{Decision, Explanation};
 
-use crate::markup::{esc, text as tag, Markup};
+use crate::markup::{el, esc, text as tag, Markup};
 use crate::route::Route;
-use crate::text::{self, t};
+use crate::text::{self, code, t, tf};
+
+/// Where a line's return case stands, and the link to it.
+pub fn case_link(case: &LineCase) -> Markup {
+    Markup::fill(
+        "<p class=\"in-case\">{} <a href=\"{}\">{}</a></p>",
+        &[
+            &esc(&tf(
+                "orders.in_case",
+                &[("state", &code("state", case.state.code()))],
+            )),
+            &esc(&Route::Case {
+                id: case.case_id.clone(),
+            }
+            .href()),
+            &esc(&t("orders.see_case")),
+        ],
+    )
+}
 
 /// One of the buyer's orders with its lines, as markup; each line says, from the rules in the browser,
-/// whether it can be returned and until when, or from when, and links to the return wizard.
+/// whether it can be returned and until when, or from when, and links to the return wizard; a
+/// line already in a return case says where that case stands and links to it instead.
 pub fn order_card(view: &OrderView) -> Markup {
     let OrderView {
         store,
         order,
         policy,
+        cases,
         ..
     } = view;
     let status = text::fulfillment(&order.fulfillment);
@@ -20,6 +40,11 @@ pub fn order_card(view: &OrderView) -> Markup {
         .lines
         .iter()
         .map(|line| {
+            let head = tag("span", "title", &line.product.title)
+                .join(tag("span", "qty", &format!("× {}", line.quantity)));
+            if let Some(case) = cases.iter().find(|c| c.line_id == line.id) {
+                return el("li", "line", head.join(case_link(case)));
+            }
             let href = Route::Return {
                 order_id: order.id.clone(),
                 line: Some(line.id.clone()),
@@ -57,10 +82,9 @@ pub fn order_card(view: &OrderView) -> Markup {
                 })
                 .unwrap_or_default();
             Markup::fill(
-                "<li class=\"line\">{}{}{}<p class=\"{}\">{} {}</p><a class=\"button secondary\" href=\"{}\">{}</a></li>",
+                "<li class=\"line\">{}{}<p class=\"{}\">{} {}</p><a class=\"button secondary\" href=\"{}\">{}</a></li>",
                 &[
-                    &tag("span", "title", &line.product.title),
-                    &tag("span", "qty", &format!("× {}", line.quantity)),
+                    &head,
                     &tag("span", "price", &price),
                     &Markup::tags(class),
                     &tag("strong", "", &t(verdict)),

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use rules::{Action, ActionKind, CaseState, Money, Offer, Party, Proposal, Resolution};
 
-use crate::components::case_actions::CaseControl;
+use crate::components::case_actions::{while_allowed, CaseControl};
 use crate::components::form_parts::{focus_when_drawn, FormToggle, SendRow, TextBox};
 use crate::components::reason_form::PhotosField;
 use crate::components::status_header::consequence;
@@ -343,9 +343,7 @@ pub fn ProposalsBoard(
                 on:click=on_click
                 inner_html=move || control.with(columns_markup).unwrap_or_default().into_html()
             ></div>
-            <Show when=move || propose.get()>
-                <CounterForm control />
-            </Show>
+            {while_allowed(propose, control, |control| view! { <CounterForm control /> }.into_any())}
         </section>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use rules::{Action, ActionKind, Rating};
 
-use crate::components::case_actions::CaseControl;
+use crate::components::case_actions::{while_allowed, CaseControl};
 use crate::components::form_parts::{SendRow, TextBox};
 use crate::markup::{text as tag, Markup};
 use crate::text::{error, t, tf};
@@ -42,6 +42,7 @@ pub fn RatingForm(
 ) -> impl IntoView {
     let given = Memo::new(move |_| control.with(|c| c.parts.case.rating.clone()).flatten());
     let may = control.may(ActionKind::Rate);
+    let rate = Memo::new(move |_| may.get() && given.with(Option::is_none));
     view! {
         <Show when=move || given.with(Option::is_some)>
             <section
@@ -49,9 +50,7 @@ pub fn RatingForm(
                 inner_html=move || given.get().map(|r| rating_markup(&r)).unwrap_or_default().into_html()
             ></section>
         </Show>
-        <Show when=move || may.get() && given.with(Option::is_none)>
-            <RatingFields control />
-        </Show>
+        {while_allowed(rate, control, |control| view! { <RatingFields control /> }.into_any())}
     }
 }
 

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use rules::{Action, ActionKind};
 
-use crate::components::case_actions::{ActButton, CaseControl};
+use crate::components::case_actions::{while_allowed, ActButton, CaseControl};
 use crate::components::reason_form::{ReasonForm, ReasonKind};
 use crate::components::tracking_field::{Shipment, TrackingForm};
 use crate::markup::Act;
@@ -44,12 +44,21 @@ pub fn ReceiptStep(
                 label="receipt.confirm"
                 class="button primary"
             />
-            <Show when=move || report.get()>
-                <ReasonForm control kind=ReasonKind::Report />
-            </Show>
-            <Show when=move || ship.get()>
-                <TrackingForm control shipment=Shipment::Replacement send="receipt.ship" />
-            </Show>
+            {while_allowed(
+                report,
+                control,
+                |control| view! { <ReasonForm control kind=ReasonKind::Report /> }.into_any(),
+            )}
+            {while_allowed(
+                ship,
+                control,
+                |control| {
+                    view! {
+                        <TrackingForm control shipment=Shipment::Replacement send="receipt.ship" />
+                    }
+                        .into_any()
+                },
+            )}
             <ActButton
                 control
                 act=Act::RefundIssued

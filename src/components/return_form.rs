@@ -1,8 +1,9 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use rules::api::{NewReturn, DESCRIPTION_MAX_CHARS};
+use rules::api::{LineCase, NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{Fault, Order, OrderPolicy, Reason, Resolution};
 
+use crate::components::order_card::case_link;
 use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
 use crate::draft::{ReturnDraft, Step};
@@ -51,6 +52,9 @@ pub fn ReturnForm(
     order: Order,
     /// The rules the server judges that order by.
     policy: OrderPolicy,
+    /// The order's lines already in a return case: they cannot be chosen again.
+    #[prop(optional)]
+    taken: Vec<LineCase>,
     /// The line the buyer clicked, selected to start with.
     #[prop(into, default = None)]
     line: Option<String>,
@@ -58,7 +62,13 @@ pub fn ReturnForm(
     #[prop(into)]
     on_filed: Callback<String>,
 ) -> impl IntoView {
-    let (draft, set_draft) = signal(stored_draft(&order, line.as_deref()));
+    // A line already in a case is never chosen, whatever the address or a saved draft say.
+    let line = line.filter(|l| !taken.iter().any(|c| &c.line_id == l));
+    let mut first = stored_draft(&order, line.as_deref());
+    for case in &taken {
+        first.set_quantity(&case.line_id, 0);
+    }
+    let (draft, set_draft) = signal(first);
     let order = StoredValue::new(order);
     let policy = StoredValue::new(policy);
     let photos = RwSignal::new(Vec::<Photo>::new());
@@ -221,7 +231,7 @@ pub fn ReturnForm(
             .collect::<Markup>()
     };
     let initial = draft.get_untracked();
-    let items = order.with_value(|o| items_markup(o, &initial));
+    let items = order.with_value(|o| items_markup(o, &initial, &taken));
     let reason = reason_markup(&initial);
     let details = details_markup(&initial);
     let photos_needed = move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required));
@@ -337,12 +347,24 @@ pub fn ReturnForm(
 }
 
 /// The lines to choose, each with its quantity when it has several items.
-fn items_markup(order: &Order, initial: &ReturnDraft) -> Markup {
+fn items_markup(order: &Order, initial: &ReturnDraft, taken: &[LineCase]) -> Markup {
     let lines: Markup = order
         .lines
         .iter()
         .map(|line| {
             let id = esc(&line.id);
+            let label = esc(&tf(
+                "wizard.line",
+                &[("title", &line.product.title), ("price", &text::money(line.unit_price))],
+            ));
+            if let Some(case) = taken.iter().find(|c| c.line_id == line.id) {
+                // Already in a case: said, with the way to it, and not to be chosen.
+                return Markup::fill(
+                    "<div class=\"line-choice\"><input id=\"line-{}\" type=\"checkbox\" disabled>\
+                     <label for=\"line-{}\">{}</label>{}</div>",
+                    &[&id, &id, &label, &case_link(case)],
+                );
+            }
             let chosen = initial.quantity(&line.id);
             let quantity = if line.quantity > 1 {
                 Markup::fill(
@@ -370,10 +392,7 @@ fn items_markup(order: &Order, initial: &ReturnDraft) -> Markup {
                     &id,
                     &Markup::tags(if chosen > 0 { " checked" } else { "" }),
                     &id,
-                    &esc(&tf(
-                        "wizard.line",
-                        &[("title", &line.product.title), ("price", &text::money(line.unit_price))],
-                    )),
+                    &label,
                     &quantity,
                 ],
             )

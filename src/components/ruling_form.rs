@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use rules::{Action, ActionKind, Decree, Money};
 
-use crate::components::case_actions::CaseControl;
+use crate::components::case_actions::{while_allowed, CaseControl};
 use crate::components::form_parts::{SendRow, TextBox};
 use crate::components::proposals_board::{OfferFields, PlanFields, PlanInputs};
 use crate::text::{error, t};
@@ -34,9 +34,7 @@ pub fn RulingForm(
 ) -> impl IntoView {
     let may = control.may(ActionKind::Rule);
     view! {
-        <Show when=move || may.get()>
-            <RulingFields control />
-        </Show>
+        {while_allowed(may, control, |control| view! { <RulingFields control /> }.into_any())}
     }
 }
 

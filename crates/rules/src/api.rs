@@ -23,6 +23,18 @@ pub struct OrderView {
     /// The rules this order is judged by, as the server enforces them.
     #[serde(default)]
     pub policy: OrderPolicy,
+    /// The lines that have a return case, each with its case: a line is in one case at most.
+    #[serde(default)]
+    pub cases: Vec<LineCase>,
+}
+
+/// A line of an order that is in a return case, and where that case stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LineCase {
+    pub line_id: String,
+    pub case_id: String,
+    pub state: CaseState,
 }
 
 /// One of the seller's stores and the rules its orders are judged by: every category with

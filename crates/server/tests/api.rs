@@ -123,6 +123,44 @@ async fn cancelling_before_shipment_is_approved_at_once_with_shipping() {
     assert_eq!(kinds.last(), Some(&CaseState::Resolved));
 }
 
+/// An order says which of its lines are in a case, and where each case stands, so the buyer's
+/// app never offers a return for them again; nobody else's cases show.
+#[tokio::test]
+async fn an_order_names_the_case_each_of_its_lines_is_in() {
+    let app = spawn_app().await;
+    let lucia = app.lucia().await;
+    let before: OrderView = lucia.get_json("/api/orders/ord-1006").await;
+    assert_eq!(before.cases, vec![]);
+    let case = lucia
+        .file_line("ord-1006", "defective", "replacement")
+        .await;
+    let after: OrderView = lucia.get_json("/api/orders/ord-1006").await;
+    assert_eq!(
+        after.cases,
+        vec![rules::api::LineCase {
+            line_id: "ord-1006-1".into(),
+            case_id: case.summary.id.clone(),
+            state: case.summary.state,
+        }]
+    );
+    let listed: Vec<OrderView> = lucia.get_json("/api/orders").await;
+    let ord = listed.iter().find(|o| o.order.id == "ord-1006").unwrap();
+    assert_eq!(ord.cases, after.cases);
+    // Her other orders have no line in a case but the demo's own.
+    for other in listed.iter().filter(|o| o.order.id != "ord-1006") {
+        assert!(
+            other.cases.iter().all(|c| c.case_id != case.summary.id),
+            "{}",
+            other.order.id
+        );
+    }
+    // The state follows the case: the buyer withdraws it.
+    let answered = lucia.act(&case, "withdraw", json!({})).await;
+    let now: OrderView = lucia.get_json("/api/orders/ord-1006").await;
+    assert_eq!(now.cases[0].state, answered.summary.state);
+    assert_ne!(answered.summary.state, case.summary.state);
+}
+
 #[tokio::test]
 async fn a_retried_filing_creates_one_case_and_the_same_items_cannot_be_filed_twice() {
     let app = spawn_app().await;

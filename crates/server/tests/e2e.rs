@@ -1249,3 +1249,60 @@ async fn a_return_is_filed_and_answered_with_the_keyboard_alone() {
     assert_eq!(offer.terms.refund.minor, 500);
     client.close().await.unwrap();
 }
+
+/// The buyer finds her cases: from her menu, a list of them, the most urgent first; on her
+/// orders, a line in a case says where it stands and links to it instead of offering a return;
+/// and the wizard never lets that line be chosen again.
+#[tokio::test]
+async fn a_buyer_finds_her_returns_from_her_menu_and_her_orders() {
+    let journey = journey().await;
+    let (app, client) = (&journey.app, journey.client.clone());
+    let case = app
+        .lucia()
+        .await
+        .file_line("ord-1006", "defective", "replacement")
+        .await;
+    let id = case.summary.id.clone();
+    sign_in(&client, "lucia@demo.retour").await;
+
+    let card = wait_for_text(
+        &client,
+        "article[data-order='ord-1006']",
+        "In a return case: Waiting for the seller",
+    )
+    .await;
+    assert!(!card.contains("Return or refund"), "{card}");
+    click(
+        &client,
+        &format!("article[data-order='ord-1006'] a[href='/returns/{id}']"),
+    )
+    .await;
+    wait_for(&client, &format!(".case[data-case='{id}']")).await;
+
+    click(&client, "nav a[href='/returns']").await;
+    wait_for_text(&client, "h1", "My returns").await;
+    let row = text_of(&client, &format!("tr[data-case='{id}']")).await;
+    assert!(row.contains("Waiting for the seller"), "{row}");
+    accessible(&client, "the buyer's returns").await;
+    // Her own name is not a column of her own list.
+    let head = text_of(&client, "table.cases thead").await;
+    assert!(!head.contains("Buyer"), "{head}");
+
+    // The line's wizard, reached by its address: the line cannot be chosen.
+    client
+        .goto(&app.url("/orders/ord-1006/return?line=ord-1006-1"))
+        .await
+        .unwrap();
+    let line = wait_for(&client, "#line-ord-1006-1").await;
+    assert_eq!(
+        line.attr("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        line.prop("checked").await.unwrap().as_deref(),
+        Some("false")
+    );
+    wait_for(&client, &format!(".line-choice a[href='/returns/{id}']")).await;
+    accessible(&client, "the wizard with a line already in a case").await;
+    client.close().await.unwrap();
+}

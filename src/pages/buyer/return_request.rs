@@ -21,7 +21,7 @@ pub fn ReturnRequestPage(
         let line = line.clone();
         view! {
             <p class="muted">{tf("wizard.order_of", &[("store", &view.store), ("id", &view.order.id)])}</p>
-            <ReturnForm order=view.order policy=view.policy line on_filed />
+            <ReturnForm order=view.order policy=view.policy taken=view.cases line on_filed />
         }
         .into_any()
     };

@@ -1,8 +1,10 @@
 //! Orders and their lines, turned into the rules crate's types.
 
 use chrono::{DateTime, Utc};
-use rules::api::OrderView;
-use rules::{Category, Country, Fulfillment, Money, Order, OrderLine, OrderPolicy, Product};
+use rules::api::{LineCase, OrderView};
+use rules::{
+    CaseState, Category, Country, Fulfillment, Money, Order, OrderLine, OrderPolicy, Product,
+};
 use sqlx::FromRow;
 
 use crate::db::Db;
@@ -102,6 +104,7 @@ impl OrderRow {
             store: self.store,
             store_id: self.store_id,
             policy: OrderPolicy::default(),
+            cases: Vec::new(),
         })
     }
 }
@@ -133,13 +136,61 @@ pub async fn orders_of_buyer(pool: &Db, buyer_id: &str) -> Result<Vec<OrderView>
         |sql, p| sqlx::query_as(sql).bind(buyer_id).fetch_all(p).await
     )?;
     let mut lines = group_by(lines, |l| &l.order_id);
+    let mut cases = group_by(line_cases(pool, buyer_id, None).await?, |c| &c.order_id);
     orders
         .into_iter()
         .map(|o| {
             let mine = lines.remove(&o.id).unwrap_or_default();
-            o.into_view(mine)
+            let in_cases = cases.remove(&o.id).unwrap_or_default();
+            let mut view = o.into_view(mine)?;
+            view.cases = in_cases
+                .into_iter()
+                .map(LineCaseRow::into_line_case)
+                .collect::<Result<_, _>>()?;
+            Ok(view)
         })
         .collect()
+}
+
+/// A line of one of the buyer's orders in a case, as stored.
+#[derive(FromRow)]
+struct LineCaseRow {
+    order_id: String,
+    line_id: String,
+    case_id: String,
+    state: String,
+}
+
+impl LineCaseRow {
+    fn into_line_case(self) -> Result<LineCase, StoreError> {
+        Ok(LineCase {
+            state: CaseState::from_code(&self.state)
+                .ok_or_else(|| corrupt("state", &self.state))?,
+            line_id: self.line_id,
+            case_id: self.case_id,
+        })
+    }
+}
+
+/// The lines of `buyer_id`'s orders (of `order_id` alone when given) that are in a case.
+async fn line_cases(
+    pool: &Db,
+    buyer_id: &str,
+    order_id: Option<&str>,
+) -> Result<Vec<LineCaseRow>, StoreError> {
+    Ok(on_db!(
+        pool,
+        "SELECT l.order_id, cl.line_id, c.id AS case_id, c.state FROM case_lines cl \
+         JOIN order_lines l ON l.id = cl.line_id JOIN cases c ON c.id = cl.case_id \
+         WHERE c.buyer_id = ? AND (CAST(? AS TEXT) IS NULL OR l.order_id = ?) \
+         ORDER BY l.order_id, l.position",
+        |sql, p| sqlx::query_as(sql)
+            .bind(buyer_id)
+            .bind(order_id)
+            .bind(order_id)
+            .fetch_all(p)
+            .await
+    )?)
 }
 
 /// One of the buyer's orders; another buyer's order is "not found".
@@ -161,7 +212,13 @@ pub async fn order_of_buyer(
             .await
     )?
     .ok_or(StoreError::NotFound("order"))?;
-    with_lines(pool, order).await
+    let mut view = with_lines(pool, order).await?;
+    view.cases = line_cases(pool, buyer_id, Some(order_id))
+        .await?
+        .into_iter()
+        .map(LineCaseRow::into_line_case)
+        .collect::<Result<_, _>>()?;
+    Ok(view)
 }
 
 /// Any order, for the server's own use (a case's parties have already been checked).
