@@ -79,22 +79,35 @@ fn start_driver() -> Driver {
 
 /// A new Chromium with a profile of its own (its own cookies), kept until the driver is dropped.
 async fn browser(driver: &Driver) -> Client {
+    browser_with(driver, None).await
+}
+
+/// The same, showing pages as a phone whose screen is `width` CSS pixels wide does (a headless
+/// window cannot be made narrower than 500 px).
+async fn phone(driver: &Driver, width: u32) -> Client {
+    browser_with(driver, Some(width)).await
+}
+
+async fn browser_with(driver: &Driver, phone_width: Option<u32>) -> Client {
     let profile = tempfile::tempdir().unwrap();
     let chromium = env_path("CHROMIUM", "/usr/bin/chromium");
+    let mut options = json!({
+        "binary": chromium,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            // A phone-sized window: the journey must work there.
+            "--window-size=390,844",
+            format!("--user-data-dir={}", profile.path().display()),
+        ],
+    });
+    if let Some(width) = phone_width {
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 2.0 }
+        });
+    }
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                // A phone-sized window: the journey must work there.
-                "--window-size=390,844",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-        }),
-    );
+    capabilities.insert("goog:chromeOptions".into(), options);
     driver.profiles.lock().unwrap().push(profile);
     ClientBuilder::rustls()
         .expect("TLS set-up")
@@ -1304,5 +1317,104 @@ async fn a_buyer_finds_her_returns_from_her_menu_and_her_orders() {
     );
     wait_for(&client, &format!(".line-choice a[href='/returns/{id}']")).await;
     accessible(&client, "the wizard with a line already in a case").await;
+    client.close().await.unwrap();
+}
+
+/// Fails if the page as it is now scrolls sideways in a window `what` names: every line wraps
+/// and every list stacks within the width of a phone. Names what sticks out.
+async fn fits(client: &Client, what: &str) {
+    let measured = client
+        .execute(
+            "const width = document.documentElement.clientWidth;\
+             const out = [...document.querySelectorAll('body *')]\
+               .filter(e => e.getBoundingClientRect().right > width + 1 && e.getClientRects().length)\
+               .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));\
+             return [document.documentElement.scrollWidth, width, out];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (scroll, width) = (measured[0].as_i64().unwrap(), measured[1].as_i64().unwrap());
+    assert!(
+        scroll <= width,
+        "{what} is {scroll} px wide in a {width} px window: {}",
+        measured[2]
+    );
+}
+
+/// Nothing scrolls sideways on a 360 px phone, in any language, on any page: the buyer's
+/// orders, wizard, returns and case (with a long link in a message), the seller's queue, case
+/// with its forms open, analytics and policy, and the mediator's queue and console.
+#[tokio::test]
+async fn every_page_fits_a_360_px_phone_in_each_language() {
+    let journey = journey().await;
+    let driver = start_driver();
+    let client = phone(&driver, 360).await;
+    let app = &journey.app;
+    let lucia = app.lucia().await;
+    let case = lucia
+        .file_line("ord-1006", "defective", "replacement")
+        .await;
+    let link = format!("https://example.com/{}", "averylongpathsegment".repeat(20));
+    let sent = lucia
+        .post(
+            &format!("/api/cases/{}/messages", case.summary.id),
+            &json!({ "body": format!("See {link} for the manual") }),
+        )
+        .await;
+    assert!(sent.status().is_success());
+    for language in ["en", "es", "zh-CN"] {
+        let pages: [(&str, &[(&str, &str)]); 3] = [
+            (
+                "lucia@demo.retour",
+                &[
+                    ("/", "article[data-order]"),
+                    ("/orders/ord-1005/return?line=ord-1005-1", ".wizard"),
+                    ("/returns", "tr[data-case]"),
+                    (&format!("/returns/{}", case.summary.id), ".messages li"),
+                ],
+            ),
+            (
+                "mei@demo.retour",
+                &[
+                    ("/seller/returns", "tr[data-case]"),
+                    ("/returns/case-3001", ".board"),
+                    ("/returns/case-3004", ".proposal[data-party=platform]"),
+                    ("/seller/analytics", ".charts svg"),
+                    ("/seller/policy", ".facts"),
+                ],
+            ),
+            (
+                "amara@demo.retour",
+                &[
+                    ("/mediator/cases", "tr[data-case]"),
+                    ("/returns/case-3004", "#risk .facts"),
+                ],
+            ),
+        ];
+        for (email, visits) in pages {
+            client.goto(&app.url("/")).await.unwrap();
+            client.delete_all_cookies().await.unwrap();
+            client.goto(&app.url("/")).await.unwrap();
+            fits(&client, &format!("the sign-in page in {language}")).await;
+            sign_in(&client, email).await;
+            choose(&client, ".language select", language).await;
+            for (path, ready) in visits {
+                client.goto(&app.url(path)).await.unwrap();
+                wait_for(&client, ready).await;
+                fits(&client, &format!("{path} for {email} in {language}")).await;
+                if path.ends_with("case-3001") {
+                    // Every form open, as the seller fills them.
+                    click(&client, "[data-act=counter-open]").await;
+                    click(&client, "[data-act=reject-open]").await;
+                    fits(
+                        &client,
+                        &format!("{path} with its forms open in {language}"),
+                    )
+                    .await;
+                }
+            }
+        }
+    }
     client.close().await.unwrap();
 }
