@@ -110,13 +110,14 @@ impl Obj {
     }
 
     pub fn get<T: FromJs>(&self, name: &str) -> Read<T> {
-        T::from_js(&self.obj(name)?).map_err(|e| format!("{name}.{e}"))
+        T::from_js(&self.obj(name)?).map_err(|e| within(name, ".", e))
     }
 
     pub fn get_opt<T: FromJs>(&self, name: &str) -> Read<Option<T>> {
-        self.opt(name)
-            .map(|o| T::from_js(&o).map_err(|e| format!("{name}.{e}")))
-            .transpose()
+        match self.opt(name) {
+            None => Ok(None),
+            Some(o) => T::from_js(&o).map(Some).map_err(|e| within(name, ".", e)),
+        }
     }
 
     /// Each element of the array in this value.
@@ -125,14 +126,26 @@ impl Obj {
         // A plain loop: collecting into a `Result` compiled an adapter per element type.
         let mut items = Vec::with_capacity(array.length() as usize);
         for (i, v) in array.iter().enumerate() {
-            items.push(T::from_js(&Obj(v)).map_err(|e| format!("[{i}].{e}"))?);
+            items.push(T::from_js(&Obj(v)).map_err(|e| at_index(i, e))?);
         }
         Ok(items)
     }
 
     pub fn list<T: FromJs>(&self, name: &str) -> Read<Vec<T>> {
-        self.obj(name)?.items().map_err(|e| format!("{name}{e}"))
+        self.obj(name)?.items().map_err(|e| within(name, "", e))
     }
+}
+
+/// Which element of a list could not be read.
+#[inline(never)]
+fn at_index(index: usize, error: String) -> String {
+    format!("[{index}].{error}")
+}
+
+/// Where a reading went wrong, `name` first: compiled once, not once per type read.
+#[inline(never)]
+fn within(name: &str, joint: &str, error: String) -> String {
+    format!("{name}{joint}{error}")
 }
 
 /// A value the app reads from the API's JSON.
@@ -341,6 +354,7 @@ impl FromJs for RiskSignals {
             },
             seller: SellerRisk {
                 cases: seller.unsigned("cases")?,
+                settled: seller.unsigned("settled")?,
                 seller_fault: seller.unsigned("seller_fault")?,
                 fault_rate_basis_points: seller.unsigned("fault_rate_basis_points")?,
                 automatic_actions: seller.unsigned("automatic_actions")?,

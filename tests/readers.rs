@@ -389,6 +389,7 @@ fn the_other_answers_read_as_the_server_writes_them() {
         },
         seller: SellerRisk {
             cases: 40,
+            settled: 30,
             seller_fault: 12,
             fault_rate_basis_points: 3000,
             automatic_actions: 2,

@@ -33,11 +33,13 @@ pub fn risk_markup(risk: &RiskSignals) -> Markup {
             &t("risk.seller"),
             vec![
                 (t("risk.cases"), count(seller.cases)),
+                (t("risk.settled"), count(seller.settled)),
                 (t("risk.seller_fault"), count(seller.seller_fault)),
                 (t("risk.fault_rate"), rate(seller.fault_rate_basis_points)),
                 (t("risk.automatic"), count(seller.automatic_actions)),
             ],
         ),
+        tag("p", "hint", &t("risk.fault_note")),
     ])
 }
 

@@ -514,9 +514,13 @@ pub struct BuyerRisk {
 pub struct SellerRisk {
     /// Cases filed on the seller's stores.
     pub cases: u64,
-    /// Of them, the ones filed for a problem that is the seller's (damaged, not as described,
-    /// not received…).
+    /// Of them, the ones settled: the cases behind the fault rate.
+    pub settled: u64,
+    /// Of those, the ones whose outcome established a problem that was the seller's: a ruling
+    /// that refunded or replaced, or a refund or replacement the seller's side accepted for a
+    /// seller-fault reason. A filing's reason alone establishes nothing.
     pub seller_fault: u64,
+    /// `seller_fault` per 10,000 settled cases.
     pub fault_rate_basis_points: u64,
     /// Deadlines the seller let pass, so the clock acted.
     pub automatic_actions: u64,

@@ -11,7 +11,7 @@ use image::ImageFormat;
 use reqwest::StatusCode;
 use retour_server::photos;
 use rules::api::{Queue, RiskSignals, SavedAddress, SellerStats};
-use rules::{CaseState, Fault};
+use rules::{CaseState, Fault, Outcome, Reached};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -90,17 +90,48 @@ async fn the_mediator_weighs_both_sides_records() {
     );
     let sellers: Queue = mei.get_json("/api/cases?limit=200").await;
     assert_eq!(risk.seller.cases, sellers.total);
-    let fault = sellers
-        .items
-        .iter()
-        .filter(|i| i.summary.reason.fault() == Fault::Seller)
-        .count() as u64;
-    assert!(fault >= 1, "this case is the seller's fault");
-    assert_eq!(risk.seller.seller_fault, fault);
+    // The fault rate counts what outcomes established, over the settled cases: read back from
+    // each of the seller's cases as the rules keep it.
+    let (mut settled, mut established) = (0, 0);
+    for item in &sellers.items {
+        let detail = mei.case(&item.summary.id).await;
+        let Some(outcome) = detail.case.outcome else {
+            continue;
+        };
+        settled += 1;
+        let remedied = matches!(outcome, Outcome::Refunded { .. } | Outcome::Replaced);
+        let by = detail.case.agreement.map(|a| a.reached);
+        if remedied
+            && (by == Some(Reached::Ruling)
+                || (by == Some(Reached::Accepted)
+                    && detail.summary.reason.fault() == Fault::Seller))
+        {
+            established += 1;
+        }
+    }
+    assert_eq!(risk.seller.settled, settled);
+    assert_eq!(risk.seller.seller_fault, established);
     assert_eq!(
         risk.seller.fault_rate_basis_points,
-        fault * 10_000 / sellers.total
+        established * 10_000 / settled.max(1)
     );
+    // A filing for a seller-fault reason, rejected and escalated, establishes nothing; the
+    // mediator's ruling for the buyer does, and settles one more case.
+    let ruled = amara
+        .act(
+            &mei.case(&case.summary.id).await,
+            "rule",
+            json!({"decree": {"plan": {"resolution": "refund_only"}}, "reason": "Not as pictured"}),
+        )
+        .await;
+    assert!(
+        matches!(ruled.case.outcome, Some(Outcome::Refunded { .. })),
+        "{:?}",
+        ruled.case.outcome
+    );
+    let after: RiskSignals = amara.get_json(&path).await;
+    assert_eq!(after.seller.seller_fault, established + 1);
+    assert_eq!(after.seller.settled, settled + 1);
     let from = (app.clock.now() - TimeDelta::days(90)).to_rfc3339();
     let stats: SellerStats = mei
         .get_json(&format!("/api/seller/stats?from={}", urlencode(&from)))

@@ -169,14 +169,33 @@ pub async fn risk(
         now + chrono::TimeDelta::milliseconds(1),
     )
     .await?;
-    let seller_fault = record
-        .reasons
-        .iter()
-        .filter(|c| Reason::from_code(&c.code).is_some_and(|r| r.fault() == Fault::Seller))
-        .map(|c| c.count)
-        .sum();
+    // What the outcomes established, over the cases settled in the same days.
+    let reached = pool.json_text("c.document", &["agreement", "reached"]);
+    let seller_reasons: Vec<String> = Reason::ALL
+        .into_iter()
+        .filter(|r| r.fault() == Fault::Seller)
+        .map(|r| format!("'{}'", r.code()))
+        .collect();
+    let outcome_of_case = pool.json_text("c.document", &["outcome", "code"]);
+    let (settled, seller_fault): (i64, i64) = on_db!(
+        pool,
+        format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {outcome_of_case} IN ('refunded', 'replaced') \
+               AND ({reached} = 'ruling' OR ({reached} = 'accepted' AND c.reason IN ({}))) \
+               THEN 1 ELSE 0 END), 0) \
+             FROM cases c JOIN stores s ON s.id = c.store_id \
+             WHERE s.owner_id = ? AND c.filed_at >= ? AND {outcome_of_case} IS NOT NULL",
+            seller_reasons.join(", ")
+        ),
+        |sql, p| sqlx::query_as(sql)
+            .bind(&owner)
+            .bind(since)
+            .fetch_one(p)
+            .await
+    )?;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     let (cases, refunded) = (count(cases), count(refunded));
+    let (settled, seller_fault) = (count(settled), count(seller_fault));
     Ok(RiskSignals {
         days: RISK_DAYS,
         buyer: BuyerRisk {
@@ -186,8 +205,9 @@ pub async fn risk(
         },
         seller: SellerRisk {
             cases: record.cases,
+            settled,
             seller_fault,
-            fault_rate_basis_points: basis_points(seller_fault, record.cases),
+            fault_rate_basis_points: basis_points(seller_fault, settled),
             automatic_actions: record.automatic_actions.iter().map(|c| c.count).sum(),
         },
     })
