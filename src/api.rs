@@ -253,13 +253,14 @@ async fn post(path: &str, body: &dyn ToBody) -> Result<String, ApiError> {
     post_text(path, body.body().text(), None).await
 }
 
-/// Who is signed in; `Ok(None)` when nobody is.
+/// Who is signed in; `Ok(None)` when nobody is (the session endpoint says so without an error,
+/// so the browser logs none for a visitor who has not signed in).
 pub async fn me() -> Result<Option<Viewer>, ApiError> {
-    match get_text("/api/me".into()).await {
-        Ok(text) => viewer(&text).map(Some),
-        Err(ApiError::Server { status: 401, .. }) => Ok(None),
-        Err(error) => Err(error),
+    let text = get_text("/api/session".into()).await?;
+    if text.trim() == "null" {
+        return Ok(None);
     }
+    viewer(&text).map(Some)
 }
 
 pub async fn sign_in(login: &Login) -> Result<Viewer, ApiError> {

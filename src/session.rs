@@ -66,12 +66,14 @@ impl Session {
     }
 }
 
-/// Starts the app: the language first (nothing can be said without it), then who is signed in,
-/// then the page.
+/// Starts the app: the language (nothing can be said without it), then who is signed in (the
+/// page preloads that answer while the app downloads: `index.html`), then the page.
 pub async fn boot() {
     let locale = preferred_locale();
     let mut spoken = locale;
-    if load_locale(locale).await.is_err() {
+    let catalogue = load_locale(locale).await;
+    let me = api::me().await;
+    if catalogue.is_err() {
         spoken = Locale::En;
         if load_locale(Locale::En).await.is_err() {
             // Nothing to say it with: the three languages' words for it, as plain text.
@@ -87,7 +89,7 @@ pub async fn boot() {
     }
     // A failure here (the server is down) shows the sign-in page, whose submit says what is
     // wrong.
-    let me = api::me().await.ok().flatten();
+    let me = me.ok().flatten();
     let session = Session {
         me: RwSignal::new(me),
         locale: RwSignal::new(spoken),

@@ -339,6 +339,22 @@ pub async fn get_me(
     Ok(Json(me(&state.pool, &user).await?))
 }
 
+/// `GET /api/session`: who is signed in, or `null` for nobody (nor for an expired session). The
+/// app asks this as it starts, so a visitor who has not signed in yet meets no error.
+pub async fn get_session(
+    State(state): State<AppState>,
+    user: Result<CurrentUser, AppError>,
+) -> Result<Json<Option<Me>>, AppError> {
+    match user {
+        Ok(user) => Ok(Json(Some(me(&state.pool, &user).await?))),
+        Err(AppError::Invalid {
+            status: StatusCode::UNAUTHORIZED,
+            ..
+        }) => Ok(Json(None)),
+        Err(other) => Err(other),
+    }
+}
+
 fn session_cookie(state: &AppState, headers: &HeaderMap, value: &str, max_age: i64) -> String {
     let https = state.secure_cookies
         || (state.trusted_proxy

@@ -350,3 +350,22 @@ async fn sign_in_limits_are_counted_in_the_shared_database() {
     );
     assert_eq!(reserve(pool, &both, t0 + WINDOW * 2).await.unwrap(), Ok(()));
 }
+
+/// The app's first question, who is signed in, is answered without an error for a visitor who
+/// is not (nor after signing out), and with the person otherwise.
+#[tokio::test]
+async fn the_session_says_who_is_signed_in_or_nobody_without_an_error() {
+    let app = spawn_app().await;
+    let nobody = app.anonymous().get("/api/session").await;
+    assert_eq!(nobody.status(), StatusCode::OK);
+    assert_eq!(nobody.json::<Option<Me>>().await.unwrap(), None);
+    let mut lucia = app.lucia().await;
+    let me: Option<Me> = lucia.get_json("/api/session").await;
+    let me = me.expect("Lucía is signed in");
+    assert_eq!(me.email, "lucia@demo.retour");
+    lucia.csrf = me.csrf_token;
+    let out = lucia.post("/api/logout", &json!({})).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let after: Option<Me> = lucia.get_json("/api/session").await;
+    assert_eq!(after, None);
+}

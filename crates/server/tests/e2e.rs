@@ -355,8 +355,26 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     let photo_dir = tempfile::tempdir().unwrap();
     let photo = phone_photo(photo_dir.path());
 
-    // A wrong password is said plainly; the right one shows the orders.
+    // The sign-in address, as a bookmark would open it: the page asks who is signed in without
+    // an error in the console, and has its icon.
+    client.goto(&app.url("/sign-in")).await.unwrap();
     wait_for(&client, "#email").await;
+    let failed = client
+        .execute(
+            "return fetch('/favicon.ico').then(r => { \
+               const loads = performance.getEntriesByType('resource'); \
+               return [r.status, loads.filter(l => l.responseStatus >= 400).map(l => l.name), \
+                       loads.filter(l => l.name.endsWith('/api/session')).length]; })",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        failed,
+        json!([200, [], 1]),
+        "the icon, no failed request, and the session asked once (preloaded, then reused)"
+    );
+    // A wrong password is said plainly; the right one shows the orders.
     accessible(&client, "the sign-in page").await;
     type_into(&client, "#email", "lucia@demo.retour").await;
     type_into(&client, "#password", "not-her-password").await;
@@ -371,6 +389,9 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     sign_in(&client, "lucia@demo.retour").await;
     wait_for(&client, "article[data-order]").await;
     accessible(&client, "the buyer's orders").await;
+    // Signed in from the sign-in address: the address bar shows where the buyer now is.
+    let at = client.current_url().await.unwrap();
+    assert_eq!(at.path(), "/", "{at}");
 
     // Before any form, each line says what it allows, from the rules in the browser.
     let in_transit = text_of(&client, "article[data-order='ord-1003']").await;

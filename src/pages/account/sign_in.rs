@@ -11,6 +11,7 @@ use crate::text::t;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let session = use_session().expect("the sign-in page runs inside the app");
+    let router = crate::route::use_router();
     let (problem, set_problem) = signal(None::<String>);
     let (pending, set_pending) = signal(false);
     let on_submit = move |ev: SubmitEvent| {
@@ -30,7 +31,13 @@ pub fn SignInPage() -> impl IntoView {
         set_pending.set(true);
         leptos::task::spawn_local(async move {
             match api::sign_in(&login).await {
-                Ok(me) => session.me.set(Some(me)),
+                Ok(me) => {
+                    // Signed in from the sign-in address itself: the address becomes the start.
+                    if router.route.get_untracked() == crate::route::Route::SignIn {
+                        router.go(&crate::route::Route::Orders.href());
+                    }
+                    session.me.set(Some(me));
+                }
                 Err(e) => set_problem.set(Some(match e.code() {
                     "wrong_credentials" => t("sign_in.wrong"),
                     _ => e.describe(),

@@ -125,6 +125,15 @@ pub fn router() -> Router<AppState> {
         "/me",
         get(auth::get_me),
         Op::new("Who is signed in", Response::Json(schema_of::<Me>)),
+    )
+    .get(
+        "/session",
+        get(auth::get_session),
+        Op::new(
+            "Who is signed in, or null for nobody: what the app asks as it starts",
+            Response::Json(schema_of::<Option<Me>>),
+        )
+        .public(),
     );
     let api = orders::routes(api);
     let api = cases::routes(api);
