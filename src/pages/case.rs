@@ -148,7 +148,12 @@ pub fn CaseDetails(
         "ArrowLeft" => step_photo(-1),
         _ => {}
     };
-    let bundle = api::case_path(&id, "/bundle");
+    // The case file's summary is written in the viewer's language.
+    let bundle = format!(
+        "{}?lang={}",
+        api::case_path(&id, "/bundle"),
+        text::locale().code()
+    );
     let risk = (viewer == Party::Platform).then(|| view! { <RiskPanel case_id=id.clone() /> });
     view! {
         <section

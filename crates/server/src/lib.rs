@@ -20,6 +20,7 @@ pub mod security;
 pub mod spa;
 pub mod store;
 pub mod sweeper;
+pub mod words;
 pub mod workflow;
 
 use std::collections::HashMap;

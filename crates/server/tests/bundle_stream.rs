@@ -93,10 +93,16 @@ async fn a_case_file_far_larger_than_the_bound_is_written_within_it() {
     }
     let before = HELD.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    let written = write_zip(Meter(0), &detail, opened, app.clock.now())
-        .await
-        .expect("the case file is written")
-        .0;
+    let written = write_zip(
+        Meter(0),
+        &detail,
+        opened,
+        app.clock.now(),
+        retour_server::words::Words::choose(None, None),
+    )
+    .await
+    .expect("the case file is written")
+    .0;
     let held = PEAK.load(Ordering::Relaxed) - before;
     println!("case file of {written} bytes written holding at most {held} bytes");
     assert!(written > 64 * 1024 * 1024, "{written}");

@@ -187,12 +187,19 @@ async fn the_evidence_bundle_holds_the_case_and_every_photo_with_its_sum() {
     for needle in [
         id.as_str(),
         "ord-1005",
-        "defective",
+        "Reason: It is defective or of poor quality",
         "The screen is cracked",
-        "filed, asking for return_and_refund",
+        "filed the request, asking for: Return the goods for a refund",
         "scratch.png",
     ] {
         assert!(summary.contains(needle), "summary.txt lacks {needle:?}");
+    }
+    // No raw code for a person to decode.
+    for code in ["return_and_refund", "awaiting_seller", "(buyer)"] {
+        assert!(
+            !summary.contains(code),
+            "summary.txt shows {code:?}: {summary}"
+        );
     }
     let case: serde_json::Value = serde_json::from_slice(&read("case.json")).unwrap();
     assert_eq!(case["id"], id.as_str());
@@ -210,6 +217,52 @@ async fn the_evidence_bundle_holds_the_case_and_every_photo_with_its_sum() {
             assert_eq!(stored, photo, "the photo is kept byte for byte");
         }
     }
+}
+
+/// The summary is written in the language of the person downloading it: the app's, passed along,
+/// else the browser's.
+#[tokio::test]
+async fn the_case_files_summary_speaks_the_downloaders_language() {
+    let app = spawn_app().await;
+    let (lucia, jordan) = (app.lucia().await, app.jordan().await);
+    let case = lucia
+        .file_line("ord-1005", "defective", "return_and_refund")
+        .await;
+    let summary_of = |zipped: Vec<u8>| {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+        let mut text = String::new();
+        zip.by_name("summary.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let path = format!("/api/cases/{}/bundle", case.summary.id);
+    let spanish = summary_of(
+        jordan
+            .get(&format!("{path}?lang=es"))
+            .await
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec(),
+    );
+    for needle in [
+        "Expediente del caso de Retour",
+        "Motivo: Es defectuoso o de mala calidad",
+        "presentó la solicitud",
+    ] {
+        assert!(spanish.contains(needle), "{needle:?} in {spanish}");
+    }
+    let by_browser = jordan
+        .client
+        .get(app.url(&path))
+        .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    let chinese = summary_of(by_browser.bytes().await.unwrap().to_vec());
+    assert!(chinese.contains("Retour 案件档案"), "{chinese}");
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -730,6 +730,10 @@ async fn the_sellers_and_the_mediators_screens_in_chinese_and_spanish_show_no_un
     accessible(&client, "the seller's queue, in Chinese").await;
     client.goto(&app.url("/returns/case-3001")).await.unwrap();
     wait_for_text(&client, ".board", "方案").await;
+    // The case file's summary will be in her language too.
+    let file = wait_for(&client, "a[download]").await;
+    let href = file.attr("href").await.unwrap().unwrap_or_default();
+    assert!(href.ends_with("/bundle?lang=zh-CN"), "{href}");
     click(&client, "[data-act=counter-open]").await;
     click(&client, "[data-act=reject-open]").await;
     click(&client, "#reject button[type=submit]").await;

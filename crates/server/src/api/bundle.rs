@@ -6,21 +6,23 @@ use async_zip::tokio::write::ZipFileWriter;
 use async_zip::{Compression, ZipDateTimeBuilder, ZipEntryBuilder};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 use rules::api::CaseDetail;
-use rules::{Actor, EventKind, Proposal};
+use rules::{Actor, AutoAction, EventKind, Proposal};
+use serde::Deserialize;
 use tokio::io::AsyncWrite;
 use tokio_util::compat::TokioAsyncReadCompatExt;
 use tokio_util::io::ReaderStream;
 
-use super::{Api, ApiPath};
+use super::{Api, ApiPath, ApiQuery};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::openapi::{self, Op};
 use crate::store::cases;
+use crate::words::Words;
 use crate::workflow::{settle, show};
 use crate::AppState;
 
@@ -29,10 +31,15 @@ pub(super) fn routes(api: Api) -> Api {
         "/cases/{id}/bundle",
         get(bundle),
         Op::new(
-            "The case file as one ZIP: summary.txt to read, case.json (summary, proposals, \
-             timeline, messages, evidence list), every photo under evidence/, and SHA256SUMS",
+            "The case file as one ZIP: summary.txt to read (in `lang`, else the browser's \
+             language), case.json (summary, proposals, timeline, messages, evidence list), every \
+             photo under evidence/, and SHA256SUMS",
             openapi::Response::File,
-        ),
+        )
+        .query(&[(
+            "lang",
+            "The summary's language: en, es or zh-CN (default: Accept-Language)",
+        )]),
     )
 }
 
@@ -40,11 +47,25 @@ pub(super) fn routes(api: Api) -> Api {
 /// slow download holds back its writer instead.
 pub const PIPE_BYTES: usize = 64 * 1024;
 
+/// The language of the summary: the app's, else the browser's.
+#[derive(Deserialize)]
+struct Language {
+    lang: Option<String>,
+}
+
 async fn bundle(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(language): ApiQuery<Language>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let words = Words::choose(
+        language.lang.as_deref(),
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     let stored = cases::load(&state.pool, &user.scope(), &id).await?;
     let stored = settle(&state, stored).await?;
     let detail = show(&state, &stored, user.party()).await?;
@@ -61,7 +82,7 @@ async fn bundle(
     let made_at = state.now();
     let (pipe, reader) = tokio::io::duplex(PIPE_BYTES);
     tokio::spawn(async move {
-        if let Err(e) = write_zip(pipe, &detail, files, made_at).await {
+        if let Err(e) = write_zip(pipe, &detail, files, made_at, words).await {
             // The client went away, or a photo vanished mid-way: the download ends short.
             tracing::warn!(case = %detail.summary.id, error = %e, "case file cut short");
         }
@@ -98,6 +119,7 @@ pub async fn write_zip<W: AsyncWrite + Unpin>(
     detail: &CaseDetail,
     photos: Vec<Box<dyn tokio::io::AsyncRead + Send + Unpin>>,
     made_at: DateTime<Utc>,
+    words: &Words,
 ) -> Result<W, ZipError> {
     let stamp = ZipDateTimeBuilder::new()
         .year(made_at.year())
@@ -113,8 +135,11 @@ pub async fn write_zip<W: AsyncWrite + Unpin>(
             .last_modification_date(stamp)
     };
     let mut zip = ZipFileWriter::with_tokio(out);
-    zip.write_entry_whole(entry("summary.txt"), summary(detail, made_at).as_bytes())
-        .await?;
+    zip.write_entry_whole(
+        entry("summary.txt"),
+        summary(detail, made_at, words).as_bytes(),
+    )
+    .await?;
     let json = serde_json::to_vec_pretty(detail).map_err(std::io::Error::other)?;
     zip.write_entry_whole(entry("case.json"), &json).await?;
     let mut sums = String::new();
@@ -134,134 +159,174 @@ fn when(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn proposal_line(p: &Proposal) -> String {
-    let shipping = p
-        .terms
-        .return_shipping_paid_by
-        .map(|by| format!(", return shipping paid by the {}", by.code()))
-        .unwrap_or_default();
-    format!(
-        "{}: {} of {}{shipping}, made {}{}{}",
-        p.by.code(),
-        p.terms.resolution.code(),
-        p.terms.refund,
-        when(p.made_at),
-        if p.note.is_empty() {
-            String::new()
-        } else {
-            format!(", note: {:?}", p.note)
-        },
-        if p.evidence.is_empty() {
-            String::new()
-        } else {
-            format!(", evidence: {}", p.evidence.join(", "))
-        }
-    )
+fn proposal_line(p: &Proposal, w: &Words) -> String {
+    let mut line = w.fill(
+        "case_file.proposal",
+        &[
+            ("who", &w.of("who", p.by.code())),
+            ("resolution", &w.of("resolution", p.terms.resolution.code())),
+            ("amount", &p.terms.refund.to_string()),
+            ("date", &when(p.made_at)),
+        ],
+    );
+    if let Some(by) = p.terms.return_shipping_paid_by {
+        line += &format!(
+            "; {}",
+            w.fill("case_file.shipping", &[("who", &w.of("who", by.code()))])
+        );
+    }
+    if !p.note.is_empty() {
+        line += &format!(
+            "; {}",
+            w.fill("case_file.note", &[("note", &format!("{:?}", p.note))])
+        );
+    }
+    if !p.evidence.is_empty() {
+        line += &format!("; evidence: {}", p.evidence.join(", "));
+    }
+    line
 }
 
-/// The case in plain English, for a person reading the bundle without tools. Codes are the
-/// API's stable codes, explained in the OpenAPI document.
-fn summary(d: &CaseDetail, made_at: DateTime<Utc>) -> String {
+/// The case for a person reading the bundle without tools, in `w`'s language: every code in the
+/// app's own words (case.json keeps the API's stable codes).
+fn summary(d: &CaseDetail, made_at: DateTime<Utc>, w: &Words) -> String {
     let s = &d.summary;
-    let mut out = format!(
-        "Retour case file\n================\n\
-         Case: {}\nOrder: {} at {}\nBuyer: {}\nFiled: {}\nState: {}\nReason: {}\n\
-         Resolution asked for: {}\nRefund at stake: {}\nItems: {}\n\
-         Description:\n  {}\n\nBundle made {} for the {}.\n",
-        s.id,
-        s.order_id,
-        s.store,
-        d.buyer,
-        when(s.created_at),
-        s.state.code(),
-        s.reason.code(),
-        s.resolution.code(),
-        s.refund,
-        s.lines
-            .iter()
-            .map(|l| format!("{} x {}", l.quantity, l.title))
-            .collect::<Vec<_>>()
-            .join("; "),
+    let heading = |key: &str| {
+        let title = w.t(key);
+        format!("\n{title}\n{}\n", "-".repeat(title.chars().count().max(3)))
+    };
+    let title = w.t("case_file.title");
+    let mut out = format!("{title}\n{}\n", "=".repeat(title.chars().count()));
+    let items = s
+        .lines
+        .iter()
+        .map(|l| format!("{} x {}", l.quantity, l.title))
+        .collect::<Vec<_>>()
+        .join("; ");
+    for (key, value) in [
+        ("case_file.case", s.id.clone()),
+        ("case_file.order", s.order_id.clone()),
+        ("case_file.store", s.store.clone()),
+        ("case_file.buyer", d.buyer.clone()),
+        ("case_file.filed", when(s.created_at)),
+        ("case_file.state", w.of("state", s.state.code())),
+        ("case_file.reason", w.of("reason", s.reason.code())),
+        (
+            "case_file.resolution",
+            w.of("resolution", s.resolution.code()),
+        ),
+        ("case_file.refund", s.refund.to_string()),
+        ("case_file.items", items),
+    ] {
+        out += &format!("{}: {value}\n", w.t(key));
+    }
+    out += &format!(
+        "{}:\n  {}\n\n{}\n",
+        w.t("case_file.description"),
         s.description.replace('\n', "\n  "),
-        when(made_at),
-        d.viewer.code(),
+        w.fill(
+            "case_file.made",
+            &[
+                ("date", &when(made_at)),
+                ("who", &w.of("who", d.viewer.code()))
+            ]
+        )
     );
-    out.push_str("\nProposals\n---------\n");
+    out += &heading("case_file.proposals");
     let proposals = &d.case.proposals;
     let standing: Vec<_> = [&proposals.buyer, &proposals.seller, &proposals.platform]
         .into_iter()
         .flatten()
         .collect();
     if standing.is_empty() {
-        out.push_str("None standing.\n");
+        out += &format!("{}\n", w.t("case_file.none_standing"));
     }
     for p in standing {
-        out.push_str(&format!("{}\n", proposal_line(p)));
+        out += &format!("{}\n", proposal_line(p, w));
     }
     if let Some(rejection) = &d.case.rejection {
-        out.push_str(&format!("Rejection: {rejection:?}\n"));
+        out += &format!("{}: {rejection:?}\n", w.t("case_file.rejection"));
     }
     if let Some(outcome) = &d.case.outcome {
-        out.push_str(&format!("Outcome: {}\n", outcome.code()));
+        out += &format!(
+            "{}: {}\n",
+            w.t("case_file.outcome"),
+            w.of("outcome", outcome.code())
+        );
     }
-    out.push_str("\nTimeline\n--------\n");
+    out += &heading("case_file.timeline");
     for entry in &d.timeline {
         let e = &entry.event;
         let who = match (e.by, &entry.who) {
-            (Actor::System, _) => "Retour (automatic)".to_owned(),
-            (by, Some(name)) => format!("{name} ({})", by.code()),
-            (by, None) => by.code().to_owned(),
+            (Actor::System, _) => w.t("case_file.system"),
+            (by, Some(name)) => format!("{name} ({})", w.of("who", by.code())),
+            (by, None) => w.of("who", by.code()),
         };
         let what = match &e.what {
-            EventKind::Filed { terms } => format!(
-                "filed, asking for {} of {}",
-                terms.resolution.code(),
-                terms.refund
+            EventKind::Filed { terms } => w.fill(
+                "case_file.filed_asking",
+                &[
+                    ("resolution", &w.of("resolution", terms.resolution.code())),
+                    ("amount", &terms.refund.to_string()),
+                ],
             ),
-            EventKind::Acted(action) => action.kind().code().to_owned(),
-            EventKind::Automatic(deadline) => format!(
-                "{} because the {} did not act by {}",
-                deadline.then.code(),
-                deadline.party.code(),
-                when(deadline.at)
-            ),
+            EventKind::Acted(action) => w.of("event", action.kind().code()),
+            EventKind::Automatic(deadline) => {
+                let then = match deadline.then {
+                    AutoAction::CarryOutProposal { of } => {
+                        w.of("then.carry_out_proposal", of.code())
+                    }
+                    other => w.of("then", other.code()),
+                };
+                w.fill(
+                    "case_file.automatic",
+                    &[
+                        ("who", &w.of("who", deadline.party.code())),
+                        ("date", &when(deadline.at)),
+                        ("then", &then),
+                    ],
+                )
+            }
         };
-        out.push_str(&format!(
+        out += &format!(
             "{}  {who}: {what} -> {}\n",
             when(e.at),
-            e.state.code()
-        ));
+            w.of("state", e.state.code())
+        );
     }
-    out.push_str("\nMessages\n--------\n");
+    out += &heading("case_file.messages");
     if d.messages.is_empty() {
-        out.push_str("None.\n");
+        out += &format!("{}\n", w.t("case_file.none"));
     }
     for m in &d.messages {
-        out.push_str(&format!(
+        out += &format!(
             "{}  {} ({}): {}\n",
             when(m.sent_at),
             m.author,
-            m.party.code(),
+            w.of("who", m.party.code()),
             m.body.replace('\n', "\n    ")
-        ));
+        );
     }
-    out.push_str("\nEvidence (the files under evidence/; SHA256SUMS checks them)\n");
-    out.push_str("--------\n");
+    out += &heading("case_file.evidence");
     if d.evidence.is_empty() {
-        out.push_str("None.\n");
+        out += &format!("{}\n", w.t("case_file.none"));
     }
     for (i, e) in d.evidence.iter().enumerate() {
-        out.push_str(&format!(
-            "{}  uploaded {} by the {}, {}x{} px, {} bytes, sent as {:?}\n    sha256 {}\n",
+        out += &format!(
+            "{}  {}\n    sha256 {}\n",
             photo_name(i, &e.id, &e.content_type),
-            when(e.uploaded_at),
-            e.party.code(),
-            e.width,
-            e.height,
-            e.size_bytes,
-            e.file_name,
+            w.fill(
+                "case_file.uploaded",
+                &[
+                    ("date", &when(e.uploaded_at)),
+                    ("who", &w.of("who", e.party.code())),
+                    ("size", &format!("{}x{}", e.width, e.height)),
+                    ("bytes", &e.size_bytes.to_string()),
+                    ("name", &format!("{:?}", e.file_name)),
+                ],
+            ),
             e.sha256
-        ));
+        );
     }
     out
 }
