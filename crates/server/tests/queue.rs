@@ -94,6 +94,52 @@ async fn a_queue_pages_by_deadline_with_counts_and_filters() {
     // A literal %: matches nothing, rather than everything.
     let literal: Queue = mei.get_json("/api/cases?q=%25").await;
     assert!(literal.items.is_empty());
+    // Any part of a number, the buyer's name, a product's title; whatever the case.
+    let every: Queue = mei.get_json("/api/cases?limit=200").await;
+    let some = &every.items[0];
+    let middle = |text: &str| {
+        let chars: Vec<char> = text.chars().collect();
+        chars[1..chars.len().min(5)]
+            .iter()
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let title = some.summary.lines[0].title.clone();
+    for fragment in ["3008".to_owned(), middle(&some.buyer), middle(&title)] {
+        let found: Queue = mei
+            .get_json(&format!("/api/cases?limit=200&q={}", urlencode(&fragment)))
+            .await;
+        let wanted = fragment.to_lowercase();
+        assert!(!found.items.is_empty(), "{fragment:?} finds something");
+        for item in &found.items {
+            let haystacks = [
+                item.summary.id.to_lowercase(),
+                item.summary.order_id.to_lowercase(),
+                item.buyer.to_lowercase(),
+            ]
+            .into_iter()
+            .chain(item.summary.lines.iter().map(|l| l.title.to_lowercase()));
+            assert!(
+                haystacks.into_iter().any(|h| h.contains(&wanted)),
+                "{fragment:?} found {}",
+                item.summary.id
+            );
+        }
+        let expected = every
+            .items
+            .iter()
+            .filter(|i| {
+                i.summary.id.to_lowercase().contains(&wanted)
+                    || i.summary.order_id.to_lowercase().contains(&wanted)
+                    || i.buyer.to_lowercase().contains(&wanted)
+                    || i.summary
+                        .lines
+                        .iter()
+                        .any(|l| l.title.to_lowercase().contains(&wanted))
+            })
+            .count() as u64;
+        assert_eq!(found.total, expected, "{fragment:?}");
+    }
 
     let newest: Queue = mei.get_json("/api/cases?sort=filed&limit=200").await;
     let filed: Vec<_> = newest.items.iter().map(|i| i.summary.created_at).collect();
@@ -160,4 +206,14 @@ async fn seller_statistics_count_returns_and_what_the_clock_did_to_the_seller() 
         (status, error["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_period"))
     );
+}
+
+/// A query value as a browser would send it.
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

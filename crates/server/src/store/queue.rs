@@ -58,7 +58,10 @@ pub const QUERY_DOC: &[(&str, &str)] = &[
         "escalated",
         "true or false: whether the platform has been involved",
     ),
-    ("q", "The start of a case or order number"),
+    (
+        "q",
+        "Any part of a case or order number, of the buyer's name or of a product's title",
+    ),
     (
         "sort",
         "deadline (default: most urgent first) or filed (newest first)",
@@ -258,18 +261,27 @@ pub async fn page(
         None => {}
     }
     if let Some(q) = &f.q {
-        // The prefix is matched literally (`%` and `_` typed by the user mean themselves) and
-        // whatever the case, on both engines.
+        // Any part of a number, the buyer's name or a product's title, matched literally (`%`
+        // and `_` typed by the user mean themselves) and whatever the case, on both engines.
         let pattern = format!(
-            "{}%",
+            "%{}%",
             q.to_lowercase()
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
         base.and(
-            "(LOWER(c.id) LIKE ? ESCAPE '\\' OR LOWER(c.order_id) LIKE ? ESCAPE '\\')",
-            [Bind::Text(pattern.clone()), Bind::Text(pattern)],
+            "(LOWER(c.id) LIKE ? ESCAPE '\\' OR LOWER(c.order_id) LIKE ? ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM users b WHERE b.id = c.buyer_id \
+                        AND LOWER(b.display_name) LIKE ? ESCAPE '\\') \
+             OR EXISTS (SELECT 1 FROM case_lines cl JOIN order_lines l ON l.id = cl.line_id \
+                        WHERE cl.case_id = c.id AND LOWER(l.title) LIKE ? ESCAPE '\\'))",
+            [
+                Bind::Text(pattern.clone()),
+                Bind::Text(pattern.clone()),
+                Bind::Text(pattern.clone()),
+                Bind::Text(pattern),
+            ],
         );
     }
 
