@@ -154,19 +154,40 @@ pub fn filters_view(
         .into_iter()
         .map(|r| (r.code(), code("reason", r.code())))
         .collect();
-    let escalated = escalated.then(|| {
+    // A ticked box filters at once: "needs my action", "escalated".
+    let check = move |id: &'static str,
+                      label: &'static str,
+                      read: fn(&QueueFilters) -> bool,
+                      write: fn(&mut QueueFilters, bool)| {
         view! {
             <label class="check">
                 <input
                     type="checkbox"
-                    id="f-escalated"
-                    prop:checked=move || filters.with(|f| f.escalated)
-                    on:change=move |ev| change(&|f| f.escalated = event_target_checked(&ev))
+                    id=id
+                    prop:checked=move || filters.with(read)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        change(&|f| write(f, on))
+                    }
                 />
                 " "
-                {t("queue.escalated")}
+                {t(label)}
             </label>
         }
+    };
+    let mine = check(
+        "f-mine",
+        "queue.mine",
+        |f| f.needs_my_action,
+        |f, on| f.needs_my_action = on,
+    );
+    let escalated = escalated.then(|| {
+        check(
+            "f-escalated",
+            "queue.escalated",
+            |f| f.escalated,
+            |f, on| f.escalated = on,
+        )
     });
     view! {
         <form
@@ -215,16 +236,7 @@ pub fn filters_view(
                     {options(reasons)}
                 </select>
             </span>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    id="f-mine"
-                    prop:checked=move || filters.with(|f| f.needs_my_action)
-                    on:change=move |ev| change(&|f| f.needs_my_action = event_target_checked(&ev))
-                />
-                " "
-                {t("queue.mine")}
-            </label>
+            {mine}
             {escalated}
         </form>
     }

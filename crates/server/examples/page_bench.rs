@@ -73,19 +73,28 @@ struct Load {
     ready: f64,
 }
 
-/// A Chromium DevTools command through ChromeDriver's own endpoint.
-async fn cdp(http: &reqwest::Client, driver: &str, session: &str, cmd: &str, params: Value) {
-    let answer = http
-        .post(format!("{driver}/session/{session}/goog/cdp/execute"))
-        .json(&json!({ "cmd": cmd, "params": params }))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        answer.status().is_success(),
-        "{cmd}: {}",
-        answer.text().await.unwrap()
-    );
+/// Chromium's DevTools, through ChromeDriver's own endpoint for one session.
+struct DevTools {
+    http: reqwest::Client,
+    /// `{driver}/session/{id}/goog/cdp/execute`.
+    endpoint: String,
+}
+
+impl DevTools {
+    async fn send(&self, cmd: &str, params: Value) {
+        let answer = self
+            .http
+            .post(&self.endpoint)
+            .json(&json!({ "cmd": cmd, "params": params }))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            answer.status().is_success(),
+            "{cmd}: {}",
+            answer.text().await.unwrap()
+        );
+    }
 }
 
 async fn sign_in(client: &Client, base: &str, email: &str) {
@@ -205,15 +214,16 @@ async fn main() {
     }
     let client = client.expect("a Chromium session");
     let session = client.session_id().await.unwrap().unwrap();
-    let http = reqwest::Client::new();
-    cdp(
-        &http,
-        &driver,
-        &session,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": PROBE }),
-    )
-    .await;
+    let devtools = DevTools {
+        http: reqwest::Client::new(),
+        endpoint: format!("{driver}/session/{session}/goog/cdp/execute"),
+    };
+    devtools
+        .send(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": PROBE }),
+        )
+        .await;
 
     println!(
         "page bench: release build from 127.0.0.1, headless Chromium at 390 px, median of {ROUNDS} \
@@ -236,35 +246,21 @@ async fn main() {
             } else {
                 (0, -1, 1)
             };
-            cdp(&http, &driver, &session, "Network.enable", json!({})).await;
-            cdp(
-                &http,
-                &driver,
-                &session,
-                "Network.emulateNetworkConditions",
-                json!({ "offline": false, "latency": latency,
+            devtools.send("Network.enable", json!({})).await;
+            devtools
+                .send(
+                    "Network.emulateNetworkConditions",
+                    json!({ "offline": false, "latency": latency,
                         "downloadThroughput": throughput, "uploadThroughput": throughput }),
-            )
-            .await;
-            cdp(
-                &http,
-                &driver,
-                &session,
-                "Emulation.setCPUThrottlingRate",
-                json!({ "rate": cpu }),
-            )
-            .await;
+                )
+                .await;
+            devtools
+                .send("Emulation.setCPUThrottlingRate", json!({ "rate": cpu }))
+                .await;
             let mut loads = Vec::with_capacity(ROUNDS);
             for _ in 0..ROUNDS {
                 if condition.cold {
-                    cdp(
-                        &http,
-                        &driver,
-                        &session,
-                        "Network.clearBrowserCache",
-                        json!({}),
-                    )
-                    .await;
+                    devtools.send("Network.clearBrowserCache", json!({})).await;
                 } else {
                     // Warm: the page was just loaded once, so the cache holds it.
                     load(&client, &format!("{base}{path}"), ready).await;
@@ -288,14 +284,9 @@ async fn main() {
     // The verdict: a reason chosen in the wizard, and the time until the verdict is drawn again.
     sign_in(&client, &base, "lucia@demo.retour").await;
     for (name, cpu) in [("unthrottled", 1), ("CPU 4x slower", 4)] {
-        cdp(
-            &http,
-            &driver,
-            &session,
-            "Emulation.setCPUThrottlingRate",
-            json!({ "rate": cpu }),
-        )
-        .await;
+        devtools
+            .send("Emulation.setCPUThrottlingRate", json!({ "rate": cpu }))
+            .await;
         client
             .goto(&format!("{base}/orders/ord-1005/return?line=ord-1005-1"))
             .await
