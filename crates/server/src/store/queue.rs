@@ -271,11 +271,13 @@ pub async fn page(
                 .replace('_', "\\_")
         );
         base.and(
+            // The buyers and the lines that match are found once, not once per case.
             "(LOWER(c.id) LIKE ? ESCAPE '\\' OR LOWER(c.order_id) LIKE ? ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM users b WHERE b.id = c.buyer_id \
-                        AND LOWER(b.display_name) LIKE ? ESCAPE '\\') \
-             OR EXISTS (SELECT 1 FROM case_lines cl JOIN order_lines l ON l.id = cl.line_id \
-                        WHERE cl.case_id = c.id AND LOWER(l.title) LIKE ? ESCAPE '\\'))",
+             OR c.buyer_id IN (SELECT b.id FROM users b \
+                               WHERE LOWER(b.display_name) LIKE ? ESCAPE '\\') \
+             OR c.id IN (SELECT cl.case_id FROM case_lines cl \
+                         JOIN order_lines l ON l.id = cl.line_id \
+                         WHERE LOWER(l.title) LIKE ? ESCAPE '\\'))",
             [
                 Bind::Text(pattern.clone()),
                 Bind::Text(pattern.clone()),
