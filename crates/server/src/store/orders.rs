@@ -172,25 +172,32 @@ impl LineCaseRow {
     }
 }
 
-/// The lines of `buyer_id`'s orders (of `order_id` alone when given) that are in a case.
+/// The lines of `buyer_id`'s orders (of `order_id` alone when given) that are in a case. Two
+/// queries rather than one with an optional condition: one order's lines are read through its
+/// own index, never by scanning every case of the buyer (a filing reads its order this way).
 async fn line_cases(
     pool: &Db,
     buyer_id: &str,
     order_id: Option<&str>,
 ) -> Result<Vec<LineCaseRow>, StoreError> {
-    Ok(on_db!(
-        pool,
-        "SELECT l.order_id, cl.line_id, c.id AS case_id, c.state FROM case_lines cl \
-         JOIN order_lines l ON l.id = cl.line_id JOIN cases c ON c.id = cl.case_id \
-         WHERE c.buyer_id = ? AND (CAST(? AS TEXT) IS NULL OR l.order_id = ?) \
-         ORDER BY l.order_id, l.position",
-        |sql, p| sqlx::query_as(sql)
-            .bind(buyer_id)
-            .bind(order_id)
-            .bind(order_id)
-            .fetch_all(p)
-            .await
-    )?)
+    const COLUMNS: &str = "SELECT l.order_id, cl.line_id, c.id AS case_id, c.state \
+         FROM order_lines l JOIN case_lines cl ON cl.line_id = l.id JOIN cases c ON c.id = cl.case_id";
+    Ok(match order_id {
+        Some(order_id) => on_db!(
+            pool,
+            format!("{COLUMNS} WHERE l.order_id = ? AND c.buyer_id = ? ORDER BY l.position"),
+            |sql, p| sqlx::query_as(sql)
+                .bind(order_id)
+                .bind(buyer_id)
+                .fetch_all(p)
+                .await
+        )?,
+        None => on_db!(
+            pool,
+            format!("{COLUMNS} WHERE c.buyer_id = ? ORDER BY l.order_id, l.position"),
+            |sql, p| sqlx::query_as(sql).bind(buyer_id).fetch_all(p).await
+        )?,
+    })
 }
 
 /// One of the buyer's orders; another buyer's order is "not found".
