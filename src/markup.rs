@@ -280,14 +280,6 @@ pub fn all(css: &str) -> Vec<web_sys::Element> {
         .collect()
 }
 
-/// Moves the keyboard focus to the element with `id`: a part just shown is where the viewer goes
-/// next.
-pub fn focus(id: &str) {
-    if let Some(element) = by_id::<web_sys::HtmlElement>(id) {
-        let _ = element.focus();
-    }
-}
-
 /// Shows or hides the element with `id`, drawn as markup.
 pub fn show(id: &str, shown: bool) {
     if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
