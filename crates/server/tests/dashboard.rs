@@ -251,6 +251,8 @@ async fn the_case_files_summary_speaks_the_downloaders_language() {
         "Expediente del caso de Retour",
         "Motivo: Es defectuoso o de mala calidad",
         "presentó la solicitud",
+        // The photo the filing cited, under its Spanish label.
+        "; pruebas: ",
     ] {
         assert!(spanish.contains(needle), "{needle:?} in {spanish}");
     }

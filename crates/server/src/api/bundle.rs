@@ -182,7 +182,10 @@ fn proposal_line(p: &Proposal, w: &Words) -> String {
         );
     }
     if !p.evidence.is_empty() {
-        line += &format!("; evidence: {}", p.evidence.join(", "));
+        line += &format!(
+            "; {}",
+            w.fill("case_file.cited", &[("ids", &p.evidence.join(", "))])
+        );
     }
     line
 }
