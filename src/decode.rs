@@ -14,10 +14,10 @@ use rules::api::{
     ParcelEvent, ParcelStatus, RiskSignals, SavedAddress, SellerRisk, SellerStats, StorePolicy,
 };
 use rules::{
-    ActionKind, AutoAction, Carrier, CaseState, Category, Country, Currency, Deadline, Explanation,
-    Fulfillment, Money, Order, OrderLine, OrderPolicy, Outcome, Party, Permission, PolicyOverride,
-    Product, Proposal, Proposals, Rate, Rating, Reason, Resolution, ReturnShipping, Terms,
-    TrackingNumber, DURATION_NAMES,
+    ActionKind, Actor, Agreement, AutoAction, Carrier, CaseState, Category, Country, Currency,
+    Deadline, Explanation, Fulfillment, Money, Order, OrderLine, OrderPolicy, Outcome, Party,
+    Permission, PolicyOverride, Product, Proposal, Proposals, Rate, Rating, Reached, Reason,
+    Resolution, ReturnShipping, Settlement, Terms, TrackingNumber, Trigger, DURATION_NAMES,
 };
 use wasm_bindgen::JsValue;
 
@@ -469,18 +469,52 @@ impl FromJs for CaseView {
     }
 }
 
+impl FromJs for Terms {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Terms {
+            resolution: o.code("resolution", Resolution::from_code)?,
+            refund: o.get("refund")?,
+            return_shipping_paid_by: o.maybe("return_shipping_paid_by", |o, n| {
+                o.code(n, Party::from_code)
+            })?,
+        })
+    }
+}
+
+impl FromJs for Agreement {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Agreement {
+            terms: o.get("terms")?,
+            proposed_by: o.code("proposed_by", Party::from_code)?,
+            reached: o.code("reached", Reached::from_code)?,
+        })
+    }
+}
+
+impl FromJs for Settlement {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Settlement {
+            outcome: o.get("outcome")?,
+            agreement: o.get_opt("agreement")?,
+            decided_by: o.code("decided_by", Actor::from_code)?,
+            decided_at: o.instant("decided_at")?,
+            reasons: o.opt_text("reasons"),
+        })
+    }
+}
+
+impl FromJs for Trigger {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let party = o.maybe("party", |o, n| o.code(n, Party::from_code))?;
+        Trigger::from_code(&o.text("code")?, party).ok_or_else(|| wrong("code"))
+    }
+}
+
 impl FromJs for Proposal {
     fn from_js(o: &Obj) -> Read<Self> {
-        let terms = o.obj("terms")?;
         Ok(Proposal {
             by: o.code("by", Party::from_code)?,
-            terms: Terms {
-                resolution: terms.code("resolution", Resolution::from_code)?,
-                refund: terms.get("refund")?,
-                return_shipping_paid_by: terms.maybe("return_shipping_paid_by", |o, n| {
-                    o.code(n, Party::from_code)
-                })?,
-            },
+            terms: o.get("terms")?,
             note: o.text("note")?,
             evidence: o.list("evidence")?,
             made_at: o.instant("made_at")?,

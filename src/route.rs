@@ -32,6 +32,15 @@ pub enum Route {
 }
 
 impl Route {
+    /// Whether the page speaks with the words past the first screens' (`locales/*.more.json`):
+    /// the case page, the return wizard, the analytics and the policy.
+    pub fn needs_all_words(&self) -> bool {
+        matches!(
+            self,
+            Route::Case { .. } | Route::Return { .. } | Route::Analytics | Route::SellerPolicy
+        )
+    }
+
     /// The route of a path and its query (without the leading `?`), both as the browser has them.
     pub fn parse(path: &str, query: &str) -> Route {
         // Empty segments (doubled or trailing slashes) do not count; one that decodes to nothing
@@ -158,7 +167,7 @@ pub struct Router {
 }
 
 /// The route of the browser's current address.
-fn current() -> Route {
+pub fn current() -> Route {
     let location = window().location();
     Route::parse(
         &location.pathname().unwrap_or_default(),

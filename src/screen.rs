@@ -9,8 +9,8 @@
 use chrono::{DateTime, Utc};
 use rules::api::{CaseView, EvidenceView, MessageView, ParcelEvent};
 use rules::{
-    ActionKind, AutoAction, CaseState, Deadline, Money, Order, Outcome, Party, Permission,
-    Proposals, Rating, TrackingNumber,
+    ActionKind, Agreement, AutoAction, CaseState, Deadline, Money, Order, Party, Permission,
+    Proposals, Rating, Settlement, TrackingNumber, Trigger,
 };
 
 use crate::decode::{FromJs, Obj, Read};
@@ -43,6 +43,8 @@ pub struct CaseParts {
     pub evidence: Vec<EvidenceView>,
     /// What carriers said of the order's parcel and the return parcel, oldest first.
     pub parcel: Vec<ParcelEvent>,
+    /// How the case was decided, once settled.
+    pub settlement: Option<Settlement>,
 }
 
 /// What the page shows of the rules' case.
@@ -50,11 +52,11 @@ pub struct CaseParts {
 pub struct CaseFacts {
     pub proposals: Proposals,
     pub rejection: Option<String>,
+    /// The plan agreed on, once there is one.
+    pub agreement: Option<Agreement>,
     pub return_address: Option<String>,
     /// As stored: already checked by the server.
     pub return_tracking: Option<TrackingNumber>,
-    /// How the case ended; `None` while open.
-    pub outcome: Option<Outcome>,
     pub rating: Option<Rating>,
     pub max_refund: Money,
 }
@@ -68,6 +70,8 @@ pub struct TimelineRow {
     pub what: What,
     /// The state the case was in afterwards.
     pub state: CaseState,
+    /// For the clock's entries: what triggered it.
+    pub trigger: Option<Trigger>,
 }
 
 /// What a timeline event was: the rules' `EventKind` as far as the page names it.
@@ -126,9 +130,9 @@ impl FromJs for CaseScreen {
                 case: CaseFacts {
                     proposals: case.get("proposals")?,
                     rejection: case.opt_text("rejection"),
+                    agreement: case.get_opt("agreement")?,
                     return_address: case.opt_text("return_address"),
                     return_tracking: case.get_opt("return_tracking")?,
-                    outcome: case.get_opt("outcome")?,
                     rating: case.get_opt("rating")?,
                     max_refund: case.get("max_refund")?,
                 },
@@ -138,6 +142,7 @@ impl FromJs for CaseScreen {
                 order: o.get("order")?,
                 evidence: o.list("evidence")?,
                 parcel: o.list("parcel")?,
+                settlement: o.get_opt("settlement")?,
             },
         })
     }
@@ -151,6 +156,7 @@ impl FromJs for TimelineRow {
             at: event.instant("at")?,
             what: event.get("what")?,
             state: event.code("state", CaseState::from_code)?,
+            trigger: o.get_opt("trigger")?,
         })
     }
 }

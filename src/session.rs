@@ -11,6 +11,22 @@ pub struct Session {
     /// `None` until someone signs in.
     pub me: RwSignal<Option<Viewer>>,
     pub locale: RwSignal<Locale>,
+    /// Whether the words of the pages past the first screens are in (see [`Words`]).
+    pub words: RwSignal<Words>,
+}
+
+/// The language's words come in two halves: the first screens' (sign-in, orders, the wizard,
+/// the queues), downloaded before anything shows, and the rest (the case page, the analytics,
+/// the policy), downloaded when one of those pages first opens.
+#[derive(Clone, Debug)]
+pub enum Words {
+    /// Only the first screens' words.
+    First,
+    /// The rest is on its way.
+    Loading,
+    All,
+    /// The rest could not be downloaded.
+    Failed(ApiError),
 }
 
 /// The app's session; `None` outside the app (a component mounted alone in a test).
@@ -42,11 +58,25 @@ pub fn preferred_locale() -> Locale {
     Locale::pick(languages.iter().map(String::as_str))
 }
 
-/// Downloads `locale`'s catalogue and speaks it from now on.
-pub async fn load_locale(locale: Locale) -> Result<(), ApiError> {
-    let json = api::text(&format!("/locales/{}.json", locale.code())).await?;
-    let entries = text::parse_catalogue(&json).map_err(ApiError::Decode)?;
-    text::install(locale, entries);
+/// One half of `locale`'s catalogue: the first screens' words, or `.more` for the rest.
+async fn catalogue(locale: Locale, half: &str) -> Result<text::Catalogue, ApiError> {
+    let json = api::text(&format!("/locales/{}{half}.json", locale.code())).await?;
+    text::parse_catalogue(&json).map_err(ApiError::Decode)
+}
+
+/// Downloads `locale`'s catalogue (with the rest of its words when `all`) and speaks it from
+/// now on.
+pub async fn load_locale(locale: Locale, all: bool) -> Result<(), ApiError> {
+    let first = catalogue(locale, "").await?;
+    let rest = if all {
+        Some(catalogue(locale, ".more").await?)
+    } else {
+        None
+    };
+    text::install(locale, first);
+    if let Some(rest) = rest {
+        text::extend(rest);
+    }
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", locale.code());
     }
@@ -57,12 +87,42 @@ impl Session {
     /// Switches the language, remembered on this browser. The page is drawn again in it; what
     /// the viewer typed is kept by the forms themselves.
     pub async fn switch_locale(self, locale: Locale) -> Result<(), ApiError> {
-        load_locale(locale).await?;
+        let all = matches!(self.words.get_untracked(), Words::All);
+        load_locale(locale, all).await?;
         if let Some(s) = storage() {
             let _ = s.set_item(LOCALE_KEY, locale.code());
         }
         self.locale.set(locale);
         Ok(())
+    }
+
+    /// Whether every word is in, tracked; asks for the rest the first time it is not.
+    pub fn all_words(self) -> Words {
+        let words = self.words.get();
+        if matches!(words, Words::First) {
+            self.load_rest();
+        }
+        words
+    }
+
+    /// Downloads the rest of the words of the language spoken now.
+    pub fn load_rest(self) {
+        self.words.set(Words::Loading);
+        let locale = self.locale.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = catalogue(locale, ".more").await;
+            // A switch of language meanwhile loaded its own words: these are not wanted.
+            if self.locale.get_untracked() != locale {
+                return;
+            }
+            self.words.set(match result {
+                Ok(rest) => {
+                    text::extend(rest);
+                    Words::All
+                }
+                Err(e) => Words::Failed(e),
+            });
+        });
     }
 }
 
@@ -71,11 +131,13 @@ impl Session {
 pub async fn boot() {
     let locale = preferred_locale();
     let mut spoken = locale;
-    let catalogue = load_locale(locale).await;
+    // A first visit straight to a case (a link in a message) needs every word at once.
+    let all = crate::route::current().needs_all_words();
+    let catalogue = load_locale(locale, all).await;
     let me = api::me().await;
     if catalogue.is_err() {
         spoken = Locale::En;
-        if load_locale(Locale::En).await.is_err() {
+        if load_locale(Locale::En, all).await.is_err() {
             // Nothing to say it with: the three languages' words for it, as plain text.
             if let Some(body) = document().body() {
                 body.set_text_content(Some(
@@ -93,6 +155,7 @@ pub async fn boot() {
     let session = Session {
         me: RwSignal::new(me),
         locale: RwSignal::new(spoken),
+        words: RwSignal::new(if all { Words::All } else { Words::First }),
     };
     leptos::mount::mount_to_body(move || {
         provide_context(session);

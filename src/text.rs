@@ -83,6 +83,16 @@ pub fn locale() -> Locale {
     LOCALE.with(Cell::get)
 }
 
+/// Adds `more` sentences (the second half of the language's catalogue) to what the app says.
+pub fn extend(more: Catalogue) {
+    #[cfg(target_arch = "wasm32")]
+    CATALOGUE.with(|c| {
+        js_sys::Object::assign(&c.borrow(), &more);
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    CATALOGUE.with(|c| c.borrow_mut().extend(more));
+}
+
 /// A catalogue's JSON text as its sentences.
 pub fn parse_catalogue(json: &str) -> Result<Catalogue, String> {
     #[cfg(target_arch = "wasm32")]
@@ -132,6 +142,17 @@ pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
 /// A label for one of the rules' codes: `family.code`, e.g. `reason.defective`.
 pub fn code(family: &str, code: &str) -> String {
     t(&format!("{family}.{code}"))
+}
+
+/// Two parts of one sentence, spaced as the language spaces them: nothing after full-width
+/// punctuation ("如果到…仍无人处理，将自动…"), one space otherwise.
+pub fn then(first: &str, second: &str) -> String {
+    let space = if first.ends_with(['，', '：', '。', '；', '？', '！']) {
+        ""
+    } else {
+        " "
+    };
+    format!("{first}{space}{second}")
 }
 
 /// The key of `family.code` as `viewer` reads it: `family.seller.code` (or `.platform.`)
@@ -360,11 +381,13 @@ mod intl {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::components::confirm::CONFIRMED;
     use std::collections::BTreeSet;
 
-    fn catalogue(locale: Locale) -> Catalogue {
+    /// One half of a language's catalogue: `""` for the first screens', `".more"` for the rest.
+    fn half(locale: Locale, half: &str) -> Catalogue {
         let path = format!(
-            "{}/locales/{}.json",
+            "{}/locales/{}{half}.json",
             env!("CARGO_MANIFEST_DIR"),
             locale.code()
         );
@@ -372,9 +395,165 @@ mod tests {
         parse_catalogue(&json).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
+    /// A language's whole catalogue: both halves.
+    fn catalogue(locale: Locale) -> Catalogue {
+        let mut all = half(locale, "");
+        all.extend(half(locale, ".more"));
+        all
+    }
+
+    /// The families of the second half: the words of the case page, the analytics and the
+    /// policy, downloaded when one of them first opens.
+    const LATER: [&str; 31] = [
+        "address",
+        "analytics",
+        "automatic",
+        "board",
+        "carrier",
+        "confirm",
+        "event",
+        "gallery",
+        "messages",
+        "next_if",
+        "outcome",
+        "parcel",
+        "photos",
+        "policy",
+        "policy_pays",
+        "punct",
+        "rating",
+        "reason_form",
+        "receipt",
+        "reject",
+        "return",
+        "risk",
+        "rule",
+        "settled",
+        "step",
+        "timeline",
+        "tracking",
+        "trigger",
+        "verdict",
+        "whose",
+        "wizard",
+    ];
+
+    /// The errors the first screens can meet (loading, signing in); the rest come with the
+    /// second half, and one that arrives before it reads as `error.other` with its code.
+    const FIRST_ERRORS: [&str; 17] = [
+        "body_too_large",
+        "credentials_required",
+        "cross_site_request",
+        "csrf_token_invalid",
+        "decode",
+        "http_error",
+        "internal",
+        "invalid_field",
+        "malformed_json",
+        "network",
+        "not_found",
+        "other",
+        "session_expired",
+        "too_many_attempts",
+        "unauthenticated",
+        "unavailable",
+        "wrong_credentials",
+    ];
+
+    /// Whether `key` belongs in the second half.
+    fn later(key: &str) -> bool {
+        match key.split_once('.') {
+            Some(("error", code)) => !FIRST_ERRORS.contains(&code),
+            Some((family, _)) => LATER.contains(&family),
+            None => false,
+        }
+    }
+
+    /// The modules that speak with the second half: only the pages that wait for it.
+    const LATER_MODULES: [&str; 27] = [
+        "pages/case.rs",
+        "pages/buyer/return_request.rs",
+        "components/return_form.rs",
+        "components/verdict_panel.rs",
+        "components/photo_picker.rs",
+        "draft.rs",
+        "pages/seller/analytics.rs",
+        "pages/seller/policy.rs",
+        "components/address_form.rs",
+        "components/case_actions.rs",
+        "components/confirm.rs",
+        "components/decision.rs",
+        "components/gallery.rs",
+        "components/messages.rs",
+        "components/parcel.rs",
+        "components/proposals_board.rs",
+        "components/rating_form.rs",
+        "components/reason_form.rs",
+        "components/receipt_step.rs",
+        "components/return_step.rs",
+        "components/risk_panel.rs",
+        "components/ruling_form.rs",
+        "components/status_header.rs",
+        "components/timeline.rs",
+        "components/tracking_field.rs",
+        // Their tests and decoders name the families too, as codes rather than words.
+        "text.rs",
+        "screen.rs",
+    ];
+
+    #[test]
+    fn the_second_half_holds_only_the_later_pages_words_and_only_they_use_it() {
+        for locale in Locale::ALL {
+            for key in half(locale, "").keys() {
+                assert!(!later(key), "{}: {key} belongs in .more", locale.code());
+            }
+            for key in half(locale, ".more").keys() {
+                assert!(later(key), "{}: {key} is a first screen's", locale.code());
+            }
+        }
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![src.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let module = path
+                    .strip_prefix(&src)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let source = std::fs::read_to_string(&path).unwrap();
+                for family in LATER {
+                    // A key written out, or a family completed by a code at run time (a
+                    // method of the same name, `o.code("carrier", …)`, reads a JSON field).
+                    let used = source.contains(&format!("\"{family}."))
+                        || ["code(", "code_for(", "key_for(", "named("]
+                            .iter()
+                            .any(|call| {
+                                let called = format!("{call}\"{family}\"");
+                                source
+                                    .match_indices(&called)
+                                    .any(|(at, _)| !source[..at].ends_with('.'))
+                            });
+                    assert!(
+                        !used || LATER_MODULES.contains(&module.as_str()),
+                        "{module} uses the later words of {family:?} on a first screen"
+                    );
+                }
+            }
+        }
+    }
+
     /// Families of keys the app completes with a code at run time (`code("reason", …)`).
-    const FAMILIES: [&str; 6] = [
+    const FAMILIES: [&str; 10] = [
         "then.carry_out_proposal",
+        "trigger.no_answer",
+        "settled.reached",
+        "confirm.yes",
+        "confirm.accept",
         "parcel.leg",
         "parcel.status",
         "wizard.step",
@@ -425,9 +604,13 @@ mod tests {
         for r in Resolution::ALL {
             add("resolution", r.code());
         }
-        for s in CaseState::ALL {
-            add("state", s.code());
-            add("step", s.code());
+        for s in CaseState::ALL
+            .map(CaseState::code)
+            .into_iter()
+            .chain([crate::components::status_header::REJECTED])
+        {
+            add("state", s);
+            add("step", s);
         }
         for c in Category::ALL {
             add("category", c.code());
@@ -474,8 +657,24 @@ mod tests {
         for status in rules::api::ParcelStatus::ALL {
             add("parcel.status", status.code());
         }
-        for event in ["filed", "automatic"] {
-            add("event", event);
+        add("event", "filed");
+        for trigger in rules::Trigger::PLAIN {
+            add("trigger", trigger.code());
+        }
+        for who in ["you", "buyer", "seller", "platform"] {
+            add("trigger.no_answer", who);
+        }
+        for reached in rules::Reached::ALL {
+            add("settled.reached", reached.code());
+        }
+        for kind in CONFIRMED {
+            if kind != ActionKind::Accept {
+                add("confirm", kind.code());
+            }
+            add("confirm.yes", kind.code());
+        }
+        for party in ["buyer", "seller", "platform"] {
+            add("confirm.accept", party);
         }
         for outcome in [
             "refunded",
@@ -592,13 +791,38 @@ mod tests {
                 );
                 if *family == "step" {
                     assert!(
-                        rules::CaseState::from_code(code).is_some(),
+                        rules::CaseState::from_code(code).is_some()
+                            || *code == crate::components::status_header::REJECTED,
                         "{key}: no such state"
                     );
                 }
             }
         }
         assert!(own > 0, "no party has sentences of its own");
+    }
+
+    #[test]
+    fn parts_of_a_sentence_are_spaced_as_the_language_spaces_them() {
+        assert_eq!(
+            then("If nobody acts,", "it closes."),
+            "If nobody acts, it closes."
+        );
+        assert_eq!(
+            then("如果无人处理，", "申请将关闭。"),
+            "如果无人处理，申请将关闭。"
+        );
+        assert_eq!(
+            then("卖家未在期限内答复：", "将自动执行"),
+            "卖家未在期限内答复：将自动执行"
+        );
+        for locale in Locale::ALL {
+            let words = catalogue(locale);
+            for key in ["punct.comma", "punct.semicolon"] {
+                let sep = &words[key];
+                let full_width = locale == Locale::ZhCn;
+                assert_eq!(sep.ends_with(' '), !full_width, "{}: {key}", locale.code());
+            }
+        }
     }
 
     #[test]

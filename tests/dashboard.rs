@@ -28,6 +28,7 @@ fn english() {
         Locale::En,
         text::parse_catalogue(include_str!("../locales/en.json")).unwrap(),
     );
+    text::extend(text::parse_catalogue(include_str!("../locales/en.more.json")).unwrap());
 }
 
 /// `html` in a fresh element of the page.
@@ -197,6 +198,7 @@ fn photo_captions_say_whose_they_are_in_good_spanish() {
         Locale::Es,
         text::parse_catalogue(include_str!("../locales/es.json")).unwrap(),
     );
+    text::extend(text::parse_catalogue(include_str!("../locales/es.more.json")).unwrap());
     let root =
         mount(&retour::components::gallery::gallery_markup(&screen("platform", true)).into_html());
     let captions = root.text_content().unwrap_or_default();

@@ -91,6 +91,8 @@ fn press(root: &HtmlElement, act: &str, n: usize) {
 async fn photos_are_scaled_shown_moved_and_removed() {
     let json = include_str!("../locales/en.json");
     text::install(Locale::En, text::parse_catalogue(json).unwrap());
+    let more = include_str!("../locales/en.more.json");
+    text::extend(text::parse_catalogue(more).unwrap());
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();

@@ -101,6 +101,8 @@ fn detail(case: Case, events: Vec<Event>, viewer: Party) -> CaseDetail {
         Actor::System => None,
         other => Some(format!("{} person", other.code())),
     };
+    let triggers = rules::triggers(&case.explanation, &events);
+    let settlement = rules::settlement(&case, &events);
     CaseDetail {
         summary: CaseView {
             id: case.id.clone(),
@@ -126,11 +128,13 @@ fn detail(case: Case, events: Vec<Event>, viewer: Party) -> CaseDetail {
         viewer,
         timeline: events
             .into_iter()
+            .zip(triggers)
             .enumerate()
-            .map(|(i, event)| TimelineEntry {
+            .map(|(i, (event, trigger))| TimelineEntry {
                 seq: i as u64 + 1,
                 who: who(event.by),
                 event,
+                trigger,
             })
             .collect(),
         evidence: vec![EvidenceView {
@@ -161,6 +165,7 @@ fn detail(case: Case, events: Vec<Event>, viewer: Party) -> CaseDetail {
         }],
         order: order(),
         case,
+        settlement,
     }
 }
 
@@ -187,9 +192,10 @@ fn reads_back(sent: &CaseDetail) {
     assert_eq!(case.rejection, sent.case.rejection);
     assert_eq!(case.return_address, sent.case.return_address);
     assert_eq!(case.return_tracking, sent.case.return_tracking);
-    assert_eq!(case.outcome, sent.case.outcome);
     assert_eq!(case.rating, sent.case.rating);
     assert_eq!(case.max_refund, sent.case.max_refund);
+    assert_eq!(case.agreement, sent.case.agreement);
+    assert_eq!(parts.settlement, sent.settlement);
     assert_eq!(parts.timeline.len(), sent.timeline.len());
     for (row, entry) in parts.timeline.iter().zip(&sent.timeline) {
         assert_eq!(row.who, entry.who);
@@ -201,6 +207,7 @@ fn reads_back(sent: &CaseDetail) {
             EventKind::Automatic(deadline) => What::Automatic(deadline.then),
         };
         assert_eq!(row.what, what);
+        assert_eq!(row.trigger, entry.trigger);
     }
 }
 
@@ -227,6 +234,11 @@ fn a_case_reads_as_the_server_writes_it_at_every_step() {
     let events = [events, issued].concat();
     let mut settled = detail(case, events, Party::Buyer);
     assert!(settled.case.outcome.is_some(), "{:?}", settled.case.state);
+    assert!(settled.settlement.is_some(), "a settled case says how");
+    assert!(
+        settled.timeline.iter().any(|e| e.trigger.is_some()),
+        "the clock's entry says what triggered it"
+    );
     settled.case.rating = Some(Rating {
         stars: 4,
         comment: "Quick".into(),
@@ -266,9 +278,28 @@ fn a_case_reads_as_the_server_writes_it_at_every_step() {
             (Party::Buyer, Action::Escalate),
         ],
     );
-    let escalated = detail(case, events, Party::Platform);
+    let escalated = detail(case.clone(), events.clone(), Party::Platform);
     assert!(escalated.case.rejection.is_some());
     reads_back(&escalated);
+
+    // Ruled, for the seller: a decision with the mediator's reasons.
+    let (ruled, more) = apply(
+        &case,
+        Party::Platform,
+        Action::Rule {
+            decree: rules::Decree::NoRefund,
+            reason: "The photos show wear, not a fault".into(),
+        },
+        ago(0),
+        &Policy::default(),
+    )
+    .unwrap();
+    let ruled = detail(ruled, [events, more].concat(), Party::Seller);
+    assert!(ruled
+        .settlement
+        .as_ref()
+        .is_some_and(|s| s.reasons.is_some()));
+    reads_back(&ruled);
 }
 
 #[wasm_bindgen_test]

@@ -20,12 +20,22 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Speaks `locale`, from the catalogue the app downloads.
 fn speak(locale: Locale) {
-    let json = match locale {
-        Locale::En => include_str!("../locales/en.json"),
-        Locale::ZhCn => include_str!("../locales/zh-CN.json"),
-        Locale::Es => include_str!("../locales/es.json"),
+    let (first, more) = match locale {
+        Locale::En => (
+            include_str!("../locales/en.json"),
+            include_str!("../locales/en.more.json"),
+        ),
+        Locale::ZhCn => (
+            include_str!("../locales/zh-CN.json"),
+            include_str!("../locales/zh-CN.more.json"),
+        ),
+        Locale::Es => (
+            include_str!("../locales/es.json"),
+            include_str!("../locales/es.more.json"),
+        ),
     };
-    text::install(locale, text::parse_catalogue(json).unwrap());
+    text::install(locale, text::parse_catalogue(first).unwrap());
+    text::extend(text::parse_catalogue(more).unwrap());
 }
 
 /// A fresh element per test, in English with no saved draft: all tests of a binary share one

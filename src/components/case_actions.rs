@@ -2,11 +2,10 @@
 //! [`CaseActions`] are the case-wide ones (reject with a reason, escalate, withdraw).
 
 use leptos::prelude::*;
-use rules::{Action, ActionKind, Currency, Money};
+use rules::{Action, ActionKind, Currency, Money, Party};
 
 use crate::api::{self, ApiError, Decode, TextLoad};
 use crate::body::ToBody;
-use crate::components::form_parts::{focus_when_drawn, FormToggle};
 use crate::components::reason_form::{ReasonForm, ReasonKind};
 use crate::markup::Act;
 use crate::screen::CaseScreen;
@@ -24,6 +23,8 @@ pub struct CaseControl {
     pub problem: RwSignal<Option<String>>,
     /// An action is on its way: the buttons wait.
     pub busy: RwSignal<bool>,
+    /// A consequential action waiting for the viewer's yes (see `confirm::ConfirmDialog`).
+    pub asking: RwSignal<Option<Action>>,
 }
 
 impl CaseControl {
@@ -36,6 +37,7 @@ impl CaseControl {
             load,
             problem: RwSignal::new(None),
             busy: RwSignal::new(false),
+            asking: RwSignal::new(None),
         };
         // Each answer replaces the case; one that cannot be read leaves the last on screen.
         Effect::new(move |_| {
@@ -64,6 +66,13 @@ impl CaseControl {
     /// Reads the case again; the last reading stays on screen meanwhile.
     pub fn reload(self) {
         self.load.refetch();
+    }
+
+    /// The side the viewer acts for: the buyer's until the case is read.
+    pub fn viewer(self) -> Party {
+        self.case
+            .with_untracked(|c| c.as_ref().map(|c| c.parts.viewer))
+            .unwrap_or(Party::Buyer)
     }
 
     /// The case's id.
@@ -120,6 +129,22 @@ impl CaseControl {
             Ok(action) => {
                 problem.set(String::new());
                 self.run_with_photos(action, photos, done);
+            }
+            Err(why) => problem.set(why),
+        }
+    }
+
+    /// Asks the viewer to confirm `action` (what it will do, in words), and takes it on yes.
+    pub fn ask(self, action: Action) {
+        self.asking.set(Some(action));
+    }
+
+    /// [`CaseControl::ask`] for the action a form checked, or says in `problem` what is wrong.
+    pub fn ask_checked(self, checked: Result<Action, String>, problem: RwSignal<String>) {
+        match checked {
+            Ok(action) => {
+                problem.set(String::new());
+                self.ask(action);
             }
             Err(why) => problem.set(why),
         }
@@ -224,7 +249,7 @@ pub fn while_allowed(
     move || when.get().then(|| part(control))
 }
 
-/// A button for an action that needs nothing but a click.
+/// A button for an action that needs nothing but a click, and the viewer's yes.
 #[component]
 pub fn ActButton(
     /// The case on screen.
@@ -248,7 +273,7 @@ pub fn ActButton(
                 disabled=move || control.busy.get()
                 on:click={
                     let action = action.clone();
-                    move |_| control.run(action.clone())
+                    move |_| control.ask(action.clone())
                 }
             >
                 {t(label)}
@@ -258,16 +283,13 @@ pub fn ActButton(
 }
 
 /// The case-wide actions the viewer may take now: reject the request with a reason, escalate to
-/// the platform, or withdraw the request (after a confirmation, as it cannot be undone).
+/// the platform, or withdraw the request.
 #[component]
 pub fn CaseActions(
     /// The case on screen.
     control: CaseControl,
 ) -> impl IntoView {
     let reject = control.may(ActionKind::Reject);
-    let withdraw = control.may(ActionKind::Withdraw);
-    let confirming = RwSignal::new(false);
-    let confirm_ref = NodeRef::<leptos::html::Span>::new();
     let any = control.may_any(&[
         ActionKind::Reject,
         ActionKind::Escalate,
@@ -278,7 +300,14 @@ pub fn CaseActions(
             {while_allowed(
                 reject,
                 control,
-                |control| view! { <ReasonForm control kind=ReasonKind::Reject /> }.into_any(),
+                |control| {
+                    // The buyer only ever rejects the seller's counter-offer.
+                    let kind = match control.viewer() {
+                        Party::Buyer => ReasonKind::RejectCounter,
+                        _ => ReasonKind::Reject,
+                    };
+                    view! { <ReasonForm control kind /> }.into_any()
+                },
             )}
             <ActButton
                 control
@@ -287,34 +316,13 @@ pub fn CaseActions(
                 label="case.escalate"
                 class="button primary"
             />
-            <Show when=move || withdraw.get()>
-                <FormToggle opens=true
-                    act=Act::Withdraw
-                    label="case.withdraw"
-                    open=confirming
-                    focus=move |()| focus_when_drawn(confirm_ref)
-                />
-                <span
-                    class="confirm"
-                    id="withdraw-confirm"
-                    role="group"
-                    tabindex="-1"
-                    node_ref=confirm_ref
-                    hidden=move || !confirming.get()
-                >
-                    <span>{t("case.withdraw_confirm")}</span>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-act=Act::WithdrawYes.code()
-                        disabled=move || control.busy.get()
-                        on:click=move |_| control.run(Action::Withdraw)
-                    >
-                        {t("case.withdraw_yes")}
-                    </button>
-                    <FormToggle opens=false act=Act::WithdrawKeep label="case.keep" open=confirming />
-                </span>
-            </Show>
+            <ActButton
+                control
+                act=Act::Withdraw
+                action=Action::Withdraw
+                label="case.withdraw"
+                class="button secondary"
+            />
         </div>
     }
 }

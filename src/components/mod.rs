@@ -2,6 +2,8 @@ pub mod address_form;
 pub mod bar_chart;
 pub mod case_actions;
 pub mod case_queue;
+pub mod confirm;
+pub mod decision;
 mod error_view;
 pub mod form_parts;
 pub mod gallery;

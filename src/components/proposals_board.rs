@@ -330,7 +330,7 @@ pub fn ProposalsBoard(
                 .as_deref()
                 .and_then(Party::from_code)
             {
-                control.run(Action::Accept { of });
+                control.ask(Action::Accept { of });
             }
         }
         Some((Act::WithdrawProposal, _)) => control.run(Action::WithdrawProposal),

@@ -17,6 +17,8 @@ use crate::text::{error, t};
 pub enum ReasonKind {
     /// The seller turns the request down.
     Reject,
+    /// The buyer turns the seller's counter-offer down.
+    RejectCounter,
     /// The goods came back damaged, different or not at all.
     Report,
 }
@@ -25,7 +27,7 @@ impl ReasonKind {
     /// The form's id, the start of its fields' ids.
     fn id(self) -> &'static str {
         match self {
-            ReasonKind::Reject => "reject",
+            ReasonKind::Reject | ReasonKind::RejectCounter => "reject",
             ReasonKind::Report => "report",
         }
     }
@@ -34,13 +36,18 @@ impl ReasonKind {
     fn keys(self) -> [&'static str; 3] {
         match self {
             ReasonKind::Reject => ["reject.open", "reject.reason", "reject.send"],
+            ReasonKind::RejectCounter => [
+                "reject.counter_open",
+                "reject.counter_reason",
+                "reject.send",
+            ],
             ReasonKind::Report => ["receipt.report", "receipt.problem", "receipt.report_send"],
         }
     }
 
     fn controls(self) -> (Act, Act) {
         match self {
-            ReasonKind::Reject => (Act::RejectOpen, Act::RejectCancel),
+            ReasonKind::Reject | ReasonKind::RejectCounter => (Act::RejectOpen, Act::RejectCancel),
             ReasonKind::Report => (Act::ReportOpen, Act::ReportCancel),
         }
     }
@@ -55,7 +62,7 @@ impl ReasonKind {
             return Err(error("text_too_long", ""));
         }
         Ok(match self {
-            ReasonKind::Reject => Action::Reject { reason },
+            ReasonKind::Reject | ReasonKind::RejectCounter => Action::Reject { reason },
             ReasonKind::Report => Action::ReportProblem { reason },
         })
     }

@@ -1,7 +1,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use rules::api::{LineCase, NewReturn, DESCRIPTION_MAX_CHARS};
-use rules::{Fault, Order, OrderPolicy, Reason, Resolution};
+use rules::{Fault, Money, Order, OrderPolicy, Reason, Resolution};
 
 use crate::components::order_card::case_link;
 use crate::components::photo_picker::{photo_list, Photo, Upload};
@@ -556,10 +556,21 @@ fn review(
                 .collect::<Vec<_>>()
                 .join(", ")
         });
+        // The plan as it will be asked for, with its amount (a partial refund's is typed).
         let resolution = verdict.with(|v| match v {
-            Some(Ok(v)) => d
-                .effective_resolution(v)
-                .map(|r| code("resolution", r.code())),
+            Some(Ok(v)) => d.effective_resolution(v).map(|r| {
+                let words = code("resolution", r.code());
+                let typed = Money::parse(&d.partial_amount, v.max_refund.currency).ok();
+                let minor = typed
+                    .filter(|_| r == Resolution::PartialRefund)
+                    .map(|m| m.minor);
+                match v.refund_for(r, minor) {
+                    Ok(amount) if r != Resolution::Replacement => {
+                        format!("{words}{}{}", t("punct.comma"), text::money(amount))
+                    }
+                    _ => words,
+                }
+            }),
             _ => None,
         });
         let rows = vec![
@@ -576,8 +587,12 @@ fn review(
                 esc(&resolution.unwrap_or_default()),
             ),
             (
-                t("wizard.description"),
-                tag("span", "description", &d.description),
+                t("wizard.review_description"),
+                if d.description.trim().is_empty() {
+                    tag("span", "muted", &t("wizard.review_no_description"))
+                } else {
+                    tag("span", "description", &d.description)
+                },
             ),
         ];
         let list = photos.with(|list| {

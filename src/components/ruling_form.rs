@@ -46,7 +46,7 @@ fn RulingFields(control: CaseControl) -> impl IntoView {
     let max = control.max_refund();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        control.submit(
+        control.ask_checked(
             ruling(&fields.inputs(), &reason.get_untracked(), max),
             problem,
         );

@@ -1,6 +1,6 @@
 use crate::screen::CaseScreen;
 use leptos::prelude::*;
-use rules::AutoAction;
+use rules::{AutoAction, CaseState};
 
 use crate::clock;
 use crate::components::case_actions::CaseControl;
@@ -13,13 +13,14 @@ use chrono::{DateTime, Utc};
 pub fn header_markup(detail: &CaseScreen) -> (Markup, Markup) {
     let state = detail.summary.state;
     let viewer = detail.parts.viewer;
-    let mine = detail
-        .parts
-        .next_deadline
-        .as_ref()
-        .is_some_and(|d| d.party == viewer);
+    let mine = rules::whose_move(state, detail.parts.next_deadline.as_ref()) == Some(viewer);
     let case = &detail.parts.case;
-    let rejection = case.rejection.as_ref().map_or_else(Markup::default, |r| {
+    // The rejection is quoted while it still stands: once decided, the decision card says why.
+    let open_rejection = case
+        .rejection
+        .as_ref()
+        .filter(|_| matches!(state, CaseState::Negotiating | CaseState::Escalated));
+    let rejection = open_rejection.map_or_else(Markup::default, |r| {
         tag("p", "", &tf("case.rejected_because", &[("reason", r)]))
     });
     let address = case
@@ -40,11 +41,31 @@ pub fn header_markup(detail: &CaseScreen) -> (Markup, Markup) {
     } else {
         Markup::default()
     };
-    let before = tag("p", "state", &code("state", state.code()))
+    let phase = phase(detail);
+    let before = tag("p", "state", &code("state", phase))
         .join(badge)
-        .join(tag("p", "", &code_for("step", viewer, state.code())));
+        .join(tag("p", "", &code_for("step", viewer, phase)));
     (before, rejection.join(address))
 }
+
+/// The code of where the case stands, as the header words it: its state, except that a
+/// negotiation in which the seller's rejection stands (the clock would close the case on it)
+/// reads as `rejected`, not as a proposal waiting for an answer.
+pub fn phase(detail: &CaseScreen) -> &'static str {
+    let state = detail.summary.state;
+    let rejection_stands = detail
+        .parts
+        .next_deadline
+        .is_some_and(|d| d.then == AutoAction::CloseRejected);
+    if state == CaseState::Negotiating && rejection_stands {
+        REJECTED
+    } else {
+        state.code()
+    }
+}
+
+/// The phase of a negotiation in which the seller's rejection stands.
+pub const REJECTED: &str = "rejected";
 
 /// The next deadline as the viewer reads it, counting down: "If the seller does not act by …
 /// (in 3 d 4 h), …".
@@ -80,10 +101,9 @@ pub fn StatusHeader(
                             <p class="next" data-deadline=at.to_rfc3339()>
                                 {move || {
                                     let left = text::time_left(now.get(), at);
-                                    format!(
-                                        "{} {}",
-                                        condition.replace("{date}", &date).replace("{left}", &left),
-                                        consequence,
+                                    text::then(
+                                        &condition.replace("{date}", &date).replace("{left}", &left),
+                                        &consequence,
                                     )
                                 }}
                             </p>

@@ -4,6 +4,8 @@ use rules::Party;
 
 use crate::components::address_form::AddressForm;
 use crate::components::case_actions::{CaseActions, CaseControl};
+use crate::components::confirm::ConfirmDialog;
+use crate::components::decision::decision_markup;
 use crate::components::gallery::{close_photo, open_photo, step_photo, Gallery};
 use crate::components::messages::Messages;
 use crate::components::parcel::parcel_markup;
@@ -71,13 +73,6 @@ fn about_markup(detail: &CaseScreen) -> Markup {
         .iter()
         .map(|l| tag("li", "", &format!("{} × {}", l.title, l.quantity)))
         .collect();
-    let refund = match detail.parts.case.outcome {
-        Some(outcome) => code("outcome", outcome.code()),
-        None => tf(
-            "case.refund_at_stake",
-            &[("amount", &text::money(summary.refund))],
-        ),
-    };
     let mut rows = vec![
         (
             t("case.order"),
@@ -96,13 +91,22 @@ fn about_markup(detail: &CaseScreen) -> Markup {
             t("wizard.reason"),
             esc(&code("reason", summary.reason.code())),
         ),
-        (t("case.refund"), esc(&refund)),
         (t("case.filed"), esc(&text::date_time(summary.created_at))),
         (
             t("case.why_accepted"),
             esc(&text::explanation(&summary.explanation)),
         ),
     ];
+    // Once settled, the decision card says what was paid.
+    if detail.parts.settlement.is_none() {
+        rows.push((
+            t("case.refund"),
+            esc(&tf(
+                "case.refund_at_stake",
+                &[("amount", &text::money(summary.refund))],
+            )),
+        ));
+    }
     if !summary.description.is_empty() {
         rows.push((
             t("case.description"),
@@ -164,6 +168,8 @@ pub fn CaseDetails(
             on:keydown=on_keydown
         >
             <StatusHeader control />
+            <ConfirmDialog control />
+            <section class="card decision" inner_html=move || control.with(decision_markup).unwrap_or_default().into_html()></section>
             <h1>{tf("case.title", &[("id", &order_id)])}</h1>
             <p>
                 <a class="button secondary" href=bundle download>{t("case.bundle")}</a>

@@ -11,6 +11,7 @@ use crate::money::Money;
 use crate::order::Order;
 use crate::policy::OrderPolicy;
 use crate::reason::Reason;
+use crate::settlement::{Settlement, Trigger};
 
 /// An order as the buyer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +181,10 @@ pub struct TimelineEntry {
     /// The signed-in person who acted; `None` for the system.
     pub who: Option<String>,
     pub event: Event,
+    /// For the clock's entries: what triggered it (a missed deadline, or a refund paid as
+    /// decided).
+    #[serde(default)]
+    pub trigger: Option<Trigger>,
 }
 
 /// A photo or document attached to a case.
@@ -246,6 +251,9 @@ pub struct CaseDetail {
     /// What carriers said of the order's parcel and of the return parcel, oldest first.
     #[serde(default)]
     pub parcel: Vec<ParcelEvent>,
+    /// How the case was decided, once it is settled.
+    #[serde(default)]
+    pub settlement: Option<Settlement>,
 }
 
 /// Which parcel a carrier's event is about.

@@ -180,6 +180,30 @@ pub enum Reached {
     Ruling,
 }
 
+impl Reached {
+    pub const ALL: [Reached; 4] = [
+        Reached::AtFiling,
+        Reached::Accepted,
+        Reached::Automatically,
+        Reached::Ruling,
+    ];
+
+    /// Stable code, the same as the JSON form.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reached::AtFiling => "at_filing",
+            Reached::Accepted => "accepted",
+            Reached::Automatically => "automatically",
+            Reached::Ruling => "ruling",
+        }
+    }
+
+    /// The way with this code, if any.
+    pub fn from_code(code: &str) -> Option<Reached> {
+        Reached::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 /// The plan being carried out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -285,6 +309,25 @@ impl Actor {
             Actor::Seller => "seller",
             Actor::Platform => "platform",
             Actor::System => "system",
+        }
+    }
+}
+
+impl Actor {
+    pub const ALL: [Actor; 4] = [Actor::Buyer, Actor::Seller, Actor::Platform, Actor::System];
+
+    /// The actor with this code, if any.
+    pub fn from_code(code: &str) -> Option<Actor> {
+        Actor::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// The party it acted as; `None` for the clock.
+    pub fn party(self) -> Option<Party> {
+        match self {
+            Actor::Buyer => Some(Party::Buyer),
+            Actor::Seller => Some(Party::Seller),
+            Actor::Platform => Some(Party::Platform),
+            Actor::System => None,
         }
     }
 }
@@ -691,13 +734,16 @@ impl Case {
             .any(|p| p.party == party && p.action == action)
     }
 
-    /// The refund the case is about now: the agreed one, else the buyer's standing proposal's,
-    /// else the most that may be refunded.
+    /// The refund the case is about now: once settled, what was paid (nothing unless refunded);
+    /// before, the agreed one, else the buyer's standing proposal's, else the most that may be
+    /// refunded.
     pub fn refund_at_stake(&self) -> Money {
-        match (&self.agreement, &self.proposals.buyer) {
-            (Some(a), _) => a.terms.refund,
-            (None, Some(p)) => p.terms.refund,
-            (None, None) => self.max_refund,
+        match (self.outcome, &self.agreement, &self.proposals.buyer) {
+            (Some(Outcome::Refunded { amount }), ..) => amount,
+            (Some(_), ..) => Money::zero(self.max_refund.currency),
+            (None, Some(a), _) => a.terms.refund,
+            (None, None, Some(p)) => p.terms.refund,
+            (None, None, None) => self.max_refund,
         }
     }
 

@@ -54,6 +54,17 @@ pub struct Deadline {
     pub then: AutoAction,
 }
 
+/// Whose move it is: the party that must act before `deadline` for the case not to go on
+/// without it. Nobody's while the carrier brings the return back, the refund is being paid or
+/// only an optional rating is left, although those steps have deadlines too.
+pub fn whose_move(state: CaseState, deadline: Option<&Deadline>) -> Option<Party> {
+    let waiting = matches!(
+        state,
+        CaseState::ReturnInTransit | CaseState::RefundDue | CaseState::Resolved
+    );
+    deadline.filter(|_| !waiting).map(|d| d.party)
+}
+
 /// The next deadline of `case`: `None` only once it is closed.
 pub fn next_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
     let after = |n: u32| case.since + days(n);

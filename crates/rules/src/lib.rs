@@ -24,6 +24,7 @@ mod money;
 mod order;
 mod policy;
 mod reason;
+mod settlement;
 mod shipping;
 mod tracking;
 mod wire;
@@ -33,7 +34,7 @@ pub use case::{
     CaseState, Decree, Event, EventKind, Filing, Offer, Outcome, Permission, Proposal, Proposals,
     Rating, Reached, Terms, ADDRESS_MAX_CHARS, TEXT_MAX_CHARS,
 };
-pub use deadline::{advance, next_deadline, AutoAction, Deadline};
+pub use deadline::{advance, next_deadline, whose_move, AutoAction, Deadline};
 pub use eligibility::{
     eligibility, outlook, refund_amount, Decision, Eligibility, Explanation, LineSelection, Party,
     RefundError, Resolution, ReturnRequest, SelectionError, Window,
@@ -45,6 +46,7 @@ pub use policy::{
     DURATION_NAMES,
 };
 pub use reason::{Fault, Reason};
+pub use settlement::{settlement, triggers, Settlement, Trigger};
 pub use shipping::{quote, CardBand, Country, NotACountry, Rate, RateCard, Route};
 pub use tracking::{Carrier, TrackingError, TrackingNumber};
 pub use wire::parse_rfc3339;

@@ -472,3 +472,37 @@ fn an_unmatched_group_buy_is_refunded_by_the_system_after_24_hours() {
     let shipped = general_order(0, delivered());
     assert!(refund_unmatched_group_buy("g".into(), &shipped, due, &Policy::default()).is_none());
 }
+
+#[test]
+fn the_move_is_a_partys_only_where_it_has_something_to_do() {
+    use Party::{Buyer, Platform, Seller};
+    let expected = [
+        ("seller answers a new request", Some(Seller)),
+        ("buyer answers a counter-offer", Some(Buyer)),
+        ("buyer answers a rejection", Some(Buyer)),
+        ("mediator decides", Some(Platform)),
+        ("seller gives the return address", Some(Seller)),
+        ("buyer ships the return", Some(Buyer)),
+        // The carrier brings it; the seller can only wait.
+        ("the return arrives", None),
+        ("seller confirms receipt", Some(Seller)),
+        ("seller ships the replacement", Some(Seller)),
+        // Rating is optional.
+        ("buyer rates", None),
+    ];
+    let states = every_open_state(0);
+    assert_eq!(states.len(), expected.len());
+    for ((name, case, deadline), (named, party)) in states.iter().zip(expected) {
+        assert_eq!(*name, named);
+        assert_eq!(
+            retour_rules::whose_move(case.state, Some(deadline)),
+            party,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        retour_rules::whose_move(CaseState::RefundDue, Some(&states[0].2)),
+        None,
+        "a refund being paid waits on nobody"
+    );
+}

@@ -5,22 +5,32 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-/// The languages, by the codes the app uses: English first, the fallback.
-const LANGUAGES: [(&str, &str, &str); 3] = [
+/// The languages, by the codes the app uses: English first, the fallback. Each has the app's
+/// two catalogues (the first screens' words and the rest) and the server's own labels.
+const LANGUAGES: [(&str, [&str; 3]); 3] = [
     (
         "en",
-        include_str!("../../../locales/en.json"),
-        include_str!("../locales/en.json"),
+        [
+            include_str!("../../../locales/en.json"),
+            include_str!("../../../locales/en.more.json"),
+            include_str!("../locales/en.json"),
+        ],
     ),
     (
         "es",
-        include_str!("../../../locales/es.json"),
-        include_str!("../locales/es.json"),
+        [
+            include_str!("../../../locales/es.json"),
+            include_str!("../../../locales/es.more.json"),
+            include_str!("../locales/es.json"),
+        ],
     ),
     (
         "zh-CN",
-        include_str!("../../../locales/zh-CN.json"),
-        include_str!("../locales/zh-CN.json"),
+        [
+            include_str!("../../../locales/zh-CN.json"),
+            include_str!("../../../locales/zh-CN.more.json"),
+            include_str!("../locales/zh-CN.json"),
+        ],
     ),
 ];
 
@@ -33,12 +43,13 @@ pub struct Words {
 static ALL: LazyLock<Vec<Words>> = LazyLock::new(|| {
     LANGUAGES
         .iter()
-        .map(|(code, app, own)| {
-            let mut sentences: HashMap<String, String> =
-                serde_json::from_str(app).expect("the app's catalogue is JSON");
-            let labels: HashMap<String, String> =
-                serde_json::from_str(own).expect("the server's catalogue is JSON");
-            sentences.extend(labels);
+        .map(|(code, catalogues)| {
+            let mut sentences = HashMap::new();
+            for json in catalogues {
+                let part: HashMap<String, String> =
+                    serde_json::from_str(json).expect("a catalogue is JSON");
+                sentences.extend(part);
+            }
             Words { code, sentences }
         })
         .collect()
@@ -105,10 +116,15 @@ mod tests {
             keys.sort();
             keys
         };
-        let english = labels(LANGUAGES[0].2);
-        for (code, _, own) in LANGUAGES {
+        let english = labels(LANGUAGES[0].1[2]);
+        for (code, [_, _, own]) in LANGUAGES {
             assert_eq!(labels(own), english, "{code}");
         }
+        // The words of the case page come from the app's second half.
+        assert_ne!(
+            Words::choose(Some("es"), None).t("trigger.refund_agreed"),
+            "trigger.refund_agreed"
+        );
         assert_eq!(Words::choose(Some("es"), None).code(), "es");
         assert_eq!(Words::choose(None, Some("zh-CN,zh;q=0.9")).code(), "zh-CN");
         assert_eq!(

@@ -7,7 +7,7 @@ mod common;
 use common::{error_of, filing, spawn_app, Session, TestClock};
 use reqwest::StatusCode;
 use retour_server::on_db;
-use rules::api::CaseDetail;
+use rules::api::{CaseDetail, Queue};
 use rules::{CaseState, Currency, Money, Outcome, Party, PolicySet};
 use serde_json::json;
 
@@ -138,6 +138,22 @@ async fn a_return_goes_back_with_a_checked_tracking_number_and_is_refunded() {
         .await;
     assert_eq!(case.summary.state, CaseState::ReturnInTransit);
     assert_eq!(case.case.return_tracking.as_ref().unwrap().number, UPS);
+    // The parcel is the carrier's to bring: the seller's queue does not say it is their move.
+    let queue: Queue = mei.get_json("/api/cases?limit=200").await;
+    let row = queue
+        .items
+        .iter()
+        .find(|i| i.summary.id == case.summary.id)
+        .unwrap();
+    assert!(row.next_deadline.is_some_and(|d| d.party == Party::Seller));
+    assert!(!row.needs_my_action);
+    let waiting: Queue = mei
+        .get_json("/api/cases?needs_my_action=true&limit=200")
+        .await;
+    assert!(waiting
+        .items
+        .iter()
+        .all(|i| i.summary.id != case.summary.id));
     let case = mei.act(&case, "confirm-receipt", json!({})).await;
     assert_eq!(case.summary.state, CaseState::Resolved);
     assert!(matches!(case.case.outcome, Some(Outcome::Refunded { .. })));
@@ -251,6 +267,20 @@ async fn proposals_are_withdrawn_and_the_buyer_withdraws_the_request() {
     assert!(case.case.proposals.seller.is_none());
     let case = lucia.act(&case, "withdraw", json!({})).await;
     assert_eq!(case.case.outcome, Some(Outcome::Withdrawn));
+    // Every party reads who decided, and the refund shown is what was paid: nothing.
+    let settled = case.settlement.as_ref().expect("a settled case says how");
+    assert_eq!(
+        (settled.outcome, settled.decided_by, settled.agreement),
+        (Outcome::Withdrawn, rules::Actor::Buyer, None)
+    );
+    assert_eq!(case.summary.refund.minor, 0);
+    let queue: Queue = jordan.get_json("/api/cases?limit=200").await;
+    let row = queue
+        .items
+        .iter()
+        .find(|i| i.summary.id == case.summary.id)
+        .unwrap();
+    assert_eq!(row.summary.refund.minor, 0, "the queue shows what was paid");
 }
 
 #[tokio::test]

@@ -260,6 +260,14 @@ async fn click(client: &Client, css: &str) {
     wait_for(client, css).await.click().await.unwrap();
 }
 
+/// Answers yes to the question a consequential click asked, and returns the question: what the
+/// action will do, which the viewer read before saying yes.
+async fn say_yes(client: &Client) -> String {
+    let question = text_of(client, "dialog.confirm-dialog[open] #confirm-question").await;
+    click(client, "dialog[open] [data-act=confirm-yes]").await;
+    question
+}
+
 /// The whole page's text must hold no catalogue key: every word was translated.
 async fn assert_translated(client: &Client, families: &[String]) {
     let text = text_of(client, "body").await;
@@ -276,17 +284,19 @@ async fn assert_translated(client: &Client, families: &[String]) {
 }
 
 fn families() -> Vec<String> {
-    let json = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../locales/en.json"
-    ))
-    .unwrap();
-    let catalogue: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&json).unwrap();
-    let mut families: Vec<String> = catalogue
-        .keys()
-        .map(|k| k.split('.').next().unwrap().to_owned())
-        .collect();
+    let mut families = Vec::new();
+    for part in ["en.json", "en.more.json"] {
+        let path = format!("{}/../../locales/{part}", env!("CARGO_MANIFEST_DIR"));
+        let json = std::fs::read_to_string(path).unwrap();
+        let catalogue: std::collections::BTreeMap<String, String> =
+            serde_json::from_str(&json).unwrap();
+        families.extend(
+            catalogue
+                .keys()
+                .map(|k| k.split('.').next().unwrap().to_owned()),
+        );
+    }
+    families.sort();
     families.dedup();
     families
 }
@@ -529,6 +539,7 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     wait_for_text(&client, ".status-header .next", "If you do not act by").await;
     accessible(&client, "the case page, with the seller's counter-offer").await;
     click(&client, ".proposal[data-party='seller'] button.primary").await;
+    say_yes(&client).await;
     wait_for_text(&client, ".status-header", "Resolved").await;
     wait_for_text(&client, ".case", "Refunded").await;
     accessible(&client, "the case page, settled, asking for a rating").await;
@@ -826,6 +837,7 @@ async fn a_rejected_buyer_counters_writes_and_escalates() {
         .await;
     wait_for_text(&client, ".status-header", "Colour is as listed").await;
     click(&client, "button[data-act='escalate']").await;
+    say_yes(&client).await;
     wait_for_text(&client, ".status-header", "With the platform's mediator").await;
     client.close().await.unwrap();
     no_csp_violations(&journey.app).await;
@@ -954,9 +966,37 @@ async fn buyer_and_seller_negotiate_live_in_two_browsers_and_the_clock_acts_for_
     )
     .await;
     click(&buyer, "[data-act=accept][data-party=seller]").await;
+    // Accepting asks first, saying what is accepted: nothing is sent until the buyer says yes.
+    let question = text_of(&buyer, "dialog.confirm-dialog[open] #confirm-question").await;
+    assert!(
+        question.contains("Accept the seller's proposal") && question.contains("20.00"),
+        "{question}"
+    );
+    accessible(&buyer, "the question before accepting a counter-offer").await;
+    click(&buyer, "dialog[open] [data-act=confirm-keep]").await;
+    assert!(buyer
+        .find(Locator::Css("dialog.confirm-dialog[open]"))
+        .await
+        .is_err());
+    assert!(
+        lucia.case(&id).await.case.agreement.is_none(),
+        "kept as it was"
+    );
+    click(&buyer, "[data-act=accept][data-party=seller]").await;
+    say_yes(&buyer).await;
     wait_for_text(&buyer, ".status-header", "Resolved").await;
     // The seller's screen follows without a reload.
     wait_for_text(&seller, ".status-header", "Resolved").await;
+    // Both read what was decided, by whom; the clock's refund is paid as agreed, not for want
+    // of anyone acting.
+    for screen in [&buyer, &seller] {
+        let decision = wait_for_text(screen, ".decision", "Refunded").await;
+        assert!(decision.contains("20.00"), "{decision}");
+        assert!(decision.contains("A proposal was accepted"), "{decision}");
+        let timeline = wait_for_text(screen, ".timeline", "The refund agreed on was issued").await;
+        assert!(!timeline.contains("did not"), "{timeline}");
+    }
+    accessible(&seller, "a settled case, for the seller").await;
     let settled = app.lucia().await.case(&id).await;
     assert!(
         matches!(settled.case.outcome, Some(rules::Outcome::Refunded { amount }) if amount.minor == 2000),
@@ -1032,6 +1072,7 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
         .id;
     open_case(&app, &id, &[&buyer, &seller]).await;
     click(&seller, ".proposal[data-party=buyer] [data-act=accept]").await;
+    say_yes(&seller).await;
     wait_for(&seller, "#address-saved option[value='']").await;
     let deadline = Instant::now() + Duration::from_secs(20);
     let address = loop {
@@ -1077,6 +1118,8 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
     assert!(header.contains("7 d") || header.contains("6 d"), "{header}");
     wait_for_text(&buyer, ".parcel", "Leeds").await;
     click(&seller, "[data-act=confirm-receipt]").await;
+    let question = say_yes(&seller).await;
+    assert!(question.contains("refunded to the buyer"), "{question}");
     for screen in [&seller, &buyer] {
         wait_for_text(screen, ".status-header", "Resolved").await;
     }
@@ -1112,7 +1155,20 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
         "It works: the photos show no fault",
     )
     .await;
+    // A rejection reads as what it is: no proposal waits for the seller.
+    let header = wait_for_text(&buyer, ".status-header", "Rejected by the seller").await;
+    assert!(!header.contains("waiting for an answer"), "{header}");
     click(&buyer, "[data-act=escalate]").await;
+    // Escape keeps things as they are, as in every dialog.
+    wait_for(&buyer, "dialog.confirm-dialog[open]").await;
+    press(&buyer, Key::Escape).await;
+    assert!(buyer
+        .find(Locator::Css("dialog.confirm-dialog[open]"))
+        .await
+        .is_err());
+    click(&buyer, "[data-act=escalate]").await;
+    let question = say_yes(&buyer).await;
+    assert!(question.contains("mediator"), "{question}");
     wait_for_text(&seller, ".status-header", "mediator").await;
     // The mediator's list, from the header, shows the escalated case; the console shows both
     // sides' records.
@@ -1136,8 +1192,26 @@ async fn a_return_goes_back_with_tracking_and_a_rejection_is_ruled_by_the_mediat
     )
     .await;
     click(&mediator, "#rule button[type=submit]").await;
+    let question = say_yes(&mediator).await;
+    assert!(question.contains("Refund only"), "{question}");
     for screen in [&mediator, &seller, &buyer] {
         wait_for_text(screen, ".status-header", "Resolved").await;
+    }
+    // Every party reads the ruling: the amount, the mediator as who decided, and the reasons;
+    // the rejection is no longer quoted as if it stood.
+    for screen in [&seller, &buyer] {
+        let decision = wait_for_text(
+            screen,
+            ".decision",
+            "The lamp arrived cracked in the buyer's photos",
+        )
+        .await;
+        assert!(
+            decision.contains("The platform's mediator ruled"),
+            "{decision}"
+        );
+        let header = text_of(screen, ".status-header").await;
+        assert!(!header.contains("It works"), "{header}");
     }
     let ruled = lucia.case(&id).await;
     assert!(matches!(

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 use rules::api::CaseDetail;
-use rules::{Actor, AutoAction, EventKind, Proposal};
+use rules::{Actor, AutoAction, EventKind, Outcome, Proposal};
 use serde::Deserialize;
 use tokio::io::AsyncWrite;
 use tokio_util::compat::TokioAsyncReadCompatExt;
@@ -250,12 +250,39 @@ fn summary(d: &CaseDetail, made_at: DateTime<Utc>, w: &Words) -> String {
     if let Some(rejection) = &d.case.rejection {
         out += &format!("{}: {rejection:?}\n", w.t("case_file.rejection"));
     }
-    if let Some(outcome) = &d.case.outcome {
+    if let Some(s) = &d.settlement {
+        let outcome = match s.outcome {
+            Outcome::Refunded { amount } => format!("{}, {amount}", w.of("outcome", "refunded")),
+            other => w.of("outcome", other.code()),
+        };
+        out += &format!("{}: {outcome}\n", w.t("case_file.outcome"));
+        if let Some(a) = &s.agreement {
+            out += &format!(
+                "{}: {}, {}{}\n",
+                w.t("case_file.plan"),
+                w.of("resolution", a.terms.resolution.code()),
+                a.terms.refund,
+                a.terms
+                    .return_shipping_paid_by
+                    .map(|p| format!(
+                        ", {}",
+                        w.fill("case_file.shipping", &[("who", &w.of("who", p.code()))])
+                    ))
+                    .unwrap_or_default()
+            );
+        }
+        let by = match s.decided_by {
+            Actor::System => w.t("case_file.system"),
+            by => w.of("who", by.code()),
+        };
         out += &format!(
-            "{}: {}\n",
-            w.t("case_file.outcome"),
-            w.of("outcome", outcome.code())
+            "{}: {by}, {}\n",
+            w.t("case_file.decided"),
+            when(s.decided_at)
         );
+        if let Some(reasons) = &s.reasons {
+            out += &format!("{}: {reasons:?}\n", w.t("case_file.reasons"));
+        }
     }
     out += &heading("case_file.timeline");
     for entry in &d.timeline {
@@ -274,6 +301,10 @@ fn summary(d: &CaseDetail, made_at: DateTime<Utc>, w: &Words) -> String {
                 ],
             ),
             EventKind::Acted(action) => w.of("event", action.kind().code()),
+            EventKind::Automatic(_) if entry.trigger.is_some_and(|t| !t.is_missed()) => entry
+                .trigger
+                .map(|t| w.of("trigger", t.code()))
+                .unwrap_or_default(),
             EventKind::Automatic(deadline) => {
                 let then = match deadline.then {
                     AutoAction::CarryOutProposal { of } => {

@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use rules::api::{CaseDetail, CaseLine, CaseView, EvidenceView, MessageView, TimelineEntry};
 use rules::{
-    next_deadline, Action, Actor, Case, CaseState, Event, EventKind, Party, Policy, Resolution,
+    next_deadline, whose_move, Action, Actor, Case, CaseState, Event, EventKind, Party, Policy,
+    Resolution,
 };
 use std::sync::Arc;
 
@@ -324,7 +325,7 @@ pub async fn insert(pool: &Db, new: &NewCase<'_>) -> Result<Inserted, StoreError
             .bind(millis(case.filed_at))
             .bind(millis(new.events.last().map_or(case.filed_at, |e| e.at)))
             .bind(deadline.map(|d| millis(d.at)))
-            .bind(deadline.map(|d| d.party.code()))
+            .bind(whose_move(case.state, deadline.as_ref()).map(Party::code))
             .bind(first_entered(new.events, |s| s == CaseState::Escalated))
             .bind(first_entered(new.events, settled))
             .bind(new.request_sha256)
@@ -426,7 +427,7 @@ pub async fn save(
             .bind(case.refund_at_stake().minor)
             .bind(millis(events.last().map_or(case.since, |e| e.at)))
             .bind(deadline.map(|d| millis(d.at)))
-            .bind(deadline.map(|d| d.party.code()))
+            .bind(whose_move(case.state, deadline.as_ref()).map(Party::code))
             .bind(first_entered(events, |s| s == CaseState::Escalated))
             .bind(first_entered(events, settled))
             .bind(return_tracking(case))
@@ -443,15 +444,6 @@ pub async fn save(
     append(&mut tx, case, events, user).await?;
     tx.commit().await?;
     Ok(true)
-}
-
-fn party_of(actor: Actor) -> Option<Party> {
-    match actor {
-        Actor::Buyer => Some(Party::Buyer),
-        Actor::Seller => Some(Party::Seller),
-        Actor::Platform => Some(Party::Platform),
-        Actor::System => None,
-    }
 }
 
 /// Appends `events` to the case's timeline, with the proposals and rating they carry.
@@ -497,7 +489,7 @@ async fn append(
         )?;
         let proposer = match &event.what {
             EventKind::Filed { .. } => Some(Party::Buyer),
-            EventKind::Acted(Action::Propose(_)) => party_of(event.by),
+            EventKind::Acted(Action::Propose(_)) => event.by.party(),
             _ => None,
         };
         if let Some(proposal) = proposer.and_then(|p| case.proposals.of(p)) {
@@ -876,7 +868,7 @@ pub async fn detail(pool: &Db, stored: &Stored, viewer: Party) -> Result<CaseDet
             .fetch_one(p)
             .await
     )?;
-    let timeline = on_db!(
+    let rows = on_db!(
         pool,
         "SELECT e.seq, e.body, u.display_name FROM case_events e \
          LEFT JOIN users u ON u.id = e.user_id WHERE e.case_id = ? ORDER BY e.seq",
@@ -884,16 +876,25 @@ pub async fn detail(pool: &Db, stored: &Stored, viewer: Party) -> Result<CaseDet
             .bind(&case.id)
             .fetch_all(p)
             .await
-    )?
-    .into_iter()
-    .map(|(seq, body, who)| {
-        Ok(TimelineEntry {
-            seq: u64::try_from(seq).map_err(|_| corrupt("seq", &seq.to_string()))?,
-            who,
-            event: serde_json::from_str(&body).map_err(|_| corrupt("event", &body))?,
+    )?;
+    let events = rows
+        .iter()
+        .map(|(_, body, _)| serde_json::from_str::<Event>(body).map_err(|_| corrupt("event", body)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let triggers = rules::triggers(&case.explanation, &events);
+    let settlement = rules::settlement(case, &events);
+    let timeline = rows
+        .into_iter()
+        .zip(events.into_iter().zip(triggers))
+        .map(|((seq, _, who), (event, trigger))| {
+            Ok(TimelineEntry {
+                seq: u64::try_from(seq).map_err(|_| corrupt("seq", &seq.to_string()))?,
+                who,
+                event,
+                trigger,
+            })
         })
-    })
-    .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let messages = on_db!(
         pool,
         "SELECT m.id, m.party, u.display_name, m.body, m.sent_at FROM messages m \
@@ -936,5 +937,6 @@ pub async fn detail(pool: &Db, stored: &Stored, viewer: Party) -> Result<CaseDet
         parcel: super::carrier::journey(pool, &case.order_id, &case.id).await?,
         order: order.order,
         case: case.clone(),
+        settlement,
     })
 }

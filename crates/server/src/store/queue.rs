@@ -372,7 +372,7 @@ pub async fn page(
                 summary: summary(&case, resolution, &row.store, &title),
                 buyer: row.buyer,
                 version: case.version,
-                needs_my_action: deadline.is_some_and(|d| d.party == viewer),
+                needs_my_action: rules::whose_move(case.state, deadline.as_ref()) == Some(viewer),
                 next_deadline: deadline,
                 escalated: row.escalated,
             })
