@@ -188,7 +188,7 @@ impl<T: Decode> Load<T> {
 
 /// The signed-in buyer's orders.
 pub fn orders() -> Load<Vec<OrderView>> {
-    Load::new(Signal::stored("/api/orders".into()))
+    Load::new(Signal::stored(rules::api::first::ORDERS.into()))
 }
 
 /// One of the buyer's orders.
@@ -256,7 +256,7 @@ async fn post(path: &str, body: &dyn ToBody) -> Result<String, ApiError> {
 /// Who is signed in; `Ok(None)` when nobody is (the session endpoint says so without an error,
 /// so the browser logs none for a visitor who has not signed in).
 pub async fn me() -> Result<Option<Viewer>, ApiError> {
-    let text = get_text("/api/session".into()).await?;
+    let text = get_text(rules::api::first::SESSION.into()).await?;
     if text.trim() == "null" {
         return Ok(None);
     }

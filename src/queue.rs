@@ -125,7 +125,8 @@ mod tests {
     #[test]
     fn filters_become_the_apis_query() {
         let all = QueueFilters::default();
-        assert_eq!(all.path(None, PAGE_SIZE), "/api/cases?limit=25");
+        // What the server preloads for a queue's first screen.
+        assert_eq!(all.path(None, PAGE_SIZE), rules::api::first::QUEUE);
         let some = QueueFilters {
             state: Some(CaseState::AwaitingSeller),
             reason: Some(Reason::Defective),

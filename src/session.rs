@@ -92,6 +92,12 @@ impl Session {
         if let Some(s) = storage() {
             let _ = s.set_item(LOCALE_KEY, locale.code());
         }
+        // The server reads it to preload the words of the next visit's first screen.
+        let cookie = format!(
+            "{LOCALE_KEY}={}; path=/; max-age=31536000; samesite=lax",
+            locale.code()
+        );
+        let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &cookie.into());
         self.locale.set(locale);
         Ok(())
     }

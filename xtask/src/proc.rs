@@ -103,12 +103,13 @@ pub fn version_of(program: impl AsRef<OsStr>) -> Option<String> {
 }
 
 /// The release build of the app into `dist/`, with the pinned tools and no downloads, and its
-/// JavaScript minified, and every file compressed once beside itself.
+/// wasm optimised, its JavaScript minified, and every file compressed once beside itself.
 pub fn build_app() -> Result<(), String> {
     run(command("trunk")
         .args(["build", "--release", "--offline"])
         .current_dir(root()))?;
     let dist = root().join("dist");
+    crate::minify::wasm(&dist)?;
     crate::minify::javascript(&dist)?;
     crate::bundle::precompress(&dist)
 }

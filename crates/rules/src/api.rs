@@ -395,6 +395,17 @@ pub struct StateCount {
 /// The most cases one page of a queue may hold.
 pub const QUEUE_LIMIT_MAX: u32 = 200;
 
+/// The first screens' API addresses, as the app asks for them: the server names them in the
+/// page's `Link` header so they are on their way while the app downloads.
+pub mod first {
+    /// The buyer's orders.
+    pub const ORDERS: &str = "/api/orders";
+    /// A queue's first page, unfiltered: the seller's, the mediator's and the buyer's own.
+    pub const QUEUE: &str = "/api/cases?limit=25";
+    /// Who is signed in.
+    pub const SESSION: &str = "/api/session";
+}
+
 /// A page of a queue. A client that needs only the summaries reads `Queue<CaseView>`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -25,6 +25,8 @@ use crate::{AppState, WorkLimits};
 
 pub const SESSION_COOKIE: &str = "retour_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The language chosen in the app, so the page can preload its words (`spa`).
+pub const LOCALE_COOKIE: &str = "retour.locale";
 
 /// `n` random bytes from the operating system, in hex.
 pub fn random_hex(n: usize) -> Result<String, AppError> {
@@ -136,7 +138,7 @@ impl CurrentUser {
     }
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()

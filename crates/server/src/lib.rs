@@ -173,7 +173,7 @@ impl AppState {
 
 /// The whole application, so tests drive the same router as production.
 pub fn app(state: AppState) -> Router {
-    let spa = spa::service(&state.dist);
+    let spa = spa::service(&state);
     Router::new()
         // Answers are compressed as they are made; the app's files were compressed at build
         // time and are sent as they are (see `spa`).

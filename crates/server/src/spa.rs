@@ -1,20 +1,27 @@
 //! Serving the built app: files from Trunk's `dist/`, and `index.html` for the app's own paths so
 //! deep links survive a reload.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use axum::extract::FromRequestParts;
 use axum::extract::Request;
 use axum::http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY,
+    ACCEPT_ENCODING, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY,
+    CONTENT_TYPE, LINK, VARY,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 use tower_http::services::ServeDir;
 
+use rules::api::{first, Role};
+
+use crate::auth::{self, CurrentUser, LOCALE_COOKIE};
 use crate::security;
+use crate::words::Words;
+use crate::AppState;
 
 /// Trunk names the app's assets after their content (`retour-4f2a1b1c9d3e8f70_bg.wasm`): such a
 /// name never changes its bytes, and a browser may keep it for good. Other files (the
@@ -53,15 +60,17 @@ async fn cache_by_name(request: Request, next: Next) -> Response {
     response
 }
 
-pub fn service(dist: &Path) -> Router {
+pub fn service(state: &AppState) -> Router {
+    let dist = state.dist.clone();
     let index = dist.join("index.html");
+    let state = state.clone();
     let fallback: MethodRouter =
-        get(move |uri: Uri, headers: HeaderMap| app_page(uri, headers, index.clone()));
+        get(move |request: Request| app_page(request, index.clone(), state.clone()));
     // `/` goes to the fallback too, so index.html is always served with `no-cache`: a browser
     // must never keep an old page that points at assets a new deployment removed.
     // `cargo xtask build` writes FILE.br and FILE.gz beside each file: sent as they are, with
     // Content-Encoding and Vary, to browsers that accept them; nothing is compressed per request.
-    let files = ServeDir::new(dist)
+    let files = ServeDir::new(&dist)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false)
@@ -71,7 +80,53 @@ pub fn service(dist: &Path) -> Router {
         .layer(middleware::from_fn(cache_by_name))
 }
 
-async fn app_page(uri: Uri, headers: HeaderMap, index: PathBuf) -> Response {
+/// What the first screen of `path` will ask for, for whoever has `role` and speaks `language`:
+/// its words (all of them where the page needs the second half too) and its data. Named in the
+/// page's `Link` header, they download while the app does instead of after it starts.
+fn first_requests(path: &str, role: Option<Role>, language: &str) -> Vec<String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // An id goes into an address as it is only when the app would write it the same way.
+    let plain = |id: &str| {
+        id.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    };
+    let data = match (role, segments.as_slice()) {
+        (None, _) => None,
+        (Some(_), ["returns", id]) if plain(id) => Some(format!("/api/cases/{id}")),
+        (Some(Role::Buyer), ["orders", id, "return"]) if plain(id) => {
+            Some(format!("/api/orders/{id}"))
+        }
+        (Some(Role::Buyer), [] | ["orders"]) => Some(first::ORDERS.to_owned()),
+        (Some(Role::Buyer), ["returns"])
+        | (Some(Role::Seller), [] | ["seller", "returns"])
+        | (Some(Role::Mediator), [] | ["mediator", "cases"]) => Some(first::QUEUE.to_owned()),
+        _ => None,
+    };
+    let all_words = role.is_some()
+        && matches!(
+            segments.as_slice(),
+            ["returns", _] | ["orders", _, "return"] | ["seller", "analytics" | "policy"]
+        );
+    let mut wanted = vec![format!("/locales/{language}.json")];
+    if all_words {
+        wanted.push(format!("/locales/{language}.more.json"));
+    }
+    wanted.extend(data);
+    wanted
+}
+
+/// The `Link` header that preloads `paths` as the app's own `fetch` asks for them.
+fn preload_header(paths: &[String]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("<{p}>; rel=preload; as=fetch; crossorigin"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn app_page(request: Request, index: PathBuf, state: AppState) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let (uri, headers) = (parts.uri.clone(), parts.headers.clone());
     // A missing asset must stay a 404: index.html in place of a `.wasm` or `.js` file breaks the
     // page with a confusing parse error instead of an honest "not found".
     let last_segment = uri.path().rsplit('/').next().unwrap_or_default();
@@ -82,11 +137,25 @@ async fn app_page(uri: Uri, headers: HeaderMap, index: PathBuf) -> Response {
         Ok(html) => {
             // The page's own start-up script is allowed by its hash, read from the page served.
             let policy = security::content_security_policy(&security::inline_scripts(&html));
+            // The language the app will speak: the one chosen in it (its cookie), else the
+            // browser's, as the app picks it.
+            let language = Words::choose(
+                auth::cookie(&headers, LOCALE_COOKIE),
+                headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+            )
+            .code();
+            let role = CurrentUser::from_request_parts(&mut parts, &state)
+                .await
+                .ok()
+                .map(|user| user.role);
+            let preload = preload_header(&first_requests(uri.path(), role, language));
             let head = [
                 (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
                 (CACHE_CONTROL, "no-cache".to_owned()),
                 (CONTENT_SECURITY_POLICY, policy),
-                (VARY, "accept-encoding".to_owned()),
+                // The page differs by who asks and in which language.
+                (VARY, "accept-encoding, accept-language, cookie".to_owned()),
+                (LINK, preload),
             ];
             // The page compressed at build time, for a browser that takes Brotli.
             let brotli = headers
@@ -118,7 +187,59 @@ async fn app_page(uri: Uri, headers: HeaderMap, index: PathBuf) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::content_hashed;
+    use super::{content_hashed, first_requests, preload_header};
+    use rules::api::Role;
+
+    #[test]
+    fn each_first_screen_preloads_its_words_and_its_data() {
+        let wanted = |path, role| first_requests(path, role, "es");
+        assert_eq!(wanted("/", None), ["/locales/es.json"]);
+        assert_eq!(wanted("/seller/returns", None), ["/locales/es.json"]);
+        assert_eq!(
+            wanted("/", Some(Role::Buyer)),
+            ["/locales/es.json", "/api/orders"]
+        );
+        assert_eq!(
+            wanted("/returns", Some(Role::Buyer)),
+            ["/locales/es.json", "/api/cases?limit=25"]
+        );
+        for (path, role) in [("/", Role::Seller), ("/mediator/cases", Role::Mediator)] {
+            assert_eq!(
+                wanted(path, Some(role)),
+                ["/locales/es.json", "/api/cases?limit=25"]
+            );
+        }
+        assert_eq!(
+            wanted("/returns/case-3001", Some(Role::Seller)),
+            [
+                "/locales/es.json",
+                "/locales/es.more.json",
+                "/api/cases/case-3001"
+            ]
+        );
+        assert_eq!(
+            wanted("/orders/ord-1005/return", Some(Role::Buyer)),
+            [
+                "/locales/es.json",
+                "/locales/es.more.json",
+                "/api/orders/ord-1005"
+            ]
+        );
+        // An id the app would write otherwise is left for the app to ask for.
+        assert_eq!(
+            wanted("/returns/a%20b", Some(Role::Buyer)),
+            ["/locales/es.json", "/locales/es.more.json"]
+        );
+        assert_eq!(
+            wanted("/seller/analytics", Some(Role::Seller)),
+            ["/locales/es.json", "/locales/es.more.json"]
+        );
+        assert_eq!(
+            preload_header(&wanted("/", Some(Role::Buyer))),
+            "</locales/es.json>; rel=preload; as=fetch; crossorigin, \
+             </api/orders>; rel=preload; as=fetch; crossorigin"
+        );
+    }
 
     #[test]
     fn only_names_that_carry_their_content_hash_count_as_hashed() {

@@ -374,15 +374,17 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
             "return fetch('/favicon.ico').then(r => { \
                const loads = performance.getEntriesByType('resource'); \
                return [r.status, loads.filter(l => l.responseStatus >= 400).map(l => l.name), \
-                       loads.filter(l => l.name.endsWith('/api/session')).length]; })",
+                       loads.filter(l => l.name.endsWith('/api/session')).length, \
+                       loads.filter(l => l.name.endsWith('/locales/en.json')).length]; })",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(
         failed,
-        json!([200, [], 1]),
-        "the icon, no failed request, and the session asked once (preloaded, then reused)"
+        json!([200, [], 1, 1]),
+        "the icon, no failed request, and the session and the words asked once each \
+         (preloaded by the page, then reused by the app)"
     );
     // A wrong password is said plainly; the right one shows the orders.
     accessible(&client, "the sign-in page").await;
@@ -402,6 +404,24 @@ async fn a_buyer_files_a_return_with_a_photo_and_follows_the_countdown() {
     // Signed in from the sign-in address: the address bar shows where the buyer now is.
     let at = client.current_url().await.unwrap();
     assert_eq!(at.path(), "/", "{at}");
+    // Coming back signed in, the page has the orders on their way before the app asks: each of
+    // the first screen's requests is made once, and started with the page.
+    client.goto(&app.url("/")).await.unwrap();
+    wait_for(&client, "article[data-order]").await;
+    let loads = client
+        .execute(
+            "const loads = performance.getEntriesByType('resource'); \
+             return ['/api/session', '/locales/en.json', '/api/orders'].map(p => \
+               loads.filter(l => l.name.endsWith(p)).map(l => l.initiatorType));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        loads,
+        json!([["link"], ["link"], ["link"]]),
+        "each asked once, by the page's preload"
+    );
 
     // Before any form, each line says what it allows, from the rules in the browser.
     let in_transit = text_of(&client, "article[data-order='ord-1003']").await;

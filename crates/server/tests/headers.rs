@@ -213,3 +213,47 @@ async fn files_compressed_at_build_time_are_sent_as_they_are() {
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.text().await.unwrap(), PAGE);
 }
+
+/// The page names what its first screen will ask for, so it downloads while the app does: the
+/// words in the language the app will speak (chosen in the app, else the browser's) and the
+/// signed-in person's first data.
+#[tokio::test]
+async fn the_page_preloads_its_first_screens_words_and_data() {
+    let app = spawn_app().await;
+    std::fs::write(dist_of(&app).join("index.html"), PAGE).unwrap();
+    let link =
+        |response: &reqwest::Response| response.headers()["link"].to_str().unwrap().to_owned();
+    let stranger = reqwest::Client::new()
+        .get(app.url("/"))
+        .header("accept-language", "es-MX,es;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        link(&stranger),
+        "</locales/es.json>; rel=preload; as=fetch; crossorigin"
+    );
+    // The language chosen in the app wins over the browser's.
+    let chosen = reqwest::Client::new()
+        .get(app.url("/"))
+        .header("accept-language", "es")
+        .header("cookie", "retour.locale=zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert!(link(&chosen).starts_with("</locales/zh-CN.json>"));
+    let lucia = app.lucia().await;
+    let orders = lucia.client.get(app.url("/")).send().await.unwrap();
+    let orders = link(&orders);
+    assert!(orders.starts_with("</locales/en.json>"), "{orders}");
+    assert!(orders.contains("</api/orders>"), "{orders}");
+    let case = lucia
+        .client
+        .get(app.url("/returns/case-3001"))
+        .send()
+        .await
+        .unwrap();
+    let case = link(&case);
+    assert!(case.contains("</locales/en.more.json>"), "{case}");
+    assert!(case.contains("</api/cases/case-3001>"), "{case}");
+}
