@@ -311,6 +311,7 @@ impl FromJs for LineCase {
         Ok(LineCase {
             line_id: o.text("line_id")?,
             case_id: o.text("case_id")?,
+            number: o.unsigned("number")?,
             state: o.code("state", CaseState::from_code)?,
         })
     }
@@ -455,6 +456,7 @@ impl FromJs for CaseView {
     fn from_js(o: &Obj) -> Read<Self> {
         Ok(CaseView {
             id: o.text("id")?,
+            number: o.unsigned("number")?,
             order_id: o.text("order_id")?,
             store: o.text("store")?,
             state: o.code("state", CaseState::from_code)?,

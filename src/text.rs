@@ -440,7 +440,8 @@ mod tests {
 
     /// The errors the first screens can meet (loading, signing in); the rest come with the
     /// second half, and one that arrives before it reads as `error.other` with its code.
-    const FIRST_ERRORS: [&str; 17] = [
+    const FIRST_ERRORS: [&str; 18] = [
+        "search_too_long",
         "body_too_large",
         "credentials_required",
         "cross_site_request",
@@ -713,7 +714,8 @@ mod tests {
     }
 
     /// Every error code the app can meet: the server's, the rules' and its own.
-    const ERROR_CODES: [&str; 58] = [
+    const ERROR_CODES: [&str; 59] = [
+        "search_too_long",
         "other",
         "network",
         "unavailable",

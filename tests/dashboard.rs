@@ -64,7 +64,7 @@ fn case_json(viewer: &str, escalated: bool) -> Value {
             .collect()
     };
     json!({
-        "id": "case-9", "order_id": "ord-9", "store": "Northwind", "buyer": "Lucía",
+        "id": "case-9", "number": 3009, "order_id": "ord-9", "store": "Northwind", "buyer": "Lucía",
         "state": if escalated { "escalated" } else { "negotiating" },
         "reason": "defective", "resolution": "return_and_refund", "refund": euros(5900),
         "description": "Cracked", "lines": [{"line_id": "l-1", "title": "Lamp", "quantity": 1}],
@@ -591,6 +591,7 @@ async fn hostile_text_in_every_typed_field_is_shown_as_text() {
             <retour::pages::case::CaseDetails
                 control
                 id="case-9".to_owned()
+                number=3009
                 order_id="ord-9".to_owned()
                 viewer=Party::Seller
             />

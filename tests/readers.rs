@@ -106,6 +106,7 @@ fn detail(case: Case, events: Vec<Event>, viewer: Party) -> CaseDetail {
     CaseDetail {
         summary: CaseView {
             id: case.id.clone(),
+            number: 3009,
             order_id: case.order_id.clone(),
             store: "Northwind".into(),
             state: case.state,
@@ -370,6 +371,7 @@ fn the_other_answers_read_as_the_server_writes_them() {
         cases: vec![LineCase {
             line_id: "l-1".into(),
             case_id: "case-9".into(),
+            number: 3009,
             state: rules::CaseState::Negotiating,
         }],
     };

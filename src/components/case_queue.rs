@@ -204,6 +204,7 @@ pub fn filters_view(
                 <input
                     id="f-q"
                     type="search"
+                    maxlength=rules::api::QUEUE_SEARCH_MAX_CHARS
                     autocomplete="off"
                     spellcheck="false"
                     prop:value=move || typed.get()
@@ -407,8 +408,8 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
             "<a href=\"{}\">{}</a><br>{}",
             &[
                 &esc(&Route::Case { id: c.id.clone() }.href()),
-                &esc(&c.order_id),
-                &tag("span", "muted", &format!("{} · {}", c.store, c.id)),
+                &esc(&tf("case.number", &[("number", &c.number.to_string())])),
+                &tag("span", "muted", &format!("{} · {}", c.order_id, c.store)),
             ],
         ),
         esc(&row.buyer),

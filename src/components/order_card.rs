@@ -12,7 +12,10 @@ pub fn case_link(case: &LineCase) -> Markup {
         &[
             &esc(&tf(
                 "orders.in_case",
-                &[("state", &code("state", case.state.code()))],
+                &[
+                    ("number", &case.number.to_string()),
+                    ("state", &code("state", case.state.code())),
+                ],
             )),
             &esc(&Route::Case {
                 id: case.case_id.clone(),

@@ -46,6 +46,7 @@ pub fn CasePage(
                     c.as_ref().map(|d| {
                         (
                             d.summary.id.clone(),
+                            d.summary.number,
                             d.summary.order_id.clone(),
                             d.parts.viewer,
                         )
@@ -53,8 +54,8 @@ pub fn CasePage(
                 })
             })
             .flatten();
-        if let Some((id, order_id, viewer)) = fixed {
-            view! { <CaseDetails control id order_id viewer /> }.into_any()
+        if let Some((id, number, order_id, viewer)) = fixed {
+            view! { <CaseDetails control id number order_id viewer /> }.into_any()
         } else if let Some(error) = control.failed() {
             view! { <ErrorView error retry /> }.into_any()
         } else {
@@ -113,11 +114,7 @@ fn about_markup(detail: &CaseScreen) -> Markup {
             tag("span", "description", &summary.description),
         ));
     }
-    tag("h2", "", &t("case.about")).join(facts(rows)).join(tag(
-        "p",
-        "muted",
-        &tf("case.number", &[("id", &summary.id)]),
-    ))
+    tag("h2", "", &t("case.about")).join(facts(rows))
 }
 
 /// The case, once first read: every part of the page, each following the case as it changes.
@@ -127,6 +124,8 @@ pub fn CaseDetails(
     control: CaseControl,
     /// The case's id, which never changes.
     id: String,
+    /// Its short number, which never changes.
+    number: u64,
     /// The order it is about, which never changes.
     order_id: String,
     /// Whom the page is for, which never changes.
@@ -170,7 +169,7 @@ pub fn CaseDetails(
             <StatusHeader control />
             <ConfirmDialog control />
             <section class="card decision" inner_html=move || control.with(decision_markup).unwrap_or_default().into_html()></section>
-            <h1>{tf("case.title", &[("id", &order_id)])}</h1>
+            <h1>{tf("case.title", &[("number", &number.to_string()), ("id", &order_id)])}</h1>
             <p>
                 <a class="button secondary" href=bundle download>{t("case.bundle")}</a>
             </p>

@@ -35,6 +35,8 @@ pub struct OrderView {
 pub struct LineCase {
     pub line_id: String,
     pub case_id: String,
+    /// The case's short number, as people read it.
+    pub number: u64,
     pub state: CaseState,
 }
 
@@ -80,7 +82,10 @@ pub struct CaseLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseView {
+    /// Internal and opaque: addresses and the API use it.
     pub id: String,
+    /// What people read, say and type: 3001, 3002… in filing order.
+    pub number: u64,
     pub order_id: String,
     pub store: String,
     pub state: CaseState,
@@ -394,6 +399,9 @@ pub struct StateCount {
 
 /// The most cases one page of a queue may hold.
 pub const QUEUE_LIMIT_MAX: u32 = 200;
+
+/// The longest search a queue takes, in characters: a number, a name or a title is shorter.
+pub const QUEUE_SEARCH_MAX_CHARS: usize = 100;
 
 /// The first screens' API addresses, as the app asks for them: the server names them in the
 /// page's `Link` header so they are on their way while the app downloads.

@@ -140,6 +140,7 @@ async fn an_order_names_the_case_each_of_its_lines_is_in() {
         vec![rules::api::LineCase {
             line_id: "ord-1006-1".into(),
             case_id: case.summary.id.clone(),
+            number: case.summary.number,
             state: case.summary.state,
         }]
     );

@@ -184,8 +184,10 @@ async fn the_evidence_bundle_holds_the_case_and_every_photo_with_its_sum() {
         out
     };
     let summary = String::from_utf8(read("summary.txt")).unwrap();
+    // People know a case by its short number; the opaque id stays internal.
+    let number = format!("Case: {}", case.summary.number);
     for needle in [
-        id.as_str(),
+        number.as_str(),
         "ord-1005",
         "Reason: It is defective or of poor quality",
         "The screen is cracked",

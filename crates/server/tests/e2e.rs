@@ -1397,10 +1397,12 @@ async fn a_buyer_finds_her_returns_from_her_menu_and_her_orders() {
     let id = case.summary.id.clone();
     sign_in(&client, "lucia@demo.retour").await;
 
+    // The case is known by its short number wherever a person reads it.
+    let number = case.summary.number;
     let card = wait_for_text(
         &client,
         "article[data-order='ord-1006']",
-        "In a return case: Waiting for the seller",
+        &format!("In case {number}: Waiting for the seller"),
     )
     .await;
     assert!(!card.contains("Return or refund"), "{card}");
@@ -1410,11 +1412,19 @@ async fn a_buyer_finds_her_returns_from_her_menu_and_her_orders() {
     )
     .await;
     wait_for(&client, &format!(".case[data-case='{id}']")).await;
+    wait_for_text(
+        &client,
+        "h1",
+        &format!("Case {number}: return for order ord-1006"),
+    )
+    .await;
 
     click(&client, "nav a[href='/returns']").await;
     wait_for_text(&client, "h1", "My returns").await;
     let row = text_of(&client, &format!("tr[data-case='{id}']")).await;
     assert!(row.contains("Waiting for the seller"), "{row}");
+    assert!(row.contains(&format!("Case {number}")), "{row}");
+    assert!(!row.contains(&id), "the opaque id stays internal: {row}");
     accessible(&client, "the buyer's returns").await;
     // Her own name is not a column of her own list.
     let head = text_of(&client, "table.cases thead").await;

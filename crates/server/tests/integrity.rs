@@ -412,3 +412,56 @@ async fn unfiled_photos_are_removed_after_a_day_with_their_files() {
     assert!(!photos::path(&app.state.data_dir, &sha).exists());
     assert_eq!(evidence_files(&app), referenced_files(&app).await);
 }
+
+/// Cases carry short numbers in filing order: the demo's `case-3001` is 3001, a new case takes
+/// the next one, and filings refused in a race give theirs back, so the numbers have no gaps.
+#[tokio::test]
+async fn cases_are_numbered_in_filing_order_and_a_refused_filing_takes_no_number() {
+    let app = spawn_app().await;
+    let number_of = |id: &'static str| {
+        let pool = app.state.pool.clone();
+        async move {
+            let n: i64 = on_db!(&pool, "SELECT number FROM cases WHERE id = ?", |sql, p| {
+                sqlx::query_scalar(sql).bind(id).fetch_one(p).await
+            })
+            .unwrap();
+            n
+        }
+    };
+    assert_eq!(number_of("case-3001").await, 3001);
+    assert_eq!(number_of("case-3011").await, 3011);
+    let highest: i64 = on_db!(
+        &app.state.pool,
+        "SELECT MAX(number) FROM cases",
+        |sql, p| sqlx::query_scalar(sql).fetch_one(p).await
+    )
+    .unwrap();
+    let lucia = app.lucia().await;
+    let body = scarf_returned();
+    let keys: Vec<String> = (0..20).map(|_| uuid()).collect();
+    let answers =
+        futures_util::future::join_all(keys.iter().map(|key| lucia.file_with_key(&body, key)))
+            .await;
+    let mut winners = Vec::new();
+    for response in answers {
+        if response.status() == StatusCode::CREATED {
+            winners.push(response.json::<CaseDetail>().await.unwrap());
+        }
+    }
+    assert_eq!(winners.len(), 1);
+    assert_eq!(winners[0].summary.number as i64, highest + 1);
+    let next = lucia
+        .file_line("ord-1005", "defective", "return_and_refund")
+        .await;
+    assert_eq!(
+        next.summary.number as i64,
+        highest + 2,
+        "no number was lost"
+    );
+    // The seller finds it by its number.
+    let jordan = app.jordan().await;
+    let found: rules::api::Queue = jordan
+        .get_json(&format!("/api/cases?q={}", next.summary.number))
+        .await;
+    assert!(found.items.iter().any(|i| i.summary.id == next.summary.id));
+}

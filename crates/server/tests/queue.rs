@@ -91,6 +91,13 @@ async fn a_queue_pages_by_deadline_with_counts_and_filters() {
     let search: Queue = mei.get_json("/api/cases?q=ord-3008").await;
     assert_eq!(search.items.len(), 1);
     assert_eq!(search.items[0].summary.id, "case-3008");
+    // A search longer than any number, name or title is refused before it is run.
+    let long = mei.get(&format!("/api/cases?q={}", "a".repeat(101))).await;
+    let (status, error) = common::error_of(long).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (reqwest::StatusCode::BAD_REQUEST, Some("search_too_long"))
+    );
     // A literal %: matches nothing, rather than everything.
     let literal: Queue = mei.get_json("/api/cases?q=%25").await;
     assert!(literal.items.is_empty());
@@ -113,6 +120,7 @@ async fn a_queue_pages_by_deadline_with_counts_and_filters() {
         assert!(!found.items.is_empty(), "{fragment:?} finds something");
         for item in &found.items {
             let haystacks = [
+                item.summary.number.to_string(),
                 item.summary.id.to_lowercase(),
                 item.summary.order_id.to_lowercase(),
                 item.buyer.to_lowercase(),
@@ -129,7 +137,8 @@ async fn a_queue_pages_by_deadline_with_counts_and_filters() {
             .items
             .iter()
             .filter(|i| {
-                i.summary.id.to_lowercase().contains(&wanted)
+                i.summary.number.to_string().contains(&wanted)
+                    || i.summary.id.to_lowercase().contains(&wanted)
                     || i.summary.order_id.to_lowercase().contains(&wanted)
                     || i.buyer.to_lowercase().contains(&wanted)
                     || i.summary

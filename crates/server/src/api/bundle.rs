@@ -207,7 +207,7 @@ fn summary(d: &CaseDetail, made_at: DateTime<Utc>, w: &Words) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     for (key, value) in [
-        ("case_file.case", s.id.clone()),
+        ("case_file.case", s.number.to_string()),
         ("case_file.order", s.order_id.clone()),
         ("case_file.store", s.store.clone()),
         ("case_file.buyer", d.buyer.clone()),

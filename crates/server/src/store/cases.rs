@@ -301,16 +301,25 @@ pub async fn insert(pool: &Db, new: &NewCase<'_>) -> Result<Inserted, StoreError
     let mut tx = pool.begin().await?;
     // Written first, so this transaction holds SQLite's write lock before it reads anything.
     let policy_sha256 = policies::remember(&mut tx, &new.stored.policy).await?;
+    // The next short number, drawn in this transaction: a filing that is rolled back (a second
+    // submit of the same key, lines already taken) gives it back. The counter's row lock
+    // orders concurrent filings; the unique index on the number is the last word.
+    let number: i64 = on_tx!(
+        &mut tx,
+        "UPDATE counters SET value = value + 1 WHERE name = 'case_number' RETURNING value",
+        |sql, c| sqlx::query_scalar(sql).fetch_one(c).await
+    )?;
     let inserted = on_tx!(
         &mut tx,
-        "INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
-         document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
-         deadline_at, deadline_party, escalated_at, settled_at, request_sha256, \
+        "INSERT INTO cases (id, number, order_id, buyer_id, store_id, idempotency_key, \
+         resolution, document, state, reason, version, refund_minor, currency, filed_at, \
+         updated_at, deadline_at, deadline_party, escalated_at, settled_at, request_sha256, \
          return_tracking, policy_sha256) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
         |sql, c| sqlx::query(sql)
             .bind(&case.id)
+            .bind(number)
             .bind(&case.order_id)
             .bind(&new.stored.buyer_id)
             .bind(&new.stored.store_id)
@@ -533,12 +542,14 @@ async fn append(
 /// The summary every list shows: the case with its line titles and store.
 pub fn summary(
     case: &Case,
+    number: i64,
     resolution: Resolution,
     store: &str,
     titles: &impl Fn(&str) -> String,
 ) -> CaseView {
     CaseView {
         id: case.id.clone(),
+        number: u64::try_from(number).unwrap_or_default(),
         order_id: case.order_id.clone(),
         store: store.to_owned(),
         state: case.state,
@@ -860,13 +871,11 @@ pub async fn insert_message(
 pub async fn detail(pool: &Db, stored: &Stored, viewer: Party) -> Result<CaseDetail, StoreError> {
     let case = &stored.case;
     let order = orders::order(pool, &case.order_id).await?;
-    let buyer: String = on_db!(
+    let (buyer, number): (String, i64) = on_db!(
         pool,
-        "SELECT display_name FROM users WHERE id = ?",
-        |sql, p| sqlx::query_scalar(sql)
-            .bind(&stored.buyer_id)
-            .fetch_one(p)
-            .await
+        "SELECT u.display_name, c.number FROM cases c JOIN users u ON u.id = c.buyer_id \
+         WHERE c.id = ?",
+        |sql, p| sqlx::query_as(sql).bind(&case.id).fetch_one(p).await
     )?;
     let rows = on_db!(
         pool,
@@ -925,7 +934,7 @@ pub async fn detail(pool: &Db, stored: &Stored, viewer: Party) -> Result<CaseDet
             .unwrap_or_default()
     };
     Ok(CaseDetail {
-        summary: summary(case, stored.resolution, &order.store, &titles),
+        summary: summary(case, number, stored.resolution, &order.store, &titles),
         buyer,
         version: case.version,
         next_deadline: next_deadline(case, &stored.policy),

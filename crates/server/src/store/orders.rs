@@ -158,6 +158,7 @@ struct LineCaseRow {
     order_id: String,
     line_id: String,
     case_id: String,
+    number: i64,
     state: String,
 }
 
@@ -168,6 +169,8 @@ impl LineCaseRow {
                 .ok_or_else(|| corrupt("state", &self.state))?,
             line_id: self.line_id,
             case_id: self.case_id,
+            number: u64::try_from(self.number)
+                .map_err(|_| corrupt("number", &self.number.to_string()))?,
         })
     }
 }
@@ -180,7 +183,7 @@ async fn line_cases(
     buyer_id: &str,
     order_id: Option<&str>,
 ) -> Result<Vec<LineCaseRow>, StoreError> {
-    const COLUMNS: &str = "SELECT l.order_id, cl.line_id, c.id AS case_id, c.state \
+    const COLUMNS: &str = "SELECT l.order_id, cl.line_id, c.id AS case_id, c.number, c.state \
          FROM order_lines l JOIN case_lines cl ON cl.line_id = l.id JOIN cases c ON c.id = cl.case_id";
     Ok(match order_id {
         Some(order_id) => on_db!(

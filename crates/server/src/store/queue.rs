@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use rules::api::{Queue, QueueItem, StateCount, QUEUE_LIMIT_MAX};
+use rules::api::{
+    Queue, QueueItem, StateCount, QUEUE_LIMIT_MAX, QUEUE_SEARCH_MAX_CHARS as SEARCH_MAX_CHARS,
+};
 use rules::{next_deadline, Case, CaseState, Party, Reason};
 use serde::Deserialize;
 use sqlx::FromRow;
@@ -13,7 +15,6 @@ use crate::db::Db;
 use super::cases::{summary, Scope};
 use super::StoreError;
 use super::{corrupt, placeholders, policies};
-
 /// How a queue is ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -145,6 +146,18 @@ impl Filters {
                 "limit",
             ));
         }
+        // A search is a number, a name or a title: anything longer is not one, and would only
+        // make every row's comparison longer.
+        if let Some(q) = &self.q {
+            let chars = q.trim().chars().count();
+            if chars > SEARCH_MAX_CHARS {
+                return Err(invalid(
+                    "search_too_long",
+                    format!("q is {chars} characters; it must be at most {SEARCH_MAX_CHARS}"),
+                    "q",
+                ));
+            }
+        }
         Ok(Parsed {
             states,
             reason,
@@ -164,6 +177,7 @@ impl Filters {
 #[derive(FromRow)]
 struct Row {
     id: String,
+    number: i64,
     document: String,
     resolution: String,
     store: String,
@@ -272,13 +286,15 @@ pub async fn page(
         );
         base.and(
             // The buyers and the lines that match are found once, not once per case.
-            "(LOWER(c.id) LIKE ? ESCAPE '\\' OR LOWER(c.order_id) LIKE ? ESCAPE '\\' \
+            "(CAST(c.number AS TEXT) LIKE ? ESCAPE '\\' OR LOWER(c.id) LIKE ? ESCAPE '\\' \
+             OR LOWER(c.order_id) LIKE ? ESCAPE '\\' \
              OR c.buyer_id IN (SELECT b.id FROM users b \
                                WHERE LOWER(b.display_name) LIKE ? ESCAPE '\\') \
              OR c.id IN (SELECT cl.case_id FROM case_lines cl \
                          JOIN order_lines l ON l.id = cl.line_id \
                          WHERE LOWER(l.title) LIKE ? ESCAPE '\\'))",
             [
+                Bind::Text(pattern.clone()),
                 Bind::Text(pattern.clone()),
                 Bind::Text(pattern.clone()),
                 Bind::Text(pattern.clone()),
@@ -331,7 +347,7 @@ pub async fn page(
         );
     }
     let sql = format!(
-        "SELECT c.id, c.document, c.resolution, s.name AS store, u.display_name AS buyer, \
+        "SELECT c.id, c.number, c.document, c.resolution, s.name AS store, u.display_name AS buyer, \
          {key} AS sort_key, c.escalated_at IS NOT NULL AS escalated, p.document AS policy \
          FROM cases c JOIN stores s ON s.id = c.store_id JOIN users u ON u.id = c.buyer_id \
          LEFT JOIN policies p ON p.sha256 = c.policy_sha256 \
@@ -369,7 +385,7 @@ pub async fn page(
             let policy = policies.get(row.policy)?;
             let deadline = next_deadline(&case, &policy);
             Ok(QueueItem {
-                summary: summary(&case, resolution, &row.store, &title),
+                summary: summary(&case, row.number, resolution, &row.store, &title),
                 buyer: row.buyer,
                 version: case.version,
                 needs_my_action: rules::whose_move(case.state, deadline.as_ref()) == Some(viewer),
