@@ -165,11 +165,18 @@ pub trait Decode: Sized {
     fn decode(text: &str) -> Result<Self, ApiError>;
 }
 
+/// An answer that could not be read, with the field that was wrong.
+impl From<crate::decode::Wrong> for ApiError {
+    fn from(wrong: crate::decode::Wrong) -> Self {
+        ApiError::Decode(wrong.to_string())
+    }
+}
+
 impl<T: FromJs> Decode for T {
     fn decode(text: &str) -> Result<Self, ApiError> {
         Obj::parse(text)
             .and_then(|o| T::from_js(&o))
-            .map_err(ApiError::Decode)
+            .map_err(ApiError::from)
     }
 }
 
@@ -220,7 +227,7 @@ pub struct Viewer {
 
 /// The answer `Me` as a [`Viewer`], keeping its CSRF token for the writes to come.
 pub fn viewer(text: &str) -> Result<Viewer, ApiError> {
-    let said = Obj::parse(text).map_err(ApiError::Decode)?;
+    let said = Obj::parse(text)?;
     let (Ok(display_name), Ok(role), Ok(token)) = (
         said.text("display_name"),
         said.code("role", Role::from_code),
@@ -277,7 +284,7 @@ pub async fn file_return(request: &NewReturn, key: &str) -> Result<String, ApiEr
     let text = post_text("/api/cases", request.body().text(), Some(key)).await?;
     Obj::parse(&text)
         .and_then(|case| case.text("id"))
-        .map_err(ApiError::Decode)
+        .map_err(ApiError::from)
 }
 
 /// One action on a case, e.g. `accept` with `{"of": "seller"}` as JSON, at the version the

@@ -22,14 +22,26 @@ use rules::{
 use wasm_bindgen::JsValue;
 
 /// A reading's result: the value, or which field was wrong.
-pub type Read<T> = Result<T, String>;
+pub type Read<T> = Result<T, Wrong>;
+
+/// The field that was missing or not what was expected. Just its name, no path: an error is a
+/// copy of two words, so every field read compiles to a test and a return, not to a formatted
+/// message (decoders are a good part of the bundle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wrong(pub &'static str);
+
+impl std::fmt::Display for Wrong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is missing or not what was expected", self.0)
+    }
+}
 
 /// A parsed JSON value whose fields are read by name.
 #[derive(Clone, Debug)]
 pub struct Obj(pub JsValue);
 
-fn wrong(name: &str) -> String {
-    format!("{name} is missing or not what was expected")
+fn wrong(name: &'static str) -> Wrong {
+    Wrong(name)
 }
 
 impl Obj {
@@ -37,7 +49,7 @@ impl Obj {
     pub fn parse(text: &str) -> Read<Obj> {
         js_sys::JSON::parse(text)
             .map(Obj)
-            .map_err(|_| "the answer is not JSON".to_owned())
+            .map_err(|_| Wrong("JSON"))
     }
 
     /// The field as it is; `undefined` when absent.
@@ -46,25 +58,25 @@ impl Obj {
     }
 
     /// The field, `None` when absent or `null`.
-    pub fn opt(&self, name: &str) -> Option<Obj> {
+    pub fn opt(&self, name: &'static str) -> Option<Obj> {
         let value = self.raw(name);
         (!value.is_null() && !value.is_undefined()).then_some(Obj(value))
     }
 
-    pub fn obj(&self, name: &str) -> Read<Obj> {
+    pub fn obj(&self, name: &'static str) -> Read<Obj> {
         self.opt(name).ok_or_else(|| wrong(name))
     }
 
-    pub fn opt_text(&self, name: &str) -> Option<String> {
+    pub fn opt_text(&self, name: &'static str) -> Option<String> {
         self.raw(name).as_string()
     }
 
-    pub fn text(&self, name: &str) -> Read<String> {
+    pub fn text(&self, name: &'static str) -> Read<String> {
         self.opt_text(name).ok_or_else(|| wrong(name))
     }
 
     /// A whole number (JSON numbers are doubles: exact up to 2^53, far beyond any amount).
-    pub fn int(&self, name: &str) -> Read<i64> {
+    pub fn int(&self, name: &'static str) -> Read<i64> {
         self.raw(name)
             .as_f64()
             .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
@@ -72,28 +84,28 @@ impl Obj {
             .ok_or_else(|| wrong(name))
     }
 
-    pub fn count(&self, name: &str) -> Read<u32> {
+    pub fn count(&self, name: &'static str) -> Read<u32> {
         u32::try_from(self.int(name)?).map_err(|_| wrong(name))
     }
 
     /// A whole number that cannot be negative: a total, a size, a rate.
-    pub fn unsigned(&self, name: &str) -> Read<u64> {
+    pub fn unsigned(&self, name: &'static str) -> Read<u64> {
         u64::try_from(self.int(name)?).map_err(|_| wrong(name))
     }
 
-    pub fn flag(&self, name: &str) -> Read<bool> {
+    pub fn flag(&self, name: &'static str) -> Read<bool> {
         self.raw(name).as_bool().ok_or_else(|| wrong(name))
     }
 
     /// An enum by its stable code.
-    pub fn code<T>(&self, name: &str, from_code: fn(&str) -> Option<T>) -> Read<T> {
+    pub fn code<T>(&self, name: &'static str, from_code: fn(&str) -> Option<T>) -> Read<T> {
         self.opt_text(name)
             .and_then(|c| from_code(&c))
             .ok_or_else(|| wrong(name))
     }
 
     /// An RFC 3339 instant, through the rules' own parser.
-    pub fn instant(&self, name: &str) -> Read<DateTime<Utc>> {
+    pub fn instant(&self, name: &'static str) -> Read<DateTime<Utc>> {
         self.opt_text(name)
             .and_then(|t| rules::parse_rfc3339(&t))
             .ok_or_else(|| wrong(name))
@@ -103,49 +115,37 @@ impl Obj {
     /// is there.
     pub fn maybe<T>(
         &self,
-        name: &str,
-        read: impl FnOnce(&Obj, &str) -> Read<T>,
+        name: &'static str,
+        read: impl FnOnce(&Obj, &'static str) -> Read<T>,
     ) -> Read<Option<T>> {
         self.opt(name).map(|_| read(self, name)).transpose()
     }
 
-    pub fn get<T: FromJs>(&self, name: &str) -> Read<T> {
-        T::from_js(&self.obj(name)?).map_err(|e| within(name, ".", e))
+    pub fn get<T: FromJs>(&self, name: &'static str) -> Read<T> {
+        T::from_js(&self.obj(name)?)
     }
 
-    pub fn get_opt<T: FromJs>(&self, name: &str) -> Read<Option<T>> {
+    pub fn get_opt<T: FromJs>(&self, name: &'static str) -> Read<Option<T>> {
         match self.opt(name) {
             None => Ok(None),
-            Some(o) => T::from_js(&o).map(Some).map_err(|e| within(name, ".", e)),
+            Some(o) => T::from_js(&o).map(Some),
         }
     }
 
     /// Each element of the array in this value.
     pub fn items<T: FromJs>(&self) -> Read<Vec<T>> {
-        let array: &Array = wasm_bindgen::JsCast::dyn_ref(&self.0).ok_or("not a list")?;
+        let array: &Array = wasm_bindgen::JsCast::dyn_ref(&self.0).ok_or(Wrong("list"))?;
         // A plain loop: collecting into a `Result` compiled an adapter per element type.
         let mut items = Vec::with_capacity(array.length() as usize);
-        for (i, v) in array.iter().enumerate() {
-            items.push(T::from_js(&Obj(v)).map_err(|e| at_index(i, e))?);
+        for v in array.iter() {
+            items.push(T::from_js(&Obj(v))?);
         }
         Ok(items)
     }
 
-    pub fn list<T: FromJs>(&self, name: &str) -> Read<Vec<T>> {
-        self.obj(name)?.items().map_err(|e| within(name, "", e))
+    pub fn list<T: FromJs>(&self, name: &'static str) -> Read<Vec<T>> {
+        self.obj(name)?.items()
     }
-}
-
-/// Which element of a list could not be read.
-#[inline(never)]
-fn at_index(index: usize, error: String) -> String {
-    format!("[{index}].{error}")
-}
-
-/// Where a reading went wrong, `name` first: compiled once, not once per type read.
-#[inline(never)]
-fn within(name: &str, joint: &str, error: String) -> String {
-    format!("{name}{joint}{error}")
 }
 
 /// A value the app reads from the API's JSON.
@@ -383,11 +383,11 @@ impl FromJs for StorePolicy {
     }
 }
 
-fn country(o: &Obj, name: &str) -> Read<Country> {
+fn country(o: &Obj, name: &'static str) -> Read<Country> {
     o.code(name, |c| Country::parse(c).ok())
 }
 
-fn categories(o: &Obj, name: &str) -> Read<Vec<Category>> {
+fn categories(o: &Obj, name: &'static str) -> Read<Vec<Category>> {
     o.list::<String>(name)?
         .iter()
         .map(|c| Category::from_code(c).ok_or_else(|| wrong(name)))
@@ -405,7 +405,7 @@ impl FromJs for PolicyOverride {
         changes.return_shipping = o
             .get_opt::<Obj>("return_shipping")?
             .map(|r| {
-                Ok::<_, String>(ReturnShipping {
+                Ok::<_, Wrong>(ReturnShipping {
                     buyer_side: r.code("buyer_side", Party::from_code)?,
                     seller_side: r.code("seller_side", Party::from_code)?,
                 })
@@ -431,7 +431,7 @@ impl FromJs for OrderPolicy {
             for key in js_sys::Object::keys(&map.0.clone().into()).iter() {
                 let code = key.as_string().unwrap_or_default();
                 let category = Category::from_code(&code).ok_or_else(|| wrong("categories"))?;
-                by_category.insert(category, map.get(&code)?);
+                by_category.insert(category, FromJs::from_js(&Obj(map.raw(&code)))?);
             }
         }
         Ok(OrderPolicy {

@@ -137,6 +137,8 @@ pub enum Act {
     WithdrawProposal,
     Escalate,
     Withdraw,
+    /// Cancels an order not shipped yet (`data-order`).
+    CancelOrder,
     /// The confirmation dialog's answers.
     ConfirmYes,
     ConfirmKeep,
@@ -165,11 +167,12 @@ pub enum Act {
 }
 
 impl Act {
-    pub const ALL: [Act; 24] = [
+    pub const ALL: [Act; 25] = [
         Act::Accept,
         Act::WithdrawProposal,
         Act::Escalate,
         Act::Withdraw,
+        Act::CancelOrder,
         Act::ConfirmYes,
         Act::ConfirmKeep,
         Act::CounterOpen,
@@ -198,6 +201,7 @@ impl Act {
             Act::WithdrawProposal => "withdraw-proposal",
             Act::Escalate => "escalate",
             Act::Withdraw => "withdraw",
+            Act::CancelOrder => "cancel-order",
             Act::ConfirmYes => "confirm-yes",
             Act::ConfirmKeep => "confirm-keep",
             Act::CounterOpen => "counter-open",

@@ -168,7 +168,7 @@ pub async fn upload(
     let text = crate::api::check(status, text)?;
     crate::decode::Obj::parse(&text)
         .and_then(|evidence| evidence.text("id"))
-        .map_err(ApiError::Decode)
+        .map_err(ApiError::from)
 }
 
 #[cfg(test)]

@@ -103,7 +103,7 @@ impl FromJs for What {
         };
         crate::decode::action(&name)
             .map(What::Acted)
-            .ok_or_else(|| "acted is not an action".to_owned())
+            .ok_or(crate::decode::Wrong("acted"))
     }
 }
 

@@ -464,3 +464,21 @@ fn the_other_answers_read_as_the_server_writes_them() {
         })
     );
 }
+
+/// A field the server renamed or retyped fails the reading, which names the field.
+#[wasm_bindgen_test]
+fn an_answer_missing_a_field_is_refused_naming_it() {
+    let (case, events) = story(Resolution::ReturnAndRefund, Vec::new());
+    let mut sent: serde_json::Value =
+        serde_json::to_value(detail(case, events, Party::Buyer)).unwrap();
+    sent.as_object_mut().unwrap().remove("number");
+    match CaseScreen::decode(&sent.to_string()) {
+        Err(ApiError::Decode(why)) => assert!(why.starts_with("number "), "{why}"),
+        other => panic!("read anyway: {other:?}"),
+    }
+    sent["number"] = serde_json::json!("3009");
+    assert!(
+        CaseScreen::decode(&sent.to_string()).is_err(),
+        "a number written as text"
+    );
+}

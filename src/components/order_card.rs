@@ -1,7 +1,10 @@
-use rules::api::{LineCase, OrderView};
-use rules::{Decision, Explanation};
+use chrono::{DateTime, Utc};
+use rules::api::{LineCase, NewReturn, OrderView};
+use rules::{
+    Decision, Explanation, Fulfillment, LineSelection, Money, Reason, Resolution, ReturnRequest,
+};
 
-use crate::markup::{el, esc, text as tag, Markup};
+use crate::markup::{button, el, esc, text as tag, Act, Markup};
 use crate::route::Route;
 use crate::text::{self, code, t, tf};
 
@@ -24,6 +27,43 @@ pub fn case_link(case: &LineCase) -> Markup {
             &esc(&t("orders.see_case")),
         ],
     )
+}
+
+/// The filing that cancels `view`'s whole order, and what it refunds: for an order not shipped
+/// yet with no line in a case, which the rules approve at once, shipping included. The same
+/// rules and policy the server files it under.
+pub fn cancellation(view: &OrderView, now: DateTime<Utc>) -> Option<(NewReturn, Money)> {
+    let order = &view.order;
+    if !matches!(order.fulfillment, Fulfillment::NotShipped) || !view.cases.is_empty() {
+        return None;
+    }
+    let lines: Vec<LineSelection> = order
+        .lines
+        .iter()
+        .map(|l| LineSelection {
+            line_id: l.id.clone(),
+            quantity: l.quantity,
+        })
+        .collect();
+    // Nothing was shipped: the buyer simply no longer wants it.
+    let reason = Reason::NoLongerWanted;
+    let (policy, quote) = view.policy.for_request(order, &lines);
+    let request = ReturnRequest {
+        return_shipping_cost: quote,
+        ..ReturnRequest::new(lines.clone(), reason)
+    };
+    let verdict = rules::eligibility(order, &request, now, &policy).ok()?;
+    let refund = verdict.refund_for(Resolution::RefundOnly, None).ok()?;
+    let filing = NewReturn {
+        order_id: order.id.clone(),
+        lines,
+        reason,
+        resolution: Resolution::RefundOnly,
+        partial_amount_minor: None,
+        description: String::new(),
+        evidence: Vec::new(),
+    };
+    Some((filing, refund))
 }
 
 /// One of the buyer's orders with its lines, as markup; each line says, from the rules in the browser,
@@ -98,8 +138,17 @@ pub fn order_card(view: &OrderView) -> Markup {
             )
         })
         .collect::<Markup>();
+    // Not shipped: the whole order is cancelled and refunded in one step.
+    let cancel = cancellation(view, now).map_or_else(Markup::default, |(_, refund)| {
+        button(
+            "button primary",
+            Act::CancelOrder,
+            &[("order", &order.id)],
+            &tf("orders.cancel", &[("amount", &text::money(refund))]),
+        )
+    });
     Markup::fill(
-        "<article class=\"card order\" data-order=\"{}\"><header>{}{}</header>{}<ul class=\"lines\">{}</ul></article>",
+        "<article class=\"card order\" data-order=\"{}\"><header>{}{}</header>{}{}<ul class=\"lines\">{}</ul></article>",
         &[
             &esc(&order.id),
             &tag("h2", "", store),
@@ -109,7 +158,76 @@ pub fn order_card(view: &OrderView) -> Markup {
                 &text::tf("orders.order_number", &[("id", &order.id)]),
             ),
             &tag("p", "status", &status),
+            &cancel,
             &lines,
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeDelta, TimeZone};
+    use rules::{Category, Currency, Order, OrderLine, Product};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
+    }
+
+    fn view(fulfillment: Fulfillment, cases: Vec<LineCase>) -> OrderView {
+        let line = |id: &str, quantity, unit| OrderLine {
+            id: id.into(),
+            product: Product {
+                title: id.into(),
+                category: Category::General,
+                no_returns: false,
+            },
+            quantity,
+            unit_price: Money::new(unit, Currency::EUR),
+            weight_grams: None,
+        };
+        OrderView {
+            store: "Northwind".into(),
+            store_id: "s-north".into(),
+            order: Order {
+                id: "ord-1".into(),
+                placed_at: now() - TimeDelta::hours(5),
+                utc_offset_minutes: 60,
+                currency: Currency::EUR,
+                lines: vec![line("a", 2, 1250), line("b", 1, 999)],
+                shipping: Money::new(499, Currency::EUR),
+                fulfillment,
+                ships_from: None,
+                ships_to: None,
+            },
+            policy: Default::default(),
+            cases,
+        }
+    }
+
+    #[test]
+    fn an_unshipped_order_is_cancelled_whole_with_its_shipping_and_nothing_else_is() {
+        let now = now();
+        let (filing, refund) =
+            cancellation(&view(Fulfillment::NotShipped, vec![]), now).expect("cancellable");
+        assert_eq!(refund, Money::new(2 * 1250 + 999 + 499, Currency::EUR));
+        assert_eq!(
+            (filing.reason, filing.resolution, filing.lines.len()),
+            (Reason::NoLongerWanted, Resolution::RefundOnly, 2)
+        );
+        assert_eq!(filing.lines[0].quantity, 2);
+        // Already in a case, or on its way: not cancelled here.
+        let taken = LineCase {
+            line_id: "a".into(),
+            case_id: "c".into(),
+            number: 3001,
+            state: rules::CaseState::Resolved,
+        };
+        assert!(cancellation(&view(Fulfillment::NotShipped, vec![taken]), now).is_none());
+        let shipped = Fulfillment::Shipped {
+            shipped_at: now - TimeDelta::hours(1),
+            promised_by: None,
+        };
+        assert!(cancellation(&view(shipped, vec![]), now).is_none());
+    }
 }

@@ -56,7 +56,13 @@ pub fn RiskPanel(
             Ok(text) => Obj::parse(&text)
                 .and_then(|o| RiskSignals::from_js(&o))
                 .map(|risk| risk_markup(&risk))
-                .unwrap_or_else(|why| tag("p", "form-error", &crate::text::error("decode", &why))),
+                .unwrap_or_else(|why| {
+                    tag(
+                        "p",
+                        "form-error",
+                        &crate::text::error("decode", &why.to_string()),
+                    )
+                }),
             Err(e) => tag("p", "form-error", &e.describe()),
         };
         numbers_read.try_set(Some(html));

@@ -616,23 +616,28 @@ async fn not_shipped_is_refunded_at_once_and_fresh_food_refuses_a_change_of_mind
         "{refused}"
     );
 
+    // An order not shipped yet is cancelled in one step, for the amount its button says.
     client.goto(&journey.app.url("/")).await.unwrap();
-    click(&client, "article[data-order='ord-1001'] a.button").await;
-    next_step(&client).await;
-    choose(&client, "#reason", "no_longer_wanted").await;
-    wait_for_text(
-        &client,
-        ".verdict",
-        "cancel now and the refund is approved at once",
-    )
-    .await;
-    for _ in 0..4 {
-        next_step(&client).await;
-    }
-    wait_for_text(&client, ".wizard-step", "Check and send").await;
-    next_step(&client).await;
+    let cancel = "article[data-order='ord-1001'] [data-act=cancel-order]";
+    let offer = text_of(&client, cancel).await;
+    assert!(offer.starts_with("Cancel and refund"), "{offer}");
+    let amount = offer.trim_start_matches("Cancel and refund ").to_owned();
+    click(&client, cancel).await;
     wait_for_text(&client, ".case .status-header", "Resolved").await;
-    wait_for_text(&client, ".case", "Refunded").await;
+    let decision = wait_for_text(&client, ".decision", "Refunded").await;
+    assert!(decision.contains(&amount), "{decision} pays {amount}");
+    let lucia = journey.app.lucia().await;
+    let orders: Vec<rules::api::OrderView> = lucia.get_json("/api/orders").await;
+    let order = orders.iter().find(|o| o.order.id == "ord-1001").unwrap();
+    assert_eq!(
+        order.cases.len(),
+        order.order.lines.len(),
+        "every line cancelled"
+    );
+    // Back on the orders, the card says so and offers nothing more.
+    client.goto(&journey.app.url("/")).await.unwrap();
+    wait_for_text(&client, "article[data-order='ord-1001']", "In case").await;
+    assert!(client.find(Locator::Css(cancel)).await.is_err());
     client.close().await.unwrap();
     no_csp_violations(&journey.app).await;
 }
