@@ -231,9 +231,26 @@ async fn each_step_says_what_is_missing_and_back_keeps_what_was_entered() {
     type_into(&root, "#description", "Broken hinge");
     leptos::task::tick().await;
     next(&root).await;
-    // A defect needs a photo.
+    // A defect needs a photo: said until one is added, and no longer once it is.
     next(&root).await;
     assert_eq!(problem(&root), "Add at least one photo of the problem.");
+    choose_photo(&root);
+    for _ in 0..50 {
+        if problem(&root).is_empty() {
+            break;
+        }
+        pause().await;
+    }
+    assert_eq!(problem(&root), "", "the error went with the photo");
+    // One photo has no order to change: it can only be removed.
+    assert!(root
+        .query_selector("[data-act=up]")
+        .unwrap()
+        .is_none());
+    assert!(root
+        .query_selector("[data-act=remove]")
+        .unwrap()
+        .is_some());
 
     // Back through the steps: what was entered is still there.
     for _ in 0..3 {
@@ -250,8 +267,56 @@ async fn each_step_says_what_is_missing_and_back_keeps_what_was_entered() {
     root.remove();
 }
 
+/// A 2×2 PNG chosen in the photo step, as the file dialog would.
+fn choose_photo(root: &HtmlElement) {
+    const PNG: [u8; 74] = [
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 2, 8, 2,
+        0, 0, 0, 253, 212, 154, 115, 0, 0, 0, 17, 73, 68, 65, 84, 120, 156, 99, 248, 207, 192, 0,
+        68, 96, 226, 63, 3, 0, 29, 240, 3, 253, 160, 51, 9, 137, 0, 0, 0, 0, 73, 69, 78, 68, 174,
+        66, 96, 130,
+    ];
+    let bytes = js_sys::Uint8Array::from(&PNG[..]);
+    let file = web_sys::File::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes), "crack.png")
+        .unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("input[type=file][multiple]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_files(transfer.files().as_ref());
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+/// Lets the browser decode and scale a chosen photo.
+async fn pause() {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+}
+
+/// The field is left: its value is judged.
+fn leave(root: &HtmlElement, selector: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    root.query_selector(selector)
+        .unwrap()
+        .expect(selector)
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
 #[wasm_bindgen_test]
-async fn tracking_numbers_are_checked_as_they_are_typed() {
+async fn a_tracking_number_is_judged_once_typed_and_its_error_said_once_beside_it() {
     // The form as the case page draws it.
     let root = fresh_root();
     let _handle = mount_to(root.clone(), move || {
@@ -266,19 +331,40 @@ async fn tracking_numbers_are_checked_as_they_are_typed() {
             .text_content()
             .unwrap()
     };
+    let invalid = |root: &HtmlElement| {
+        root.query_selector("#return-tracking")
+            .unwrap()
+            .unwrap()
+            .get_attribute("aria-invalid")
+    };
+    let below_button = |root: &HtmlElement| {
+        root.query_selector("#ship-return-error")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap_or_default()
+    };
     assert!(feedback(&root).contains("recognised from the number"));
+    // Half typed: not called wrong while the buyer is still typing.
+    type_into(&root, "#return-tracking", "1Z99");
+    leptos::task::tick().await;
+    assert!(feedback(&root).contains("recognised from the number"));
+    assert_eq!(invalid(&root).as_deref(), Some("false"));
+    // Left with a wrong check digit: said beside the field, which is marked invalid.
     type_into(&root, "#return-tracking", "1Z999AA10123456785");
+    leave(&root, "#return-tracking");
     leptos::task::tick().await;
     assert!(
         feedback(&root).contains("check digit"),
         "{}",
         feedback(&root)
     );
-    let field = root.query_selector("#return-tracking").unwrap().unwrap();
-    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(invalid(&root).as_deref(), Some("true"));
+    // Corrected: the error goes as the correction is typed.
     type_into(&root, "#return-tracking", "1z999aa1 0123456784");
     leptos::task::tick().await;
     assert_eq!(feedback(&root), "UPS");
+    assert_eq!(invalid(&root).as_deref(), Some("false"));
     type_into(&root, "#return-tracking", "RR123456785CN");
     leptos::task::tick().await;
     assert!(feedback(&root).contains("UPU S10"), "{}", feedback(&root));
@@ -289,6 +375,17 @@ async fn tracking_numbers_are_checked_as_they_are_typed() {
         "{}",
         feedback(&root)
     );
+    // Sent empty: what is missing is said once, beside the field, not again under the button.
+    type_into(&root, "#return-tracking", "");
+    click(&root, "#ship-return button[type=submit]");
+    leptos::task::tick().await;
+    assert!(
+        feedback(&root).contains("Enter the tracking number"),
+        "{}",
+        feedback(&root)
+    );
+    assert_eq!(invalid(&root).as_deref(), Some("true"));
+    assert_eq!(below_button(&root), "");
     root.remove();
 }
 

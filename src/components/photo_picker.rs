@@ -68,13 +68,18 @@ pub fn photo_list(list: &[Photo], editable: bool) -> Markup {
                     ],
                 )
             };
+            // A single photo has no order to change: only its removal is offered.
+            let moves = if count > 1 {
+                button(Act::PhotoUp, "photos.earlier", i == 0)
+                    .join(button(Act::PhotoDown, "photos.later", i + 1 == count))
+            } else {
+                Markup::default()
+            };
             let actions = if editable {
                 el(
                     "span",
                     "photo-actions",
-                    button(Act::PhotoUp, "photos.earlier", i == 0)
-                        .join(button(Act::PhotoDown, "photos.later", i + 1 == count))
-                        .join(button(Act::PhotoRemove, "photos.remove", false)),
+                    moves.join(button(Act::PhotoRemove, "photos.remove", false)),
                 )
             } else {
                 Markup::default()

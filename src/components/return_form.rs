@@ -86,6 +86,15 @@ pub fn ReturnForm(
             order.with_value(|o| policy.with_value(|p| d.step_error(at, o, clock::now(), p, count)))
         })
     };
+    // A step's error goes as soon as what it asked for is there (a photo added, an amount
+    // typed), not at the next press of the button.
+    Effect::new(move |_| {
+        photos.track();
+        draft.track();
+        if problem.with_untracked(Option::is_some) && step_error(step.get_untracked()).is_none() {
+            set_problem.set(None);
+        }
+    });
     let go = move |to: Step| {
         set_problem.set(None);
         set_draft.update(|d| d.step = Some(to));

@@ -1,5 +1,6 @@
-//! A tracking number, checked as it is typed: the carrier it belongs to, or why it cannot be
-//! one. The server checks it again.
+//! A tracking number: the carrier it belongs to as soon as it is recognised, and why it cannot
+//! be one once the buyer has finished typing (left the field) or sends it, said once, beside the
+//! field, which is marked invalid. The server checks it again.
 
 use leptos::prelude::*;
 use rules::{Action, TrackingNumber};
@@ -8,16 +9,15 @@ use crate::components::case_actions::CaseControl;
 use crate::components::form_parts::SendRow;
 use crate::text::{code, error, t};
 
-/// What the field says under a number as typed: nothing yet, the carrier, or what is wrong.
-pub fn feedback(typed: &str) -> Option<Result<String, String>> {
-    if typed.trim().is_empty() {
-        return None;
+/// What the field says under a number as typed: the carrier once recognised; what is wrong
+/// (an empty field included) only once it is `judged`, so a number half typed is not called
+/// wrong; else nothing (the hint).
+pub fn feedback(typed: &str, judged: bool) -> Option<Result<String, String>> {
+    match TrackingNumber::parse(typed) {
+        Ok(n) => Some(Ok(code("carrier", n.carrier.code()))),
+        Err(e) if judged => Some(Err(error(e.code(), ""))),
+        Err(_) => None,
     }
-    Some(
-        TrackingNumber::parse(typed)
-            .map(|n| code("carrier", n.carrier.code()))
-            .map_err(|e| error(e.code(), "")),
-    )
 }
 
 /// Which parcel a tracking form sends.
@@ -60,17 +60,31 @@ pub fn TrackingForm(
 ) -> impl IntoView {
     let (form, id) = shipment.ids();
     let typed = RwSignal::new(String::new());
+    // Judged once the field is left or the form sent; from then on it follows each keystroke,
+    // so a correction clears the error at once.
+    let judged = RwSignal::new(false);
     let problem = RwSignal::new(String::new());
-    let said = Memo::new(move |_| typed.with(|n| feedback(n)));
+    let said = Memo::new(move |_| typed.with(|n| feedback(n, judged.get())));
+    let field = NodeRef::<leptos::html::Input>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        control.submit(shipment.action(&typed.get_untracked()), problem);
+        judged.set(true);
+        match shipment.action(&typed.get_untracked()) {
+            Ok(action) => control.submit(Ok(action), problem),
+            // Said beside the field, not again under the button.
+            Err(_) => {
+                if let Some(field) = field.get_untracked() {
+                    let _ = field.focus();
+                }
+            }
+        }
     };
     view! {
         <form id=form novalidate on:submit=submit>
             <label for=id>{t("tracking.label")}</label>
             <input
                 id=id
+                node_ref=field
                 autocomplete="off"
                 autocapitalize="characters"
                 spellcheck="false"
@@ -78,6 +92,7 @@ pub fn TrackingForm(
                 aria-invalid=move || if matches!(said.get(), Some(Err(_))) { "true" } else { "false" }
                 prop:value=move || typed.get()
                 on:input=move |ev| typed.set(event_target_value(&ev))
+                on:change=move |_| judged.set(true)
             />
             <p
                 class=move || match said.get() {
