@@ -631,3 +631,89 @@ async fn hostile_text_in_every_typed_field_is_shown_as_text() {
     shown_as_text(&root, 2);
     root.remove();
 }
+
+/// The header and the buttons say what is true of the case and what the viewer can do.
+#[wasm_bindgen_test]
+fn the_words_say_what_is_true_of_each_state() {
+    english();
+    let header_of = |json: &Value| {
+        let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
+        let (root, _) = mount_case(detail, |control| {
+            view! { <StatusHeader control /> }.into_any()
+        });
+        let text = root.text_content().unwrap_or_default();
+        root.remove();
+        text
+    };
+    // After the seller's rejection no proposal waits for an answer: the buyer is told it was
+    // rejected, and what they can do.
+    let mut rejected = case_json("buyer", false);
+    rejected["case"]["rejection"] = json!("Colour is as listed");
+    rejected["case"]["proposals"]["seller"] = Value::Null;
+    rejected["next_deadline"] =
+        json!({"at": at(30), "party": "buyer", "then": {"code": "close_rejected"}});
+    let header = header_of(&rejected);
+    assert!(header.contains("Rejected by the seller"), "{header}");
+    assert!(header.contains("ask the platform to decide"), "{header}");
+    assert!(!header.contains("waiting for an answer"), "{header}");
+    assert!(header.contains("Your move"), "{header}");
+    // Settled, only the optional rating is left: nobody's move.
+    let mut resolved = case_json("buyer", false);
+    resolved["state"] = json!("resolved");
+    resolved["next_deadline"] = json!({"at": at(300), "party": "buyer", "then": {"code": "close"}});
+    let header = header_of(&resolved);
+    assert!(!header.contains("Your move"), "{header}");
+    // The parcel is on its way back: the carrier's move, not the seller's.
+    let mut travelling = case_json("seller", false);
+    travelling["state"] = json!("return_in_transit");
+    travelling["next_deadline"] =
+        json!({"at": at(300), "party": "seller", "then": {"code": "platform_steps_in"}});
+    let header = header_of(&travelling);
+    assert!(header.contains("on its way to you"), "{header}");
+    assert!(!header.contains("Your move"), "{header}");
+
+    // The buyer refuses the seller's counter-offer, not "the request"; taking back a proposal
+    // and withdrawing the whole request read apart.
+    let mut countered = case_json("buyer", false);
+    countered["permissions"] = json!([
+        {"party": "buyer", "action": "reject"},
+        {"party": "buyer", "action": "withdraw"},
+        {"party": "buyer", "action": "withdraw_proposal"},
+        {"party": "buyer", "action": "accept"},
+    ]);
+    let detail = CaseScreen::decode(&countered.to_string()).expect("the case reads");
+    let (root, _) = mount_case(detail, |control| {
+        view! {
+            <ProposalsBoard control />
+            <retour::components::case_actions::CaseActions control />
+        }
+        .into_any()
+    });
+    let buttons = root.text_content().unwrap_or_default();
+    root.remove();
+    assert!(buttons.contains("Reject the counter-offer"), "{buttons}");
+    assert!(!buttons.contains("Reject the request"), "{buttons}");
+    assert!(buttons.contains("Take back this proposal"), "{buttons}");
+    assert!(buttons.contains("Withdraw the whole request"), "{buttons}");
+
+    // In Chinese, nothing follows a full-width comma but the next word.
+    text::install(
+        Locale::ZhCn,
+        text::parse_catalogue(include_str!("../locales/zh-CN.json")).unwrap(),
+    );
+    text::extend(text::parse_catalogue(include_str!("../locales/zh-CN.more.json")).unwrap());
+    let header = header_of(&case_json("buyer", false));
+    english();
+    assert!(header.contains("，"), "{header}");
+    assert!(!header.contains("， "), "{header}");
+    // In Spanish the median is not also called a mean.
+    let spanish = text::parse_catalogue(include_str!("../locales/es.more.json")).unwrap();
+    let median = js_sys::Reflect::get(&spanish, &"analytics.median".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        median.contains("mediana") && !median.contains("medio"),
+        "{median}"
+    );
+}

@@ -243,14 +243,8 @@ async fn each_step_says_what_is_missing_and_back_keeps_what_was_entered() {
     }
     assert_eq!(problem(&root), "", "the error went with the photo");
     // One photo has no order to change: it can only be removed.
-    assert!(root
-        .query_selector("[data-act=up]")
-        .unwrap()
-        .is_none());
-    assert!(root
-        .query_selector("[data-act=remove]")
-        .unwrap()
-        .is_some());
+    assert!(root.query_selector("[data-act=up]").unwrap().is_none());
+    assert!(root.query_selector("[data-act=remove]").unwrap().is_some());
 
     // Back through the steps: what was entered is still there.
     for _ in 0..3 {
@@ -462,6 +456,29 @@ async fn typing_an_amount_keeps_the_field_and_its_focus() {
         .is_some_and(|e| e.is_same_node(Some(&typed))));
     let value = field.unchecked_into::<web_sys::HtmlInputElement>().value();
     assert_eq!(value, "12");
+
+    // The review says what will be asked for, with the amount typed, and what was written.
+    next(&root).await;
+    next(&root).await;
+    choose_photo(&root);
+    for _ in 0..50 {
+        if root.query_selector("[data-act=remove]").unwrap().is_some() {
+            break;
+        }
+        pause().await;
+    }
+    next(&root).await;
+    assert_eq!(heading(&root), "Check and send");
+    let review = root
+        .query_selector(".wizard-step section:not([hidden])")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default();
+    assert!(review.contains("Partial refund"), "{review}");
+    assert!(review.contains("12.00"), "{review}");
+    assert!(review.contains("DescriptionNone"), "{review}");
+    assert!(!review.contains("optional"), "{review}");
     root.remove();
 }
 
