@@ -209,7 +209,12 @@ pub fn filters_view(
                     spellcheck="false"
                     prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev))
-                    on:change=move |_| change(&|_| {})
+                    // Read again: a field emptied without typing (its clear button, a script)
+                    // may announce only the change.
+                    on:change=move |ev| {
+                        typed.set(event_target_value(&ev));
+                        change(&|_| {})
+                    }
                 />
             </span>
             <span class="field">

@@ -1434,6 +1434,18 @@ async fn a_buyer_finds_her_returns_from_her_menu_and_her_orders() {
     // Her own name is not a column of her own list.
     let head = text_of(&client, "table.cases thead").await;
     assert!(!head.contains("Buyer"), "{head}");
+    // She finds it by its number; a search that finds nothing says so, the filters still there.
+    type_into(&client, "#f-q", &format!("{number}\n")).await;
+    wait_for_text(&client, "#queue-rows", &format!("Case {number}")).await;
+    type_into(&client, "#f-q", "no such thing\n").await;
+    wait_for_text(&client, ".empty", "No cases match.").await;
+    assert!(wait_for(&client, "#f-q")
+        .await
+        .is_displayed()
+        .await
+        .unwrap());
+    type_into(&client, "#f-q", "\n").await;
+    wait_for(&client, &format!("tr[data-case='{id}']")).await;
 
     // The line's wizard, reached by its address: the line cannot be chosen.
     client
