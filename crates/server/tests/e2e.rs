@@ -719,7 +719,8 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     client.refresh().await.unwrap();
     wait_for_text(&client, "main", "我的订单").await;
 
-    // Wei sends back case-3006: a wrong check digit is caught as it is typed, in Chinese.
+    // Wei sends back case-3006: a wrong check digit is caught once typed (the field left), in
+    // Chinese.
     client
         .goto(&journey.app.url("/returns/case-3006"))
         .await
@@ -727,6 +728,7 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     wait_for_text(&client, ".status-header", "等待寄回商品").await;
     assert_translated(&client, &families).await;
     type_into(&client, "#return-tracking", "1Z999AA10123456785").await;
+    press(&client, Key::Tab).await;
     wait_for_text(&client, ".tracking-feedback", "校验位不正确").await;
     type_into(&client, "#return-tracking", "1Z999AA10123456784").await;
     wait_for_text(&client, ".tracking-feedback", "UPS").await;
