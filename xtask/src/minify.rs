@@ -175,7 +175,9 @@ pub fn wasm(dist: &Path) -> Result<(), String> {
             .arg(&graph_file)
             .args(WASM_FEATURES)
             .arg("-o")
-            .arg(&cut),
+            .arg(&cut)
+            // It lists every function it removes: the count below says enough.
+            .stdout(std::process::Stdio::null()),
     )?;
     proc::run(
         command(tools.join("wasm-opt"))

@@ -111,10 +111,11 @@ async fn multiply_teahouse_cases(pool: &retour_server::db::Db) -> i64 {
     on_db!(
         pool,
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
-         INSERT INTO cases (id, order_id, buyer_id, store_id, idempotency_key, resolution, \
-         document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
-         deadline_at, deadline_party, escalated_at, settled_at) \
-         SELECT 'bench-' || n.i || '-' || c.id, c.order_id, c.buyer_id, c.store_id, \
+         INSERT INTO cases (id, number, order_id, buyer_id, store_id, idempotency_key, \
+         resolution, document, state, reason, version, refund_minor, currency, filed_at, \
+         updated_at, deadline_at, deadline_party, escalated_at, settled_at) \
+         SELECT 'bench-' || n.i || '-' || c.id, c.number + n.i * 100000, c.order_id, \
+         c.buyer_id, c.store_id, \
          'bench-' || n.i || '-' || c.idempotency_key, c.resolution, \
          json_set(c.document, '$.id', 'bench-' || n.i || '-' || c.id), c.state, c.reason, \
          c.version, c.refund_minor, c.currency, c.filed_at - n.i * 60000, c.updated_at, \

@@ -378,12 +378,14 @@ async fn multiply(pool: &Db) -> i64 {
         }
     };
     let copy = "'bench-' || n.i || '-' || c.id";
-    let columns = "id, order_id, buyer_id, store_id, idempotency_key, resolution, document, \
-         state, reason, version, refund_minor, currency, filed_at, updated_at, deadline_at, \
-         deadline_party, escalated_at, settled_at";
+    // Each copy has a number of its own, far above the ones the bench's filings will draw.
+    let columns = "id, number, order_id, buyer_id, store_id, idempotency_key, resolution, \
+         document, state, reason, version, refund_minor, currency, filed_at, updated_at, \
+         deadline_at, deadline_party, escalated_at, settled_at";
     // The tea house's cases, copied up to its share.
     exec(format!(
-        "{} INSERT INTO cases ({columns}) SELECT {copy}, c.order_id, c.buyer_id, c.store_id, \
+        "{} INSERT INTO cases ({columns}) SELECT {copy}, c.number + n.i * 100000, c.order_id, \
+         c.buyer_id, c.store_id, \
          {copy}, c.resolution, {}, c.state, c.reason, c.version, c.refund_minor, c.currency, \
          c.filed_at - n.i * 60000, c.updated_at, c.deadline_at + n.i * 60000, c.deadline_party, \
          c.escalated_at, c.settled_at FROM n CROSS JOIN cases c WHERE c.store_id = 's-tea' \
@@ -405,7 +407,8 @@ async fn multiply(pool: &Db) -> i64 {
     .unwrap();
     let other = "'other-' || n.i || '-' || c.id";
     exec(format!(
-        "{} INSERT INTO cases ({columns}) SELECT {other}, c.order_id, c.buyer_id, \
+        "{} INSERT INTO cases ({columns}) SELECT {other}, \
+         c.number + n.i * 100000 + 1000000000, c.order_id, c.buyer_id, \
          'bench-store-' || (n.i % {} + 1), {other}, c.resolution, {}, c.state, c.reason, \
          c.version, c.refund_minor, c.currency, c.filed_at - n.i * 60000, c.updated_at, \
          c.deadline_at + n.i * 60000, c.deadline_party, c.escalated_at, c.settled_at \
