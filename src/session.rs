@@ -117,8 +117,10 @@ impl Session {
         let locale = self.locale.get_untracked();
         leptos::task::spawn_local(async move {
             let result = catalogue(locale, ".more").await;
-            // A switch of language meanwhile loaded its own words: these are not wanted.
+            // The language changed meanwhile: these words are not wanted, and the page that
+            // needs the rest asks again, in the language spoken now.
             if self.locale.get_untracked() != locale {
+                self.words.set(Words::First);
                 return;
             }
             self.words.set(match result {

@@ -2,10 +2,10 @@
 -- Existing cases are numbered in filing order; new ones take the next number from `counters`,
 -- in the transaction that files them, so a filing rolled back takes no number.
 ALTER TABLE cases ADD COLUMN number INTEGER;
-UPDATE cases SET number = 3000 + (
-    SELECT COUNT(*) FROM cases c2
-    WHERE c2.filed_at < cases.filed_at OR (c2.filed_at = cases.filed_at AND c2.id <= cases.id)
-);
+-- One pass, numbered by a window over the whole table (not a count per case).
+UPDATE cases SET number = 3000 + filed.position
+FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY filed_at, id) AS position FROM cases) AS filed
+WHERE filed.id = cases.id;
 CREATE UNIQUE INDEX cases_number ON cases (number);
 CREATE TABLE counters (
     name  TEXT PRIMARY KEY,
