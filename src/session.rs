@@ -15,9 +15,9 @@ pub struct Session {
     pub words: RwSignal<Words>,
 }
 
-/// The language's words come in two halves: the first screens' (sign-in, orders, the wizard,
-/// the queues), downloaded before anything shows, and the rest (the case page, the analytics,
-/// the policy), downloaded when one of those pages first opens.
+/// The language's words come in two halves: the first screens' (sign-in, orders, the queues),
+/// downloaded before anything shows, and the rest (the case page, the return wizard, the
+/// analytics, the policy), downloaded when one of those pages first opens.
 #[derive(Clone, Debug)]
 pub enum Words {
     /// Only the first screens' words.
@@ -47,6 +47,8 @@ pub fn preferred_locale() -> Locale {
         .and_then(|s| s.get_item(LOCALE_KEY).ok().flatten())
         .and_then(|code| Locale::from_code(&code))
     {
+        // Chosen before this browser kept it in a cookie too: the server preloads by the cookie.
+        remember_for_the_server(chosen);
         return chosen;
     }
     let languages: Vec<String> = window()
@@ -56,6 +58,16 @@ pub fn preferred_locale() -> Locale {
         .filter_map(|l| l.as_string())
         .collect();
     Locale::pick(languages.iter().map(String::as_str))
+}
+
+/// The language chosen, in a cookie: the server reads it to preload the words of the next
+/// visit's first screen.
+fn remember_for_the_server(locale: Locale) {
+    let cookie = format!(
+        "{LOCALE_KEY}={}; path=/; max-age=31536000; samesite=lax",
+        locale.code()
+    );
+    let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &cookie.into());
 }
 
 /// One half of `locale`'s catalogue: the first screens' words, or `.more` for the rest.
@@ -92,12 +104,7 @@ impl Session {
         if let Some(s) = storage() {
             let _ = s.set_item(LOCALE_KEY, locale.code());
         }
-        // The server reads it to preload the words of the next visit's first screen.
-        let cookie = format!(
-            "{LOCALE_KEY}={}; path=/; max-age=31536000; samesite=lax",
-            locale.code()
-        );
-        let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &cookie.into());
+        remember_for_the_server(locale);
         self.locale.set(locale);
         Ok(())
     }

@@ -715,9 +715,20 @@ async fn the_same_journey_in_chinese_and_spanish_shows_no_untranslated_key() {
     choose(&client, ".language select", "zh-CN").await;
     wait_for_text(&client, "main", "我的订单").await;
     assert_translated(&client, &families).await;
-    // The choice is remembered on this browser.
+    // The choice is remembered on this browser, and the page preloads its words: the Chinese
+    // ones are fetched once, by the page's preload, and no others.
     client.refresh().await.unwrap();
     wait_for_text(&client, "main", "我的订单").await;
+    let loads = client
+        .execute(
+            "return performance.getEntriesByType('resource') \
+               .filter(l => l.name.includes('/locales/')) \
+               .map(l => [new URL(l.name).pathname, l.initiatorType]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(loads, json!([["/locales/zh-CN.json", "link"]]), "{loads}");
 
     // Wei sends back case-3006: a wrong check digit is caught once typed (the field left), in
     // Chinese.
