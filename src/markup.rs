@@ -285,17 +285,6 @@ pub fn all(css: &str) -> Vec<web_sys::Element> {
         .collect()
 }
 
-/// Shows or hides the element with `id`, drawn as markup.
-pub fn show(id: &str, shown: bool) {
-    if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
-        let _ = if shown {
-            element.remove_attribute("hidden")
-        } else {
-            element.set_attribute("hidden", "")
-        };
-    }
-}
-
 /// The value of the form field with `id`, drawn as markup; empty when there is none.
 pub fn value_of(id: &str) -> String {
     leptos::prelude::document()
@@ -303,13 +292,6 @@ pub fn value_of(id: &str) -> String {
         .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok())
         .and_then(|v| v.as_string())
         .unwrap_or_default()
-}
-
-/// Sets the value of the form field with `id`.
-pub fn set_value(id: &str, value: &str) {
-    if let Some(field) = leptos::prelude::document().get_element_by_id(id) {
-        let _ = js_sys::Reflect::set(&field, &"value".into(), &value.into());
-    }
 }
 
 /// Writes `text` into the element with `id` (a form's message line).

@@ -12,7 +12,7 @@ use retour::components::messages::Messages;
 use retour::components::parcel::parcel_markup;
 use retour::components::proposals_board::{columns_markup, ProposalsBoard};
 use retour::components::status_header::StatusHeader;
-use retour::markup::{set_value, Markup};
+use retour::markup::Markup;
 use retour::queue::{QueueFilters, QueuePage, PAGE_SIZE};
 use retour::screen::CaseScreen;
 use retour::text::{self, error, Locale};
@@ -288,9 +288,9 @@ fn mount_case(
 /// Types `value` into the field `id` (or picks it from a list) as a person would: the field
 /// announces it as the browser does.
 fn type_in(id: &str, value: &str) {
-    set_value(id, value);
     let document = web_sys::window().unwrap().document().unwrap();
     let field = document.get_element_by_id(id).unwrap();
+    js_sys::Reflect::set(&field, &"value".into(), &value.into()).unwrap();
     let event = if field.tag_name() == "SELECT" {
         "change"
     } else {

@@ -564,3 +564,57 @@ async fn the_form_judges_with_the_policy_the_server_serves_for_the_order() {
     assert!(said.contains("you pay the return shipping"), "{said}");
     root.remove();
 }
+
+/// What the buyer entered comes back with the form (a reload, a change of language): each
+/// step's fields show the saved draft.
+#[wasm_bindgen_test]
+async fn the_fields_show_the_saved_draft_when_the_form_comes_back() {
+    let order = order_delivered_days_ago(1);
+    let (root, handle) = mount_form(order.clone(), OrderPolicy::default(), None).await;
+    next(&root).await;
+    choose(&root, "#reason", "defective");
+    leptos::task::tick().await;
+    next(&root).await;
+    click(&root, "input[value=partial_refund]");
+    leptos::task::tick().await;
+    type_into(&root, "#partial-amount", "12.50");
+    leptos::task::tick().await;
+    next(&root).await;
+    type_into(&root, "#description", "Broken hinge");
+    leptos::task::tick().await;
+    drop(handle);
+    root.remove();
+
+    // The same order again, the tab's storage kept.
+    let document = web_sys::window().unwrap().document().unwrap();
+    let again: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&again).unwrap();
+    let _handle = mount_to(again.clone(), move || {
+        view! { <ReturnForm order=order.clone() policy=OrderPolicy::default() on_filed=|_: String| {} /> }
+    });
+    leptos::task::tick().await;
+    assert_eq!(heading(&again), "Anything the seller should know?");
+    let value = |css: &str| {
+        js_sys::Reflect::get(
+            &again.query_selector(css).unwrap().expect(css),
+            &"value".into(),
+        )
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
+    };
+    assert_eq!(value("#reason"), "defective");
+    assert_eq!(value("#partial-amount"), "12.50");
+    assert_eq!(value("#description"), "Broken hinge");
+    let partial: web_sys::HtmlInputElement = again
+        .query_selector("input[value=partial_refund]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(partial.checked());
+    assert!(again
+        .text_content()
+        .unwrap_or_default()
+        .contains("12 / 2000"));
+    again.remove();
+}

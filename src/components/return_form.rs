@@ -7,7 +7,7 @@ use crate::components::order_card::case_link;
 use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
 use crate::draft::{ReturnDraft, Step};
-use crate::markup::{el, esc, facts, set_value, show, text as tag, Markup};
+use crate::markup::{el, esc, facts, text as tag, Markup};
 use crate::photos::UploadTo;
 use crate::text::{self, code, error, t, tf};
 use crate::{api, clock, photos};
@@ -239,10 +239,6 @@ pub fn ReturnForm(
             })
             .collect::<Markup>()
     };
-    let initial = draft.get_untracked();
-    let items = order.with_value(|o| items_markup(o, &initial, &taken));
-    let reason = reason_markup(&initial);
-    let details = details_markup(&initial);
     let photos_needed = move || verdict.with(|v| matches!(v, Some(Ok(v)) if v.photos_required));
     let photo_failed =
         move || photos.with(|list| list.iter().any(|p| matches!(p.upload, Upload::Failed(_))));
@@ -255,79 +251,26 @@ pub fn ReturnForm(
         };
         t(key)
     };
-    // One handler for every field of every step: the draft follows what is typed or chosen.
-    let on_field = move |ev: leptos::ev::Event| {
-        // Inputs, selects and text areas alike: read through the properties they share.
-        let Some(field) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
-            return;
-        };
-        let property = |name: &str| js_sys::Reflect::get(&field, &name.into()).unwrap_or_default();
-        let id = field.id();
-        let value = property("value").as_string().unwrap_or_default();
-        if let Some(line) = id.strip_prefix("line-") {
-            let max = order.with_value(|o| {
-                o.lines
-                    .iter()
-                    .find(|l| l.id == line)
-                    .map_or(0, |l| l.quantity)
-            });
-            let on = property("checked").as_bool().unwrap_or(false);
-            // A newly chosen line starts with all its items.
-            set_draft.update(|d| d.set_quantity(line, if on { max } else { 0 }));
-            show(&format!("qspan-{line}"), on);
-            set_value(&format!("qty-{line}"), &max.to_string());
-        } else if let Some(line) = id.strip_prefix("qty-") {
-            if ev.type_() != "change" {
-                return;
-            }
-            let max = order.with_value(|o| {
-                o.lines
-                    .iter()
-                    .find(|l| l.id == line)
-                    .map_or(1, |l| l.quantity)
-            });
-            // Out-of-range or garbage snaps back to what is allowed.
-            let q = value.trim().parse::<u32>().map_or(max, |q| q.clamp(1, max));
-            set_value(&id, &q.to_string());
-            set_draft.update(|d| d.set_quantity(line, q));
-        } else if id == "reason" {
-            set_draft.update(|d| d.reason = Reason::from_code(&value));
-        } else if field.get_attribute("name").as_deref() == Some("resolution") {
-            let chosen = Resolution::from_code(&value);
-            set_draft.update(|d| d.resolution = chosen);
-            show("partial-wrap", chosen == Some(Resolution::PartialRefund));
-        } else if id == "partial-amount" {
-            set_draft.update(|d| d.partial_amount = value);
-        } else if id == "description" {
-            let count = format!("{} / {DESCRIPTION_MAX_CHARS}", value.chars().count());
-            set_draft.update(|d| d.description = value);
-            if let Some(counter) = document().get_element_by_id("description-count") {
-                counter.set_text_content(Some(&count));
-            }
-        }
-    };
-
-    // Every step is drawn once and shown in turn; the fields keep what is typed in them.
+    // Every step is mounted once and shown in turn: its fields follow the draft and write to it,
+    // so nothing redraws what the buyer typed.
     view! {
         <div class="wizard">
             <ol class="steps" aria-label=t("wizard.progress") inner_html=move || steps().into_html()></ol>
             <VerdictPanel verdict=verdict />
             <form class="return-form" on:submit=on_submit novalidate>
-                <fieldset class="wizard-step" disabled=busy on:input=on_field on:change=on_field>
-                    <section hidden=move || !at(Step::Items) inner_html=items.into_html()></section>
-                    <section hidden=move || !at(Step::Reason) inner_html=reason.into_html()></section>
-                    <section
-                        hidden=move || !at(Step::Resolution)
-                        inner_html=move || {
-                            verdict
-                                .with(|v| draft.with_untracked(|d| resolution_markup(v, d)))
-                                .into_html()
-                        }
-                    ></section>
-                    <section hidden=move || !at(Step::Details) inner_html=details.into_html()></section>
+                <fieldset class="wizard-step" disabled=busy>
+                    <section hidden=move || !at(Step::Items)>
+                        <ItemsStep order taken draft=draft set_draft />
+                    </section>
+                    <section hidden=move || !at(Step::Reason)>
+                        <ReasonStep draft set_draft />
+                    </section>
+                    <section hidden=move || !at(Step::Resolution)>
+                        <ResolutionStep verdict draft set_draft />
+                    </section>
+                    <section hidden=move || !at(Step::Details)>
+                        <DetailsStep draft set_draft />
+                    </section>
                     <section hidden=move || !at(Step::Photos)>
                         <h2 tabindex="-1">{t("wizard.photos_title")}</h2>
                         <p class="hint" hidden=move || !photos_needed()>{t("wizard.photos_required")}</p>
@@ -355,198 +298,247 @@ pub fn ReturnForm(
     }
 }
 
-/// The lines to choose, each with its quantity when it has several items.
-fn items_markup(order: &Order, initial: &ReturnDraft, taken: &[LineCase]) -> Markup {
-    let lines: Markup = order
-        .lines
-        .iter()
+/// The heading a step's focus goes to when it is shown.
+fn heading(key: &'static str) -> impl IntoView {
+    view! { <h2 tabindex="-1">{t(key)}</h2> }
+}
+
+/// The lines to choose, each with its quantity when it has several items; a line already in a
+/// case says so, with the way to it, and cannot be chosen.
+#[component]
+fn ItemsStep(
+    order: StoredValue<Order>,
+    taken: Vec<LineCase>,
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
+    let lines = order.with_value(|o| o.lines.clone());
+    let rows = lines
+        .into_iter()
         .map(|line| {
-            let id = esc(&line.id);
-            let label = esc(&tf(
+            let check = format!("line-{}", line.id);
+            let label = tf(
                 "wizard.line",
                 &[("title", &line.product.title), ("price", &text::money(line.unit_price))],
-            ));
+            );
             if let Some(case) = taken.iter().find(|c| c.line_id == line.id) {
-                // Already in a case: said, with the way to it, and not to be chosen.
-                return Markup::fill(
-                    "<div class=\"line-choice\"><input id=\"line-{}\" type=\"checkbox\" disabled>\
-                     <label for=\"line-{}\">{}</label>{}</div>",
-                    &[&id, &id, &label, &case_link(case)],
-                );
+                return view! {
+                    <div class="line-choice">
+                        <input id=check.clone() type="checkbox" disabled />
+                        <label for=check>{label}</label>
+                        <span inner_html=case_link(case).into_html()></span>
+                    </div>
+                }
+                .into_any();
             }
-            let chosen = initial.quantity(&line.id);
-            let quantity = if line.quantity > 1 {
-                Markup::fill(
-                    "<span class=\"quantity\" id=\"qspan-{}\"{}><label for=\"qty-{}\">{}</label>\
-                     <input id=\"qty-{}\" type=\"number\" inputmode=\"numeric\" min=\"1\" max=\"{}\" value=\"{}\">\
-                     <span class=\"hint-inline\">{}</span></span>",
-                    &[
-                        &id,
-                        &Markup::tags(hidden_unless(chosen > 0)),
-                        &id,
-                        &esc(&tf("wizard.how_many", &[("title", &line.product.title)])),
-                        &id,
-                        &Markup::number(line.quantity),
-                        &Markup::number(chosen.max(1)),
-                        &esc(&tf("wizard.of", &[("max", &line.quantity.to_string())])),
-                    ],
-                )
-            } else {
-                Markup::default()
-            };
-            Markup::fill(
-                "<div class=\"line-choice\"><input id=\"line-{}\" type=\"checkbox\"{}>\
-                 <label for=\"line-{}\">{}</label>{}</div>",
-                &[
-                    &id,
-                    &Markup::tags(if chosen > 0 { " checked" } else { "" }),
-                    &id,
-                    &label,
-                    &quantity,
-                ],
-            )
+            let (id, max) = (StoredValue::new(line.id.clone()), line.quantity);
+            // A newly chosen line starts with all its items.
+            let chosen = Memo::new(move |_| draft.with(|d| id.with_value(|id| d.quantity(id))));
+            let set = move |q: u32| set_draft.update(|d| id.with_value(|id| d.set_quantity(id, q)));
+            let quantity = (max > 1).then(|| {
+                let field = format!("qty-{}", line.id);
+                view! {
+                    <span class="quantity" hidden=move || chosen.get() == 0>
+                        <label for=field.clone()>
+                            {tf("wizard.how_many", &[("title", &line.product.title)])}
+                        </label>
+                        <input
+                            id=field
+                            type="number"
+                            inputmode="numeric"
+                            min="1"
+                            max=max
+                            prop:value=move || chosen.get().max(1).to_string()
+                            on:change=move |ev| {
+                                // Out-of-range or garbage snaps back to what is allowed.
+                                let typed = event_target_value(&ev);
+                                let q = typed.trim().parse::<u32>().map_or(max, |q| q.clamp(1, max));
+                                set_value_of(&ev, &q.to_string());
+                                set(q);
+                            }
+                        />
+                        <span class="hint-inline">{tf("wizard.of", &[("max", &max.to_string())])}</span>
+                    </span>
+                }
+            });
+            view! {
+                <div class="line-choice">
+                    <input
+                        id=check.clone()
+                        type="checkbox"
+                        prop:checked=move || { chosen.get() > 0 }
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set(if on { max } else { 0 })
+                        }
+                    />
+                    <label for=check>{label}</label>
+                    {quantity}
+                </div>
+            }
+            .into_any()
         })
-        .collect();
-    heading("wizard.items_title").join(lines)
+        .collect_view();
+    view! {
+        {heading("wizard.items_title")}
+        {rows}
+    }
 }
 
-fn heading(key: &str) -> Markup {
-    Markup::fill("<h2 tabindex=\"-1\">{}</h2>", &[&esc(&t(key))])
-}
-
-/// ` hidden` unless `shown`: for an element's opening tag.
-fn hidden_unless(shown: bool) -> &'static str {
-    if shown {
-        ""
-    } else {
-        " hidden"
+/// Writes `value` into the field an event came from.
+fn set_value_of(ev: &leptos::ev::Event, value: &str) {
+    if let Some(field) = ev.target() {
+        let _ = js_sys::Reflect::set(&field, &"value".into(), &value.into());
     }
 }
 
 /// The reasons, grouped: a problem with the item or the delivery, or a change of mind.
-fn reason_markup(initial: &ReturnDraft) -> Markup {
-    let options = |fault: Fault| -> Markup {
+#[component]
+fn ReasonStep(
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
+    let options = |fault: Fault| {
         Reason::ALL
             .into_iter()
             .filter(|r| r.fault() == fault)
-            .map(|r| {
-                Markup::fill(
-                    "<option value=\"{}\"{}>{}</option>",
-                    &[
-                        &Markup::tags(r.code()),
-                        &Markup::tags(if initial.reason == Some(r) {
-                            " selected"
-                        } else {
-                            ""
-                        }),
-                        &esc(&code("reason", r.code())),
-                    ],
-                )
-            })
-            .collect()
+            .map(|r| view! { <option value=r.code()>{code("reason", r.code())}</option> })
+            .collect_view()
     };
-    Markup::fill(
-        "{}<label for=\"reason\">{}</label><select id=\"reason\"><option value=\"\"{}>{}</option>\
-         <optgroup label=\"{}\">{}</optgroup><optgroup label=\"{}\">{}</optgroup></select>",
-        &[
-            &heading("wizard.reason_title"),
-            &esc(&t("wizard.reason")),
-            &Markup::tags(if initial.reason.is_none() {
-                " selected"
-            } else {
-                ""
-            }),
-            &esc(&t("wizard.choose_reason")),
-            &esc(&t("wizard.group_problem")),
-            &options(Fault::Seller),
-            &esc(&t("wizard.group_mind")),
-            &options(Fault::Buyer),
-        ],
-    )
+    view! {
+        {heading("wizard.reason_title")}
+        <label for="reason">{t("wizard.reason")}</label>
+        <select
+            id="reason"
+            prop:value=move || draft.with(|d| d.reason.map_or("", Reason::code))
+            on:change=move |ev| {
+                let chosen = Reason::from_code(&event_target_value(&ev));
+                set_draft.update(|d| d.reason = chosen);
+            }
+        >
+            <option value="">{t("wizard.choose_reason")}</option>
+            <optgroup label=t("wizard.group_problem")>{options(Fault::Seller)}</optgroup>
+            <optgroup label=t("wizard.group_mind")>{options(Fault::Buyer)}</optgroup>
+        </select>
+    }
 }
 
 type Verdict = Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>;
 
 /// The resolutions the rules offer now, each with the refund and who pays return shipping, and
-/// the amount field for a partial refund. Drawn again only when the verdict changes.
-fn resolution_markup(
-    verdict: &Option<Result<rules::Eligibility, rules::SelectionError>>,
-    draft: &ReturnDraft,
-) -> Markup {
-    let options = match verdict {
-        Some(Ok(v)) => {
-            let chosen = draft.effective_resolution(v);
-            let amount = text::money(v.max_refund);
-            v.resolutions
-                .iter()
-                .map(|&r| {
-                    let refund = match r {
-                        Resolution::Replacement => t("wizard.no_refund"),
-                        Resolution::PartialRefund => {
-                            tf("wizard.refund_up_to", &[("amount", &amount)])
+/// the amount field for a partial refund. The list follows the verdict; the choice and the
+/// amount follow the draft, so typing never redraws the field typed in.
+#[component]
+fn ResolutionStep(
+    verdict: Verdict,
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
+    let chosen = Memo::new(move |_| {
+        verdict.with(|v| match v {
+            Some(Ok(v)) => draft.with(|d| d.effective_resolution(v)),
+            _ => None,
+        })
+    });
+    let choice = move |(r, max, payer): (Resolution, Money, Option<rules::Party>)| {
+        let amount = text::money(max);
+        let refund = match r {
+            Resolution::Replacement => t("wizard.no_refund"),
+            Resolution::PartialRefund => tf("wizard.refund_up_to", &[("amount", &amount)]),
+            _ => tf("wizard.refund_of", &[("amount", &amount)]),
+        };
+        let shipping = payer
+            .map(|p| code("wizard.shipping_paid_by", p.code()))
+            .unwrap_or_default();
+        let partial = (r == Resolution::PartialRefund).then(|| {
+            view! {
+                <span id="partial-wrap" hidden=move || chosen.get() != Some(r)>
+                    <label for="partial-amount">
+                        {tf(
+                            "wizard.partial_amount",
+                            &[("currency", max.currency.code()), ("max", &amount)],
+                        )}
+                    </label>
+                    <input
+                        id="partial-amount"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        prop:value=draft.with_untracked(|d| d.partial_amount.clone())
+                        on:input=move |ev| {
+                            let typed = event_target_value(&ev);
+                            set_draft.update(|d| d.partial_amount = typed);
                         }
-                        _ => tf("wizard.refund_of", &[("amount", &amount)]),
-                    };
-                    let shipping = v
-                        .return_shipping_paid_by
-                        .filter(|_| r.sends_goods_back())
-                        .map(|p| code("wizard.shipping_paid_by", p.code()))
-                        .unwrap_or_default();
-                    let partial = if r == Resolution::PartialRefund {
-                        Markup::fill(
-                            "<span id=\"partial-wrap\"{}><label for=\"partial-amount\">{}</label>\
-                             <input id=\"partial-amount\" inputmode=\"decimal\" autocomplete=\"off\" value=\"{}\"></span>",
-                            &[
-                                &Markup::tags(hidden_unless(chosen == Some(r))),
-                                &esc(&tf(
-                                    "wizard.partial_amount",
-                                    &[("currency", v.max_refund.currency.code()), ("max", &amount)],
-                                )),
-                                &esc(&draft.partial_amount),
-                            ],
-                        )
-                    } else {
-                        Markup::default()
-                    };
-                    Markup::fill(
-                        "<div class=\"choice\"><label><input type=\"radio\" name=\"resolution\" value=\"{}\"{}> {}</label>{}{}</div>",
-                        &[
-                            &Markup::tags(r.code()),
-                            &Markup::tags(if chosen == Some(r) { " checked" } else { "" }),
-                            &tag("strong", "", &code("resolution", r.code())),
-                            &tag("p", "hint", &format!("{refund} {shipping}")),
-                            &partial,
-                        ],
-                    )
-                })
-                .collect()
+                    />
+                </span>
+            }
+        });
+        view! {
+            <div class="choice">
+                <label>
+                    <input
+                        type="radio"
+                        name="resolution"
+                        value=r.code()
+                        prop:checked=move || chosen.get() == Some(r)
+                        on:change=move |_| set_draft.update(|d| d.resolution = Some(r))
+                    />
+                    " "
+                    <strong>{code("resolution", r.code())}</strong>
+                </label>
+                <p class="hint">{format!("{refund} {shipping}")}</p>
+                {partial}
+            </div>
         }
-        _ => Markup::default(),
     };
-    Markup::fill(
-        "{}<div role=\"radiogroup\" aria-label=\"{}\">{}</div>",
-        &[
-            &heading("wizard.resolution_title"),
-            &esc(&t("wizard.resolution_title")),
-            &options,
-        ],
-    )
+    view! {
+        {heading("wizard.resolution_title")}
+        <div role="radiogroup" aria-label=t("wizard.resolution_title")>
+            {move || {
+                verdict.with(|v| match v {
+                    Some(Ok(v)) => v
+                        .resolutions
+                        .iter()
+                        .map(|&r| {
+                            choice((
+                                r,
+                                v.max_refund,
+                                v.return_shipping_paid_by.filter(|_| r.sends_goods_back()),
+                            ))
+                        })
+                        .collect_view()
+                        .into_any(),
+                    _ => ().into_any(),
+                })
+            }}
+        </div>
+    }
 }
 
-fn details_markup(initial: &ReturnDraft) -> Markup {
-    let max = Markup::number(DESCRIPTION_MAX_CHARS as u64);
-    Markup::fill(
-        "{}<label for=\"description\">{}</label><textarea id=\"description\" rows=\"5\" maxlength=\"{}\" \
-         aria-describedby=\"description-count\">{}</textarea><p class=\"hint\" id=\"description-count\">{} / {}</p>",
-        &[
-            &heading("wizard.details_title"),
-            &esc(&t("wizard.description")),
-            &max,
-            &esc(&initial.description),
-            &Markup::number(initial.description.chars().count() as u64),
-            &max,
-        ],
-    )
+/// What the seller should know, with the characters left.
+#[component]
+fn DetailsStep(
+    draft: ReadSignal<ReturnDraft>,
+    set_draft: WriteSignal<ReturnDraft>,
+) -> impl IntoView {
+    let count = move || draft.with(|d| d.description.chars().count());
+    view! {
+        {heading("wizard.details_title")}
+        <label for="description">{t("wizard.description")}</label>
+        <textarea
+            id="description"
+            rows="5"
+            maxlength=DESCRIPTION_MAX_CHARS
+            aria-describedby="description-count"
+            prop:value=draft.with_untracked(|d| d.description.clone())
+            on:input=move |ev| {
+                let typed = event_target_value(&ev);
+                set_draft.update(|d| d.description = typed);
+            }
+        ></textarea>
+        <p class="hint" id="description-count">
+            {move || format!("{} / {DESCRIPTION_MAX_CHARS}", count())}
+        </p>
+    }
 }
 
 /// The review: what will be sent, and the photos with their progress once sending.
