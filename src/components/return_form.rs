@@ -307,9 +307,13 @@ fn heading(key: &'static str) -> impl IntoView {
 /// case says so, with the way to it, and cannot be chosen.
 #[component]
 fn ItemsStep(
+    /// The order whose lines are offered.
     order: StoredValue<Order>,
+    /// Its lines already in a case.
     taken: Vec<LineCase>,
+    /// What the buyer has entered so far.
     draft: ReadSignal<ReturnDraft>,
+    /// Where each change goes.
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
     let lines = order.with_value(|o| o.lines.clone());
@@ -332,7 +336,6 @@ fn ItemsStep(
                 .into_any();
             }
             let (id, max) = (StoredValue::new(line.id.clone()), line.quantity);
-            // A newly chosen line starts with all its items.
             let chosen = Memo::new(move |_| draft.with(|d| id.with_value(|id| d.quantity(id))));
             let set = move |q: u32| set_draft.update(|d| id.with_value(|id| d.set_quantity(id, q)));
             let quantity = (max > 1).then(|| {
@@ -361,6 +364,7 @@ fn ItemsStep(
                     </span>
                 }
             });
+            // A newly chosen line starts with all its items.
             view! {
                 <div class="line-choice">
                     <input
@@ -395,7 +399,9 @@ fn set_value_of(ev: &leptos::ev::Event, value: &str) {
 /// The reasons, grouped: a problem with the item or the delivery, or a change of mind.
 #[component]
 fn ReasonStep(
+    /// What the buyer has entered so far.
     draft: ReadSignal<ReturnDraft>,
+    /// Where each change goes.
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
     let options = |fault: Fault| {
@@ -430,8 +436,11 @@ type Verdict = Memo<Option<Result<rules::Eligibility, rules::SelectionError>>>;
 /// amount follow the draft, so typing never redraws the field typed in.
 #[component]
 fn ResolutionStep(
+    /// The rules' verdict on the draft: which resolutions it allows, for how much.
     verdict: Verdict,
+    /// What the buyer has entered so far.
     draft: ReadSignal<ReturnDraft>,
+    /// Where each change goes.
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
     let chosen = Memo::new(move |_| {
@@ -517,7 +526,9 @@ fn ResolutionStep(
 /// What the seller should know, with the characters left.
 #[component]
 fn DetailsStep(
+    /// What the buyer has entered so far.
     draft: ReadSignal<ReturnDraft>,
+    /// Where each change goes.
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
     let count = move || draft.with(|d| d.description.chars().count());
