@@ -145,6 +145,17 @@ fn the_parcels_journey_reads_oldest_first_with_where_the_carrier_saw_it() {
     assert_eq!(parcel_markup(&quiet), Markup::default());
 }
 
+/// The text of the status header drawn for the case `json`, as the server would send it.
+fn header_of(json: &Value) -> String {
+    let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
+    let (root, _) = mount_case(detail, |control| {
+        view! { <StatusHeader control /> }.into_any()
+    });
+    let text = root.text_content().unwrap_or_default();
+    root.remove();
+    text
+}
+
 #[wasm_bindgen_test]
 fn each_party_reads_the_step_at_hand_in_its_own_words() {
     english();
@@ -152,13 +163,7 @@ fn each_party_reads_the_step_at_hand_in_its_own_words() {
         let mut json = case_json(viewer, state == "escalated");
         json["state"] = json!(state);
         json["case"]["return_address"] = json!("Returns desk, Kowloon");
-        let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
-        let (root, _) = mount_case(detail, |control| {
-            view! { <StatusHeader control /> }.into_any()
-        });
-        let text = root.text_content().unwrap_or_default();
-        root.remove();
-        text
+        header_of(&json)
     };
     let asked = step("buyer", "awaiting_seller");
     assert!(
@@ -636,15 +641,6 @@ async fn hostile_text_in_every_typed_field_is_shown_as_text() {
 #[wasm_bindgen_test]
 fn the_words_say_what_is_true_of_each_state() {
     english();
-    let header_of = |json: &Value| {
-        let detail = CaseScreen::decode(&json.to_string()).expect("the case reads");
-        let (root, _) = mount_case(detail, |control| {
-            view! { <StatusHeader control /> }.into_any()
-        });
-        let text = root.text_content().unwrap_or_default();
-        root.remove();
-        text
-    };
     // After the seller's rejection no proposal waits for an answer: the buyer is told it was
     // rejected, and what they can do.
     let mut rejected = case_json("buyer", false);

@@ -1,9 +1,8 @@
 use chrono::{DateTime, Utc};
 use rules::api::{LineCase, NewReturn, OrderView};
-use rules::{
-    Decision, Explanation, Fulfillment, LineSelection, Money, Reason, Resolution, ReturnRequest,
-};
+use rules::{Decision, Explanation, Fulfillment, Money, Reason, Resolution};
 
+use crate::draft::ReturnDraft;
 use crate::markup::{button, el, esc, text as tag, Act, Markup};
 use crate::route::Route;
 use crate::text::{self, code, t, tf};
@@ -37,33 +36,19 @@ pub fn cancellation(view: &OrderView, now: DateTime<Utc>) -> Option<(NewReturn, 
     if !matches!(order.fulfillment, Fulfillment::NotShipped) || !view.cases.is_empty() {
         return None;
     }
-    let lines: Vec<LineSelection> = order
-        .lines
-        .iter()
-        .map(|l| LineSelection {
-            line_id: l.id.clone(),
-            quantity: l.quantity,
-        })
-        .collect();
-    // Nothing was shipped: the buyer simply no longer wants it.
-    let reason = Reason::NoLongerWanted;
-    let (policy, quote) = view.policy.for_request(order, &lines);
-    let request = ReturnRequest {
-        return_shipping_cost: quote,
-        ..ReturnRequest::new(lines.clone(), reason)
+    // The wizard's own draft, filled in: every item of every line; nothing was shipped, so the
+    // buyer simply no longer wants it.
+    let mut draft = ReturnDraft {
+        reason: Some(Reason::NoLongerWanted),
+        resolution: Some(Resolution::RefundOnly),
+        ..ReturnDraft::new(order, None)
     };
-    let verdict = rules::eligibility(order, &request, now, &policy).ok()?;
+    for line in &order.lines {
+        draft.set_quantity(&line.id, line.quantity);
+    }
+    let verdict = draft.verdict(order, now, &view.policy)?.ok()?;
     let refund = verdict.refund_for(Resolution::RefundOnly, None).ok()?;
-    let filing = NewReturn {
-        order_id: order.id.clone(),
-        lines,
-        reason,
-        resolution: Resolution::RefundOnly,
-        partial_amount_minor: None,
-        description: String::new(),
-        evidence: Vec::new(),
-    };
-    Some((filing, refund))
+    Some((draft.to_request(order, now, &view.policy).ok()?, refund))
 }
 
 /// One of the buyer's orders with its lines, as markup; each line says, from the rules in the browser,

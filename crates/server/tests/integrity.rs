@@ -60,23 +60,31 @@ fn scarf_returned() -> Value {
     )
 }
 
-#[tokio::test]
-async fn twenty_simultaneous_filings_for_one_item_make_one_case() {
-    let app = spawn_app().await;
-    let lucia = app.lucia().await;
+/// Twenty filings of the same scarf at once, each under a key of its own: the cases made, and
+/// each refusal's status and body.
+async fn twenty_filings_of_the_scarf_at_once(
+    lucia: &Session,
+) -> (Vec<CaseDetail>, Vec<(StatusCode, Value)>) {
     let body = scarf_returned();
     let keys: Vec<String> = (0..20).map(|_| uuid()).collect();
     let answers =
         futures_util::future::join_all(keys.iter().map(|key| lucia.file_with_key(&body, key)))
             .await;
-    let mut created = Vec::new();
-    let mut conflicts = Vec::new();
+    let (mut created, mut refused) = (Vec::new(), Vec::new());
     for response in answers {
         match response.status() {
             StatusCode::CREATED => created.push(response.json::<CaseDetail>().await.unwrap()),
-            _ => conflicts.push(error_of(response).await),
+            _ => refused.push(error_of(response).await),
         }
     }
+    (created, refused)
+}
+
+#[tokio::test]
+async fn twenty_simultaneous_filings_for_one_item_make_one_case() {
+    let app = spawn_app().await;
+    let lucia = app.lucia().await;
+    let (created, conflicts) = twenty_filings_of_the_scarf_at_once(&lucia).await;
     assert_eq!(created.len(), 1, "exactly one filing wins: {conflicts:?}");
     let winner = &created[0].summary.id;
     assert_eq!(conflicts.len(), 19);
@@ -437,17 +445,7 @@ async fn cases_are_numbered_in_filing_order_and_a_refused_filing_takes_no_number
     )
     .unwrap();
     let lucia = app.lucia().await;
-    let body = scarf_returned();
-    let keys: Vec<String> = (0..20).map(|_| uuid()).collect();
-    let answers =
-        futures_util::future::join_all(keys.iter().map(|key| lucia.file_with_key(&body, key)))
-            .await;
-    let mut winners = Vec::new();
-    for response in answers {
-        if response.status() == StatusCode::CREATED {
-            winners.push(response.json::<CaseDetail>().await.unwrap());
-        }
-    }
+    let (winners, _) = twenty_filings_of_the_scarf_at_once(&lucia).await;
     assert_eq!(winners.len(), 1);
     assert_eq!(winners[0].summary.number as i64, highest + 1);
     let next = lucia
