@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{Login, NewMessage, NewReturn, OrderView, Role};
+use rules::api::{CreditView, Login, NewMessage, NewReturn, OrderView, Role};
 
 use crate::body::{Json, ToBody};
 use crate::decode::{FromJs, Obj};
@@ -196,6 +196,11 @@ impl<T: Decode> Load<T> {
 /// The signed-in buyer's orders.
 pub fn orders() -> Load<Vec<OrderView>> {
     Load::new(Signal::stored(rules::api::first::ORDERS.into()))
+}
+
+/// The store credit the signed-in buyer holds.
+pub fn credits() -> Load<Vec<CreditView>> {
+    Load::new(Signal::stored(rules::api::first::CREDITS.into()))
 }
 
 /// One of the buyer's orders.

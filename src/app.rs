@@ -4,7 +4,7 @@ use rules::api::Role;
 use crate::components::ErrorView;
 use crate::components::Nav;
 use crate::pages::account::SignInPage;
-use crate::pages::buyer::{MyReturnsPage, OrdersPage, ReturnRequestPage};
+use crate::pages::buyer::{CreditsPage, MyReturnsPage, OrdersPage, ReturnRequestPage};
 use crate::pages::mediator::DisputesPage;
 use crate::pages::seller::{AnalyticsPage, PolicyPage, SellerReturnsPage};
 use crate::pages::{CasePage, NotFound};
@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                 }
                 (Some(_), Route::Case { id }) => view! { <CasePage id /> }.into_any(),
                 (Some(Role::Buyer), Route::MyReturns) => view! { <MyReturnsPage /> }.into_any(),
+                (Some(Role::Buyer), Route::Credits) => view! { <CreditsPage /> }.into_any(),
                 (Some(Role::Seller), Route::Analytics) => view! { <AnalyticsPage /> }.into_any(),
                 (Some(Role::Seller), Route::SellerPolicy) => view! { <PolicyPage /> }.into_any(),
                 (Some(Role::Mediator), _) => view! { <DisputesPage /> }.into_any(),

@@ -88,6 +88,7 @@ impl ToBody for NewReturn {
                 "partial_amount_minor",
                 self.partial_amount_minor.map(|m| m as f64),
             )
+            .maybe("exchange_for", self.exchange_for.as_deref())
             .set("description", self.description.as_str())
             .set("evidence", strings(&self.evidence))
     }
@@ -113,6 +114,7 @@ impl ToBody for Offer {
             )
             .set("note", self.note.as_str())
             .set("evidence", evidence)
+            .maybe("exchange_for", self.exchange_for.as_deref())
     }
 }
 
@@ -188,12 +190,12 @@ impl ToBody for Action {
                 address: address.clone(),
             }
             .body(),
-            Action::ShipReturn { tracking } | Action::ShipReplacement { tracking } => {
-                TrackingBody {
-                    tracking_number: tracking.number.clone(),
-                }
-                .body()
+            Action::ShipReturn { tracking }
+            | Action::ShipReplacement { tracking }
+            | Action::ShipRepaired { tracking } => TrackingBody {
+                tracking_number: tracking.number.clone(),
             }
+            .body(),
             Action::Rate { stars, comment } => RateBody {
                 stars: *stars,
                 comment: comment.clone(),
@@ -203,8 +205,14 @@ impl ToBody for Action {
             | Action::Escalate
             | Action::ReturnDelivered
             | Action::ConfirmReceipt
+            | Action::ConfirmItem
             | Action::RefundIssued
             | Action::Withdraw => NoFields {}.body(),
+            Action::RepairFailed { reason, evidence } => ReasonBody {
+                reason: reason.clone(),
+            }
+            .body()
+            .set("evidence", strings(evidence)),
         }
     }
 }

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
 use rules::api::{
-    BuyerRisk, CaseLine, CaseView, CodeCount, EvidenceView, Leg, LineCase, MessageView, OrderView,
-    ParcelEvent, ParcelStatus, RiskSignals, SavedAddress, SellerRisk, SellerStats, StorePolicy,
+    BuyerRisk, CaseLine, CaseView, CodeCount, CreditView, EvidenceView, Leg, LineCase, MessageView,
+    OrderView, ParcelEvent, ParcelStatus, RiskSignals, SavedAddress, SellerRisk, SellerStats,
+    StorePolicy,
 };
 use rules::{
     ActionKind, Actor, Agreement, AutoAction, Carrier, CaseState, Category, Country, Currency,
@@ -270,6 +271,8 @@ impl FromJs for OrderLine {
             quantity: o.count("quantity")?,
             unit_price: o.get("unit_price")?,
             weight_grams: o.maybe("weight_grams", Obj::count)?,
+            variant: o.opt_text("variant"),
+            variants: o.get_opt("variants")?.unwrap_or_default(),
         })
     }
 }
@@ -351,6 +354,7 @@ impl FromJs for RiskSignals {
             buyer: BuyerRisk {
                 cases: buyer.unsigned("cases")?,
                 refunded: buyer.unsigned("refunded")?,
+                credited: buyer.unsigned("credited")?,
                 refund_rate_basis_points: buyer.unsigned("refund_rate_basis_points")?,
             },
             seller: SellerRisk {
@@ -360,6 +364,19 @@ impl FromJs for RiskSignals {
                 fault_rate_basis_points: seller.unsigned("fault_rate_basis_points")?,
                 automatic_actions: seller.unsigned("automatic_actions")?,
             },
+        })
+    }
+}
+
+impl FromJs for CreditView {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(CreditView {
+            case_id: o.text("case_id")?,
+            number: o.count("number")?,
+            code: o.text("code")?,
+            amount: o.get("amount")?,
+            issued_at: o.instant("issued_at")?,
+            store: o.text("store")?,
         })
     }
 }
@@ -479,6 +496,8 @@ impl FromJs for Terms {
             return_shipping_paid_by: o.maybe("return_shipping_paid_by", |o, n| {
                 o.code(n, Party::from_code)
             })?,
+            credit: o.get_opt("credit")?,
+            exchange_for: o.opt_text("exchange_for"),
         })
     }
 }
@@ -546,6 +565,10 @@ impl FromJs for AutoAction {
             "refund_without_return" => A::RefundWithoutReturn,
             "close_not_shipped" => A::CloseNotShipped,
             "issue_refund" => A::IssueRefund,
+            "refund_instead_of_credit" => A::RefundInsteadOfCredit {
+                of: o.code("of", Party::from_code)?,
+            },
+            "item_accepted" => A::ItemAccepted,
             "close" => A::Close,
             _ => return Err(wrong("code")),
         })
@@ -569,6 +592,11 @@ impl FromJs for Outcome {
                 amount: o.get("amount")?,
             },
             "replaced" => Outcome::Replaced,
+            "repaired" => Outcome::Repaired,
+            "exchanged" => Outcome::Exchanged,
+            "credited" => Outcome::Credited {
+                amount: o.get("amount")?,
+            },
             "withdrawn" => Outcome::Withdrawn,
             "rejected" => Outcome::Rejected,
             "return_not_shipped" => Outcome::ReturnNotShipped,

@@ -66,6 +66,8 @@ pub struct ReturnDraft {
     pub resolution: Option<Resolution>,
     /// The partial refund as typed, in the order's currency.
     pub partial_amount: String,
+    /// For an exchange: the variant wanted instead.
+    pub exchange_for: String,
     pub description: String,
     pub step: Option<Step>,
     /// The same for every submit of this draft, so it files one case.
@@ -89,6 +91,8 @@ pub enum DraftError {
     DescriptionTooLong,
     #[error("add at least one photo")]
     PhotosRequired,
+    #[error("choose the size or colour to exchange for")]
+    VariantRequired,
 }
 
 impl DraftError {
@@ -102,6 +106,7 @@ impl DraftError {
             DraftError::Refund(e) => e.code(),
             DraftError::DescriptionTooLong => "description_too_long",
             DraftError::PhotosRequired => "photos_required",
+            DraftError::VariantRequired => "variant_required",
         }
     }
 }
@@ -136,6 +141,7 @@ impl ReturnDraft {
         line("reason", self.reason.map(Reason::code));
         line("resolution", self.resolution.map(Resolution::code));
         line("amount", Some(self.partial_amount.as_str()));
+        line("variant", Some(self.exchange_for.as_str()));
         for (id, quantity) in &self.quantities {
             text.push_str(&format!("qty {quantity} {id}\n"));
         }
@@ -163,6 +169,7 @@ impl ReturnDraft {
                 "reason" => draft.reason = Reason::from_code(value),
                 "resolution" => draft.resolution = Resolution::from_code(value),
                 "amount" => draft.partial_amount = value.to_owned(),
+                "variant" => draft.exchange_for = value.to_owned(),
                 "qty" => {
                     let (quantity, id) = value.split_once(' ')?;
                     draft
@@ -186,6 +193,11 @@ impl ReturnDraft {
         if let Some(entry) = self.quantities.iter_mut().find(|(id, _)| id == line_id) {
             entry.1 = quantity;
         }
+    }
+
+    /// The variants the selected line may be exchanged for, as the rules say.
+    pub fn exchange_options(&self, order: &Order) -> Vec<String> {
+        rules::exchange_options(order, &self.selection())
     }
 
     pub fn selection(&self) -> Vec<LineSelection> {
@@ -292,6 +304,12 @@ impl ReturnDraft {
         };
         // The same check the server makes: never above what was paid.
         verdict.refund_for(resolution, partial_amount_minor)?;
+        let exchange_for = (resolution == Resolution::Exchange)
+            .then(|| self.exchange_for.clone())
+            .filter(|v| self.exchange_options(order).contains(v));
+        if resolution == Resolution::Exchange && exchange_for.is_none() {
+            return Err(DraftError::VariantRequired);
+        }
         if self.description.trim().chars().count() > DESCRIPTION_MAX_CHARS {
             return Err(DraftError::DescriptionTooLong);
         }
@@ -301,6 +319,7 @@ impl ReturnDraft {
             reason: self.reason.ok_or(DraftError::NoReason)?,
             resolution,
             partial_amount_minor,
+            exchange_for,
             description: self.description.trim().to_owned(),
             // The photos are cited once the server has them, just before filing.
             evidence: vec![],
@@ -325,6 +344,8 @@ mod tests {
             quantity,
             unit_price: Money::new(1000, Currency::EUR),
             weight_grams: None,
+            variant: None,
+            variants: vec![],
         };
         Order {
             id: "o".into(),

@@ -148,7 +148,10 @@ pub enum Act {
     RejectCancel,
     ReportOpen,
     ReportCancel,
+    RepairFailedOpen,
+    RepairFailedCancel,
     ConfirmReceipt,
+    ConfirmItem,
     ReturnDelivered,
     RefundIssued,
     /// Open one photo of the case in the viewer (`data-index`).
@@ -167,7 +170,7 @@ pub enum Act {
 }
 
 impl Act {
-    pub const ALL: [Act; 25] = [
+    pub const ALL: [Act; 28] = [
         Act::Accept,
         Act::WithdrawProposal,
         Act::Escalate,
@@ -181,7 +184,10 @@ impl Act {
         Act::RejectCancel,
         Act::ReportOpen,
         Act::ReportCancel,
+        Act::RepairFailedOpen,
+        Act::RepairFailedCancel,
         Act::ConfirmReceipt,
+        Act::ConfirmItem,
         Act::ReturnDelivered,
         Act::RefundIssued,
         Act::Photo,
@@ -210,7 +216,10 @@ impl Act {
             Act::RejectCancel => "reject-cancel",
             Act::ReportOpen => "report-open",
             Act::ReportCancel => "report-cancel",
+            Act::RepairFailedOpen => "repair-failed-open",
+            Act::RepairFailedCancel => "repair-failed-cancel",
             Act::ConfirmReceipt => "confirm-receipt",
+            Act::ConfirmItem => "confirm-item",
             Act::ReturnDelivered => "return-delivered",
             Act::RefundIssued => "refund-issued",
             Act::Photo => "photo",

@@ -21,6 +21,8 @@ pub enum Route {
     },
     /// The buyer's own return cases.
     MyReturns,
+    /// The store credit the buyer holds.
+    Credits,
     SellerReturns,
     /// The mediator's queue of escalated cases.
     Disputes,
@@ -37,7 +39,11 @@ impl Route {
     pub fn needs_all_words(&self) -> bool {
         matches!(
             self,
-            Route::Case { .. } | Route::Return { .. } | Route::Analytics | Route::SellerPolicy
+            Route::Case { .. }
+                | Route::Return { .. }
+                | Route::Credits
+                | Route::Analytics
+                | Route::SellerPolicy
         )
     }
 
@@ -63,6 +69,7 @@ impl Route {
                 line: query_value(query, "line"),
             },
             ["returns"] => Route::MyReturns,
+            ["credits"] => Route::Credits,
             ["returns", id] => Route::Case {
                 id: (*id).to_owned(),
             },
@@ -89,6 +96,7 @@ impl Route {
             }
             Route::Case { id } => format!("/returns/{}", encode(id)),
             Route::MyReturns => "/returns".into(),
+            Route::Credits => "/credits".into(),
             Route::SellerReturns => "/seller/returns".into(),
             Route::Analytics => "/seller/analytics".into(),
             Route::SellerPolicy => "/seller/policy".into(),

@@ -9,8 +9,8 @@
 use chrono::{DateTime, Utc};
 use rules::api::{CaseView, EvidenceView, MessageView, ParcelEvent};
 use rules::{
-    ActionKind, Agreement, AutoAction, CaseState, Deadline, Money, Order, Party, Permission,
-    Proposals, Rating, Settlement, TrackingNumber, Trigger,
+    with_bonus, ActionKind, Agreement, AutoAction, CaseState, Deadline, Limits, Money, Order,
+    Party, Permission, Proposals, Rating, Settlement, TrackingNumber, Trigger,
 };
 
 use crate::decode::{FromJs, Obj, Read};
@@ -45,6 +45,8 @@ pub struct CaseParts {
     pub parcel: Vec<ParcelEvent>,
     /// How the case was decided, once settled.
     pub settlement: Option<Settlement>,
+    /// The code of the store credit the case settled on, for the buyer and the mediator.
+    pub credit_code: Option<String>,
 }
 
 /// What the page shows of the rules' case.
@@ -58,7 +60,10 @@ pub struct CaseFacts {
     /// As stored: already checked by the server.
     pub return_tracking: Option<TrackingNumber>,
     pub rating: Option<Rating>,
-    pub max_refund: Money,
+    /// What the case may pay at most, in money and in store credit.
+    pub limits: Limits,
+    /// The variants the returned line may be exchanged for.
+    pub exchange_options: Vec<String>,
 }
 
 /// One line of the timeline.
@@ -134,7 +139,15 @@ impl FromJs for CaseScreen {
                     return_address: case.opt_text("return_address"),
                     return_tracking: case.get_opt("return_tracking")?,
                     rating: case.get_opt("rating")?,
-                    max_refund: case.get("max_refund")?,
+                    limits: {
+                        let refund: Money = case.get("max_refund")?;
+                        let bonus = case.maybe("credit_bonus_percent", Obj::count)?;
+                        Limits {
+                            refund,
+                            credit: with_bonus(refund, bonus.unwrap_or(0)),
+                        }
+                    },
+                    exchange_options: case.get_opt("exchange_options")?.unwrap_or_default(),
                 },
                 timeline: o.list("timeline")?,
                 messages: o.list("messages")?,
@@ -143,6 +156,7 @@ impl FromJs for CaseScreen {
                 evidence: o.list("evidence")?,
                 parcel: o.list("parcel")?,
                 settlement: o.get_opt("settlement")?,
+                credit_code: o.opt_text("credit_code"),
             },
         })
     }

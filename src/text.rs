@@ -404,13 +404,14 @@ mod tests {
 
     /// The families of the second half: the words of the case page, the analytics and the
     /// policy, downloaded when one of them first opens.
-    const LATER: [&str; 31] = [
+    const LATER: [&str; 33] = [
         "address",
         "analytics",
         "automatic",
         "board",
         "carrier",
         "confirm",
+        "credits",
         "event",
         "gallery",
         "messages",
@@ -425,6 +426,7 @@ mod tests {
         "reason_form",
         "receipt",
         "reject",
+        "repair",
         "return",
         "risk",
         "rule",
@@ -471,8 +473,9 @@ mod tests {
     }
 
     /// The modules that speak with the second half: only the pages that wait for it.
-    const LATER_MODULES: [&str; 27] = [
+    const LATER_MODULES: [&str; 28] = [
         "pages/case.rs",
+        "pages/buyer/credits.rs",
         "pages/buyer/return_request.rs",
         "components/return_form.rs",
         "components/verdict_panel.rs",
@@ -549,8 +552,9 @@ mod tests {
     }
 
     /// Families of keys the app completes with a code at run time (`code("reason", …)`).
-    const FAMILIES: [&str; 10] = [
+    const FAMILIES: [&str; 11] = [
         "then.carry_out_proposal",
+        "wizard.no_refund",
         "trigger.no_answer",
         "settled.reached",
         "confirm.yes",
@@ -640,6 +644,8 @@ mod tests {
             AutoAction::RefundWithoutReturn,
             AutoAction::CloseNotShipped,
             AutoAction::IssueRefund,
+            AutoAction::RefundInsteadOfCredit { of: Party::Seller },
+            AutoAction::ItemAccepted,
             AutoAction::Close,
         ] {
             add("then", then.code());
@@ -684,6 +690,9 @@ mod tests {
             "rejected",
             "return_not_shipped",
             "ruled_no_refund",
+            "repaired",
+            "exchanged",
+            "credited",
             // The statistics' name for a case closed without an outcome.
             "closed",
         ] {
@@ -707,6 +716,13 @@ mod tests {
             add("wizard.shipping_paid_by", party);
             add("verdict.shipping_paid_by", party);
         }
+        for r in [
+            Resolution::Replacement,
+            Resolution::Repair,
+            Resolution::Exchange,
+        ] {
+            add("wizard.no_refund", r.code());
+        }
         for error in ERROR_CODES {
             add("error", error);
         }
@@ -714,7 +730,7 @@ mod tests {
     }
 
     /// Every error code the app can meet: the server's, the rules' and its own.
-    const ERROR_CODES: [&str; 59] = [
+    const ERROR_CODES: [&str; 63] = [
         "search_too_long",
         "other",
         "network",
@@ -774,6 +790,10 @@ mod tests {
         "amount_out_of_range",
         "return_shipping_cost_invalid",
         "resolution_not_allowed",
+        "variant_required",
+        "variant_not_offered",
+        "variant_unexpected",
+        "credit_not_asked",
     ];
 
     #[test]

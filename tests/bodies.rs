@@ -5,7 +5,7 @@
 use retour::body::ToBody;
 use rules::api::{
     AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
-    RuleBody, TrackingBody,
+    RepairFailedBody, RuleBody, TrackingBody,
 };
 use rules::{Action, Decree, LineSelection, Offer, Party, Reason, Resolution, TrackingNumber};
 use serde::Serialize;
@@ -44,6 +44,7 @@ fn every_body_matches_its_api_type() {
             reason: Reason::Defective,
             resolution: Resolution::PartialRefund,
             partial_amount_minor: partial,
+            exchange_for: partial.is_none().then(|| "Size L".into()),
             description: "Cracked lid".into(),
             evidence: vec!["01a2-photo".into(), "01a3-photo".into()],
         });
@@ -51,6 +52,7 @@ fn every_body_matches_its_api_type() {
     for (resolution, payer) in [
         (Resolution::PartialRefund, None),
         (Resolution::ReturnAndRefund, Some(Party::Buyer)),
+        (Resolution::Exchange, Some(Party::Seller)),
     ] {
         same(Offer {
             resolution,
@@ -58,6 +60,7 @@ fn every_body_matches_its_api_type() {
             return_shipping_paid_by: payer,
             note: "Keep it".into(),
             evidence: vec!["ev-1".into()],
+            exchange_for: (resolution == Resolution::Exchange).then(|| "Navy, M".into()),
         });
     }
     same(AcceptBody { of: Party::Seller });
@@ -83,6 +86,7 @@ fn every_body_matches_its_api_type() {
             return_shipping_paid_by: None,
             note: String::new(),
             evidence: Vec::new(),
+            exchange_for: None,
         }),
     ] {
         same(RuleBody {
@@ -106,6 +110,7 @@ fn every_case_action_travels_with_its_own_body() {
         return_shipping_paid_by: None,
         note: "Keep it".into(),
         evidence: Vec::new(),
+        exchange_for: None,
     };
     let cases: Vec<(Action, serde_json::Value)> = vec![
         (Action::Propose(offer.clone()), api(&offer)),
@@ -156,9 +161,27 @@ fn every_case_action_travels_with_its_own_body() {
             }),
         ),
         (
-            Action::ShipReplacement { tracking },
+            Action::ShipReplacement {
+                tracking: tracking.clone(),
+            },
             api(&TrackingBody {
                 tracking_number: "1Z999AA10123456784".into(),
+            }),
+        ),
+        (
+            Action::ShipRepaired { tracking },
+            api(&TrackingBody {
+                tracking_number: "1Z999AA10123456784".into(),
+            }),
+        ),
+        (
+            Action::RepairFailed {
+                reason: "Still dead".into(),
+                evidence: vec!["ev-2".into(), "ev-3".into()],
+            },
+            api(&RepairFailedBody {
+                reason: "Still dead".into(),
+                evidence: vec!["ev-2".into(), "ev-3".into()],
             }),
         ),
         (
@@ -180,6 +203,7 @@ fn every_case_action_travels_with_its_own_body() {
         Action::Escalate,
         Action::ReturnDelivered,
         Action::ConfirmReceipt,
+        Action::ConfirmItem,
         Action::RefundIssued,
         Action::Withdraw,
     ] {

@@ -51,6 +51,8 @@ fn order() -> Order {
             quantity: 1,
             unit_price: eur(5900),
             weight_grams: Some(800),
+            variant: Some("M".into()),
+            variants: vec!["S".into(), "M".into(), "L".into()],
         }],
         shipping: eur(499),
         fulfillment: Fulfillment::Delivered {
@@ -82,6 +84,7 @@ fn story(resolution: Resolution, steps: Vec<(Party, Action)>) -> (Case, Vec<Even
             return_shipping_paid_by: resolution.sends_goods_back().then_some(Party::Seller),
             note: String::new(),
             evidence: vec!["ev-1".into()],
+            exchange_for: None,
         },
         description: "Cracked on arrival".into(),
     };
@@ -167,6 +170,7 @@ fn detail(case: Case, events: Vec<Event>, viewer: Party) -> CaseDetail {
         order: order(),
         case,
         settlement,
+        credit_code: None,
     }
 }
 
@@ -194,7 +198,9 @@ fn reads_back(sent: &CaseDetail) {
     assert_eq!(case.return_address, sent.case.return_address);
     assert_eq!(case.return_tracking, sent.case.return_tracking);
     assert_eq!(case.rating, sent.case.rating);
-    assert_eq!(case.max_refund, sent.case.max_refund);
+    assert_eq!(case.limits, sent.case.limits());
+    assert_eq!(case.exchange_options, sent.case.exchange_options);
+    assert_eq!(parts.credit_code, sent.credit_code);
     assert_eq!(case.agreement, sent.case.agreement);
     assert_eq!(parts.settlement, sent.settlement);
     assert_eq!(parts.timeline.len(), sent.timeline.len());
@@ -222,6 +228,7 @@ fn a_case_reads_as_the_server_writes_it_at_every_step() {
         return_shipping_paid_by: None,
         note: "Keep it".into(),
         evidence: Vec::new(),
+        exchange_for: None,
     };
     let (case, events) = story(
         Resolution::ReturnAndRefund,
@@ -301,6 +308,76 @@ fn a_case_reads_as_the_server_writes_it_at_every_step() {
         .as_ref()
         .is_some_and(|s| s.reasons.is_some()));
     reads_back(&ruled);
+}
+
+#[wasm_bindgen_test]
+fn repairs_exchanges_and_store_credit_read_as_the_server_writes_them() {
+    // A repair shipped back, for the buyer to check: the repaired item's tracking number.
+    let tracking = TrackingNumber::parse("RB776655444CN").unwrap();
+    let (case, events) = story(
+        Resolution::Repair,
+        vec![
+            (Party::Seller, Action::Accept { of: Party::Buyer }),
+            (
+                Party::Seller,
+                Action::GiveReturnAddress {
+                    address: "1 Dock Road, Leeds".into(),
+                },
+            ),
+            (
+                Party::Buyer,
+                Action::ShipReturn {
+                    tracking: tracking.clone(),
+                },
+            ),
+            (Party::Seller, Action::ConfirmReceipt),
+            (Party::Seller, Action::ShipRepaired { tracking }),
+        ],
+    );
+    assert_eq!(case.state, rules::CaseState::AwaitingBuyerConfirmation);
+    reads_back(&detail(case, events, Party::Buyer));
+
+    // An exchange asked for, with the sizes the listing offers.
+    let exchange = Offer {
+        resolution: Resolution::Exchange,
+        partial_amount_minor: None,
+        return_shipping_paid_by: Some(Party::Seller),
+        note: String::new(),
+        evidence: Vec::new(),
+        exchange_for: Some("L".into()),
+    };
+    let (case, events) = story(
+        Resolution::ReturnAndRefund,
+        vec![(Party::Buyer, Action::Propose(exchange))],
+    );
+    assert_eq!(case.exchange_options, vec!["S".to_owned(), "L".to_owned()]);
+    reads_back(&detail(case, events, Party::Seller));
+
+    // Store credit accepted: the outcome, its amount and the code the buyer spends.
+    let credit = Offer {
+        resolution: Resolution::StoreCredit,
+        partial_amount_minor: None,
+        return_shipping_paid_by: None,
+        note: "With 10 % on top".into(),
+        evidence: Vec::new(),
+        exchange_for: None,
+    };
+    let (case, events) = story(
+        Resolution::ReturnAndRefund,
+        vec![
+            (Party::Seller, Action::Propose(credit)),
+            (Party::Buyer, Action::Accept { of: Party::Seller }),
+        ],
+    );
+    assert!(matches!(
+        case.outcome,
+        Some(rules::Outcome::Credited { .. })
+    ));
+    let credited = CaseDetail {
+        credit_code: Some("RC-ABCD-EFGH-JKLM".into()),
+        ..detail(case, events, Party::Buyer)
+    };
+    reads_back(&credited);
 }
 
 #[wasm_bindgen_test]
@@ -418,6 +495,7 @@ fn the_other_answers_read_as_the_server_writes_them() {
         buyer: BuyerRisk {
             cases: 3,
             refunded: 2,
+            credited: 1,
             refund_rate_basis_points: 6667,
         },
         seller: SellerRisk {
@@ -429,6 +507,17 @@ fn the_other_answers_read_as_the_server_writes_them() {
         },
     };
     assert_eq!(RiskSignals::decode(&json(&risk)).unwrap(), risk);
+
+    let credits = vec![rules::api::CreditView {
+        case_id: "case-9".into(),
+        number: 3009,
+        code: "RC-ABCD-EFGH-JKLM".into(),
+        amount: eur(3299),
+        issued_at: ago(1),
+        store: "Northwind".into(),
+    }];
+    let read = Vec::<rules::api::CreditView>::decode(&json(&credits)).unwrap();
+    assert_eq!(read, credits);
 
     let saved = vec![SavedAddress {
         store: "Northwind".into(),

@@ -67,6 +67,8 @@ fn order_delivered_days_ago(days: i64) -> Order {
             quantity: 1,
             unit_price: Money::new(5900, Currency::EUR),
             weight_grams: None,
+            variant: None,
+            variants: vec![],
         }],
         shipping: Money::new(499, Currency::EUR),
         fulfillment: Fulfillment::Delivered {

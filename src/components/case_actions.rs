@@ -2,7 +2,7 @@
 //! [`CaseActions`] are the case-wide ones (reject with a reason, escalate, withdraw).
 
 use leptos::prelude::*;
-use rules::{Action, ActionKind, Currency, Money, Party};
+use rules::{Action, ActionKind, Currency, Limits, Money, Party};
 
 use crate::api::{self, ApiError, Decode, TextLoad};
 use crate::body::ToBody;
@@ -89,12 +89,23 @@ impl CaseControl {
         })
     }
 
-    /// The most a refund may be: what was paid. Read when a form is mounted or sent, which
+    /// The most a refund and store credit may be. Read when a form is mounted or sent, which
     /// only happens once the case is on screen.
-    pub fn max_refund(self) -> Money {
+    pub fn limits(self) -> Limits {
+        let zero = Money::zero(Currency::EUR);
         self.case
-            .with_untracked(|c| c.as_ref().map(|c| c.parts.case.max_refund))
-            .unwrap_or(Money::zero(Currency::EUR))
+            .with_untracked(|c| c.as_ref().map(|c| c.parts.case.limits))
+            .unwrap_or(Limits {
+                refund: zero,
+                credit: zero,
+            })
+    }
+
+    /// The variants the returned line may be exchanged for, read when a form is mounted.
+    pub fn exchange_options(self) -> Vec<String> {
+        self.case
+            .with_untracked(|c| c.as_ref().map(|c| c.parts.case.exchange_options.clone()))
+            .unwrap_or_default()
     }
 
     /// Whether the viewer may take any of `actions` now, tracked: a part that holds them shows.
@@ -169,7 +180,7 @@ impl CaseControl {
     }
 
     /// What [`CaseControl::run_with_photos`] does, compiled once rather than once per form.
-    fn send(self, action: Action, photos: Vec<web_sys::File>, done: Box<dyn FnOnce()>) {
+    fn send(self, mut action: Action, photos: Vec<web_sys::File>, done: Box<dyn FnOnce()>) {
         if self.busy.get_untracked() {
             return;
         }
@@ -189,14 +200,24 @@ impl CaseControl {
                         let to = crate::photos::UploadTo::Case(&id);
                         crate::photos::upload(to, &blob, &file.name(), |_| {})
                             .await
-                            .map(drop)
                             .map_err(|e| e.describe())
                     }
                     Err(code) => Err(crate::text::error(code, "")),
                 };
-                if let Err(why) = sent {
-                    self.settle(Some(format!("{}: {why}", file.name())));
-                    return;
+                match sent {
+                    // A failed repair cites its photos; other actions leave them with the case.
+                    Ok(evidence) => {
+                        if let Action::RepairFailed {
+                            evidence: cited, ..
+                        } = &mut action
+                        {
+                            cited.push(evidence);
+                        }
+                    }
+                    Err(why) => {
+                        self.settle(Some(format!("{}: {why}", file.name())));
+                        return;
+                    }
                 }
             }
             let result = api::act(&id, action.kind().code(), version, action.body()).await;

@@ -13,9 +13,10 @@ use crate::screen::CaseScreen;
 use crate::text::{t, tf};
 
 /// The actions that ask before they are sent.
-pub const CONFIRMED: [ActionKind; 7] = [
+pub const CONFIRMED: [ActionKind; 8] = [
     ActionKind::Accept,
     ActionKind::ConfirmReceipt,
+    ActionKind::ConfirmItem,
     ActionKind::Escalate,
     ActionKind::Rule,
     ActionKind::Withdraw,
@@ -29,23 +30,29 @@ pub fn question(detail: &CaseScreen, action: &Action) -> String {
     let case = &detail.parts.case;
     let kind = action.kind().code();
     let plan = match action {
-        Action::Accept { of } => case.proposals.of(*of).map(|p| plan_words(&p.terms, viewer)),
+        Action::Accept { of } => case
+            .proposals
+            .of(*of)
+            .map(|p| plan_words(&p.terms, Some(viewer))),
         Action::Rule {
             decree: Decree::Plan(offer),
             ..
         } => offer
-            .terms(case.max_refund)
+            .terms(case.limits)
             .ok()
-            .map(|terms| plan_words(&terms, viewer)),
+            .map(|terms| plan_words(&terms, Some(viewer))),
         Action::Rule { .. } => return t("confirm.rule_no_refund"),
         _ => None,
     };
-    let replacement = case
-        .agreement
-        .is_some_and(|a| a.terms.resolution == Resolution::Replacement);
-    let key = match action {
-        Action::Accept { of } => format!("confirm.accept.{}", of.code()),
-        Action::ConfirmReceipt if replacement => "confirm.confirm_receipt_replacement".to_owned(),
+    let agreed = case.agreement.as_ref().map(|a| a.terms.resolution);
+    let key = match (action, agreed) {
+        (Action::Accept { of }, _) => format!("confirm.accept.{}", of.code()),
+        (Action::ConfirmReceipt, Some(Resolution::Replacement | Resolution::Exchange)) => {
+            "confirm.confirm_receipt_replacement".to_owned()
+        }
+        (Action::ConfirmReceipt, Some(Resolution::Repair)) => {
+            "confirm.confirm_receipt_repair".to_owned()
+        }
         _ => format!("confirm.{kind}"),
     };
     tf(

@@ -16,7 +16,11 @@ pub fn Nav() -> impl IntoView {
         .with_untracked(|me| me.as_ref().map(|me| me.role));
     let links: &[(&str, &str)] = match role {
         None => &[],
-        Some(Role::Buyer) => &[("/", "nav.orders"), ("/returns", "nav.my_returns")],
+        Some(Role::Buyer) => &[
+            ("/", "nav.orders"),
+            ("/returns", "nav.my_returns"),
+            ("/credits", "nav.credits"),
+        ],
         Some(Role::Seller) => &[
             ("/seller/returns", "nav.returns"),
             ("/seller/analytics", "nav.analytics"),

@@ -170,6 +170,8 @@ mod tests {
             quantity,
             unit_price: Money::new(unit, Currency::EUR),
             weight_grams: None,
+            variant: None,
+            variants: vec![],
         };
         OrderView {
             store: "Northwind".into(),

@@ -6,9 +6,10 @@
 //! what the viewer typed and chose while the other party acts.
 
 use leptos::prelude::*;
-use rules::{Action, ActionKind, CaseState, Money, Offer, Party, Proposal, Resolution};
+use rules::{Action, ActionKind, CaseState, Limits, Money, Offer, Party, Proposal, Resolution};
 
 use crate::components::case_actions::{while_allowed, CaseControl};
+use crate::components::decision::plan_words;
 use crate::components::form_parts::{focus_when_drawn, FormToggle, SendRow, TextBox};
 use crate::components::reason_form::PhotosField;
 use crate::components::status_header::consequence;
@@ -17,18 +18,21 @@ use crate::markup::{button, esc, Act, Markup};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, error, t, tf, who};
 
-/// What a plan's fields hold, as typed: the kind's code, the amount, the payer's code.
+/// What a plan's fields hold, as typed: the kind's code, the amount, the payer's code, the
+/// variant to exchange for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlanInputs {
     pub kind: String,
     pub amount: String,
     pub payer: String,
+    pub variant: String,
 }
 
 impl PlanInputs {
     /// The plan with `note`, or what is wrong with it in the viewer's words, checked by the
-    /// rules as the case will check it. `max` is what was paid.
-    pub fn offer(&self, max: Money, note: String) -> Result<Offer, String> {
+    /// rules as the case will check it against what it may pay at most.
+    pub fn offer(&self, limits: Limits, note: String) -> Result<Offer, String> {
+        let max = limits.refund;
         let resolution =
             Resolution::from_code(&self.kind).ok_or_else(|| error("no_resolution", ""))?;
         let partial_amount_minor = if resolution == Resolution::PartialRefund {
@@ -45,9 +49,11 @@ impl PlanInputs {
                 .filter(|_| resolution.sends_goods_back()),
             note,
             evidence: Vec::new(),
+            exchange_for: Some(self.variant.clone())
+                .filter(|v| resolution == Resolution::Exchange && !v.is_empty()),
         };
         // The rules' own check, the one the case makes when the offer arrives.
-        offer.terms(max).map_err(|e| error(e.code(), ""))?;
+        offer.terms(limits).map_err(|e| error(e.code(), ""))?;
         Ok(offer)
     }
 }
@@ -58,6 +64,7 @@ pub struct PlanFields {
     pub kind: RwSignal<String>,
     pub amount: RwSignal<String>,
     pub payer: RwSignal<String>,
+    pub variant: RwSignal<String>,
 }
 
 impl PlanFields {
@@ -67,6 +74,7 @@ impl PlanFields {
             kind: RwSignal::new(Resolution::PartialRefund.code().to_owned()),
             amount: RwSignal::new(String::new()),
             payer: RwSignal::new(Party::Seller.code().to_owned()),
+            variant: RwSignal::new(String::new()),
         }
     }
 
@@ -75,6 +83,7 @@ impl PlanFields {
             kind: self.kind.get_untracked(),
             amount: self.amount.get_untracked(),
             payer: self.payer.get_untracked(),
+            variant: self.variant.get_untracked(),
         }
     }
 
@@ -83,6 +92,7 @@ impl PlanFields {
         self.kind.set(Resolution::PartialRefund.code().to_owned());
         self.amount.set(String::new());
         self.payer.set(Party::Seller.code().to_owned());
+        self.variant.set(String::new());
     }
 }
 
@@ -94,15 +104,18 @@ impl Default for PlanFields {
 
 /// The fields of a plan, their ids starting with `prefix`: the kind (and `extra`, an option
 /// beyond the resolutions, such as the mediator's "no refund"), the amount for a partial refund,
-/// and who pays return shipping when the goods go back.
+/// what store credit is worth, the variant of an exchange, and who pays return shipping when the
+/// goods go back.
 #[component]
 pub fn OfferFields(
     /// The start of each field's id: `counter`, `rule`.
     prefix: &'static str,
     /// The catalogue key of the kind's label.
     kind_label: &'static str,
-    /// What was paid: the most a refund may be.
-    max: Money,
+    /// The most a refund and store credit may be.
+    limits: Limits,
+    /// The variants the goods may be exchanged for; none, no exchange.
+    variants: Vec<String>,
     /// An option beyond the resolutions: its value and its words.
     #[prop(optional)]
     extra: Option<(&'static str, String)>,
@@ -112,8 +125,11 @@ pub fn OfferFields(
     #[prop(optional)]
     kind_ref: NodeRef<leptos::html::Select>,
 ) -> impl IntoView {
+    let max = limits.refund;
+    let exchange = !variants.is_empty();
     let kinds: Vec<(&'static str, String)> = Resolution::ALL
         .into_iter()
+        .filter(|r| exchange || *r != Resolution::Exchange)
         .map(|r| (r.code(), code("resolution", r.code())))
         .chain(extra)
         .collect();
@@ -154,6 +170,23 @@ pub fn OfferFields(
                 on:input=move |ev| fields.amount.set(event_target_value(&ev))
             />
         </span>
+        <p id=id("credit") class="hint" hidden=move || chosen() != Some(Resolution::StoreCredit)>
+            {tf("board.credit", &[("amount", &text::money(limits.credit))])}
+        </p>
+        <span id=id("variant-wrap") hidden=move || chosen() != Some(Resolution::Exchange)>
+            <label for=id("variant")>{t("board.variant")}</label>
+            <select
+                id=id("variant")
+                prop:value=move || fields.variant.get()
+                on:change=move |ev| fields.variant.set(event_target_value(&ev))
+            >
+                <option value="">{t("board.choose_variant")}</option>
+                {variants
+                    .into_iter()
+                    .map(|v| view! { <option value=v.clone()>{v.clone()}</option> })
+                    .collect_view()}
+            </select>
+        </span>
         <span id=id("payer-wrap") hidden=move || !chosen().is_some_and(Resolution::sends_goods_back)>
             <label for=id("payer")>{t("board.payer")}</label>
             <select
@@ -183,8 +216,7 @@ fn terms(p: &Proposal) -> Markup {
         crate::markup::text("blockquote", "", &p.note)
     };
     [
-        crate::markup::text("p", "kind", &code("resolution", p.terms.resolution.code())),
-        crate::markup::text("p", "amount", &text::money(p.terms.refund)),
+        crate::markup::text("p", "kind", &plan_words(&p.terms, None)),
         crate::markup::text("p", "hint", &shipping),
         note,
         crate::markup::text("p", "muted", &text::date_time(p.made_at)),
@@ -357,12 +389,13 @@ fn CounterForm(control: CaseControl) -> impl IntoView {
     let problem = RwSignal::new(String::new());
     let photos = NodeRef::<leptos::html::Input>::new();
     let kind_ref = NodeRef::<leptos::html::Select>::new();
-    let max = control.max_refund();
+    let limits = control.limits();
+    let variants = control.exchange_options();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let offer = fields
             .inputs()
-            .offer(max, note.get_untracked().trim().to_owned());
+            .offer(limits, note.get_untracked().trim().to_owned());
         let done = move || {
             fields.clear();
             note.set(String::new());
@@ -379,7 +412,7 @@ fn CounterForm(control: CaseControl) -> impl IntoView {
             focus=move |()| focus_when_drawn(kind_ref)
         />
         <form id="counter" class="counter" novalidate hidden=move || !open.get() on:submit=submit>
-            <OfferFields prefix="counter" kind_label="board.kind" max fields kind_ref />
+            <OfferFields prefix="counter" kind_label="board.kind" limits variants fields kind_ref />
             <TextBox id="counter-note" label="board.note" value=note rows=2 />
             <PhotosField id="counter-photos" input=photos />
             <SendRow error_id="counter-error" problem busy=control.busy label="board.send" />
@@ -414,12 +447,16 @@ mod tests {
             kind: kind.into(),
             amount: amount.into(),
             payer: payer.into(),
+            variant: String::new(),
         }
     }
 
     #[test]
     fn a_plan_is_checked_as_the_case_will_check_it() {
-        let max = Money::new(5900, Currency::EUR);
+        let max = Limits {
+            refund: Money::new(5900, Currency::EUR),
+            credit: Money::new(6490, Currency::EUR),
+        };
         let offer = plan("partial_refund", "20,50", "seller")
             .offer(max, "Keep it".into())
             .unwrap();
@@ -446,5 +483,32 @@ mod tests {
             plan("voucher", "", "").offer(max, String::new()),
             Err(error("no_resolution", ""))
         );
+    }
+
+    #[test]
+    fn an_exchange_names_its_variant_and_credit_needs_no_amount() {
+        let limits = Limits {
+            refund: Money::new(5900, Currency::EUR),
+            credit: Money::new(6490, Currency::EUR),
+        };
+        let mut exchange = plan("exchange", "", "buyer");
+        assert_eq!(
+            exchange.offer(limits, String::new()),
+            Err(error("variant_required", ""))
+        );
+        exchange.variant = "L".into();
+        let offer = exchange.offer(limits, String::new()).unwrap();
+        assert_eq!(offer.exchange_for.as_deref(), Some("L"));
+        assert_eq!(offer.return_shipping_paid_by, Some(Party::Buyer));
+        // A variant left chosen in the form goes nowhere once another kind is picked.
+        let credit = PlanInputs {
+            kind: "store_credit".into(),
+            ..exchange
+        };
+        let offer = credit.offer(limits, String::new()).unwrap();
+        assert_eq!(offer.exchange_for, None);
+        assert_eq!(offer.return_shipping_paid_by, None);
+        let terms = offer.terms(limits).unwrap();
+        assert_eq!(terms.credit, Some(Money::new(6490, Currency::EUR)));
     }
 }

@@ -21,6 +21,8 @@ pub enum ReasonKind {
     RejectCounter,
     /// The goods came back damaged, different or not at all.
     Report,
+    /// The repaired item still does not work: photos are required.
+    RepairFailed,
 }
 
 impl ReasonKind {
@@ -29,6 +31,7 @@ impl ReasonKind {
         match self {
             ReasonKind::Reject | ReasonKind::RejectCounter => "reject",
             ReasonKind::Report => "report",
+            ReasonKind::RepairFailed => "repair-failed",
         }
     }
 
@@ -42,6 +45,11 @@ impl ReasonKind {
                 "reject.send",
             ],
             ReasonKind::Report => ["receipt.report", "receipt.problem", "receipt.report_send"],
+            ReasonKind::RepairFailed => [
+                "repair.failed_open",
+                "repair.failed_reason",
+                "repair.failed_send",
+            ],
         }
     }
 
@@ -49,11 +57,13 @@ impl ReasonKind {
         match self {
             ReasonKind::Reject | ReasonKind::RejectCounter => (Act::RejectOpen, Act::RejectCancel),
             ReasonKind::Report => (Act::ReportOpen, Act::ReportCancel),
+            ReasonKind::RepairFailed => (Act::RepairFailedOpen, Act::RepairFailedCancel),
         }
     }
 
-    /// The action with the reason typed, or what is wrong with it.
-    pub fn action(self, typed: &str) -> Result<Action, String> {
+    /// The action with the reason typed, or what is wrong with it. `photos` says how many are
+    /// chosen: a failed repair needs one; the photos' ids join the action once they are sent.
+    pub fn action(self, typed: &str, photos: usize) -> Result<Action, String> {
         let reason = typed.trim().to_owned();
         if reason.is_empty() {
             return Err(error("reason_required", ""));
@@ -64,6 +74,11 @@ impl ReasonKind {
         Ok(match self {
             ReasonKind::Reject | ReasonKind::RejectCounter => Action::Reject { reason },
             ReasonKind::Report => Action::ReportProblem { reason },
+            ReasonKind::RepairFailed if photos == 0 => return Err(error("photos_required", "")),
+            ReasonKind::RepairFailed => Action::RepairFailed {
+                reason,
+                evidence: Vec::new(),
+            },
         })
     }
 }
@@ -91,8 +106,9 @@ pub fn ReasonForm(
             open.set(false);
             clear_files(photos);
         };
-        let checked = kind.action(&reason.get_untracked());
-        control.submit_with_photos(checked, problem, files_in(photos), done);
+        let files = files_in(photos);
+        let checked = kind.action(&reason.get_untracked(), files.len());
+        control.submit_with_photos(checked, problem, files, done);
     };
     view! {
         <FormToggle opens=true act=open_act label=open_key open focus=move |()| focus_when_drawn(field) />
@@ -141,24 +157,35 @@ mod tests {
     #[test]
     fn a_reason_is_required_and_bounded_and_names_its_action() {
         assert_eq!(
-            ReasonKind::Reject.action("  It works  "),
+            ReasonKind::Reject.action("  It works  ", 0),
             Ok(Action::Reject {
                 reason: "It works".into()
             })
         );
         assert_eq!(
-            ReasonKind::Report.action("Broken"),
+            ReasonKind::Report.action("Broken", 0),
             Ok(Action::ReportProblem {
                 reason: "Broken".into()
             })
         );
         assert_eq!(
-            ReasonKind::Reject.action("   "),
+            ReasonKind::Reject.action("   ", 0),
             Err(error("reason_required", ""))
+        );
+        assert_eq!(
+            ReasonKind::RepairFailed.action("Still dead", 0),
+            Err(error("photos_required", ""))
+        );
+        assert_eq!(
+            ReasonKind::RepairFailed.action("Still dead", 2),
+            Ok(Action::RepairFailed {
+                reason: "Still dead".into(),
+                evidence: vec![]
+            })
         );
         let long = "x".repeat(TEXT_MAX_CHARS + 1);
         assert_eq!(
-            ReasonKind::Report.action(&long),
+            ReasonKind::Report.action(&long, 0),
             Err(error("text_too_long", ""))
         );
     }

@@ -1,7 +1,8 @@
-//! After the goods went back, or when a replacement is due: the seller confirms the return
-//! arrived in the agreed condition (the refund follows) or reports a problem (the platform
-//! decides), or ships the replacement with its tracking number. The platform may record a
-//! delivery or a refund on the cases it handles.
+//! After the goods went back, or when a replacement, an exchange or a repair is due: the seller
+//! confirms the return arrived in the agreed condition (the refund follows) or reports a problem
+//! (the platform decides), or ships the replacement, the other variant or the repaired item with
+//! its tracking number; the buyer confirms what came back is right, or that the repair did not
+//! work. The platform may record a delivery or a refund on the cases it handles.
 
 use leptos::prelude::*;
 use rules::{Action, ActionKind};
@@ -20,11 +21,16 @@ pub fn ReceiptStep(
 ) -> impl IntoView {
     let report = control.may(ActionKind::ReportProblem);
     let ship = control.may(ActionKind::ShipReplacement);
+    let ship_repaired = control.may(ActionKind::ShipRepaired);
+    let failed = control.may(ActionKind::RepairFailed);
     let any = control.may_any(&[
         ActionKind::ReturnDelivered,
         ActionKind::ConfirmReceipt,
         ActionKind::ReportProblem,
         ActionKind::ShipReplacement,
+        ActionKind::ShipRepaired,
+        ActionKind::ConfirmItem,
+        ActionKind::RepairFailed,
         ActionKind::RefundIssued,
     ]);
     view! {
@@ -58,6 +64,28 @@ pub fn ReceiptStep(
                     }
                         .into_any()
                 },
+            )}
+            {while_allowed(
+                ship_repaired,
+                control,
+                |control| {
+                    view! {
+                        <TrackingForm control shipment=Shipment::Repaired send="repair.ship" />
+                    }
+                        .into_any()
+                },
+            )}
+            <ActButton
+                control
+                act=Act::ConfirmItem
+                action=Action::ConfirmItem
+                label="repair.confirm_item"
+                class="button primary"
+            />
+            {while_allowed(
+                failed,
+                control,
+                |control| view! { <ReasonForm control kind=ReasonKind::RepairFailed /> }.into_any(),
             )}
             <ActButton
                 control

@@ -266,7 +266,7 @@ pub fn ReturnForm(
                         <ReasonStep draft set_draft />
                     </section>
                     <section hidden=move || !at(Step::Resolution)>
-                        <ResolutionStep verdict draft set_draft />
+                        <ResolutionStep verdict draft set_draft order />
                     </section>
                     <section hidden=move || !at(Step::Details)>
                         <DetailsStep draft set_draft />
@@ -442,6 +442,8 @@ fn ResolutionStep(
     draft: ReadSignal<ReturnDraft>,
     /// Where each change goes.
     set_draft: WriteSignal<ReturnDraft>,
+    /// The order: the variants its line may be exchanged for.
+    order: StoredValue<Order>,
 ) -> impl IntoView {
     let chosen = Memo::new(move |_| {
         verdict.with(|v| match v {
@@ -452,7 +454,9 @@ fn ResolutionStep(
     let choice = move |(r, max, payer): (Resolution, Money, Option<rules::Party>)| {
         let amount = text::money(max);
         let refund = match r {
-            Resolution::Replacement => t("wizard.no_refund"),
+            Resolution::Replacement | Resolution::Repair | Resolution::Exchange => {
+                code("wizard.no_refund", r.code())
+            }
             Resolution::PartialRefund => tf("wizard.refund_up_to", &[("amount", &amount)]),
             _ => tf("wizard.refund_of", &[("amount", &amount)]),
         };
@@ -481,6 +485,30 @@ fn ResolutionStep(
                 </span>
             }
         });
+        let variant = (r == Resolution::Exchange).then(|| {
+            let options = order.with_value(|o| draft.with_untracked(|d| d.exchange_options(o)));
+            view! {
+                <span id="variant-wrap" hidden=move || chosen.get() != Some(r)>
+                    <label for="exchange-variant">{t("wizard.exchange_for")}</label>
+                    <select
+                        id="exchange-variant"
+                        on:change=move |ev| {
+                            let picked = event_target_value(&ev);
+                            set_draft.update(|d| d.exchange_for = picked);
+                        }
+                    >
+                        <option value="">{t("board.choose_variant")}</option>
+                        {options
+                            .into_iter()
+                            .map(|v| {
+                                let picked = draft.with_untracked(|d| d.exchange_for == v);
+                                view! { <option value=v.clone() selected=picked>{v.clone()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </span>
+            }
+        });
         view! {
             <div class="choice">
                 <label>
@@ -496,6 +524,7 @@ fn ResolutionStep(
                 </label>
                 <p class="hint">{format!("{refund} {shipping}")}</p>
                 {partial}
+                {variant}
             </div>
         }
     };

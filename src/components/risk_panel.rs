@@ -26,6 +26,7 @@ pub fn risk_markup(risk: &RiskSignals) -> Markup {
             vec![
                 (t("risk.cases"), count(buyer.cases)),
                 (t("risk.refunded"), count(buyer.refunded)),
+                (t("risk.credited"), count(buyer.credited)),
                 (t("risk.refund_rate"), rate(buyer.refund_rate_basis_points)),
             ],
         ),

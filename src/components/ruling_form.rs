@@ -2,7 +2,7 @@
 //! parties will read. It ends the negotiation.
 
 use leptos::prelude::*;
-use rules::{Action, ActionKind, Decree, Money};
+use rules::{Action, ActionKind, Decree, Limits};
 
 use crate::components::case_actions::{while_allowed, CaseControl};
 use crate::components::form_parts::{SendRow, TextBox};
@@ -13,7 +13,7 @@ use crate::text::{error, t};
 const NO_REFUND: &str = "no_refund";
 
 /// The ruling in the fields, or what is wrong with it.
-pub fn ruling(plan: &PlanInputs, reason: &str, max: Money) -> Result<Action, String> {
+pub fn ruling(plan: &PlanInputs, reason: &str, max: Limits) -> Result<Action, String> {
     let decree = if plan.kind == NO_REFUND {
         Decree::NoRefund
     } else {
@@ -43,7 +43,8 @@ fn RulingFields(control: CaseControl) -> impl IntoView {
     let fields = PlanFields::new();
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(String::new());
-    let max = control.max_refund();
+    let max = control.limits();
+    let variants = control.exchange_options();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         control.ask_checked(
@@ -59,7 +60,8 @@ fn RulingFields(control: CaseControl) -> impl IntoView {
                 <OfferFields
                     prefix="rule"
                     kind_label="rule.kind"
-                    max
+                    limits=max
+                    variants
                     extra=(NO_REFUND, t("rule.no_refund"))
                     fields
                 />
@@ -84,7 +86,10 @@ mod tests {
 
     #[test]
     fn a_ruling_needs_its_reason_and_may_refund_nothing() {
-        let max = Money::new(5900, Currency::EUR);
+        let max = Limits {
+            refund: rules::Money::new(5900, Currency::EUR),
+            credit: rules::Money::new(5900, Currency::EUR),
+        };
         let none = PlanInputs {
             kind: NO_REFUND.into(),
             ..PlanInputs::default()

@@ -25,8 +25,10 @@ pub fn feedback(typed: &str, judged: bool) -> Option<Result<String, String>> {
 pub enum Shipment {
     /// The buyer's parcel back to the seller.
     Return,
-    /// The seller's replacement to the buyer.
+    /// The seller's replacement (or the other variant of an exchange) to the buyer.
     Replacement,
+    /// The repaired item back to the buyer.
+    Repaired,
 }
 
 impl Shipment {
@@ -35,6 +37,7 @@ impl Shipment {
         match self {
             Shipment::Return => ("ship-return", "return-tracking"),
             Shipment::Replacement => ("ship-replacement", "replacement-tracking"),
+            Shipment::Repaired => ("ship-repaired", "repaired-tracking"),
         }
     }
 
@@ -44,6 +47,7 @@ impl Shipment {
         Ok(match self {
             Shipment::Return => Action::ShipReturn { tracking },
             Shipment::Replacement => Action::ShipReplacement { tracking },
+            Shipment::Repaired => Action::ShipRepaired { tracking },
         })
     }
 }

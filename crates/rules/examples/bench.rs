@@ -38,6 +38,8 @@ fn order(delivered_at: DateTime<Utc>) -> Order {
         quantity,
         unit_price: Money::new(unit, Currency::EUR),
         weight_grams: None,
+        variant: None,
+        variants: vec![],
     };
     Order {
         id: "o-1".into(),
@@ -99,6 +101,7 @@ fn main() -> ExitCode {
             return_shipping_paid_by: None,
             note: String::new(),
             evidence: vec!["photo-1".into()],
+            exchange_for: None,
         },
         description: "Broke on first use".into(),
     };

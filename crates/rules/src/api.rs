@@ -61,6 +61,9 @@ pub struct NewReturn {
     /// Required for a partial refund: the amount asked for, in the order's minor units.
     #[serde(default)]
     pub partial_amount_minor: Option<i64>,
+    /// Required for an exchange: the listing's variant wanted instead.
+    #[serde(default)]
+    pub exchange_for: Option<String>,
     #[serde(default)]
     pub description: String,
     /// Photos uploaded beforehand (`POST /api/evidence`) that the filing cites; a reason that
@@ -259,6 +262,26 @@ pub struct CaseDetail {
     /// How the case was decided, once it is settled.
     #[serde(default)]
     pub settlement: Option<Settlement>,
+    /// The code of the store credit the case settled on: shown to the buyer and the mediator,
+    /// never to the seller who honours it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_code: Option<String>,
+}
+
+/// `GET /api/credits`: a store credit the buyer holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CreditView {
+    pub case_id: String,
+    /// The case's number, as people say it.
+    pub number: u32,
+    /// What the buyer gives the store to spend it.
+    pub code: String,
+    pub amount: Money,
+    #[serde(deserialize_with = "crate::wire::instant")]
+    pub issued_at: DateTime<Utc>,
+    /// The store it is spent in.
+    pub store: String,
 }
 
 /// Which parcel a carrier's event is about.
@@ -412,6 +435,8 @@ pub mod first {
     pub const QUEUE: &str = "/api/cases?limit=25";
     /// Who is signed in.
     pub const SESSION: &str = "/api/session";
+    /// The buyer's store credit.
+    pub const CREDITS: &str = "/api/credits";
 }
 
 /// A page of a queue. A client that needs only the summaries reads `Queue<CaseView>`.
@@ -454,6 +479,15 @@ pub struct AcceptBody {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReasonBody {
     pub reason: String,
+}
+
+/// The repaired item still does not work: why, and the photos (uploaded to the case first) that
+/// show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RepairFailedBody {
+    pub reason: String,
+    pub evidence: Vec<String>,
 }
 
 /// The mediator's ruling.
@@ -532,6 +566,9 @@ pub struct BuyerRisk {
     pub cases: u64,
     /// Of them, the ones that ended in a refund.
     pub refunded: u64,
+    /// Of them, the ones that ended in store credit.
+    #[serde(default)]
+    pub credited: u64,
     pub refund_rate_basis_points: u64,
 }
 
@@ -544,8 +581,8 @@ pub struct SellerRisk {
     /// Of them, the ones settled: the cases behind the fault rate.
     pub settled: u64,
     /// Of those, the ones whose outcome established a problem that was the seller's: a ruling
-    /// that refunded or replaced, or a refund or replacement the seller's side accepted for a
-    /// seller-fault reason. A filing's reason alone establishes nothing.
+    /// that refunded, replaced, repaired, exchanged or credited, or such a plan the parties
+    /// agreed on for a seller-fault reason. A filing's reason alone establishes nothing.
     pub seller_fault: u64,
     /// `seller_fault` per 10,000 settled cases.
     pub fault_rate_basis_points: u64,

@@ -43,8 +43,13 @@ pub enum CaseState {
     ReturnDelivered,
     /// The refund is due to the original payment method.
     RefundDue,
-    /// The seller must ship the replacement.
+    /// The seller must ship the replacement, or the other variant of an exchange.
     ReplacementDue,
+    /// The seller received the item to repair and must ship it back repaired.
+    RepairDue,
+    /// The repaired item or the exchanged variant is on its way back: the buyer confirms it is
+    /// right, or (for a repair) reports that it still does not work.
+    AwaitingBuyerConfirmation,
     /// The outcome is settled; the buyer may rate how it went.
     Resolved,
     /// Over: accepts nothing.
@@ -53,7 +58,7 @@ pub enum CaseState {
 
 impl CaseState {
     /// Every state, in the order a case usually goes through them.
-    pub const ALL: [CaseState; 11] = [
+    pub const ALL: [CaseState; 13] = [
         CaseState::AwaitingSeller,
         CaseState::Negotiating,
         CaseState::Escalated,
@@ -63,6 +68,8 @@ impl CaseState {
         CaseState::ReturnDelivered,
         CaseState::RefundDue,
         CaseState::ReplacementDue,
+        CaseState::RepairDue,
+        CaseState::AwaitingBuyerConfirmation,
         CaseState::Resolved,
         CaseState::Closed,
     ];
@@ -79,6 +86,8 @@ impl CaseState {
             CaseState::ReturnDelivered => "return_delivered",
             CaseState::RefundDue => "refund_due",
             CaseState::ReplacementDue => "replacement_due",
+            CaseState::RepairDue => "repair_due",
+            CaseState::AwaitingBuyerConfirmation => "awaiting_buyer_confirmation",
             CaseState::Resolved => "resolved",
             CaseState::Closed => "closed",
         }
@@ -96,15 +105,29 @@ impl CaseState {
 }
 
 /// What a proposal offers, checked against what may be refunded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Terms {
     pub resolution: Resolution,
     /// The money back: all that may be refunded, the stated part of it, or zero for a
-    /// replacement.
+    /// replacement, a repair, an exchange or store credit.
     pub refund: Money,
     /// Who pays to send the goods back; only when they go back.
     pub return_shipping_paid_by: Option<Party>,
+    /// Store credit instead of money: what may be refunded plus the policy's bonus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<Money>,
+    /// For an exchange: the listing's variant (size, colour) the buyer gets instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_for: Option<String>,
+}
+
+/// What a case may pay at most: in money, and in store credit (the money plus the policy's
+/// bonus). A proposal is checked against them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub refund: Money,
+    pub credit: Money,
 }
 
 /// A plan a party puts forward, before the rules check it.
@@ -123,6 +146,9 @@ pub struct Offer {
     /// Ids of the evidence (photos, documents) that supports it.
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// For an exchange: the variant wanted instead, one the listing offers.
+    #[serde(default)]
+    pub exchange_for: Option<String>,
 }
 
 /// A party's standing proposal.
@@ -205,7 +231,7 @@ impl Reached {
 }
 
 /// The plan being carried out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Agreement {
     pub terms: Terms,
@@ -223,6 +249,14 @@ pub enum Outcome {
         amount: Money,
     },
     Replaced,
+    /// The item was repaired and the buyer has it back.
+    Repaired,
+    /// The buyer has the other variant.
+    Exchanged,
+    /// Store credit the buyer accepted instead of money.
+    Credited {
+        amount: Money,
+    },
     /// The buyer withdrew the request.
     Withdrawn,
     /// The seller's rejection stood.
@@ -239,6 +273,9 @@ impl Outcome {
         match self {
             Outcome::Refunded { .. } => "refunded",
             Outcome::Replaced => "replaced",
+            Outcome::Repaired => "repaired",
+            Outcome::Exchanged => "exchanged",
+            Outcome::Credited { .. } => "credited",
             Outcome::Withdrawn => "withdrawn",
             Outcome::Rejected => "rejected",
             Outcome::ReturnNotShipped => "return_not_shipped",
@@ -270,6 +307,13 @@ pub struct Case {
     /// What may be refunded at most: paid for the lines, plus shipping when the seller is at
     /// fault. No refund of this case ever goes above it.
     pub max_refund: Money,
+    /// The policy's bonus on store credit, in percent, as it was when the case was filed.
+    #[serde(default)]
+    pub credit_bonus_percent: u32,
+    /// The other variants the listing offers, when one line is returned: what it may be
+    /// exchanged for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchange_options: Vec<String>,
     pub state: CaseState,
     /// Grows by one with every change, so a writer can tell it saw the latest case.
     pub version: u32,
@@ -286,6 +330,14 @@ pub struct Case {
     pub return_address: Option<String>,
     pub return_tracking: Option<TrackingNumber>,
     pub replacement_tracking: Option<TrackingNumber>,
+    /// When the buyer reported that the repaired item still does not work: the choice of a
+    /// refund or a replacement opened again, and its talks count from then.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::optional_instant"
+    )]
+    pub reopened_at: Option<DateTime<Utc>>,
     pub outcome: Option<Outcome>,
     pub rating: Option<Rating>,
 }
@@ -395,6 +447,17 @@ pub enum Action {
     ShipReplacement {
         tracking: TrackingNumber,
     },
+    /// The seller ships the repaired item back.
+    ShipRepaired {
+        tracking: TrackingNumber,
+    },
+    /// The buyer has the repaired item or the other variant, and it is right.
+    ConfirmItem,
+    /// The repaired item still does not work: the buyer says why and shows it.
+    RepairFailed {
+        reason: String,
+        evidence: Vec<String>,
+    },
     /// The buyer takes the request back.
     Withdraw,
     Rate {
@@ -421,13 +484,16 @@ pub enum ActionKind {
     ReportProblem,
     RefundIssued,
     ShipReplacement,
+    ShipRepaired,
+    ConfirmItem,
+    RepairFailed,
     Withdraw,
     Rate,
 }
 
 impl ActionKind {
     /// Every action, in the order a case meets them.
-    pub const ALL: [ActionKind; 15] = [
+    pub const ALL: [ActionKind; 18] = [
         ActionKind::Propose,
         ActionKind::WithdrawProposal,
         ActionKind::Accept,
@@ -441,6 +507,9 @@ impl ActionKind {
         ActionKind::ReportProblem,
         ActionKind::RefundIssued,
         ActionKind::ShipReplacement,
+        ActionKind::ShipRepaired,
+        ActionKind::ConfirmItem,
+        ActionKind::RepairFailed,
         ActionKind::Withdraw,
         ActionKind::Rate,
     ];
@@ -461,6 +530,9 @@ impl ActionKind {
             ActionKind::ReportProblem => "report_problem",
             ActionKind::RefundIssued => "refund_issued",
             ActionKind::ShipReplacement => "ship_replacement",
+            ActionKind::ShipRepaired => "ship_repaired",
+            ActionKind::ConfirmItem => "confirm_item",
+            ActionKind::RepairFailed => "repair_failed",
             ActionKind::Withdraw => "withdraw",
             ActionKind::Rate => "rate",
         }
@@ -484,6 +556,9 @@ impl Action {
             Action::ReportProblem { .. } => ActionKind::ReportProblem,
             Action::RefundIssued => ActionKind::RefundIssued,
             Action::ShipReplacement { .. } => ActionKind::ShipReplacement,
+            Action::ShipRepaired { .. } => ActionKind::ShipRepaired,
+            Action::ConfirmItem => ActionKind::ConfirmItem,
+            Action::RepairFailed { .. } => ActionKind::RepairFailed,
             Action::Withdraw => ActionKind::Withdraw,
             Action::Rate { .. } => ActionKind::Rate,
         }
@@ -560,6 +635,15 @@ pub enum CaseError {
     /// The reason needs photos of the problem, and the filing cites none.
     #[error("this reason needs at least one photo of the problem")]
     PhotosRequired,
+    #[error("choose the size or colour to exchange for")]
+    VariantRequired,
+    #[error("the listing does not offer that size or colour")]
+    VariantNotOffered,
+    #[error("only an exchange names a size or colour")]
+    VariantUnexpected,
+    /// Store credit is never imposed: the mediator rules it only when the buyer asked for it.
+    #[error("the buyer did not ask for store credit")]
+    CreditNotAsked,
 }
 
 impl CaseError {
@@ -580,6 +664,10 @@ impl CaseError {
             CaseError::TooLong { .. } => "text_too_long",
             CaseError::PhotosRequired => "photos_required",
             CaseError::Stars => "stars_out_of_range",
+            CaseError::VariantRequired => "variant_required",
+            CaseError::VariantNotOffered => "variant_not_offered",
+            CaseError::VariantUnexpected => "variant_unexpected",
+            CaseError::CreditNotAsked => "credit_not_asked",
         }
     }
 }
@@ -611,15 +699,25 @@ fn required_text(value: &str, max: usize, missing: CaseError) -> Result<String, 
 }
 
 impl Offer {
-    /// Checks the offer against `max_refund`, what the case may refund at most: the refund
-    /// within it, and who pays return shipping only when goods go back. The browser checks a
-    /// counter-offer with it before sending; the case checks it again on arrival.
-    pub fn terms(&self, max_refund: Money) -> Result<Terms, CaseError> {
+    /// Checks the offer against `limits`, what the case may pay at most: the refund within it,
+    /// store credit worth all of it plus the bonus, the variant only for an exchange, and who
+    /// pays return shipping only when goods go back. The browser checks a counter-offer with it
+    /// before sending; the case checks it again on arrival.
+    pub fn terms(&self, limits: Limits) -> Result<Terms, CaseError> {
+        let zero = Money::zero(limits.refund.currency);
         let refund = match self.resolution {
-            Resolution::Replacement if self.partial_amount_minor.is_none() => {
-                Money::zero(max_refund.currency)
+            r if r.pays_money() => refund_amount(limits.refund, r, self.partial_amount_minor)?,
+            _ if self.partial_amount_minor.is_some() => {
+                return Err(RefundError::PartialAmountUnexpected.into())
             }
-            r => refund_amount(max_refund, r, self.partial_amount_minor)?,
+            _ => zero,
+        };
+        let credit = (self.resolution == Resolution::StoreCredit).then_some(limits.credit);
+        let exchange_for = match (self.resolution, &self.exchange_for) {
+            (Resolution::Exchange, Some(v)) if !v.trim().is_empty() => Some(v.trim().to_owned()),
+            (Resolution::Exchange, _) => return Err(CaseError::VariantRequired),
+            (_, None) => None,
+            (_, Some(_)) => return Err(CaseError::VariantUnexpected),
         };
         let return_shipping_paid_by = match (
             self.resolution.sends_goods_back(),
@@ -634,20 +732,44 @@ impl Offer {
             resolution: self.resolution,
             refund,
             return_shipping_paid_by,
+            credit,
+            exchange_for,
         })
     }
 }
 
+/// `money` plus `percent` of it, rounded up to the minor unit: store credit is never worth less
+/// than the refund it stands for.
+pub fn with_bonus(money: Money, percent: u32) -> Money {
+    let bonus = (i128::from(money.minor) * i128::from(percent) + 99) / 100;
+    let minor = i64::try_from(i128::from(money.minor) + bonus).unwrap_or(i64::MAX);
+    Money::new(minor, money.currency)
+}
+
 impl Case {
+    /// What the case may pay at most, in money and in store credit.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            refund: self.max_refund,
+            credit: with_bonus(self.max_refund, self.credit_bonus_percent),
+        }
+    }
+
     fn proposal(
         &self,
         by: Party,
         offer: &Offer,
         now: DateTime<Utc>,
     ) -> Result<Proposal, CaseError> {
+        let terms = offer.terms(self.limits())?;
+        if let Some(variant) = &terms.exchange_for {
+            if !self.exchange_options.contains(variant) {
+                return Err(CaseError::VariantNotOffered);
+            }
+        }
         Ok(Proposal {
             by,
-            terms: offer.terms(self.max_refund)?,
+            terms,
             note: text(&offer.note, TEXT_MAX_CHARS)?,
             evidence: offer.evidence.clone(),
             made_at: now,
@@ -678,7 +800,7 @@ impl Case {
                             allow(party, A::Reject);
                         }
                     }
-                    if self.rejection.is_some() {
+                    if self.rejection.is_some() || self.reopened_at.is_some() {
                         allow(party, A::Escalate);
                     }
                 }
@@ -721,6 +843,13 @@ impl Case {
             }
             CaseState::RefundDue => allow(Platform, A::RefundIssued),
             CaseState::ReplacementDue => allow(Seller, A::ShipReplacement),
+            CaseState::RepairDue => allow(Seller, A::ShipRepaired),
+            CaseState::AwaitingBuyerConfirmation => {
+                allow(Buyer, A::ConfirmItem);
+                if self.agreed(Resolution::Repair) {
+                    allow(Buyer, A::RepairFailed);
+                }
+            }
             CaseState::Resolved => allow(Buyer, A::Rate),
             CaseState::Closed => {}
         }
@@ -748,12 +877,19 @@ impl Case {
     }
 
     /// The refund the case owes once it is due: the agreed amount, or everything that may be
-    /// refunded when a replacement falls through.
+    /// refunded when a replacement, a repair or an exchange falls through.
     pub fn refund_owed(&self) -> Money {
-        match self.agreement {
-            Some(a) if a.terms.resolution != Resolution::Replacement => a.terms.refund,
+        match &self.agreement {
+            Some(a) if a.terms.resolution.pays_money() => a.terms.refund,
             _ => self.max_refund,
         }
+    }
+
+    /// Whether the plan agreed is `resolution`.
+    pub fn agreed(&self, resolution: Resolution) -> bool {
+        self.agreement
+            .as_ref()
+            .is_some_and(|a| a.terms.resolution == resolution)
     }
 
     pub(crate) fn enter(&mut self, state: CaseState, now: DateTime<Utc>) {
@@ -772,6 +908,8 @@ impl Case {
         reached: Reached,
         now: DateTime<Utc>,
     ) {
+        let resolution = terms.resolution;
+        let credit = terms.credit;
         self.agreement = Some(Agreement {
             terms,
             proposed_by,
@@ -779,12 +917,14 @@ impl Case {
         });
         // Standing proposals belong to the negotiation that just ended; the timeline keeps them.
         self.proposals = Proposals::default();
-        let next = if terms.resolution.sends_goods_back() {
-            CaseState::AwaitingReturnAddress
-        } else {
-            CaseState::RefundDue
-        };
-        self.enter(next, now);
+        match credit {
+            // Store credit is issued the moment it is agreed: there is nothing to send or pay.
+            Some(amount) => self.settle(Outcome::Credited { amount }, now),
+            None if resolution.sends_goods_back() => {
+                self.enter(CaseState::AwaitingReturnAddress, now)
+            }
+            None => self.enter(CaseState::RefundDue, now),
+        }
     }
 
     pub(crate) fn settle(&mut self, outcome: Outcome, now: DateTime<Utc>) {
@@ -827,6 +967,8 @@ pub fn file(
         description: text(&filing.description, TEXT_MAX_CHARS)?,
         explanation: verdict.explanation().clone(),
         max_refund: verdict.max_refund,
+        credit_bonus_percent: policy.store_credit_bonus_percent,
+        exchange_options: exchange_options(order, &filing.request.lines),
         state: CaseState::AwaitingSeller,
         version: 1,
         filed_at: now,
@@ -838,6 +980,7 @@ pub fn file(
         return_address: None,
         return_tracking: None,
         replacement_tracking: None,
+        reopened_at: None,
         outcome: None,
         rating: None,
     };
@@ -849,12 +992,12 @@ pub fn file(
         ..filing.offer.clone()
     };
     let proposal = case.proposal(Party::Buyer, &offer, now)?;
-    let terms = proposal.terms;
+    let terms = proposal.terms.clone();
     if matches!(
         verdict.explanation(),
         Explanation::CancelBeforeShipment | Explanation::GroupBuyUnmatched { .. }
     ) {
-        case.agree(terms, Party::Buyer, Reached::AtFiling, now);
+        case.agree(terms.clone(), Party::Buyer, Reached::AtFiling, now);
     } else {
         case.proposals.buyer = Some(proposal);
     }
@@ -865,6 +1008,21 @@ pub fn file(
         state: case.state,
     };
     Ok((case, vec![event]))
+}
+
+/// The variants one returned line may be exchanged for: the others its listing offers. Empty
+/// when more than one line goes back, or the listing has no other.
+pub fn exchange_options(order: &Order, selection: &[LineSelection]) -> Vec<String> {
+    let [only] = selection else {
+        return Vec::new();
+    };
+    order.line(&only.line_id).map_or_else(Vec::new, |line| {
+        line.variants
+            .iter()
+            .filter(|v| line.variant.as_ref() != Some(*v))
+            .cloned()
+            .collect()
+    })
 }
 
 /// The automatic refund of a group-buy order whose group did not match in time: once the wait
@@ -900,6 +1058,7 @@ pub fn refund_unmatched_group_buy(
             return_shipping_paid_by: None,
             note: String::new(),
             evidence: vec![],
+            exchange_for: None,
         },
         description: String::new(),
     };
@@ -1011,7 +1170,14 @@ fn act(
             required_text(reason, TEXT_MAX_CHARS, CaseError::ReasonRequired)?;
             match decree {
                 Decree::Plan(offer) => {
-                    let terms = offer.terms(case.max_refund)?;
+                    let asked_credit = case
+                        .proposals
+                        .of(Party::Buyer)
+                        .is_some_and(|p| p.terms.resolution == Resolution::StoreCredit);
+                    if offer.resolution == Resolution::StoreCredit && !asked_credit {
+                        return Err(CaseError::CreditNotAsked);
+                    }
+                    let terms = case.proposal(Party::Platform, offer, now)?.terms;
                     case.agree(terms, Party::Platform, Reached::Ruling, now);
                 }
                 Decree::NoRefund => case.settle(Outcome::RuledNoRefund, now),
@@ -1031,13 +1197,10 @@ fn act(
         }
         Action::ReturnDelivered => case.enter(CaseState::ReturnDelivered, now),
         Action::ConfirmReceipt => {
-            let replacement = case
-                .agreement
-                .is_some_and(|a| a.terms.resolution == Resolution::Replacement);
-            let next = if replacement {
-                CaseState::ReplacementDue
-            } else {
-                CaseState::RefundDue
+            let next = match case.agreement.as_ref().map(|a| a.terms.resolution) {
+                Some(Resolution::Replacement | Resolution::Exchange) => CaseState::ReplacementDue,
+                Some(Resolution::Repair) => CaseState::RepairDue,
+                _ => CaseState::RefundDue,
             };
             case.enter(next, now);
         }
@@ -1051,7 +1214,23 @@ fn act(
         }
         Action::ShipReplacement { tracking } => {
             case.replacement_tracking = Some(tracking.clone());
-            case.settle(Outcome::Replaced, now);
+            if case.agreed(Resolution::Exchange) {
+                case.enter(CaseState::AwaitingBuyerConfirmation, now);
+            } else {
+                case.settle(Outcome::Replaced, now);
+            }
+        }
+        Action::ShipRepaired { tracking } => {
+            case.replacement_tracking = Some(tracking.clone());
+            case.enter(CaseState::AwaitingBuyerConfirmation, now);
+        }
+        Action::ConfirmItem => case.settle(case.item_outcome(), now),
+        Action::RepairFailed { reason, evidence } => {
+            let reason = required_text(reason, TEXT_MAX_CHARS, CaseError::ReasonRequired)?;
+            if evidence.is_empty() {
+                return Err(CaseError::PhotosRequired);
+            }
+            case.reopen(reason, evidence.clone(), now);
         }
         Action::Withdraw => case.settle(Outcome::Withdrawn, now),
         Action::Rate { stars, comment } => {
@@ -1073,7 +1252,7 @@ pub(crate) fn carry_out(case: &mut Case, auto: AutoAction, at: DateTime<Utc>) {
     match auto {
         AutoAction::CarryOutProposal { of } => match case.proposals.of(of) {
             Some(p) => {
-                let terms = p.terms;
+                let terms = p.terms.clone();
                 case.agree(terms, of, Reached::Automatically, at);
             }
             // `next_deadline` names only standing proposals; nothing to carry out otherwise.
@@ -1085,7 +1264,57 @@ pub(crate) fn carry_out(case: &mut Case, auto: AutoAction, at: DateTime<Utc>) {
             let amount = case.refund_owed();
             case.settle(Outcome::Refunded { amount }, at);
         }
+        AutoAction::RefundInsteadOfCredit { of } => {
+            let terms = Terms {
+                resolution: Resolution::RefundOnly,
+                refund: case.max_refund,
+                return_shipping_paid_by: None,
+                credit: None,
+                exchange_for: None,
+            };
+            case.agree(terms, of, Reached::Automatically, at);
+        }
         AutoAction::CloseNotShipped => case.settle(Outcome::ReturnNotShipped, at),
+        AutoAction::ItemAccepted => case.settle(case.item_outcome(), at),
         AutoAction::Close => case.enter(CaseState::Closed, at),
+    }
+}
+
+impl Case {
+    /// How a case ends once the buyer has the item that came back: repaired, or exchanged.
+    fn item_outcome(&self) -> Outcome {
+        if self.agreed(Resolution::Repair) {
+            Outcome::Repaired
+        } else {
+            Outcome::Exchanged
+        }
+    }
+
+    /// The repair did not work: the buyer's claim stands again as a full refund against the
+    /// goods' return (return shipping paid as the repair's was), the seller must answer it, the
+    /// buyer may counter with a replacement, and either side may ask the platform to step in.
+    fn reopen(&mut self, reason: String, evidence: Vec<String>, now: DateTime<Utc>) {
+        let paid_by = self
+            .agreement
+            .take()
+            .and_then(|a| a.terms.return_shipping_paid_by)
+            .or(Some(Party::Seller));
+        self.proposals = Proposals::default();
+        self.proposals.buyer = Some(Proposal {
+            by: Party::Buyer,
+            terms: Terms {
+                resolution: Resolution::ReturnAndRefund,
+                refund: self.max_refund,
+                return_shipping_paid_by: paid_by,
+                credit: None,
+                exchange_for: None,
+            },
+            note: reason,
+            evidence,
+            made_at: now,
+        });
+        self.reopened_at = Some(now);
+        self.awaiting = Some(Party::Seller);
+        self.enter(CaseState::Negotiating, now);
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::case::{carry_out, Actor, Case, CaseState, Event, EventKind};
-use crate::eligibility::Party;
+use crate::eligibility::{Party, Resolution};
 use crate::policy::{days, Policy};
 
 /// What the system does when a deadline passes.
@@ -23,8 +23,15 @@ pub enum AutoAction {
     RefundWithoutReturn,
     /// The buyer did not ship the return: the case ends without a refund.
     CloseNotShipped,
-    /// The refund is issued (also instead of a replacement that was not shipped).
+    /// The refund is issued (also instead of a replacement, a repair or an exchange that was
+    /// not shipped back in time).
     IssueRefund,
+    /// This party's standing proposal was store credit, which silence never accepts: the full
+    /// refund is paid in money instead.
+    RefundInsteadOfCredit { of: Party },
+    /// The buyer did not say the repaired item or the other variant is wrong: it is taken as
+    /// right, and the case settles.
+    ItemAccepted,
     /// The time to rate the case is over.
     Close,
 }
@@ -39,6 +46,8 @@ impl AutoAction {
             AutoAction::RefundWithoutReturn => "refund_without_return",
             AutoAction::CloseNotShipped => "close_not_shipped",
             AutoAction::IssueRefund => "issue_refund",
+            AutoAction::RefundInsteadOfCredit { .. } => "refund_instead_of_credit",
+            AutoAction::ItemAccepted => "item_accepted",
             AutoAction::Close => "close",
         }
     }
@@ -70,6 +79,13 @@ pub fn next_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
     let after = |n: u32| case.since + days(n);
     let has = |p| case.proposals.of(p).is_some();
     let deadline = |at, party, then| Some(Deadline { at, party, then });
+    // The clock carries out a standing proposal, except store credit: silence ends in money.
+    let carry_out = |of: Party| match case.proposals.of(of) {
+        Some(p) if p.terms.resolution == Resolution::StoreCredit => {
+            AutoAction::RefundInsteadOfCredit { of }
+        }
+        _ => AutoAction::CarryOutProposal { of },
+    };
     match case.state {
         CaseState::AwaitingSeller | CaseState::Negotiating => {
             let party = case.awaiting.unwrap_or(Party::Seller);
@@ -83,11 +99,13 @@ pub fn next_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
                 policy.counter_offer_answer_days
             };
             let turn_ends = after(answer_days);
-            let talks_end = case.filed_at + days(policy.negotiation_days);
+            // Talks reopened after a failed repair count from then.
+            let talks_end =
+                case.reopened_at.unwrap_or(case.filed_at) + days(policy.negotiation_days);
             if talks_end < turn_ends {
                 deadline(talks_end, party, AutoAction::PlatformStepsIn)
             } else if has(other) {
-                deadline(turn_ends, party, AutoAction::CarryOutProposal { of: other })
+                deadline(turn_ends, party, carry_out(other))
             } else {
                 deadline(turn_ends, party, AutoAction::CloseRejected)
             }
@@ -97,7 +115,7 @@ pub fn next_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
                 .into_iter()
                 .find(|p| has(*p))
             {
-                Some(of) => AutoAction::CarryOutProposal { of },
+                Some(of) => carry_out(of),
                 // A problem reported after agreement and never ruled on: the agreed refund.
                 None if case.agreement.is_some() => AutoAction::IssueRefund,
                 None => AutoAction::CloseRejected,
@@ -133,6 +151,16 @@ pub fn next_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
             after(policy.replacement_ship_days),
             Party::Seller,
             AutoAction::IssueRefund,
+        ),
+        CaseState::RepairDue => deadline(
+            after(policy.repair_days),
+            Party::Seller,
+            AutoAction::IssueRefund,
+        ),
+        CaseState::AwaitingBuyerConfirmation => deadline(
+            after(policy.buyer_check_days),
+            Party::Buyer,
+            AutoAction::ItemAccepted,
         ),
         CaseState::Resolved => deadline(after(policy.rating_days), Party::Buyer, AutoAction::Close),
         CaseState::Closed => None,

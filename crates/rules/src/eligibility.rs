@@ -24,15 +24,25 @@ pub enum Resolution {
     ReturnAndRefund,
     Replacement,
     PartialRefund,
+    /// The seller repairs the item and sends it back.
+    Repair,
+    /// Another variant (size, colour) of the same listing at the same price.
+    Exchange,
+    /// Store credit instead of money, worth the refund plus the policy's bonus; the goods stay.
+    /// Offered, never imposed: the clock never carries it out.
+    StoreCredit,
 }
 
 impl Resolution {
     /// Every resolution, in the order the UI offers them.
-    pub const ALL: [Resolution; 4] = [
+    pub const ALL: [Resolution; 7] = [
         Resolution::RefundOnly,
         Resolution::ReturnAndRefund,
         Resolution::Replacement,
         Resolution::PartialRefund,
+        Resolution::Repair,
+        Resolution::Exchange,
+        Resolution::StoreCredit,
     ];
 
     /// Stable code, the same as the JSON form.
@@ -42,6 +52,9 @@ impl Resolution {
             Resolution::ReturnAndRefund => "return_and_refund",
             Resolution::Replacement => "replacement",
             Resolution::PartialRefund => "partial_refund",
+            Resolution::Repair => "repair",
+            Resolution::Exchange => "exchange",
+            Resolution::StoreCredit => "store_credit",
         }
     }
 
@@ -52,7 +65,21 @@ impl Resolution {
 
     /// Whether the goods travel back to the seller.
     pub fn sends_goods_back(self) -> bool {
-        matches!(self, Resolution::ReturnAndRefund | Resolution::Replacement)
+        matches!(
+            self,
+            Resolution::ReturnAndRefund
+                | Resolution::Replacement
+                | Resolution::Repair
+                | Resolution::Exchange
+        )
+    }
+
+    /// Whether it ends in money to the original payment method.
+    pub fn pays_money(self) -> bool {
+        matches!(
+            self,
+            Resolution::RefundOnly | Resolution::ReturnAndRefund | Resolution::PartialRefund
+        )
     }
 }
 
@@ -500,6 +527,9 @@ fn rule(
             .iter()
             .zip(selection)
             .all(|(l, s)| l.quantity == s.quantity);
+    // One line whose listing offers another size or colour.
+    let exchangeable = matches!(lines, [line] if line.variant.is_some()
+        && line.variants.iter().any(|v| Some(v) != line.variant.as_ref()));
     let eligible = |explanation, resolutions, window, shipping_refunded| Ruling {
         decision: Decision::Eligible,
         explanations: vec![explanation],
@@ -597,9 +627,13 @@ fn rule(
                         order.end_of_day_after(delivered_at, policy.change_of_mind_days);
                     let window = window(delivered_at, Some(closes_at));
                     if now <= closes_at {
+                        let mut resolutions = vec![Resolution::ReturnAndRefund];
+                        if exchangeable {
+                            resolutions.push(Resolution::Exchange);
+                        }
                         eligible(
                             Explanation::ChangeOfMindWindow { closes_at },
-                            vec![Resolution::ReturnAndRefund],
+                            resolutions,
                             window,
                             false,
                         )
@@ -629,11 +663,16 @@ fn rule(
                     let resolutions = if reason == Reason::NotReceived || perishable {
                         vec![Resolution::RefundOnly, Resolution::PartialRefund]
                     } else {
-                        vec![
-                            Resolution::ReturnAndRefund,
-                            Resolution::Replacement,
-                            Resolution::PartialRefund,
-                        ]
+                        let mut goods_back =
+                            vec![Resolution::ReturnAndRefund, Resolution::Replacement];
+                        if reason.repairable() {
+                            goods_back.push(Resolution::Repair);
+                        }
+                        if exchangeable {
+                            goods_back.push(Resolution::Exchange);
+                        }
+                        goods_back.push(Resolution::PartialRefund);
+                        goods_back
                     };
                     eligible(
                         Explanation::ProtectionWindow {

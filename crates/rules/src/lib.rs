@@ -30,9 +30,10 @@ mod tracking;
 mod wire;
 
 pub use case::{
-    apply, file, refund_unmatched_group_buy, Action, ActionKind, Actor, Agreement, Case, CaseError,
-    CaseState, Decree, Event, EventKind, Filing, Offer, Outcome, Permission, Proposal, Proposals,
-    Rating, Reached, Terms, ADDRESS_MAX_CHARS, TEXT_MAX_CHARS,
+    apply, exchange_options, file, refund_unmatched_group_buy, with_bonus, Action, ActionKind,
+    Actor, Agreement, Case, CaseError, CaseState, Decree, Event, EventKind, Filing, Limits, Offer,
+    Outcome, Permission, Proposal, Proposals, Rating, Reached, Terms, ADDRESS_MAX_CHARS,
+    TEXT_MAX_CHARS,
 };
 pub use deadline::{advance, next_deadline, whose_move, AutoAction, Deadline};
 pub use eligibility::{

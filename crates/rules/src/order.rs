@@ -74,6 +74,13 @@ pub struct OrderLine {
     /// What one item weighs with its packaging, for return shipping quotes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_grams: Option<u32>,
+    /// The listing's variant bought (size, colour), when it has variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// Every variant the listing offers, the one bought among them: what it may be exchanged
+    /// for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<String>,
 }
 
 /// Where the goods are. The dates are what eligibility windows count from.

@@ -66,8 +66,17 @@ pub struct Policy {
     /// The seller confirms receipt within this after the return is delivered, or the refund is
     /// issued automatically.
     pub seller_confirm_days: u32,
-    /// The seller ships an agreed replacement within this, or the refund is issued instead.
+    /// The seller ships an agreed replacement (or the other variant of an exchange) within this,
+    /// or the refund is issued instead.
     pub replacement_ship_days: u32,
+    /// The seller ships the repaired item back within this after receiving it, or the refund is
+    /// issued in full instead.
+    #[serde(default = "default_repair_days")]
+    pub repair_days: u32,
+    /// The buyer says within this that the repaired item or the other variant is wrong, or it is
+    /// taken as right.
+    #[serde(default = "default_buyer_check_days")]
+    pub buyer_check_days: u32,
     /// An escalated case not ruled within this: the platform's proposal is carried out, or the
     /// buyer's when the platform made none.
     pub mediation_days: u32,
@@ -75,6 +84,10 @@ pub struct Policy {
     pub refund_issue_hours: u32,
     /// After the outcome the buyer may rate the case for this long; then the case closes.
     pub rating_days: u32,
+    /// Store credit offered instead of a refund is worth the refund plus this many percent
+    /// (0 to 100).
+    #[serde(default)]
+    pub store_credit_bonus_percent: u32,
     /// Goods that cannot be returned for buyer's-side reasons.
     pub non_returnable: Vec<Category>,
     /// Goods that are never sent back: refund only even when the seller is at fault.
@@ -99,9 +112,12 @@ impl Default for Policy {
             return_transit_days: 30,
             seller_confirm_days: 7,
             replacement_ship_days: 5,
+            repair_days: default_repair_days(),
+            buyer_check_days: default_buyer_check_days(),
             mediation_days: 7,
             refund_issue_hours: 0,
             rating_days: 30,
+            store_credit_bonus_percent: 0,
             non_returnable: vec![
                 Category::FreshFood,
                 Category::Personalised,
@@ -115,6 +131,15 @@ impl Default for Policy {
             },
         }
     }
+}
+
+/// Policies written before repairs existed read as if they had said the defaults.
+fn default_repair_days() -> u32 {
+    15
+}
+
+fn default_buyer_check_days() -> u32 {
+    7
 }
 
 pub(crate) fn days(n: u32) -> TimeDelta {
@@ -152,7 +177,7 @@ macro_rules! durations {
 }
 
 /// How many windows and deadlines a policy has.
-pub const DURATIONS: usize = 15;
+pub const DURATIONS: usize = 18;
 
 durations!(
     change_of_mind_days,
@@ -167,9 +192,12 @@ durations!(
     return_transit_days,
     seller_confirm_days,
     replacement_ship_days,
+    repair_days,
+    buyer_check_days,
     mediation_days,
     refund_issue_hours,
     rating_days,
+    store_credit_bonus_percent,
 );
 
 impl Policy {
@@ -236,9 +264,13 @@ impl Policy {
     /// could (only the refund may be issued at once), and nothing may run past ten years.
     pub fn validate(&self) -> Result<(), PolicyError> {
         for (name, value) in DURATION_NAMES.into_iter().zip(self.durations()) {
-            let hours = name.ends_with("_hours");
-            let max = if hours { 24 * 3650 } else { 3650 };
-            let min = u32::from(name != "refund_issue_hours");
+            let (min, max) = if name.ends_with("_percent") {
+                (0, 100)
+            } else if name.ends_with("_hours") {
+                (u32::from(name != "refund_issue_hours"), 24 * 3650)
+            } else {
+                (1, 3650)
+            };
             if value < min || value > max {
                 return Err(PolicyError::OutOfRange {
                     field: name.to_owned(),
@@ -294,11 +326,17 @@ pub struct PolicyOverride {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement_ship_days: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub repair_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_check_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mediation_days: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_issue_hours: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_credit_bonus_percent: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub non_returnable: Option<Vec<Category>>,
     #[serde(skip_serializing_if = "Option::is_none")]

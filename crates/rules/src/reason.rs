@@ -86,6 +86,14 @@ impl Reason {
         }
     }
 
+    /// Whether the seller could put it right by repairing it.
+    pub fn repairable(self) -> bool {
+        matches!(
+            self,
+            Reason::DamagedInTransit | Reason::Defective | Reason::MissingParts
+        )
+    }
+
     /// Photos are the evidence for anything about the goods themselves.
     pub fn photos_required(self) -> bool {
         matches!(

@@ -49,6 +49,10 @@ pub enum Trigger {
     ReceiptNotConfirmed,
     /// The seller did not ship the replacement in time.
     ReplacementNotShipped,
+    /// The seller did not ship the repaired item back in time.
+    RepairNotShipped,
+    /// The buyer did not say the item that came back is wrong in time.
+    ItemNotDisputed,
     /// The refund the parties agreed on is paid.
     RefundAgreed,
     /// The refund the mediator ruled is paid.
@@ -75,6 +79,8 @@ impl Trigger {
             Trigger::ReturnNotDelivered => "return_not_delivered",
             Trigger::ReceiptNotConfirmed => "receipt_not_confirmed",
             Trigger::ReplacementNotShipped => "replacement_not_shipped",
+            Trigger::RepairNotShipped => "repair_not_shipped",
+            Trigger::ItemNotDisputed => "item_not_disputed",
             Trigger::RefundAgreed => "refund_agreed",
             Trigger::RefundRuled => "refund_ruled",
             Trigger::RefundCarriedOut => "refund_carried_out",
@@ -85,7 +91,7 @@ impl Trigger {
     }
 
     /// Every trigger but [`Trigger::NoAnswer`], which names a party.
-    pub const PLAIN: [Trigger; 13] = [
+    pub const PLAIN: [Trigger; 15] = [
         Trigger::TalksOver,
         Trigger::NoRuling,
         Trigger::NoReturnAddress,
@@ -93,6 +99,8 @@ impl Trigger {
         Trigger::ReturnNotDelivered,
         Trigger::ReceiptNotConfirmed,
         Trigger::ReplacementNotShipped,
+        Trigger::RepairNotShipped,
+        Trigger::ItemNotDisputed,
         Trigger::RefundAgreed,
         Trigger::RefundRuled,
         Trigger::RefundCarriedOut,
@@ -134,7 +142,12 @@ fn reached_by(event: &Event) -> Option<Reached> {
             decree: Decree::Plan(_),
             ..
         }) => Some(Reached::Ruling),
-        EventKind::Automatic(d) if matches!(d.then, AutoAction::CarryOutProposal { .. }) => {
+        EventKind::Automatic(d)
+            if matches!(
+                d.then,
+                AutoAction::CarryOutProposal { .. } | AutoAction::RefundInsteadOfCredit { .. }
+            ) =>
+        {
             Some(Reached::Automatically)
         }
         _ => None,
@@ -178,13 +191,18 @@ fn trigger(
         (_, CaseState::Escalated) => Trigger::NoRuling,
         (AutoAction::PlatformStepsIn, CaseState::ReturnInTransit) => Trigger::ReturnNotDelivered,
         (AutoAction::PlatformStepsIn, _) => Trigger::TalksOver,
-        (AutoAction::CarryOutProposal { .. } | AutoAction::CloseRejected, _) => {
-            Trigger::NoAnswer { party }
-        }
+        (
+            AutoAction::CarryOutProposal { .. }
+            | AutoAction::RefundInsteadOfCredit { .. }
+            | AutoAction::CloseRejected,
+            _,
+        ) => Trigger::NoAnswer { party },
+        (AutoAction::ItemAccepted, _) => Trigger::ItemNotDisputed,
         (AutoAction::RefundWithoutReturn, _) => Trigger::NoReturnAddress,
         (AutoAction::CloseNotShipped, _) => Trigger::ReturnNotSent,
         (AutoAction::IssueRefund, CaseState::ReturnDelivered) => Trigger::ReceiptNotConfirmed,
         (AutoAction::IssueRefund, CaseState::ReplacementDue) => Trigger::ReplacementNotShipped,
+        (AutoAction::IssueRefund, CaseState::RepairDue) => Trigger::RepairNotShipped,
         (AutoAction::IssueRefund, _) => match (reached, explanation) {
             (Some(Reached::AtFiling), Explanation::GroupBuyUnmatched { .. }) => {
                 Trigger::GroupNeverFormed
@@ -200,11 +218,18 @@ fn trigger(
 /// How `case` was decided, read from its `events`; `None` while it is still open.
 pub fn settlement(case: &Case, events: &[Event]) -> Option<Settlement> {
     let outcome = case.outcome?;
-    let carried_out = matches!(outcome, Outcome::Refunded { .. } | Outcome::Replaced);
+    let carried_out = matches!(
+        outcome,
+        Outcome::Refunded { .. }
+            | Outcome::Replaced
+            | Outcome::Repaired
+            | Outcome::Exchanged
+            | Outcome::Credited { .. }
+    );
     // The event that decided: the one that reached the agreement carried out, else the one that
     // settled the case without a plan (a withdrawal, a rejection that stood, a ruling of no
     // refund, a return never sent).
-    let decisive = match case.agreement {
+    let decisive = match &case.agreement {
         Some(a) if carried_out => events
             .iter()
             .rev()
@@ -220,7 +245,7 @@ pub fn settlement(case: &Case, events: &[Event]) -> Option<Settlement> {
     let ruled = matches!(&decisive.what, EventKind::Acted(Action::Rule { .. }));
     Some(Settlement {
         outcome,
-        agreement: case.agreement.filter(|_| carried_out),
+        agreement: case.agreement.clone().filter(|_| carried_out),
         decided_by: decisive.by,
         decided_at: decisive.at,
         reasons: reasons.filter(|_| ruled),

@@ -31,6 +31,7 @@ fn offer(resolution: Resolution) -> Offer {
         return_shipping_paid_by: resolution.sends_goods_back().then_some(Party::Seller),
         note: String::new(),
         evidence: vec![],
+        exchange_for: None,
     }
 }
 
@@ -143,7 +144,7 @@ fn a_refund_before_shipment_is_approved_at_filing_and_issued_by_the_clock() {
     let now = at(2026, 3, 1, 12);
     let (case, _) = file("c-2".into(), &order, &filing, now, &Policy::default()).unwrap();
     assert_eq!(case.state, CaseState::RefundDue);
-    assert_eq!(case.agreement.unwrap().reached, Reached::AtFiling);
+    assert_eq!(case.agreement.clone().unwrap().reached, Reached::AtFiling);
     let (case, events) = advance(&case, now, &Policy::default());
     assert_eq!(case.outcome, Some(Outcome::Refunded { amount: eur(2999) }));
     assert_eq!(events[0].by, Actor::System);
@@ -223,7 +224,7 @@ fn counter_offer_accepted_then_refunded_rated_and_closed() {
     );
     assert_eq!(case.state, CaseState::RefundDue);
     assert_eq!(case.refund_at_stake(), eur(1000));
-    let agreement = case.agreement.unwrap();
+    let agreement = case.agreement.clone().unwrap();
     assert_eq!(
         (agreement.proposed_by, agreement.reached),
         (Party::Seller, Reached::Accepted)
@@ -305,7 +306,7 @@ fn rejection_escalation_and_a_ruling() {
     );
     let case = step(&case, Party::Platform, ruling, hours(4));
     assert_eq!(case.state, CaseState::RefundDue);
-    assert_eq!(case.agreement.unwrap().reached, Reached::Ruling);
+    assert_eq!(case.agreement.clone().unwrap().reached, Reached::Ruling);
     assert_eq!(case.refund_owed(), eur(2999));
 }
 

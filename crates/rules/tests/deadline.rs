@@ -35,6 +35,7 @@ fn filed_in(offset: i32, resolution: Resolution) -> Case {
             return_shipping_paid_by: None,
             note: String::new(),
             evidence: vec!["photo-1".into()],
+            exchange_for: None,
         },
         description: String::new(),
     };
@@ -62,6 +63,7 @@ fn partial(minor: i64) -> Action {
         return_shipping_paid_by: None,
         note: String::new(),
         evidence: vec![],
+        exchange_for: None,
     })
 }
 
@@ -313,7 +315,10 @@ fn a_case_overdue_several_times_moves_through_each_deadline_in_order() {
             amount: Money::new(2999, Currency::EUR)
         })
     );
-    assert_eq!(after.agreement.unwrap().reached, Reached::Automatically);
+    assert_eq!(
+        after.agreement.clone().unwrap().reached,
+        Reached::Automatically
+    );
     // Idempotent: the same `now` again changes nothing.
     let (again, more) = advance(&after, t + days(100), &policy);
     assert_eq!((again, more.len()), (after.clone(), 0));

@@ -202,6 +202,7 @@ fn who_pays_return_shipping_follows_the_side_at_fault() {
         vec![
             Resolution::ReturnAndRefund,
             Resolution::Replacement,
+            Resolution::Repair,
             Resolution::PartialRefund
         ]
     );

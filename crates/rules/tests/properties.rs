@@ -1,5 +1,6 @@
 //! Properties over random sequences of actions and random requests: refunds never exceed what
-//! was paid, closed stays closed, every open case has exactly one next deadline, `advance` is
+//! was paid nor credits that plus the bonus, the clock never settles on store credit, closed
+//! stays closed, every open case has exactly one next deadline, `advance` is
 //! idempotent, and everything survives a JSON round trip. Native only (proptest).
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -9,9 +10,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
 use proptest::prelude::*;
 use retour_rules::{
-    advance, apply, eligibility, file, next_deadline, Action, Case, CaseError, Category, Decree,
-    Eligibility, Event, Filing, Fulfillment, Money, Offer, Order, Outcome, Party, Policy,
-    PolicyOverride, PolicySet, Reason, Resolution, ReturnRequest, TrackingNumber,
+    advance, apply, eligibility, file, next_deadline, with_bonus, Action, Case, CaseError,
+    Category, Decree, Eligibility, Event, Filing, Fulfillment, Money, Offer, Order, Outcome, Party,
+    Policy, PolicyOverride, PolicySet, Reached, Reason, Resolution, ReturnRequest, TrackingNumber,
 };
 
 const PARTIES: [Party; 3] = [Party::Buyer, Party::Seller, Party::Platform];
@@ -32,9 +33,9 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(
         (
             0..3usize,
-            0..16usize,
+            0..19usize,
             -100i64..4000,
-            0..4usize,
+            0..7usize,
             0..3usize,
             0i64..200,
         )
@@ -60,6 +61,19 @@ fn offer_of(step: &Step) -> Offer {
         return_shipping_paid_by: resolution.sends_goods_back().then_some(PARTIES[step.payer]),
         note: "n".into(),
         evidence: vec![],
+        // Sometimes one the listing offers, sometimes not.
+        exchange_for: (resolution == Resolution::Exchange).then(|| VARIANTS[step.payer].to_owned()),
+    }
+}
+
+/// The variants of line "a" in the exchange story; "M" is the one bought.
+const VARIANTS: [&str; 3] = ["S", "L", "M"];
+
+/// DOMAIN.md's policy with a 10 % bonus on store credit.
+fn policy() -> Policy {
+    Policy {
+        store_credit_bonus_percent: 10,
+        ..Policy::default()
     }
 }
 
@@ -95,7 +109,15 @@ fn action_of(step: &Step) -> Action {
             reason: "empty box".into(),
         },
         13 => Action::RefundIssued,
-        14 => Action::ShipReplacement { tracking },
+        14 => Action::ShipReplacement {
+            tracking: tracking.clone(),
+        },
+        15 => Action::ShipRepaired { tracking },
+        16 => Action::ConfirmItem,
+        17 => Action::RepairFailed {
+            reason: "still broken".into(),
+            evidence: vec!["photo-2".into()],
+        },
         _ => Action::Rate {
             stars: (step.amount.rem_euclid(7)) as u8,
             comment: String::new(),
@@ -107,8 +129,8 @@ fn start() -> DateTime<Utc> {
     delivered_at() + TimeDelta::days(1)
 }
 
-/// The cases a story can start from: every resolution of a delivered, defective order, and a
-/// refund before shipment.
+/// The cases a story can start from: every resolution of a delivered, defective order (a
+/// repair, and an exchange of a line with sizes), and a refund before shipment.
 fn opening(kind: usize) -> (Case, Order) {
     let (order, reason, resolution) = match kind {
         0 => (
@@ -131,6 +153,17 @@ fn opening(kind: usize) -> (Case, Order) {
             Reason::NoLongerWanted,
             Resolution::ReturnAndRefund,
         ),
+        5 => (
+            general_order(60, delivered()),
+            Reason::Defective,
+            Resolution::Repair,
+        ),
+        6 => {
+            let mut order = general_order(0, delivered());
+            order.lines[0].variant = Some("M".into());
+            order.lines[0].variants = VARIANTS.map(String::from).to_vec();
+            (order, Reason::NoLongerWanted, Resolution::Exchange)
+        }
         _ => (
             general_order(0, Fulfillment::NotShipped),
             Reason::OrderedByMistake,
@@ -145,10 +178,11 @@ fn opening(kind: usize) -> (Case, Order) {
             return_shipping_paid_by: None,
             note: String::new(),
             evidence: vec!["photo-1".into()],
+            exchange_for: (resolution == Resolution::Exchange).then(|| "L".into()),
         },
         description: String::new(),
     };
-    let (case, _) = file("c".into(), &order, &filing, start(), &Policy::default()).unwrap();
+    let (case, _) = file("c".into(), &order, &filing, start(), &policy()).unwrap();
     (case, order)
 }
 
@@ -170,11 +204,41 @@ fn refunds_within(case: &Case, events: &[Event], cap: i64) -> Result<(), TestCas
     {
         prop_assert!(p.terms.refund.minor <= case.max_refund.minor && p.terms.refund.minor >= 0);
     }
-    if let Some(a) = case.agreement {
-        prop_assert!(a.terms.refund.minor <= case.max_refund.minor);
+    let most_credit = with_bonus(Money::new(cap, case.max_refund.currency), 10).minor;
+    for terms in case
+        .proposals
+        .buyer
+        .iter()
+        .chain(&case.proposals.seller)
+        .chain(&case.proposals.platform)
+        .map(|p| &p.terms)
+        .chain(case.agreement.as_ref().map(|a| &a.terms))
+    {
+        prop_assert!(terms.refund.minor <= case.max_refund.minor);
+        prop_assert!(terms.credit.is_none_or(|c| c.minor <= most_credit));
+        prop_assert_eq!(
+            terms.credit.is_some(),
+            terms.resolution == Resolution::StoreCredit
+        );
+        prop_assert_eq!(
+            terms.exchange_for.is_some(),
+            terms.resolution == Resolution::Exchange
+        );
     }
-    if let Some(Outcome::Refunded { amount }) = case.outcome {
-        prop_assert!(amount.minor > 0 && amount.minor <= case.max_refund.minor);
+    match case.outcome {
+        Some(Outcome::Refunded { amount }) => {
+            prop_assert!(amount.minor > 0 && amount.minor <= case.max_refund.minor);
+        }
+        Some(Outcome::Credited { amount }) => {
+            prop_assert!(amount.minor <= most_credit);
+            // Silence never trades the refund away for credit.
+            let reached = case.agreement.as_ref().map(|a| a.reached);
+            prop_assert!(
+                reached != Some(Reached::Automatically),
+                "the clock gave credit"
+            );
+        }
+        _ => {}
     }
     for e in events {
         let json = serde_json::to_string(e).unwrap();
@@ -187,8 +251,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn no_story_breaks_the_rules(kind in 0..5usize, story in steps()) {
-        let policy = Policy::default();
+    fn no_story_breaks_the_rules(kind in 0..7usize, story in steps()) {
+        let policy = policy();
         let (mut case, order) = opening(kind);
         let cap = paid(&order);
         let mut now = start();
@@ -265,7 +329,7 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Order>(&json).unwrap(), o);
         let filing = Filing {
             request,
-            offer: Offer { resolution: Resolution::PartialRefund, partial_amount_minor: Some(hours), return_shipping_paid_by: None, note: "n".into(), evidence: vec!["e1".into()] },
+            offer: Offer { resolution: Resolution::PartialRefund, partial_amount_minor: Some(hours), return_shipping_paid_by: None, note: "n".into(), evidence: vec!["e1".into()], exchange_for: None },
             description: "d".into(),
         };
         let json = serde_json::to_string(&filing).unwrap();

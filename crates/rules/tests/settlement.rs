@@ -71,6 +71,7 @@ fn offer(resolution: Resolution, partial: Option<i64>) -> Offer {
         return_shipping_paid_by: None,
         note: String::new(),
         evidence: vec!["photo-1".into()],
+        exchange_for: None,
     }
 }
 

@@ -551,6 +551,7 @@ fn offer(resolution: Resolution, partial: Option<i64>, note: &str) -> Offer {
         return_shipping_paid_by: None,
         note: note.to_owned(),
         evidence: vec![],
+        exchange_for: None,
     }
 }
 

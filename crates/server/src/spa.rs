@@ -97,6 +97,7 @@ fn first_requests(path: &str, role: Option<Role>, language: &str) -> Vec<String>
             Some(format!("/api/orders/{id}"))
         }
         (Some(Role::Buyer), [] | ["orders"]) => Some(first::ORDERS.to_owned()),
+        (Some(Role::Buyer), ["credits"]) => Some(first::CREDITS.to_owned()),
         (Some(Role::Buyer), ["returns"])
         | (Some(Role::Seller), [] | ["seller", "returns"])
         | (Some(Role::Mediator), [] | ["mediator", "cases"]) => Some(first::QUEUE.to_owned()),
@@ -105,7 +106,10 @@ fn first_requests(path: &str, role: Option<Role>, language: &str) -> Vec<String>
     let all_words = role.is_some()
         && matches!(
             segments.as_slice(),
-            ["returns", _] | ["orders", _, "return"] | ["seller", "analytics" | "policy"]
+            ["returns", _]
+                | ["orders", _, "return"]
+                | ["credits"]
+                | ["seller", "analytics" | "policy"]
         );
     let mut wanted = vec![format!("/locales/{language}.json")];
     if all_words {
@@ -229,6 +233,10 @@ mod tests {
         assert_eq!(
             wanted("/returns/a%20b", Some(Role::Buyer)),
             ["/locales/es.json", "/locales/es.more.json"]
+        );
+        assert_eq!(
+            wanted("/credits", Some(Role::Buyer)),
+            ["/locales/es.json", "/locales/es.more.json", "/api/credits"]
         );
         assert_eq!(
             wanted("/seller/analytics", Some(Role::Seller)),

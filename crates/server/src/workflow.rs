@@ -93,13 +93,7 @@ pub async fn file(
     let mut evidence = request.evidence.clone();
     evidence.sort();
     evidence.dedup();
-    if evidence.len() > MAX_PER_CASE as usize {
-        return Err(AppError::unprocessable(
-            "too_many_photos",
-            format!("a case holds at most {MAX_PER_CASE} photos"),
-        )
-        .with_details(json!({ "field": "evidence", "max": MAX_PER_CASE })));
-    }
+    within_allowance(&evidence)?;
     let view = orders::order_of_buyer(&state.pool, &buyer.user_id, &request.order_id).await?;
     let parties = orders::parties(&state.pool, &view.order.id).await?;
     let now = state.now();
@@ -116,6 +110,7 @@ pub async fn file(
             return_shipping_paid_by: None,
             note: String::new(),
             evidence: evidence.clone(),
+            exchange_for: request.exchange_for.clone(),
         },
         description: description.to_owned(),
     };
@@ -150,6 +145,18 @@ pub async fn file(
     }
     publish(state, &stored);
     Ok(Filed::New(stored))
+}
+
+/// Refuses a list of photos longer than one case may hold.
+fn within_allowance(evidence: &[String]) -> Result<(), AppError> {
+    if evidence.len() > MAX_PER_CASE as usize {
+        return Err(AppError::unprocessable(
+            "too_many_photos",
+            format!("a case holds at most {MAX_PER_CASE} photos"),
+        )
+        .with_details(json!({ "field": "evidence", "max": MAX_PER_CASE })));
+    }
+    Ok(())
 }
 
 /// `party` takes `action` on the stored case at `at` (done by `user`, or for the platform by the
@@ -239,13 +246,19 @@ pub async fn act(
     if stored.case.version != seen {
         return Err(stale(state, &stored, actor).await);
     }
-    if let Action::Propose(offer)
-    | Action::Rule {
-        decree: rules::Decree::Plan(offer),
-        ..
-    } = &action
-    {
-        let unknown = cases::unknown_evidence(&state.pool, id, &offer.evidence).await?;
+    let cited = match &action {
+        Action::Propose(offer)
+        | Action::Rule {
+            decree: rules::Decree::Plan(offer),
+            ..
+        } => Some(&offer.evidence),
+        Action::RepairFailed { evidence, .. } => Some(evidence),
+        _ => None,
+    };
+    if let Some(evidence) = cited {
+        // Counted before anything is looked up: a list longer than a case can hold is refused.
+        within_allowance(evidence)?;
+        let unknown = cases::unknown_evidence(&state.pool, id, evidence).await?;
         if !unknown.is_empty() {
             return Err(AppError::unprocessable(
                 "unknown_evidence",

@@ -270,7 +270,11 @@ async fn proposals_are_withdrawn_and_the_buyer_withdraws_the_request() {
     // Every party reads who decided, and the refund shown is what was paid: nothing.
     let settled = case.settlement.as_ref().expect("a settled case says how");
     assert_eq!(
-        (settled.outcome, settled.decided_by, settled.agreement),
+        (
+            settled.outcome,
+            settled.decided_by,
+            settled.agreement.clone()
+        ),
         (Outcome::Withdrawn, rules::Actor::Buyer, None)
     );
     assert_eq!(case.summary.refund.minor, 0);

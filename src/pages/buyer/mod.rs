@@ -1,6 +1,8 @@
+mod credits;
 mod orders;
 mod return_request;
 
+pub use credits::CreditsPage;
 pub use orders::OrdersPage;
 
 use leptos::prelude::*;

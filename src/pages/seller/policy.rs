@@ -7,13 +7,15 @@ use crate::components::Loaded;
 use crate::markup::{el, esc, facts, text as tag, Markup};
 use crate::text::{code, t, tf};
 
-/// A window or deadline as a person reads it: "7 days", "24 hours", "at once".
+/// A window or deadline as a person reads it: "7 days", "24 hours", "at once"; the store
+/// credit bonus as "10 %".
 fn span(name: &str, value: u32) -> String {
     let n = value.to_string();
-    match (name.ends_with("_hours"), value) {
-        (true, 0) => t("policy.at_once"),
-        (true, _) => tf("policy.hours", &[("n", &n)]),
-        (false, _) => tf("policy.days", &[("n", &n)]),
+    match (name.rsplit('_').next(), value) {
+        (Some("percent"), _) => tf("policy.percent", &[("n", &n)]),
+        (Some("hours"), 0) => t("policy.at_once"),
+        (Some("hours"), _) => tf("policy.hours", &[("n", &n)]),
+        _ => tf("policy.days", &[("n", &n)]),
     }
 }
 

@@ -41,6 +41,8 @@ pub fn line(id: &str, category: Category, no_returns: bool, quantity: u32, unit:
         quantity,
         unit_price: Money::new(unit, Currency::EUR),
         weight_grams: None,
+        variant: None,
+        variants: vec![],
     }
 }
 

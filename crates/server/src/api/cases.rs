@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Json;
 use rules::api::{
     AcceptBody, AddressBody, CaseDetail, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
-    RuleBody, TrackingBody, Versioned,
+    RepairFailedBody, RuleBody, TrackingBody, Versioned,
 };
 use rules::{Action, ActionKind, Offer, TrackingError, TrackingNumber};
 use schemars::JsonSchema;
@@ -191,6 +191,33 @@ fn actions(api: Api) -> Api {
         |b| {
             Ok(Action::ShipReplacement {
                 tracking: tracking(b)?,
+            })
+        },
+    );
+    let api = route::<TrackingBody>(
+        api,
+        ActionKind::ShipRepaired,
+        "The seller ships the repaired item back",
+        |b| {
+            Ok(Action::ShipRepaired {
+                tracking: tracking(b)?,
+            })
+        },
+    );
+    let api = route::<NoFields>(
+        api,
+        ActionKind::ConfirmItem,
+        "The buyer has the repaired item or the other variant, and it is right",
+        |_| Ok(Action::ConfirmItem),
+    );
+    let api = route::<RepairFailedBody>(
+        api,
+        ActionKind::RepairFailed,
+        "The repaired item still does not work: the buyer's claim to a refund stands again",
+        |b| {
+            Ok(Action::RepairFailed {
+                reason: b.reason,
+                evidence: b.evidence,
             })
         },
     );

@@ -1,9 +1,10 @@
-//! The signed-in buyer's orders, and the eligibility verdict for clients without the wasm rules.
+//! The signed-in buyer's orders and store credits, and the eligibility verdict for clients without
+//! the wasm rules.
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Json;
-use rules::api::OrderView;
+use rules::api::{CreditView, OrderView};
 use rules::{eligibility, Eligibility, ReturnRequest};
 
 use axum::http::HeaderMap;
@@ -12,7 +13,7 @@ use super::{revalidated, Api, ApiJson, ApiPath};
 use crate::auth::Buyer;
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
-use crate::store::orders;
+use crate::store::{cases, orders};
 use crate::AppState;
 
 pub(super) fn routes(api: Api) -> Api {
@@ -30,6 +31,14 @@ pub(super) fn routes(api: Api) -> Api {
         Op::new(
             "One of the buyer's orders",
             Response::Json(schema_of::<OrderView>),
+        ),
+    )
+    .get(
+        "/credits",
+        get(credits),
+        Op::new(
+            "The store credits the buyer holds, newest first",
+            Response::Json(schema_of::<Vec<CreditView>>),
         ),
     )
     .post(
@@ -65,6 +74,13 @@ async fn one(
     let mut view = orders::order_of_buyer(&state.pool, &user.id, &id).await?;
     view.policy = state.order_policy(&view);
     revalidated(&headers, &view)
+}
+
+async fn credits(
+    State(state): State<AppState>,
+    Buyer(user): Buyer,
+) -> Result<Json<Vec<CreditView>>, AppError> {
+    Ok(Json(cases::credits(&state.pool, &user.id).await?))
 }
 
 async fn verdict(

@@ -4,10 +4,12 @@
 //! overwrite each other: the second finds the version moved and gets the current case.
 
 use chrono::{DateTime, Utc};
-use rules::api::{CaseDetail, CaseLine, CaseView, EvidenceView, MessageView, TimelineEntry};
+use rules::api::{
+    CaseDetail, CaseLine, CaseView, CreditView, EvidenceView, MessageView, TimelineEntry,
+};
 use rules::{
-    next_deadline, whose_move, Action, Actor, Case, CaseState, Event, EventKind, Party, Policy,
-    Resolution,
+    next_deadline, whose_move, Action, Actor, Case, CaseState, Event, EventKind, Money, Outcome,
+    Party, Policy, Resolution,
 };
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use sqlx::FromRow;
 use crate::db::{Db, Tx};
 
 use super::StoreError;
-use super::{corrupt, instant, millis, orders, placeholders, policies};
+use super::{corrupt, currency, instant, millis, orders, placeholders, policies};
 use crate::live::Change;
 
 /// Whose cases a reader may see. Anything outside is "not found".
@@ -451,8 +453,95 @@ pub async fn save(
         return Ok(false);
     }
     append(&mut tx, case, events, user).await?;
+    if let Some(Outcome::Credited { amount }) = case.outcome {
+        issue_credit(&mut tx, case, amount, events).await?;
+    }
     tx.commit().await?;
     Ok(true)
+}
+
+/// Issues the store credit a case settled on, in the transaction that settled it: once per case
+/// however often the case is saved afterwards, with a code the buyer spends in the store.
+async fn issue_credit(
+    tx: &mut Tx,
+    case: &Case,
+    amount: Money,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let issued_at = events
+        .iter()
+        .find(|e| e.state == CaseState::Resolved)
+        .map_or(case.since, |e| e.at);
+    let code = credit_code()?;
+    on_tx!(
+        tx,
+        "INSERT INTO store_credits (case_id, buyer_id, store_id, code, amount_minor, currency, \
+         issued_at) SELECT id, buyer_id, store_id, ?, ?, ?, ? FROM cases WHERE id = ? \
+         ON CONFLICT (case_id) DO NOTHING",
+        |sql, c| sqlx::query(sql)
+            .bind(&code)
+            .bind(amount.minor)
+            .bind(amount.currency.code())
+            .bind(millis(issued_at))
+            .bind(&case.id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    Ok(())
+}
+
+/// A credit code people can read out and type: "RC-" and 12 characters of an alphabet without
+/// look-alikes (0/O, 1/I), 60 random bits.
+fn credit_code() -> Result<String, StoreError> {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("no random: {e}")))?;
+    let chars: String = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b % 32)]))
+        .collect();
+    Ok(format!(
+        "RC-{}-{}-{}",
+        &chars[..4],
+        &chars[4..8],
+        &chars[8..]
+    ))
+}
+
+/// The store credits `buyer_id` holds, newest first.
+pub async fn credits(pool: &Db, buyer_id: &str) -> Result<Vec<CreditView>, StoreError> {
+    let rows: Vec<(String, i64, String, i64, String, i64, String)> = on_db!(
+        pool,
+        "SELECT k.case_id, c.number, k.code, k.amount_minor, k.currency, k.issued_at, s.name \
+         FROM store_credits k JOIN cases c ON c.id = k.case_id JOIN stores s ON s.id = k.store_id \
+         WHERE k.buyer_id = ? ORDER BY k.issued_at DESC, k.case_id",
+        |sql, p| sqlx::query_as(sql).bind(buyer_id).fetch_all(p).await
+    )?;
+    rows.into_iter()
+        .map(|(case_id, number, code, minor, cur, at, store)| {
+            Ok(CreditView {
+                case_id,
+                number: u32::try_from(number).map_err(|_| corrupt("case number", &code))?,
+                code,
+                amount: Money::new(minor, currency(&cur)?),
+                issued_at: instant(at)?,
+                store,
+            })
+        })
+        .collect()
+}
+
+/// The credit a case settled on, if any.
+pub async fn credit_of(pool: &Db, case_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(on_db!(
+        pool,
+        "SELECT code FROM store_credits WHERE case_id = ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(case_id)
+            .fetch_optional(p)
+            .await
+    )?)
 }
 
 /// Appends `events` to the case's timeline, with the proposals and rating they carry.
@@ -947,5 +1036,9 @@ pub async fn detail(pool: &Db, stored: &Stored, viewer: Party) -> Result<CaseDet
         order: order.order,
         case: case.clone(),
         settlement,
+        credit_code: match viewer {
+            Party::Seller => None,
+            _ => credit_of(pool, &case.id).await?,
+        },
     })
 }

@@ -40,6 +40,9 @@ struct LineRow {
     quantity: i64,
     unit_price_minor: i64,
     weight_grams: Option<i64>,
+    variant: Option<String>,
+    /// A JSON array of labels.
+    variants: Option<String>,
 }
 
 impl OrderRow {
@@ -80,6 +83,14 @@ impl OrderRow {
                         .weight_grams
                         .map(|w| u32::try_from(w).map_err(|_| corrupt("weight", &w.to_string())))
                         .transpose()?,
+                    variants: l
+                        .variants
+                        .as_deref()
+                        .map(serde_json::from_str)
+                        .transpose()
+                        .map_err(|_| corrupt("variants of line", &l.id))?
+                        .unwrap_or_default(),
+                    variant: l.variant,
                     id: l.id,
                 })
             })
@@ -115,7 +126,7 @@ const ORDER_COLUMNS: &str =
      o.delivered_at, o.ships_from, o.ships_to";
 const LINE_COLUMNS: &str =
     "l.id, l.order_id, l.title, l.category, l.no_returns, l.quantity, l.unit_price_minor, \
-     l.weight_grams";
+     l.weight_grams, l.variant, l.variants";
 
 /// The buyer's orders, newest first, with their lines.
 pub async fn orders_of_buyer(pool: &Db, buyer_id: &str) -> Result<Vec<OrderView>, StoreError> {

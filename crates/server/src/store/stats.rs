@@ -130,6 +130,10 @@ fn basis_points(part: u64, whole: u64) -> u64 {
     (part * 10_000).checked_div(whole).unwrap_or(0)
 }
 
+/// The outcomes in which a plan for the goods was carried out: refunds, replacements, repairs,
+/// exchanges and store credit.
+const SETTLED_ON_A_PLAN: &str = "'refunded', 'replaced', 'repaired', 'exchanged', 'credited'";
+
 /// How far back the mediator's risk signals look.
 pub const RISK_DAYS: u32 = 90;
 
@@ -143,10 +147,11 @@ pub async fn risk(
     let days = chrono::TimeDelta::days(i64::from(RISK_DAYS));
     let since = millis(now - days);
     let outcome = pool.json_text("document", &["outcome", "code"]);
-    let (cases, refunded): (i64, i64) = on_db!(
+    let (cases, refunded, credited): (i64, i64, i64) = on_db!(
         pool,
         format!(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {outcome} = 'refunded' THEN 1 ELSE 0 END), 0) \
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {outcome} = 'refunded' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN {outcome} = 'credited' THEN 1 ELSE 0 END), 0) \
              FROM cases WHERE buyer_id = ? AND filed_at >= ?"
         ),
         |sql, p| sqlx::query_as(sql)
@@ -180,7 +185,7 @@ pub async fn risk(
     let (settled, seller_fault): (i64, i64) = on_db!(
         pool,
         format!(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {outcome_of_case} IN ('refunded', 'replaced') \
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {outcome_of_case} IN ({SETTLED_ON_A_PLAN}) \
                AND ({reached} = 'ruling' OR ({reached} = 'accepted' AND c.reason IN ({}))) \
                THEN 1 ELSE 0 END), 0) \
              FROM cases c JOIN stores s ON s.id = c.store_id \
@@ -194,13 +199,14 @@ pub async fn risk(
             .await
     )?;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    let (cases, refunded) = (count(cases), count(refunded));
+    let (cases, refunded, credited) = (count(cases), count(refunded), count(credited));
     let (settled, seller_fault) = (count(settled), count(seller_fault));
     Ok(RiskSignals {
         days: RISK_DAYS,
         buyer: BuyerRisk {
             cases,
             refunded,
+            credited,
             refund_rate_basis_points: basis_points(refunded, cases),
         },
         seller: SellerRisk {
