@@ -341,6 +341,50 @@ const ORDERS: &[DemoOrder] = &[
         ship: Ship::Delivered { days_ago: 6 },
         lines: &[("Fleece gloves", "general", false, 1, 2400, 150)],
     },
+    DemoOrder {
+        id: "ord-3012",
+        buyer: DEMO_BUYER_ID,
+        store: "s-north",
+        currency: "EUR",
+        shipping_minor: 499,
+        ship: Ship::Delivered { days_ago: 8 },
+        lines: &[("Espresso grinder", "electronics", false, 1, 18900, 2100)],
+    },
+    DemoOrder {
+        id: "ord-3013",
+        buyer: DEMO_BUYER_ID,
+        store: "s-north",
+        currency: "EUR",
+        shipping_minor: 499,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Linen shirt", "fashion", false, 1, 4900, 250)],
+    },
+    DemoOrder {
+        id: "ord-3014",
+        buyer: DEMO_BUYER_ID,
+        store: "s-tea",
+        currency: "CNY",
+        shipping_minor: 800,
+        ship: Ship::Delivered { days_ago: 6 },
+        lines: &[("Cast-iron tea kettle", "home", false, 1, 25800, 1800)],
+    },
+    DemoOrder {
+        id: "ord-3015",
+        buyer: DEMO_BUYER_ID,
+        store: "s-tea",
+        currency: "CNY",
+        shipping_minor: 600,
+        ship: Ship::Delivered { days_ago: 5 },
+        lines: &[("Glass tea cups, set of 4", "home", false, 1, 12800, 900)],
+    },
+];
+
+/// The listing's variant bought and every variant it offers, by order line: what an exchange
+/// may ask for.
+const VARIANTS: &[(&str, &str, &[&str])] = &[
+    ("ord-1005-1", "M", &["S", "M", "L", "XL"]),
+    ("ord-3006-1", "Navy, M", &["Navy, S", "Navy, M", "Navy, L", "Olive, M"]),
+    ("ord-3013-1", "M", &["S", "M", "L", "XL"]),
 ];
 
 /// Seeds the demo data when the database has no users yet. Returns whether it seeded.
@@ -504,6 +548,21 @@ pub async fn seed_if_empty(
             )?;
         }
     }
+    for (line, bought, offered) in VARIANTS {
+        let offered = serde_json::to_string(offered)
+            .map_err(|e| AppError::Internal(format!("demo variants: {e}")))?;
+        on_tx!(
+            &mut tx,
+            "UPDATE order_lines SET variant = ?, variants = ? WHERE id = ?",
+            |sql, c| sqlx::query(sql)
+                .bind(bought)
+                .bind(&offered)
+                .bind(line)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
+    }
     // The parcels on their way carry tracking numbers a carrier can report on.
     for (order, number) in OUTBOUND_TRACKING {
         on_tx!(
@@ -537,6 +596,8 @@ struct Script {
     reason: Reason,
     resolution: Resolution,
     partial: Option<i64>,
+    /// The variant an exchange asks for.
+    exchange_for: Option<&'static str>,
     description: &'static str,
     hours_ago: i64,
     steps: Vec<(i64, Party, Action)>,
@@ -570,6 +631,7 @@ fn scripts() -> Vec<Script> {
         reason: Reason::Defective,
         resolution,
         partial: None,
+        exchange_for: None,
         description: "It stopped working after two days.",
         hours_ago,
         steps,
@@ -581,6 +643,7 @@ fn scripts() -> Vec<Script> {
             reason: Reason::Defective,
             resolution: Resolution::ReturnAndRefund,
             partial: None,
+            exchange_for: None,
             description: "The lid has a crack along the rim; it leaks when I pour.",
             hours_ago: 20,
             steps: vec![],
@@ -592,6 +655,7 @@ fn scripts() -> Vec<Script> {
             reason: Reason::NotAsDescribed,
             resolution: Resolution::ReturnAndRefund,
             partial: None,
+            exchange_for: None,
             description: "The listing said 40 litres; it holds about 25.",
             hours_ago: 4 * 24 + 2,
             steps: vec![],
@@ -602,6 +666,7 @@ fn scripts() -> Vec<Script> {
             reason: Reason::Defective,
             resolution: Resolution::ReturnAndRefund,
             partial: None,
+            exchange_for: None,
             description: "The zip broke the first time I used it.",
             hours_ago: 48,
             steps: vec![(
@@ -620,6 +685,7 @@ fn scripts() -> Vec<Script> {
             reason: Reason::NotAsDescribed,
             resolution: Resolution::ReturnAndRefund,
             partial: None,
+            exchange_for: None,
             description: "The listing says natural jade; this is glass.",
             hours_ago: 72,
             steps: vec![
@@ -705,6 +771,7 @@ fn scripts() -> Vec<Script> {
             reason: Reason::DamagedInTransit,
             resolution: Resolution::PartialRefund,
             partial: Some(3000),
+            exchange_for: None,
             description: "One canister arrived dented; the others are fine.",
             hours_ago: 48,
             steps: vec![(24, Seller, Accept { of: Buyer })],
@@ -715,6 +782,7 @@ fn scripts() -> Vec<Script> {
             reason: Reason::NoLongerWanted,
             resolution: Resolution::ReturnAndRefund,
             partial: None,
+            exchange_for: None,
             description: "",
             hours_ago: 72,
             steps: vec![
@@ -728,6 +796,102 @@ fn scripts() -> Vec<Script> {
                     },
                 ),
             ],
+            photos: vec![],
+        },
+        // A repair: the grinder went back and the seller must ship it back repaired.
+        Script {
+            order: "ord-3012",
+            reason: Reason::Defective,
+            resolution: Resolution::Repair,
+            partial: None,
+            exchange_for: None,
+            description: "The burr stopped turning after a week; it hums but grinds nothing.",
+            hours_ago: 150,
+            steps: vec![
+                (144, Seller, Accept { of: Buyer }),
+                (140, Seller, address()),
+                (
+                    120,
+                    Buyer,
+                    ShipReturn {
+                        tracking: tracking("RB202611045CN"),
+                    },
+                ),
+                (30, Seller, ConfirmReceipt),
+            ],
+            photos: vec![(Buyer, ImageFormat::Jpeg, [90, 70, 60])],
+        },
+        // An exchange for another size: the larger shirt is on its way for the buyer to check.
+        Script {
+            order: "ord-3013",
+            reason: Reason::NoLongerWanted,
+            resolution: Resolution::Exchange,
+            partial: None,
+            exchange_for: Some("L"),
+            description: "A size too small; the same shirt in L, please.",
+            hours_ago: 120,
+            steps: vec![
+                (110, Seller, Accept { of: Buyer }),
+                (100, Seller, address()),
+                (
+                    96,
+                    Buyer,
+                    ShipReturn {
+                        tracking: tracking("RB202611059CN"),
+                    },
+                ),
+                (30, Seller, ConfirmReceipt),
+                (
+                    20,
+                    Seller,
+                    Action::ShipReplacement {
+                        tracking: tracking("RB202611062CN"),
+                    },
+                ),
+            ],
+            photos: vec![],
+        },
+        // Store credit, with the tea house's 10 % bonus, accepted: the buyer holds its code.
+        Script {
+            order: "ord-3014",
+            reason: Reason::Defective,
+            resolution: Resolution::ReturnAndRefund,
+            partial: None,
+            exchange_for: None,
+            description: "The lid does not sit flat; steam escapes around it.",
+            hours_ago: 72,
+            steps: vec![
+                (
+                    48,
+                    Seller,
+                    Action::Propose(offer(
+                        Resolution::StoreCredit,
+                        None,
+                        "Keep the kettle, and take store credit with 10 % on top.",
+                    )),
+                ),
+                (30, Buyer, Accept { of: Seller }),
+            ],
+            photos: vec![],
+        },
+        // Store credit offered, for the buyer to take or leave: silence would refund in money.
+        Script {
+            order: "ord-3015",
+            reason: Reason::DamagedInTransit,
+            resolution: Resolution::ReturnAndRefund,
+            partial: None,
+            exchange_for: None,
+            description: "One cup arrived cracked.",
+            hours_ago: 30,
+            steps: vec![(
+                10,
+                Seller,
+                Action::Propose(offer(
+                    Resolution::StoreCredit,
+                    None,
+                    "Sorry! Store credit with 10 % on top, and keep the other three cups.",
+                )),
+            )],
             photos: vec![],
         },
     ]
@@ -835,6 +999,7 @@ async fn seed_case(
         },
         offer: Offer {
             evidence: cited.clone(),
+            exchange_for: script.exchange_for.map(str::to_owned),
             ..offer(script.resolution, script.partial, "")
         },
         description: script.description.to_owned(),

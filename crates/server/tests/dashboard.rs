@@ -83,7 +83,7 @@ async fn the_mediator_weighs_both_sides_records() {
     // Every demo case was filed within the last 90 days: the queues hold the same cases.
     let buyers: Queue = wei.get_json("/api/cases?limit=200").await;
     assert_eq!(risk.buyer.cases, buyers.total);
-    assert!(risk.buyer.refunded <= risk.buyer.cases);
+    assert!(risk.buyer.refunded + risk.buyer.credited <= risk.buyer.cases);
     assert_eq!(
         risk.buyer.refund_rate_basis_points,
         risk.buyer.refunded * 10_000 / risk.buyer.cases
@@ -99,7 +99,15 @@ async fn the_mediator_weighs_both_sides_records() {
             continue;
         };
         settled += 1;
-        let remedied = matches!(outcome, Outcome::Refunded { .. } | Outcome::Replaced);
+        // Money back, a replacement, a repair, an exchange or store credit: a remedy.
+        let remedied = matches!(
+            outcome,
+            Outcome::Refunded { .. }
+                | Outcome::Replaced
+                | Outcome::Repaired
+                | Outcome::Exchanged
+                | Outcome::Credited { .. }
+        );
         let by = detail.case.agreement.map(|a| a.reached);
         if remedied
             && (by == Some(Reached::Ruling)
