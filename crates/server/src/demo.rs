@@ -383,7 +383,11 @@ const ORDERS: &[DemoOrder] = &[
 /// may ask for.
 const VARIANTS: &[(&str, &str, &[&str])] = &[
     ("ord-1005-1", "M", &["S", "M", "L", "XL"]),
-    ("ord-3006-1", "Navy, M", &["Navy, S", "Navy, M", "Navy, L", "Olive, M"]),
+    (
+        "ord-3006-1",
+        "Navy, M",
+        &["Navy, S", "Navy, M", "Navy, L", "Olive, M"],
+    ),
     ("ord-3013-1", "M", &["S", "M", "L", "XL"]),
 ];
 

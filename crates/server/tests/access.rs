@@ -209,6 +209,9 @@ async fn orders_and_role_endpoints_answer_their_own_role_only() {
     for (name, session, path, allowed) in [
         ("mei", &mei, "/api/orders", false),
         ("amara", &amara, "/api/orders", false),
+        ("mei", &mei, "/api/credits", false),
+        ("amara", &amara, "/api/credits", false),
+        ("lucia", &lucia, "/api/credits", true),
         ("lucia", &lucia, "/api/seller/stats", false),
         ("amara", &amara, "/api/seller/stats", false),
         ("mei", &mei, "/api/seller/stats", true),
