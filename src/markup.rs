@@ -111,6 +111,24 @@ pub fn text(tag: &'static str, class: &str, text: &str) -> Markup {
     el(tag, class, Markup::text(text))
 }
 
+/// A select's `<option>`s, each `(value, label)` escaped, `chosen`'s marked selected. One builder
+/// for every list of choices, rather than a view compiled per select.
+pub fn options<'a>(choices: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &str) -> Markup {
+    choices
+        .into_iter()
+        .map(|(value, label)| {
+            Markup::fill(
+                "<option value=\"{}\"{}>{}</option>",
+                &[
+                    &esc(value),
+                    &Markup::tags(if value == chosen { " selected" } else { "" }),
+                    &esc(label),
+                ],
+            )
+        })
+        .collect()
+}
+
 /// A definition list's rows: each term with its value.
 pub fn facts(rows: Vec<(String, Markup)>) -> Markup {
     let rows = rows

@@ -22,6 +22,28 @@ where
     });
 }
 
+/// A select whose `options` (markup from `markup::options`) are drawn once and whose choice
+/// follows `chosen`; each pick goes to `pick`. A function compiled once for every list of
+/// choices, rather than a view per select.
+pub fn choice(
+    id: String,
+    node: NodeRef<leptos::html::Select>,
+    options: crate::markup::Markup,
+    chosen: Signal<String>,
+    pick: Callback<String>,
+) -> AnyView {
+    view! {
+        <select
+            id=id
+            node_ref=node
+            inner_html=options.into_html()
+            prop:value=move || chosen.get()
+            on:change=move |ev| pick.run(event_target_value(&ev))
+        ></select>
+    }
+    .into_any()
+}
+
 /// A labelled text box whose text lives in `value`, so that it stays whatever else changes.
 #[component]
 pub fn TextBox(

@@ -38,19 +38,10 @@ pub fn Nav() -> impl IntoView {
         })
         .collect();
     let current = session.locale.get_untracked();
-    let languages: Markup = Locale::ALL
-        .into_iter()
-        .map(|l| {
-            Markup::fill(
-                "<option value=\"{}\"{}>{}</option>",
-                &[
-                    &Markup::tags(l.code()),
-                    &Markup::tags(if l == current { " selected" } else { "" }),
-                    &Markup::text(l.name()),
-                ],
-            )
-        })
-        .collect();
+    let languages = crate::markup::options(
+        Locale::ALL.into_iter().map(|l| (l.code(), l.name())),
+        current.code(),
+    );
     let router = crate::route::use_router();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {

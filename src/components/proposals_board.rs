@@ -10,11 +10,11 @@ use rules::{Action, ActionKind, CaseState, Limits, Money, Offer, Party, Proposal
 
 use crate::components::case_actions::{while_allowed, CaseControl};
 use crate::components::decision::plan_words;
-use crate::components::form_parts::{focus_when_drawn, FormToggle, SendRow, TextBox};
+use crate::components::form_parts::{choice, focus_when_drawn, FormToggle, SendRow, TextBox};
 use crate::components::reason_form::PhotosField;
 use crate::components::status_header::consequence;
 use crate::draft::DraftError;
-use crate::markup::{button, esc, Act, Markup};
+use crate::markup::{button, esc, options, Act, Markup};
 use crate::screen::CaseScreen;
 use crate::text::{self, code, error, t, tf, who};
 
@@ -127,33 +127,38 @@ pub fn OfferFields(
 ) -> impl IntoView {
     let max = limits.refund;
     let exchange = !variants.is_empty();
-    let kinds: Vec<(&'static str, String)> = Resolution::ALL
+    let kinds: Vec<(String, String)> = Resolution::ALL
         .into_iter()
         .filter(|r| exchange || *r != Resolution::Exchange)
-        .map(|r| (r.code(), code("resolution", r.code())))
-        .chain(extra)
+        .map(|r| (r.code().to_owned(), code("resolution", r.code())))
+        .chain(extra.map(|(value, label)| (value.to_owned(), label)))
         .collect();
     let chosen = move || Resolution::from_code(&fields.kind.get());
     let id = move |field: &str| format!("{prefix}-{field}");
+    // Each select drawn by one function: its options as markup, its value in its signal.
+    let select = move |field: &str, list: Vec<(String, String)>, value: RwSignal<String>, node| {
+        let options = options(
+            list.iter().map(|(v, label)| (v.as_str(), label.as_str())),
+            &value.get_untracked(),
+        );
+        choice(
+            id(field),
+            node,
+            options,
+            value.into(),
+            Callback::new(move |v| value.set(v)),
+        )
+    };
+    let choose = (String::new(), t("board.choose_variant"));
+    let variants = std::iter::once(choose)
+        .chain(variants.into_iter().map(|v| (v.clone(), v)))
+        .collect();
+    let payers = [Party::Seller, Party::Buyer]
+        .map(|p| (p.code().to_owned(), code("who", p.code())))
+        .to_vec();
     view! {
         <label for=id("kind")>{t(kind_label)}</label>
-        <select
-            id=id("kind")
-            node_ref=kind_ref
-            prop:value=move || fields.kind.get()
-            on:change=move |ev| fields.kind.set(event_target_value(&ev))
-        >
-            {kinds
-                .into_iter()
-                .map(|(value, label)| {
-                    view! {
-                        <option value=value selected=move || fields.kind.get() == value>
-                            {label}
-                        </option>
-                    }
-                })
-                .collect_view()}
-        </select>
+        {select("kind", kinds, fields.kind, kind_ref)}
         <span id=id("amount-wrap") hidden=move || chosen() != Some(Resolution::PartialRefund)>
             <label for=id("amount")>
                 {tf(
@@ -175,30 +180,11 @@ pub fn OfferFields(
         </p>
         <span id=id("variant-wrap") hidden=move || chosen() != Some(Resolution::Exchange)>
             <label for=id("variant")>{t("board.variant")}</label>
-            <select
-                id=id("variant")
-                prop:value=move || fields.variant.get()
-                on:change=move |ev| fields.variant.set(event_target_value(&ev))
-            >
-                <option value="">{t("board.choose_variant")}</option>
-                {variants
-                    .into_iter()
-                    .map(|v| view! { <option value=v.clone()>{v.clone()}</option> })
-                    .collect_view()}
-            </select>
+            {select("variant", variants, fields.variant, NodeRef::new())}
         </span>
         <span id=id("payer-wrap") hidden=move || !chosen().is_some_and(Resolution::sends_goods_back)>
             <label for=id("payer")>{t("board.payer")}</label>
-            <select
-                id=id("payer")
-                prop:value=move || fields.payer.get()
-                on:change=move |ev| fields.payer.set(event_target_value(&ev))
-            >
-                {[Party::Seller, Party::Buyer]
-                    .into_iter()
-                    .map(|p| view! { <option value=p.code()>{code("who", p.code())}</option> })
-                    .collect_view()}
-            </select>
+            {select("payer", payers, fields.payer, NodeRef::new())}
         </span>
     }
 }

@@ -3,11 +3,12 @@ use leptos::prelude::*;
 use rules::api::{LineCase, NewReturn, DESCRIPTION_MAX_CHARS};
 use rules::{Fault, Money, Order, OrderPolicy, Reason, Resolution};
 
+use crate::components::form_parts::choice;
 use crate::components::order_card::case_link;
 use crate::components::photo_picker::{photo_list, Photo, Upload};
 use crate::components::{PhotoPicker, VerdictPanel};
 use crate::draft::{ReturnDraft, Step};
-use crate::markup::{el, esc, facts, text as tag, Markup};
+use crate::markup::{el, esc, facts, options, text as tag, Markup};
 use crate::photos::UploadTo;
 use crate::text::{self, code, error, t, tf};
 use crate::{api, clock, photos};
@@ -486,26 +487,17 @@ fn ResolutionStep(
             }
         });
         let variant = (r == Resolution::Exchange).then(|| {
-            let options = order.with_value(|o| draft.with_untracked(|d| d.exchange_options(o)));
+            let offered = order.with_value(|o| draft.with_untracked(|d| d.exchange_options(o)));
+            let choose = t("board.choose_variant");
+            let list = std::iter::once(("", choose.as_str()))
+                .chain(offered.iter().map(|v| (v.as_str(), v.as_str())));
+            let picked = Signal::derive(move || draft.with(|d| d.exchange_for.clone()));
+            let pick = Callback::new(move |v| set_draft.update(|d| d.exchange_for = v));
+            let list = options(list, &picked.get_untracked());
             view! {
                 <span id="variant-wrap" hidden=move || chosen.get() != Some(r)>
                     <label for="exchange-variant">{t("wizard.exchange_for")}</label>
-                    <select
-                        id="exchange-variant"
-                        on:change=move |ev| {
-                            let picked = event_target_value(&ev);
-                            set_draft.update(|d| d.exchange_for = picked);
-                        }
-                    >
-                        <option value="">{t("board.choose_variant")}</option>
-                        {options
-                            .into_iter()
-                            .map(|v| {
-                                let picked = draft.with_untracked(|d| d.exchange_for == v);
-                                view! { <option value=v.clone() selected=picked>{v.clone()}</option> }
-                            })
-                            .collect_view()}
-                    </select>
+                    {choice("exchange-variant".into(), NodeRef::new(), list, picked, pick)}
                 </span>
             }
         });

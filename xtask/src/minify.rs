@@ -151,10 +151,93 @@ fn graph(imports: &[(String, String)], exports: &[String]) -> String {
     format!("[{}]", nodes.join(","))
 }
 
+/// What binaryen renamed when it minified the module's interface: each import `(old, new)` and
+/// each export `(old, new)`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Renames {
+    imports: Vec<(String, String)>,
+    exports: Vec<(String, String)>,
+}
+
+/// Reads the map `wasm-opt --minify-imports-and-exports-and-modules` prints:
+/// `{"imports": [[module, old, new], …], "exports": [[old, new], …]}`, one entry a line. The names
+/// are wasm-bindgen's (letters, digits, `_` and `$`), so a line's quoted strings are its fields.
+fn renames(map: &str) -> Result<Renames, String> {
+    let mut found = Renames::default();
+    let mut exports = false;
+    for line in map.lines() {
+        exports |= line.contains("\"exports\"");
+        let fields: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+        match (exports, fields.as_slice()) {
+            (false, [_module, old, new]) => found.imports.push((old.to_string(), new.to_string())),
+            (true, [old, new]) => found.exports.push((old.to_string(), new.to_string())),
+            (_, [] | ["imports"] | ["exports"]) => {}
+            _ => return Err(format!("unexpected line in wasm-opt's map: {line}")),
+        }
+    }
+    Ok(found)
+}
+
+/// The glue with the module's new names: each import's key in the object the glue gives the
+/// module (`name: function(…)`), the module's own key (`"./…_bg.js": import0`), and every call
+/// of an export (`wasm.name`). Every import must be found once: a glue written otherwise
+/// fails the build rather than an app that cannot start.
+fn rename_in_glue(glue: &str, renames: &Renames, modules: (&str, &str)) -> Result<String, String> {
+    let mut out = String::with_capacity(glue.len());
+    let identifier = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let imports: std::collections::HashMap<&str, &str> = renames
+        .imports
+        .iter()
+        .map(|(o, n)| (o.as_str(), n.as_str()))
+        .collect();
+    let exports: std::collections::HashMap<&str, &str> = renames
+        .exports
+        .iter()
+        .map(|(o, n)| (o.as_str(), n.as_str()))
+        .collect();
+    let mut renamed_imports = 0;
+    let mut rest = glue;
+    while let Some(start) = rest.find(|c: char| identifier(c)) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !identifier(c)).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        let export = out.ends_with("wasm.").then(|| exports.get(word)).flatten();
+        let import = (after.starts_with(": ") && out.ends_with("\n        "))
+            .then(|| imports.get(word))
+            .flatten();
+        match (export, import) {
+            (Some(new), _) => out.push_str(new),
+            (None, Some(new)) => {
+                renamed_imports += 1;
+                out.push_str(new);
+            }
+            (None, None) => out.push_str(word),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    if renamed_imports != renames.imports.len() {
+        return Err(format!(
+            "the glue names {renamed_imports} of the module's {} imports",
+            renames.imports.len()
+        ));
+    }
+    let (old, new) = modules;
+    let key = format!("\"{old}\": import0");
+    if out.matches(&key).count() != 1 {
+        return Err(format!("the glue does not give the module {old:?} once"));
+    }
+    Ok(out.replace(&key, &format!("\"{new}\": import0")))
+}
+
 /// Optimises the app's wasm: first removes the exports of code it never calls (see
-/// [`dead_export`]), then runs wasm-opt at -O2, and keeps the page's integrity hash for it true.
-/// Trunk leaves the wasm unoptimised (`data-wasm-opt="0"`) so that the optimiser sees the code
-/// without them: optimised first and cut after, the file came out larger.
+/// [`dead_export`]), then runs wasm-opt at -O2 and shortens the names of the module's imports
+/// and exports (wasm-bindgen's carry a 16-digit hash each, written in the wasm and again in the
+/// glue: about 1.5 KB of the wasm as sent, and the glue's share), renaming them in the glue too,
+/// and keeps the page's integrity hashes true. Trunk leaves the wasm unoptimised
+/// (`data-wasm-opt="0"`) so that the optimiser sees the code without the dead exports:
+/// optimised first and cut after, the file came out larger.
 pub fn wasm(dist: &Path) -> Result<(), String> {
     let files = proc::files_with_extension(dist, &["wasm"])?;
     let [file] = files.as_slice() else {
@@ -179,10 +262,11 @@ pub fn wasm(dist: &Path) -> Result<(), String> {
             // It lists every function it removes: the count below says enough.
             .stdout(std::process::Stdio::null()),
     )?;
-    proc::run(
+    let map = proc::output(
         command(tools.join("wasm-opt"))
             .arg(&cut)
             .arg("-O2")
+            .arg("--minify-imports-and-exports-and-modules")
             .args(WASM_FEATURES)
             .arg("-o")
             .arg(file),
@@ -191,6 +275,26 @@ pub fn wasm(dist: &Path) -> Result<(), String> {
     let _ = std::fs::remove_file(&cut);
     let after = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     replace_integrity(dist, file, &before, &after)?;
+    let new_module = match interface(&after)?.0.as_slice() {
+        [(module, _), more @ ..] if more.iter().all(|(m, _)| m == module) => module.clone(),
+        _ => return Err("the minified module should import from one module".into()),
+    };
+    let old_module = match imports.as_slice() {
+        [(module, _), ..] => module.clone(),
+        [] => return Err("the module imports nothing: no glue to rename".into()),
+    };
+    let glue = file.with_file_name(
+        file.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .replace("_bg.wasm", ".js"),
+    );
+    let glue_before = std::fs::read_to_string(&glue)
+        .map_err(|e| format!("cannot read {}: {e}", glue.display()))?;
+    let glue_after = rename_in_glue(&glue_before, &renames(&map)?, (&old_module, &new_module))?;
+    std::fs::write(&glue, &glue_after)
+        .map_err(|e| format!("cannot write {}: {e}", glue.display()))?;
+    replace_integrity(dist, &glue, glue_before.as_bytes(), glue_after.as_bytes())?;
     println!(
         "optimised {} without {dead} unused exports: {} -> {} bytes",
         file.file_name().unwrap_or_default().to_string_lossy(),
@@ -245,7 +349,44 @@ pub fn javascript(dist: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{dead_export, graph, integrity, interface};
+    use super::{dead_export, graph, integrity, interface, rename_in_glue, renames, Renames};
+
+    #[test]
+    fn the_glue_calls_the_module_by_its_minified_names() {
+        let map = "{\n \"imports\": [\n  [\"./app_bg.js\", \"__wbg_get_0123abcd\", \"a\"],\n  \
+                   [\"./app_bg.js\", \"__wbg_set_4567ef01\", \"$b\"]\n ],\n\"exports\": [\n  \
+                   [\"__wbindgen_malloc\", \"c\"],\n  [\"memory\", \"d\"]\n ]\n}\n";
+        let names = renames(map).unwrap();
+        assert_eq!(
+            names,
+            Renames {
+                imports: vec![
+                    ("__wbg_get_0123abcd".into(), "a".into()),
+                    ("__wbg_set_4567ef01".into(), "$b".into())
+                ],
+                exports: vec![
+                    ("__wbindgen_malloc".into(), "c".into()),
+                    ("memory".into(), "d".into())
+                ],
+            }
+        );
+        let glue = "function __wbg_get_imports() {\n    const import0 = {\n        __proto__: null,\n        \
+                    __wbg_get_0123abcd: function(a) { return wasm.__wbindgen_malloc(a); },\n        \
+                    __wbg_set_4567ef01: function() { wasm.memory; wasm.__wbindgen_mallocx; },\n    };\n    \
+                    return {\n        __proto__: null,\n        \"./app_bg.js\": import0,\n    };\n}\n\
+                    const __wbg_get_0123abcd = 1;";
+        let renamed = rename_in_glue(glue, &names, ("./app_bg.js", "a")).unwrap();
+        assert!(renamed.contains("\n        a: function(a) { return wasm.c(a); },"));
+        assert!(renamed.contains("\n        $b: function() { wasm.d; wasm.__wbindgen_mallocx; },"));
+        assert!(renamed.contains("\n        \"a\": import0,"));
+        // Only the keys of the imports' object are imports: another use of the text stays.
+        assert!(renamed.ends_with("const __wbg_get_0123abcd = 1;"));
+        // A glue that lacks an import, or gives the module under another name, is refused.
+        let missing = glue.replace("__wbg_set_4567ef01: ", "other: ");
+        assert!(rename_in_glue(&missing, &names, ("./app_bg.js", "a")).is_err());
+        assert!(rename_in_glue(glue, &names, ("./other_bg.js", "a")).is_err());
+        assert!(renames("[\"x\"]\n[\"a\", \"b\", \"c\", \"d\"]").is_err());
+    }
 
     /// A module importing `env.f` and a memory, exporting `keep` and `intounderlyingsink_write`.
     fn module() -> Vec<u8> {

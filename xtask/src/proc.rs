@@ -90,6 +90,19 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Runs `cmd` like [`run`] and answers what it printed on standard output.
+pub fn output(cmd: &mut Command) -> Result<String, String> {
+    println!("$ {}", describe(cmd));
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    if !out.status.success() {
+        return Err(format!("`{}` failed ({})", describe(cmd), out.status));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("`{}` printed no text", describe(cmd)))
+}
+
 /// The first line a tool prints for `--version`, or `None` when it is not there.
 pub fn version_of(program: impl AsRef<OsStr>) -> Option<String> {
     let output = command(program).arg("--version").output().ok()?;

@@ -11,12 +11,16 @@ use crate::text::{code, t, tf};
 /// credit bonus as "10 %".
 fn span(name: &str, value: u32) -> String {
     let n = value.to_string();
-    match (name.rsplit('_').next(), value) {
-        (Some("percent"), _) => tf("policy.percent", &[("n", &n)]),
-        (Some("hours"), 0) => t("policy.at_once"),
-        (Some("hours"), _) => tf("policy.hours", &[("n", &n)]),
-        _ => tf("policy.days", &[("n", &n)]),
-    }
+    let key = if name.ends_with("_percent") {
+        "policy.percent"
+    } else if !name.ends_with("_hours") {
+        "policy.days"
+    } else if value == 0 {
+        return t("policy.at_once");
+    } else {
+        "policy.hours"
+    };
+    tf(key, &[("n", &n)])
 }
 
 fn categories(list: &[Category]) -> String {
