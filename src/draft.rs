@@ -397,6 +397,42 @@ mod tests {
     }
 
     #[test]
+    fn an_exchange_asks_for_one_of_the_other_sizes_of_the_line() {
+        let mut order = delivered_order(now() - TimeDelta::days(1));
+        order.lines[0].variant = Some("M".into());
+        order.lines[0].variants = vec!["S".into(), "M".into(), "L".into()];
+        let policy = OrderPolicy::default();
+        let mut draft = ReturnDraft::new(&order, Some("a"));
+        draft.reason = Some(Reason::NoLongerWanted);
+        assert_eq!(draft.exchange_options(&order), ["S", "L"]);
+        draft.resolution = Some(Resolution::Exchange);
+        let error = |d: &ReturnDraft| {
+            d.step_error(Step::Resolution, &order, now(), &policy, 0)
+                .map(|e| e.code())
+        };
+        assert_eq!(error(&draft), Some("variant_required"));
+        draft.exchange_for = "M".into();
+        assert_eq!(error(&draft), Some("variant_required"), "the size bought");
+        draft.exchange_for = "L".into();
+        assert_eq!(error(&draft), None);
+        let request = draft.to_request(&order, now(), &policy).unwrap();
+        assert_eq!(request.exchange_for.as_deref(), Some("L"));
+        // Another resolution sends no size, whatever was picked before.
+        draft.resolution = Some(Resolution::ReturnAndRefund);
+        let request = draft.to_request(&order, now(), &policy).unwrap();
+        assert_eq!(request.exchange_for, None);
+        // Two lines: nothing to exchange for.
+        draft.set_quantity("b", 1);
+        assert!(draft.exchange_options(&order).is_empty());
+        // The size picked survives the tab's storage.
+        draft.key = "k2".into();
+        assert_eq!(
+            ReturnDraft::from_storage(&draft.to_storage()),
+            Some(draft.clone())
+        );
+    }
+
+    #[test]
     fn a_draft_survives_the_tabs_storage() {
         let order = delivered_order(now());
         let mut draft = ReturnDraft {

@@ -1577,3 +1577,167 @@ async fn every_page_fits_a_360_px_phone_in_each_language() {
     }
     client.close().await.unwrap();
 }
+
+/// Ships the parcel the page asks for: the tracking form `form` with its field `field`.
+async fn ship(client: &Client, form: &str, field: &str, number: &str) {
+    type_into(client, &format!("#{field}"), number).await;
+    click(client, &format!("#{form} button[type=submit]")).await;
+}
+
+#[tokio::test]
+async fn a_repair_goes_back_comes_back_and_the_buyer_confirms_it_in_two_browsers() {
+    let Journey {
+        app,
+        _driver,
+        client: buyer,
+    } = journey().await;
+    let seller = second_browser(&app, &_driver).await;
+    // A defective speaker, filed with its photo, asking for the money back.
+    let lucia = app.lucia().await;
+    let photo = lucia.unfiled_photo().await;
+    let mut body = common::filing(
+        "ord-1006",
+        "ord-1006-1",
+        1,
+        "defective",
+        "return_and_refund",
+    );
+    body["evidence"] = json!([photo]);
+    let filed = lucia.file_ok(&body).await;
+    let page = app.url(&format!("/returns/{}", filed.summary.id));
+    sign_in(&buyer, "lucia@demo.retour").await;
+    sign_in(&seller, "mei@demo.retour").await;
+    buyer.goto(&page).await.unwrap();
+    seller.goto(&page).await.unwrap();
+
+    // The seller offers to repair it instead, sending it both ways at the seller's cost.
+    click(&seller, "button[data-act='counter-open']").await;
+    choose(&seller, "#counter-kind", "repair").await;
+    choose(&seller, "#counter-payer", "seller").await;
+    type_into(&seller, "#counter-note", "We repair it free of charge").await;
+    click(&seller, "#counter button[type=submit]").await;
+    // The buyer sees it live, and accepts it knowing what it is.
+    wait_for_text(&buyer, ".proposal[data-party='seller']", "Repair").await;
+    accessible(&buyer, "the case page, with a repair offered").await;
+    click(&buyer, ".proposal[data-party='seller'] button.primary").await;
+    let question = say_yes(&buyer).await;
+    assert!(question.contains("Repair"), "{question}");
+
+    // The speaker goes back to the seller's address.
+    wait_for(&seller, "#address-text").await;
+    type_into(
+        &seller,
+        "#address-text",
+        "Repairs desk, 12 Tea Street, Hangzhou",
+    )
+    .await;
+    click(&seller, "#address button[type=submit]").await;
+    wait_for_text(&buyer, ".case", "Repairs desk, 12 Tea Street").await;
+    ship(&buyer, "ship-return", "return-tracking", "RB202611076CN").await;
+    click(&seller, "button[data-act='confirm-receipt']").await;
+    let question = say_yes(&seller).await;
+    assert!(
+        question.contains("repair it and ship it back"),
+        "{question}"
+    );
+    wait_for_text(&seller, ".status-header", "Being repaired").await;
+    accessible(&seller, "the case page, with a repair due").await;
+
+    // Repaired and sent back: the buyer checks it and says it works.
+    ship(
+        &seller,
+        "ship-repaired",
+        "repaired-tracking",
+        "1Z999AA10123456784",
+    )
+    .await;
+    wait_for(&buyer, "button[data-act='confirm-item']").await;
+    wait_for(&buyer, "button[data-act='repair-failed-open']").await;
+    accessible(&buyer, "the case page, the repaired item to check").await;
+    click(&buyer, "button[data-act='confirm-item']").await;
+    let question = say_yes(&buyer).await;
+    assert!(question.contains("settled"), "{question}");
+    wait_for_text(&buyer, ".decision", "Repaired").await;
+    wait_for_text(&seller, ".decision", "Repaired").await;
+    accessible(&buyer, "the case page, repaired").await;
+    buyer.close().await.unwrap();
+    seller.close().await.unwrap();
+    no_csp_violations(&app).await;
+}
+
+#[tokio::test]
+async fn an_exchange_for_another_size_in_two_browsers_and_the_buyers_store_credit() {
+    let Journey {
+        app,
+        _driver,
+        client: buyer,
+    } = journey().await;
+    let seller = second_browser(&app, &_driver).await;
+    sign_in(&buyer, "lucia@demo.retour").await;
+    sign_in(&seller, "jordan@demo.retour").await;
+
+    // A sweater in M, wanted in L: the wizard offers the exchange and the sizes the listing has.
+    click(&buyer, "article[data-order='ord-1005'] a.button").await;
+    wait_for_text(&buyer, ".wizard-step", "Which items?").await;
+    next_step(&buyer).await;
+    choose(&buyer, "#reason", "no_longer_wanted").await;
+    next_step(&buyer).await;
+    click(&buyer, "input[name=resolution][value=exchange]").await;
+    // Without a size, the wizard says what is missing.
+    next_step(&buyer).await;
+    wait_for_text(&buyer, "#wizard-problem", "Choose the size or colour").await;
+    choose(&buyer, "#exchange-variant", "L").await;
+    accessible(&buyer, "the wizard's resolutions, with an exchange").await;
+    next_step(&buyer).await;
+    next_step(&buyer).await;
+    next_step(&buyer).await;
+    wait_for_text(&buyer, ".wizard-step", "Check and send").await;
+    next_step(&buyer).await;
+    let case = wait_for(&buyer, ".case[data-case]").await;
+    let id = case.attr("data-case").await.unwrap().expect("the case id");
+
+    // The seller accepts the exchange, and gives the address.
+    seller
+        .goto(&app.url(&format!("/returns/{id}")))
+        .await
+        .unwrap();
+    wait_for_text(&seller, ".proposal[data-party='buyer']", "Exchange, L").await;
+    click(&seller, ".proposal[data-party='buyer'] button.primary").await;
+    let question = say_yes(&seller).await;
+    assert!(question.contains("Exchange, L"), "{question}");
+    type_into(
+        &seller,
+        "#address-text",
+        "Northwind returns, 4 Dock Road, Leeds",
+    )
+    .await;
+    click(&seller, "#address button[type=submit]").await;
+    // The M goes back; the L comes to the buyer.
+    ship(&buyer, "ship-return", "return-tracking", "RB202611076CN").await;
+    click(&seller, "button[data-act='confirm-receipt']").await;
+    say_yes(&seller).await;
+    ship(
+        &seller,
+        "ship-replacement",
+        "replacement-tracking",
+        "1Z999AA10123456784",
+    )
+    .await;
+    wait_for(&buyer, "button[data-act='confirm-item']").await;
+    // A change of mind has no repair to fail.
+    let offered = text_of(&buyer, ".receipt").await;
+    assert!(!offered.contains("The repair did not work"), "{offered}");
+    click(&buyer, "button[data-act='confirm-item']").await;
+    say_yes(&buyer).await;
+    wait_for_text(&buyer, ".decision", "Exchanged").await;
+    wait_for_text(&seller, ".decision", "Exchanged").await;
+
+    // The buyer's store credit (the demo's kettle, settled with credit) and its code.
+    click(&buyer, "nav a[href='/credits']").await;
+    let credits = wait_for_text(&buyer, ".credits", "RC-").await;
+    assert!(credits.contains("Case 3014"), "{credits}");
+    accessible(&buyer, "the buyer's store credit").await;
+    buyer.close().await.unwrap();
+    seller.close().await.unwrap();
+    no_csp_violations(&app).await;
+}
