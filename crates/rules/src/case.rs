@@ -268,6 +268,19 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether a plan was carried out: money back, a replacement, a repair, an exchange or store
+    /// credit, rather than nothing (withdrawn, rejected, not shipped, ruled no refund).
+    pub fn remedied(self) -> bool {
+        matches!(
+            self,
+            Outcome::Refunded { .. }
+                | Outcome::Replaced
+                | Outcome::Repaired
+                | Outcome::Exchanged
+                | Outcome::Credited { .. }
+        )
+    }
+
     /// Stable code, the same as the JSON `code` field.
     pub fn code(self) -> &'static str {
         match self {

@@ -218,14 +218,7 @@ fn trigger(
 /// How `case` was decided, read from its `events`; `None` while it is still open.
 pub fn settlement(case: &Case, events: &[Event]) -> Option<Settlement> {
     let outcome = case.outcome?;
-    let carried_out = matches!(
-        outcome,
-        Outcome::Refunded { .. }
-            | Outcome::Replaced
-            | Outcome::Repaired
-            | Outcome::Exchanged
-            | Outcome::Credited { .. }
-    );
+    let carried_out = outcome.remedied();
     // The event that decided: the one that reached the agreement carried out, else the one that
     // settled the case without a plan (a withdrawal, a rejection that stood, a ruling of no
     // refund, a return never sent).

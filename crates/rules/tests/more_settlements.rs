@@ -72,6 +72,17 @@ fn filed_on(order: &Order, reason: Reason, offer: Offer) -> Result<Case, CaseErr
     file("c-1".into(), order, &filing, t0(), &policy()).map(|(case, _)| case)
 }
 
+/// Line "a" of a delivered order came defective: filed with a photo, asking for `resolution`.
+fn defect(resolution: Resolution) -> Case {
+    let order = general_order(0, delivered());
+    filed_on(&order, Reason::Defective, offer(resolution)).unwrap()
+}
+
+/// `party` puts forward `resolution` at `at`.
+fn propose(case: &Case, party: Party, resolution: Resolution, at: DateTime<Utc>) -> Case {
+    step(case, party, Action::Propose(offer(resolution)), at)
+}
+
 fn step(case: &Case, party: Party, action: Action, at: DateTime<Utc>) -> Case {
     let kind = action.kind();
     apply(case, party, action, at, &policy())
@@ -128,12 +139,7 @@ fn repair_is_offered_for_faults_a_repair_can_fix() {
 
 #[test]
 fn a_repair_goes_back_is_repaired_and_comes_back_within_the_repair_period() {
-    let case = filed_on(
-        &general_order(0, delivered()),
-        Reason::Defective,
-        offer(Resolution::Repair),
-    )
-    .unwrap();
+    let case = defect(Resolution::Repair);
     let terms = &case.proposals.buyer.as_ref().unwrap().terms;
     assert_eq!(terms.refund, eur(0));
     assert_eq!(terms.return_shipping_paid_by, Some(Party::Seller));
@@ -166,12 +172,7 @@ fn a_repair_goes_back_is_repaired_and_comes_back_within_the_repair_period() {
 
 #[test]
 fn a_repair_not_shipped_back_in_time_is_refunded_in_full_once() {
-    let case = filed_on(
-        &general_order(0, delivered()),
-        Reason::Defective,
-        offer(Resolution::Repair),
-    )
-    .unwrap();
+    let case = defect(Resolution::Repair);
     let case = received_by_seller(&case);
     let (late, events) = advance(&case, days(4 + 15), &policy());
     assert_eq!(late.outcome, Some(Outcome::Refunded { amount: eur(2999) }));
@@ -192,12 +193,7 @@ fn a_repair_not_shipped_back_in_time_is_refunded_in_full_once() {
 
 #[test]
 fn a_repair_that_did_not_work_reopens_the_choice_and_either_side_may_escalate() {
-    let case = filed_on(
-        &general_order(0, delivered()),
-        Reason::Defective,
-        offer(Resolution::Repair),
-    )
-    .unwrap();
+    let case = defect(Resolution::Repair);
     let case = received_by_seller(&case);
     let ship = Action::ShipRepaired {
         tracking: tracking(),
@@ -231,12 +227,7 @@ fn a_repair_that_did_not_work_reopens_the_choice_and_either_side_may_escalate() 
     assert_eq!(due.then, AutoAction::CarryOutProposal { of: Party::Buyer });
 
     // The buyer may ask for a replacement instead; the seller may take it to the platform.
-    let replace = step(
-        &reopened,
-        Party::Buyer,
-        Action::Propose(offer(Resolution::Replacement)),
-        days(13),
-    );
+    let replace = propose(&reopened, Party::Buyer, Resolution::Replacement, days(13));
     let escalated = step(&replace, Party::Seller, Action::Escalate, days(14));
     assert_eq!(escalated.state, CaseState::Escalated);
 }
@@ -369,18 +360,8 @@ fn the_seller_may_counter_an_exchange_with_a_refund_and_silence_takes_the_item_a
 
 #[test]
 fn store_credit_is_worth_the_refund_plus_the_bonus_and_settles_when_accepted() {
-    let case = filed_on(
-        &general_order(0, delivered()),
-        Reason::Defective,
-        offer(Resolution::ReturnAndRefund),
-    )
-    .unwrap();
-    let credit = step(
-        &case,
-        Party::Seller,
-        Action::Propose(offer(Resolution::StoreCredit)),
-        days(1),
-    );
+    let case = defect(Resolution::ReturnAndRefund);
+    let credit = propose(&case, Party::Seller, Resolution::StoreCredit, days(1));
     let terms = &credit.proposals.seller.as_ref().unwrap().terms;
     // 29.99 plus 10 %, rounded up: never worth less than the refund.
     assert_eq!(terms.credit, Some(eur(3299)));
@@ -420,18 +401,8 @@ fn store_credit_is_worth_the_refund_plus_the_bonus_and_settles_when_accepted() {
 
 #[test]
 fn the_clock_never_carries_out_store_credit_it_refunds_in_money() {
-    let case = filed_on(
-        &general_order(0, delivered()),
-        Reason::Defective,
-        offer(Resolution::ReturnAndRefund),
-    )
-    .unwrap();
-    let credit = step(
-        &case,
-        Party::Seller,
-        Action::Propose(offer(Resolution::StoreCredit)),
-        days(1),
-    );
+    let case = defect(Resolution::ReturnAndRefund);
+    let credit = propose(&case, Party::Seller, Resolution::StoreCredit, days(1));
     let due = next_deadline(&credit, &policy()).unwrap();
     assert_eq!(
         due.then,
@@ -450,24 +421,14 @@ fn the_clock_never_carries_out_store_credit_it_refunds_in_money() {
     );
 
     // Not even the credit the buyer asked for, when the seller stays silent.
-    let asked = step(
-        &case,
-        Party::Buyer,
-        Action::Propose(offer(Resolution::StoreCredit)),
-        days(1),
-    );
+    let asked = propose(&case, Party::Buyer, Resolution::StoreCredit, days(1));
     let (after, _) = advance(&asked, days(30), &policy());
     assert_eq!(after.outcome, Some(Outcome::Refunded { amount: eur(2999) }));
 }
 
 #[test]
 fn the_mediator_rules_store_credit_only_when_the_buyer_asked_for_it() {
-    let case = filed_on(
-        &general_order(0, delivered()),
-        Reason::Defective,
-        offer(Resolution::ReturnAndRefund),
-    )
-    .unwrap();
+    let case = defect(Resolution::ReturnAndRefund);
     let rejected = step(
         &case,
         Party::Seller,
@@ -490,12 +451,7 @@ fn the_mediator_rules_store_credit_only_when_the_buyer_asked_for_it() {
     );
     assert_eq!(refused.unwrap_err(), CaseError::CreditNotAsked);
 
-    let asked = step(
-        &escalated,
-        Party::Buyer,
-        Action::Propose(offer(Resolution::StoreCredit)),
-        days(3),
-    );
+    let asked = propose(&escalated, Party::Buyer, Resolution::StoreCredit, days(3));
     let ruled = step(&asked, Party::Platform, rule_credit(), days(4));
     assert_eq!(ruled.outcome, Some(Outcome::Credited { amount: eur(3299) }));
 }

@@ -99,15 +99,7 @@ async fn the_mediator_weighs_both_sides_records() {
             continue;
         };
         settled += 1;
-        // Money back, a replacement, a repair, an exchange or store credit: a remedy.
-        let remedied = matches!(
-            outcome,
-            Outcome::Refunded { .. }
-                | Outcome::Replaced
-                | Outcome::Repaired
-                | Outcome::Exchanged
-                | Outcome::Credited { .. }
-        );
+        let remedied = outcome.remedied();
         let by = detail.case.agreement.map(|a| a.reached);
         if remedied
             && (by == Some(Reached::Ruling)

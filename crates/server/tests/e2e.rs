@@ -1584,6 +1584,17 @@ async fn ship(client: &Client, form: &str, field: &str, number: &str) {
     click(client, &format!("#{form} button[type=submit]")).await;
 }
 
+/// The goods go back: the seller gives `address`, the buyer sees it and ships the parcel, the
+/// seller confirms it arrived. Answers what the seller was asked before confirming.
+async fn send_back(buyer: &Client, seller: &Client, address: &str) -> String {
+    type_into(seller, "#address-text", address).await;
+    click(seller, "#address button[type=submit]").await;
+    wait_for_text(buyer, ".case", address).await;
+    ship(buyer, "ship-return", "return-tracking", "RB202611076CN").await;
+    click(seller, "button[data-act='confirm-receipt']").await;
+    say_yes(seller).await
+}
+
 #[tokio::test]
 async fn a_repair_goes_back_comes_back_and_the_buyer_confirms_it_in_two_browsers() {
     let Journey {
@@ -1624,18 +1635,7 @@ async fn a_repair_goes_back_comes_back_and_the_buyer_confirms_it_in_two_browsers
     assert!(question.contains("Repair"), "{question}");
 
     // The speaker goes back to the seller's address.
-    wait_for(&seller, "#address-text").await;
-    type_into(
-        &seller,
-        "#address-text",
-        "Repairs desk, 12 Tea Street, Hangzhou",
-    )
-    .await;
-    click(&seller, "#address button[type=submit]").await;
-    wait_for_text(&buyer, ".case", "Repairs desk, 12 Tea Street").await;
-    ship(&buyer, "ship-return", "return-tracking", "RB202611076CN").await;
-    click(&seller, "button[data-act='confirm-receipt']").await;
-    let question = say_yes(&seller).await;
+    let question = send_back(&buyer, &seller, "Repairs desk, 12 Tea Street, Hangzhou").await;
     assert!(
         question.contains("repair it and ship it back"),
         "{question}"
@@ -1705,17 +1705,8 @@ async fn an_exchange_for_another_size_in_two_browsers_and_the_buyers_store_credi
     click(&seller, ".proposal[data-party='buyer'] button.primary").await;
     let question = say_yes(&seller).await;
     assert!(question.contains("Exchange, L"), "{question}");
-    type_into(
-        &seller,
-        "#address-text",
-        "Northwind returns, 4 Dock Road, Leeds",
-    )
-    .await;
-    click(&seller, "#address button[type=submit]").await;
     // The M goes back; the L comes to the buyer.
-    ship(&buyer, "ship-return", "return-tracking", "RB202611076CN").await;
-    click(&seller, "button[data-act='confirm-receipt']").await;
-    say_yes(&seller).await;
+    send_back(&buyer, &seller, "Northwind returns, 4 Dock Road, Leeds").await;
     ship(
         &seller,
         "ship-replacement",

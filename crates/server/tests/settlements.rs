@@ -25,6 +25,14 @@ async fn credits_of(app: &common::TestApp, id: &str) -> i64 {
     .unwrap()
 }
 
+/// `session` sends the demo's repaired grinder back (case-3012), as seen at `version`.
+async fn ship_repaired(session: &common::Session, version: u32) -> (StatusCode, serde_json::Value) {
+    let number = json!({"tracking_number": "RB202611076CN"});
+    session
+        .try_act("case-3012", version, "ship-repaired", number)
+        .await
+}
+
 #[tokio::test]
 async fn a_repair_comes_back_and_the_buyer_confirms_it_works() {
     let app = spawn_app().await;
@@ -36,24 +44,13 @@ async fn a_repair_comes_back_and_the_buyer_confirms_it_works() {
     assert_eq!(deadline.then, AutoAction::IssueRefund);
 
     // The buyer cannot ship it for the seller: the rules say who may.
-    let (status, body) = lucia
-        .try_act(
-            "case-3012",
-            due.version,
-            "ship-repaired",
-            json!({"tracking_number": "RB202611076CN"}),
-        )
-        .await;
+    let (status, body) = ship_repaired(&lucia, due.version).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["code"], "action_not_allowed");
 
-    let shipped = jordan
-        .act(
-            &due,
-            "ship-repaired",
-            json!({"tracking_number": "RB202611076CN"}),
-        )
-        .await;
+    let (status, shipped) = ship_repaired(&jordan, due.version).await;
+    assert_eq!(status, StatusCode::OK, "{shipped}");
+    let shipped: rules::api::CaseDetail = serde_json::from_value(shipped).unwrap();
     assert_eq!(shipped.summary.state, CaseState::AwaitingBuyerConfirmation);
     let seen = lucia.case("case-3012").await;
     assert_eq!(
@@ -75,13 +72,8 @@ async fn a_repair_that_did_not_work_needs_photos_and_reopens_the_claim() {
     let app = spawn_app().await;
     let (lucia, jordan) = (app.lucia().await, app.jordan().await);
     let due = jordan.case("case-3012").await;
-    jordan
-        .act(
-            &due,
-            "ship-repaired",
-            json!({"tracking_number": "RB202611076CN"}),
-        )
-        .await;
+    let (status, _) = ship_repaired(&jordan, due.version).await;
+    assert_eq!(status, StatusCode::OK);
     let back = lucia.case("case-3012").await;
     let said = json!({"reason": "It still hums and grinds nothing", "evidence": []});
     let (status, body) = lucia
@@ -154,14 +146,7 @@ async fn a_repair_shipped_back_late_is_refunded_in_full_once() {
         Some("repair_not_shipped")
     );
     // Shipping it now is too late.
-    let (status, body) = jordan
-        .try_act(
-            "case-3012",
-            due.version,
-            "ship-repaired",
-            json!({"tracking_number": "RB202611076CN"}),
-        )
-        .await;
+    let (status, body) = ship_repaired(&jordan, due.version).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }
 
@@ -328,4 +313,48 @@ async fn the_mediator_rules_store_credit_only_when_the_buyer_asked_for_it() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["code"], "credit_not_asked");
+}
+
+/// The case file records the settlement: the store credit with its code for the buyer, without
+/// it for the seller who honours it; the exchange's size in the plan.
+/// The case file's `summary.txt`, in English, as `session` downloads it.
+async fn summary(session: &common::Session, id: &str) -> String {
+    use std::io::Read;
+    let zipped = session
+        .get(&format!("/api/cases/{id}/bundle?lang=en"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zipped.to_vec())).unwrap();
+    let mut text = String::new();
+    zip.by_name("summary.txt")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[tokio::test]
+async fn the_case_file_records_store_credit_and_the_size_of_an_exchange() {
+    let app = spawn_app().await;
+    let (lucia, mei, jordan) = (app.lucia().await, app.mei().await, app.jordan().await);
+    let code = lucia.case("case-3014").await.credit_code.unwrap();
+    let buyers = summary(&lucia, "case-3014").await;
+    assert!(
+        buyers.contains("Outcome: Store credit, 266.00 CNY"),
+        "{buyers}"
+    );
+    assert!(
+        buyers.contains(&format!("Store credit code: {code}")),
+        "{buyers}"
+    );
+    let sellers = summary(&mei, "case-3014").await;
+    assert!(
+        sellers.contains("Outcome: Store credit, 266.00 CNY"),
+        "{sellers}"
+    );
+    assert!(!sellers.contains(&code), "{sellers}");
+    let exchange = summary(&jordan, "case-3013").await;
+    assert!(exchange.contains("Exchange, \"L\""), "{exchange}");
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 use rules::api::CaseDetail;
-use rules::{Actor, AutoAction, EventKind, Outcome, Proposal};
+use rules::{Actor, AutoAction, EventKind, Outcome, Proposal, Terms};
 use serde::Deserialize;
 use tokio::io::AsyncWrite;
 use tokio_util::compat::TokioAsyncReadCompatExt;
@@ -159,13 +159,23 @@ fn when(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// What a plan gives besides its kind: the store credit it is worth, the variant an exchange
+/// sends, else the money refunded.
+fn offered(terms: &Terms) -> String {
+    match (terms.credit, &terms.exchange_for) {
+        (Some(credit), _) => credit.to_string(),
+        (None, Some(variant)) => format!("{variant:?}"),
+        (None, None) => terms.refund.to_string(),
+    }
+}
+
 fn proposal_line(p: &Proposal, w: &Words) -> String {
     let mut line = w.fill(
         "case_file.proposal",
         &[
             ("who", &w.of("who", p.by.code())),
             ("resolution", &w.of("resolution", p.terms.resolution.code())),
-            ("amount", &p.terms.refund.to_string()),
+            ("amount", &offered(&p.terms)),
             ("date", &when(p.made_at)),
         ],
     );
@@ -252,16 +262,21 @@ fn summary(d: &CaseDetail, made_at: DateTime<Utc>, w: &Words) -> String {
     }
     if let Some(s) = &d.settlement {
         let outcome = match s.outcome {
-            Outcome::Refunded { amount } => format!("{}, {amount}", w.of("outcome", "refunded")),
+            Outcome::Refunded { amount } | Outcome::Credited { amount } => {
+                format!("{}, {amount}", w.of("outcome", s.outcome.code()))
+            }
             other => w.of("outcome", other.code()),
         };
         out += &format!("{}: {outcome}\n", w.t("case_file.outcome"));
+        if let Some(code) = &d.credit_code {
+            out += &format!("{}: {code}\n", w.t("case_file.credit_code"));
+        }
         if let Some(a) = &s.agreement {
             out += &format!(
                 "{}: {}, {}{}\n",
                 w.t("case_file.plan"),
                 w.of("resolution", a.terms.resolution.code()),
-                a.terms.refund,
+                offered(&a.terms),
                 a.terms
                     .return_shipping_paid_by
                     .map(|p| format!(
@@ -297,7 +312,7 @@ fn summary(d: &CaseDetail, made_at: DateTime<Utc>, w: &Words) -> String {
                 "case_file.filed_asking",
                 &[
                     ("resolution", &w.of("resolution", terms.resolution.code())),
-                    ("amount", &terms.refund.to_string()),
+                    ("amount", &offered(terms)),
                 ],
             ),
             EventKind::Acted(action) => w.of("event", action.kind().code()),
