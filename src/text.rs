@@ -730,7 +730,7 @@ mod tests {
     }
 
     /// Every error code the app can meet: the server's, the rules' and its own.
-    const ERROR_CODES: [&str; 63] = [
+    const ERROR_CODES: [&str; 64] = [
         "search_too_long",
         "other",
         "network",
@@ -794,6 +794,7 @@ mod tests {
         "variant_not_offered",
         "variant_unexpected",
         "credit_not_asked",
+        "not_repairable",
     ];
 
     #[test]

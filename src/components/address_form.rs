@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use rules::{Action, ActionKind, ADDRESS_MAX_CHARS};
 
 use crate::components::case_actions::{while_allowed, CaseControl};
-use crate::components::form_parts::{SendRow, TextBox};
+use crate::components::form_parts::{choice, SendRow, TextBox};
+use crate::markup::options;
 use rules::api::SavedAddress;
 
 use crate::decode::{Obj, Read};
@@ -74,14 +75,23 @@ fn AddressFields(control: CaseControl) -> impl IntoView {
         };
         saved.try_set(listed);
     });
-    let options = move || match saved.get() {
-        Saved::Loading => vec![(String::new(), t("address.loading"))],
-        Saved::Failed(why) => vec![(String::new(), why)],
-        Saved::Listed(list) if list.is_empty() => vec![(String::new(), t("address.none"))],
-        Saved::Listed(list) => std::iter::once((String::new(), t("address.pick")))
-            .chain(list.into_iter().map(|a| (a.clone(), a)))
-            .collect(),
-    };
+    let options = Signal::derive(move || {
+        let list = match saved.get() {
+            Saved::Loading => vec![(String::new(), t("address.loading"))],
+            Saved::Failed(why) => vec![(String::new(), why)],
+            Saved::Listed(list) if list.is_empty() => vec![(String::new(), t("address.none"))],
+            Saved::Listed(list) => std::iter::once((String::new(), t("address.pick")))
+                .chain(list.into_iter().map(|a| (a.clone(), a)))
+                .collect(),
+        };
+        options(list.iter().map(|(v, l)| (v.as_str(), l.as_str())), "")
+    });
+    // A saved address picked goes into the field, where it can still be changed.
+    let pick = Callback::new(move |picked: String| {
+        if !picked.is_empty() {
+            address.set(picked);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         control.submit(address_action(&address.get_untracked()), problem);
@@ -91,23 +101,7 @@ fn AddressFields(control: CaseControl) -> impl IntoView {
             <h2 id="address-title">{t("address.title")}</h2>
             <form id="address" novalidate on:submit=submit>
                 <label for="address-saved">{t("address.saved")}</label>
-                // A saved address picked goes into the field, where it can still be changed.
-                <select
-                    id="address-saved"
-                    on:change=move |ev| {
-                        let picked = event_target_value(&ev);
-                        if !picked.is_empty() {
-                            address.set(picked);
-                        }
-                    }
-                >
-                    {move || {
-                        options()
-                            .into_iter()
-                            .map(|(value, label)| view! { <option value=value>{label}</option> })
-                            .collect_view()
-                    }}
-                </select>
+                {choice("address-saved".into(), NodeRef::new(), options, Signal::stored(String::new()), pick)}
                 <TextBox
                     id="address-text"
                     label="address.label"

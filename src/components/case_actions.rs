@@ -101,6 +101,13 @@ impl CaseControl {
             })
     }
 
+    /// Whether a repair can put right what the case is about, read when a form is mounted.
+    pub fn repairable(self) -> bool {
+        self.case
+            .with_untracked(|c| c.as_ref().map(|c| c.summary.reason.repairable()))
+            .unwrap_or(false)
+    }
+
     /// The variants the returned line may be exchanged for, read when a form is mounted.
     pub fn exchange_options(self) -> Vec<String> {
         self.case

@@ -22,13 +22,13 @@ where
     });
 }
 
-/// A select whose `options` (markup from `markup::options`) are drawn once and whose choice
-/// follows `chosen`; each pick goes to `pick`. A function compiled once for every list of
-/// choices, rather than a view per select.
+/// A select whose `options` (markup from `markup::options`, drawn again when they change) and
+/// whose choice follows `chosen`; each pick goes to `pick`. A function compiled once for every
+/// list of choices, rather than a view per select.
 pub fn choice(
     id: String,
     node: NodeRef<leptos::html::Select>,
-    options: crate::markup::Markup,
+    options: Signal<crate::markup::Markup>,
     chosen: Signal<String>,
     pick: Callback<String>,
 ) -> AnyView {
@@ -36,7 +36,7 @@ pub fn choice(
         <select
             id=id
             node_ref=node
-            inner_html=options.into_html()
+            inner_html=move || options.get().into_html()
             prop:value=move || chosen.get()
             on:change=move |ev| pick.run(event_target_value(&ev))
         ></select>

@@ -116,6 +116,8 @@ pub fn OfferFields(
     limits: Limits,
     /// The variants the goods may be exchanged for; none, no exchange.
     variants: Vec<String>,
+    /// Whether the case's reason is one a repair can put right.
+    repairable: bool,
     /// An option beyond the resolutions: its value and its words.
     #[prop(optional)]
     extra: Option<(&'static str, String)>,
@@ -129,7 +131,11 @@ pub fn OfferFields(
     let exchange = !variants.is_empty();
     let kinds: Vec<(String, String)> = Resolution::ALL
         .into_iter()
-        .filter(|r| exchange || *r != Resolution::Exchange)
+        .filter(|r| match r {
+            Resolution::Exchange => exchange,
+            Resolution::Repair => repairable,
+            _ => true,
+        })
         .map(|r| (r.code().to_owned(), code("resolution", r.code())))
         .chain(extra.map(|(value, label)| (value.to_owned(), label)))
         .collect();
@@ -144,7 +150,7 @@ pub fn OfferFields(
         choice(
             id(field),
             node,
-            options,
+            Signal::stored(options),
             value.into(),
             Callback::new(move |v| value.set(v)),
         )
@@ -377,6 +383,7 @@ fn CounterForm(control: CaseControl) -> impl IntoView {
     let kind_ref = NodeRef::<leptos::html::Select>::new();
     let limits = control.limits();
     let variants = control.exchange_options();
+    let repairable = control.repairable();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let offer = fields
@@ -398,7 +405,7 @@ fn CounterForm(control: CaseControl) -> impl IntoView {
             focus=move |()| focus_when_drawn(kind_ref)
         />
         <form id="counter" class="counter" novalidate hidden=move || !open.get() on:submit=submit>
-            <OfferFields prefix="counter" kind_label="board.kind" limits variants fields kind_ref />
+            <OfferFields prefix="counter" kind_label="board.kind" limits variants repairable fields kind_ref />
             <TextBox id="counter-note" label="board.note" value=note rows=2 />
             <PhotosField id="counter-photos" input=photos />
             <SendRow error_id="counter-error" problem busy=control.busy label="board.send" />

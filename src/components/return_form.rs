@@ -493,7 +493,7 @@ fn ResolutionStep(
                 .chain(offered.iter().map(|v| (v.as_str(), v.as_str())));
             let picked = Signal::derive(move || draft.with(|d| d.exchange_for.clone()));
             let pick = Callback::new(move |v| set_draft.update(|d| d.exchange_for = v));
-            let list = options(list, &picked.get_untracked());
+            let list = Signal::stored(options(list, &picked.get_untracked()));
             view! {
                 <span id="variant-wrap" hidden=move || chosen.get() != Some(r)>
                     <label for="exchange-variant">{t("wizard.exchange_for")}</label>

@@ -45,6 +45,7 @@ fn RulingFields(control: CaseControl) -> impl IntoView {
     let problem = RwSignal::new(String::new());
     let max = control.limits();
     let variants = control.exchange_options();
+    let repairable = control.repairable();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         control.ask_checked(
@@ -62,6 +63,7 @@ fn RulingFields(control: CaseControl) -> impl IntoView {
                     kind_label="rule.kind"
                     limits=max
                     variants
+                    repairable
                     extra=(NO_REFUND, t("rule.no_refund"))
                     fields
                 />

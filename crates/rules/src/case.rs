@@ -654,6 +654,9 @@ pub enum CaseError {
     VariantNotOffered,
     #[error("only an exchange names a size or colour")]
     VariantUnexpected,
+    /// A repair puts right a defect, damage or missing parts, nothing else.
+    #[error("a repair is only for a defect, damage or missing parts")]
+    NotRepairable,
     /// Store credit is never imposed: the mediator rules it only when the buyer asked for it.
     #[error("the buyer did not ask for store credit")]
     CreditNotAsked,
@@ -680,6 +683,7 @@ impl CaseError {
             CaseError::VariantRequired => "variant_required",
             CaseError::VariantNotOffered => "variant_not_offered",
             CaseError::VariantUnexpected => "variant_unexpected",
+            CaseError::NotRepairable => "not_repairable",
             CaseError::CreditNotAsked => "credit_not_asked",
         }
     }
@@ -779,6 +783,9 @@ impl Case {
         now: DateTime<Utc>,
     ) -> Result<Proposal, CaseError> {
         let terms = offer.terms(self.limits())?;
+        if terms.resolution == Resolution::Repair && !self.reason.repairable() {
+            return Err(CaseError::NotRepairable);
+        }
         if let Some(variant) = &terms.exchange_for {
             if !self.exchange_options.contains(variant) {
                 return Err(CaseError::VariantNotOffered);

@@ -135,6 +135,15 @@ fn repair_is_offered_for_faults_a_repair_can_fix() {
     ] {
         assert!(!ask(reason), "{reason:?}");
     }
+    // Nor may either side propose one later for a fault a repair cannot fix.
+    let wrong = filed_on(
+        &order,
+        Reason::WrongItemSent,
+        offer(Resolution::ReturnAndRefund),
+    );
+    let repair = Action::Propose(offer(Resolution::Repair));
+    let refused = apply(&wrong.unwrap(), Party::Seller, repair, days(1), &policy());
+    assert_eq!(refused.unwrap_err(), CaseError::NotRepairable);
 }
 
 #[test]
