@@ -21,6 +21,7 @@ mod case;
 mod deadline;
 mod eligibility;
 mod money;
+mod notify;
 mod order;
 mod policy;
 mod reason;
@@ -41,6 +42,7 @@ pub use eligibility::{
     RefundError, Resolution, ReturnRequest, SelectionError, Window,
 };
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
+pub use notify::told;
 pub use order::{Category, Fulfillment, Order, OrderLine, Product};
 pub use policy::{
     OrderPolicy, Policy, PolicyError, PolicyOverride, PolicySet, ReturnShipping, DURATIONS,

@@ -336,19 +336,38 @@ async fn me(pool: &Db, user: &CurrentUser) -> Result<Me, AppError> {
 
 pub async fn get_me(
     State(state): State<AppState>,
+    headers: HeaderMap,
     user: CurrentUser,
 ) -> Result<Json<Me>, AppError> {
+    remember_language(&state, &headers, &user).await?;
     Ok(Json(me(&state.pool, &user).await?))
+}
+
+/// Keeps the language chosen in the app (its cookie) for the person's e-mails.
+async fn remember_language(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &CurrentUser,
+) -> Result<(), AppError> {
+    if let Some(asked) = cookie(headers, LOCALE_COOKIE) {
+        let code = crate::words::Words::choose(Some(&asked), None).code();
+        crate::store::notifications::set_locale(&state.pool, &user.id, code).await?;
+    }
+    Ok(())
 }
 
 /// `GET /api/session`: who is signed in, or `null` for nobody (nor for an expired session). The
 /// app asks this as it starts, so a visitor who has not signed in yet meets no error.
 pub async fn get_session(
     State(state): State<AppState>,
+    headers: HeaderMap,
     user: Result<CurrentUser, AppError>,
 ) -> Result<Json<Option<Me>>, AppError> {
     match user {
-        Ok(user) => Ok(Json(Some(me(&state.pool, &user).await?))),
+        Ok(user) => {
+            remember_language(&state, &headers, &user).await?;
+            Ok(Json(Some(me(&state.pool, &user).await?)))
+        }
         Err(AppError::Invalid {
             status: StatusCode::UNAUTHORIZED,
             ..

@@ -37,6 +37,20 @@ pub struct Config {
     /// Seconds between two passes of the deadline sweeper.
     #[arg(long, env = "RETOUR_SWEEP_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub sweep_seconds: u64,
+    /// The SMTP server that sends the e-mails: `smtp://host:587?tls=required` (STARTTLS),
+    /// `smtps://host:465` (TLS), with `user:password@` before the host for credentials
+    /// [default: each message written as an `.eml` file under the data directory's `mail/`].
+    #[arg(long, env = "RETOUR_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Who the e-mails come from.
+    #[arg(long, env = "RETOUR_MAIL_FROM", default_value = crate::DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+    /// The app's address as people reach it, for the links in e-mails.
+    #[arg(long, env = "RETOUR_PUBLIC_URL", default_value = crate::DEFAULT_PUBLIC_URL)]
+    pub public_url: String,
+    /// Seconds between two passes of the mailer (the e-mails due, the reminders a day ahead).
+    #[arg(long, env = "RETOUR_MAIL_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub mail_seconds: u64,
     /// Hours a sign-in lasts.
     #[arg(long, env = "RETOUR_SESSION_HOURS", default_value_t = 168, value_parser = clap::value_parser!(i64).range(1..=8760))]
     pub session_hours: i64,

@@ -25,6 +25,8 @@ pub struct Account {
     pub password: &'static str,
     pub name: &'static str,
     pub role: &'static str,
+    /// Their time zone's offset from UTC, in minutes: their e-mails' dates are in it.
+    pub utc_offset_minutes: i32,
 }
 
 /// The demo accounts; their passwords are printed at start and listed in the README.
@@ -35,6 +37,7 @@ pub const ACCOUNTS: [Account; 5] = [
         password: "lucia-demo-1",
         name: "Lucía García",
         role: "buyer",
+        utc_offset_minutes: 60,
     },
     Account {
         id: "u-wei",
@@ -42,6 +45,7 @@ pub const ACCOUNTS: [Account; 5] = [
         password: "wei-demo-1",
         name: "Wei Zhang",
         role: "buyer",
+        utc_offset_minutes: 480,
     },
     Account {
         id: "u-mei",
@@ -49,6 +53,7 @@ pub const ACCOUNTS: [Account; 5] = [
         password: "mei-demo-1",
         name: "Mei Lin",
         role: "seller",
+        utc_offset_minutes: 480,
     },
     Account {
         id: "u-jordan",
@@ -56,6 +61,7 @@ pub const ACCOUNTS: [Account; 5] = [
         password: "jordan-demo-1",
         name: "Jordan Smith",
         role: "seller",
+        utc_offset_minutes: -480,
     },
     Account {
         id: "u-amara",
@@ -63,6 +69,7 @@ pub const ACCOUNTS: [Account; 5] = [
         password: "amara-demo-1",
         name: "Amara Okafor",
         role: "mediator",
+        utc_offset_minutes: 60,
     },
 ];
 
@@ -418,14 +425,15 @@ pub async fn seed_if_empty(
     for (account, hash) in ACCOUNTS.iter().zip(hashes) {
         let added = on_tx!(
             &mut tx,
-            "INSERT INTO users (id, email, display_name, role, password_hash) \
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO users (id, email, display_name, role, password_hash, \
+             utc_offset_minutes) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             |sql, c| sqlx::query(sql)
                 .bind(account.id)
                 .bind(account.email)
                 .bind(account.name)
                 .bind(account.role)
                 .bind(hash)
+                .bind(account.utc_offset_minutes)
                 .execute(c)
                 .await
                 .map(|r| r.rows_affected())

@@ -14,6 +14,7 @@ pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod live;
+pub mod mail;
 pub mod openapi;
 pub mod photos;
 pub mod security;
@@ -124,11 +125,20 @@ pub struct AppState {
     pub carrier_secrets: Arc<HashMap<String, Vec<u8>>>,
     /// Content-Security-Policy violations browsers reported (see `/api/csp-report`).
     pub csp_violations: Arc<AtomicU64>,
+    /// What sends the notices' e-mails (`--smtp-url`, else files under the data directory).
+    pub mailer: Arc<mail::Mailer>,
 }
+
+/// Who the e-mails come from unless `--mail-from` says otherwise.
+pub const DEFAULT_MAIL_FROM: &str = "Retour <retour@localhost>";
+/// The app's address in e-mails' links unless `--public-url` says otherwise.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl AppState {
     /// The state for a database and data directory, with the default policy and settings.
     pub fn new(pool: Db, clock: Clock, dist: PathBuf, data_dir: PathBuf) -> Self {
+        let mailer = mail::Mailer::new(None, DEFAULT_MAIL_FROM, DEFAULT_PUBLIC_URL, &data_dir)
+            .expect("the default sender is an address");
         AppState {
             pool,
             policies: Arc::default(),
@@ -143,6 +153,7 @@ impl AppState {
             limits: Arc::new(WorkLimits::for_this_machine()),
             carrier_secrets: Arc::default(),
             csp_violations: Arc::default(),
+            mailer: Arc::new(mailer),
         }
     }
 

@@ -59,6 +59,14 @@ async fn run(config: Config) -> Result<(), String> {
     if let Some(path) = &config.policy {
         tracing::info!("policy file {}", path.display());
     }
+    let mailer = retour_server::mail::Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.mail_from,
+        &config.public_url,
+        &config.data_dir,
+    )?;
+    tracing::info!("e-mails go to {}", mailer.describe());
+    state.mailer = std::sync::Arc::new(mailer);
     state.session_ttl = TimeDelta::hours(config.session_hours);
     state.secure_cookies = config.secure_cookies;
     state.trusted_proxy = config.trusted_proxy;
@@ -97,6 +105,10 @@ async fn run(config: Config) -> Result<(), String> {
         })?;
     // Catches up at once on every deadline that passed while the server was down.
     sweeper::spawn(state.clone(), Duration::from_secs(config.sweep_seconds));
+    tokio::spawn(retour_server::mail::run(
+        state.clone(),
+        Duration::from_secs(config.mail_seconds),
+    ));
     println!("Retour is running at http://{}", config.addr);
     if !config.no_demo {
         println!("Demo accounts (email / password):");

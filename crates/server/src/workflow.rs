@@ -326,6 +326,12 @@ pub async fn message(
     if stored.case.state.is_terminal() {
         return Err(CaseError::Closed.into());
     }
+    // The other sides, and the mediator once the platform is involved.
+    let mut told = vec![Party::Buyer, Party::Seller];
+    if stored.escalated {
+        told.push(Party::Platform);
+    }
+    told.retain(|p| *p != actor.party);
     cases::insert_message(
         &state.pool,
         id,
@@ -333,6 +339,7 @@ pub async fn message(
         actor.party,
         body,
         state.now(),
+        &told,
     )
     .await?;
     publish(state, &stored);

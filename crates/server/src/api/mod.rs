@@ -6,6 +6,7 @@ mod carrier;
 mod cases;
 mod evidence;
 mod live;
+mod notifications;
 mod orders;
 mod queues;
 
@@ -136,6 +137,7 @@ pub fn router() -> Router<AppState> {
         .public(),
     );
     let api = orders::routes(api);
+    let api = notifications::routes(api);
     let api = cases::routes(api);
     let api = evidence::routes(api);
     let api = bundle::routes(api);

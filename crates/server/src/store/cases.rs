@@ -18,7 +18,7 @@ use sqlx::FromRow;
 use crate::db::{Db, Tx};
 
 use super::StoreError;
-use super::{corrupt, currency, instant, millis, orders, placeholders, policies};
+use super::{corrupt, currency, instant, millis, notifications, orders, placeholders, policies};
 use crate::live::Change;
 
 /// Whose cases a reader may see. Anything outside is "not found".
@@ -406,7 +406,8 @@ pub async fn insert(pool: &Db, new: &NewCase<'_>) -> Result<Inserted, StoreError
             return Ok(Inserted::EvidenceUnavailable(unavailable));
         }
     }
-    append(&mut tx, case, new.events, new.filed_by).await?;
+    let first = append(&mut tx, case, new.events, new.filed_by).await?;
+    notifications::queue(&mut tx, case, new.events, first, new.filed_by, false).await?;
     tx.commit().await?;
     Ok(Inserted::Stored)
 }
@@ -452,7 +453,13 @@ pub async fn save(
         tx.rollback().await?;
         return Ok(false);
     }
-    append(&mut tx, case, events, user).await?;
+    let first = append(&mut tx, case, events, user).await?;
+    let escalated: bool = on_tx!(
+        &mut tx,
+        "SELECT escalated_at IS NOT NULL FROM cases WHERE id = ?",
+        |sql, c| sqlx::query_scalar(sql).bind(&case.id).fetch_one(c).await
+    )?;
+    notifications::queue(&mut tx, case, events, first, user, escalated).await?;
     if let Some(Outcome::Credited { amount }) = case.outcome {
         issue_credit(&mut tx, case, amount, events).await?;
     }
@@ -544,13 +551,14 @@ pub async fn credit_of(pool: &Db, case_id: &str) -> Result<Option<String>, Store
     )?)
 }
 
-/// Appends `events` to the case's timeline, with the proposals and rating they carry.
+/// Appends `events` to the case's timeline, with the proposals and rating they carry; answers
+/// the first one's place in it.
 async fn append(
     tx: &mut Tx,
     case: &Case,
     events: &[Event],
     user: Option<&str>,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let last: i64 = on_tx!(
         tx,
         "SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?",
@@ -625,7 +633,7 @@ async fn append(
             )?;
         }
     }
-    Ok(())
+    Ok(last + 1)
 }
 
 /// The summary every list shows: the case with its line titles and store.
@@ -937,13 +945,16 @@ pub async fn insert_message(
     party: Party,
     body: &str,
     at: DateTime<Utc>,
+    told: &[Party],
 ) -> Result<(), StoreError> {
-    on_db!(
-        pool,
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut tx = pool.begin().await?;
+    on_tx!(
+        &mut tx,
         "INSERT INTO messages (id, case_id, author_id, party, body, sent_at) \
          VALUES (?, ?, ?, ?, ?, ?)",
         |sql, p| sqlx::query(sql)
-            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(&id)
             .bind(case_id)
             .bind(author_id)
             .bind(party.code())
@@ -953,6 +964,9 @@ pub async fn insert_message(
             .await
             .map(|r| r.rows_affected())
     )?;
+    let author = (author_id, party);
+    notifications::queue_message(&mut tx, case_id, &id, author, told, at).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ pub mod addresses;
 pub mod carrier;
 pub mod cases;
 pub mod limits;
+pub mod notifications;
 pub mod orders;
 pub mod policies;
 pub mod queue;

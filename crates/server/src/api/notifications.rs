@@ -1,0 +1,92 @@
+//! The signed-in person's notices and which e-mails they want.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::{Api, ApiJson, ApiPath};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::openapi::{schema_of, Op, Response};
+use crate::store::notifications::{self, Notices, Topic};
+use crate::AppState;
+
+/// The e-mails a person turned off; reminders and what the clock did always go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MailPreferences {
+    pub off: Vec<Topic>,
+}
+
+pub(super) fn routes(api: Api) -> Api {
+    api.get(
+        "/notifications",
+        get(list),
+        Op::new(
+            "The newest notices of the signed-in person, and how many are unread",
+            Response::Json(schema_of::<Notices>),
+        ),
+    )
+    .post(
+        "/notifications/{id}/read",
+        post(read),
+        Op::new(
+            "Marks a notice read, with the others of its case: opening one shows the case",
+            Response::Json(schema_of::<Notices>),
+        ),
+    )
+    .get(
+        "/account/mail",
+        get(preferences),
+        Op::new(
+            "The kinds of e-mail the signed-in person turned off",
+            Response::Json(schema_of::<MailPreferences>),
+        ),
+    )
+    .post(
+        "/account/mail",
+        post(set_preferences),
+        Op::new(
+            "Turns off exactly these kinds of e-mail (the others on)",
+            Response::Json(schema_of::<MailPreferences>),
+        )
+        .body(schema_of::<MailPreferences>),
+    )
+}
+
+async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Notices>, AppError> {
+    Ok(Json(notifications::of_user(&state.pool, &user.id).await?))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Notices>, AppError> {
+    if !notifications::read(&state.pool, &user.id, &id, state.now()).await? {
+        return Err(AppError::NotFound("notification"));
+    }
+    Ok(Json(notifications::of_user(&state.pool, &user.id).await?))
+}
+
+async fn preferences(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<MailPreferences>, AppError> {
+    let off = notifications::muted(&state.pool, &user.id).await?;
+    Ok(Json(MailPreferences { off }))
+}
+
+async fn set_preferences(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(wanted): ApiJson<MailPreferences>,
+) -> Result<Json<MailPreferences>, AppError> {
+    // At most one of each topic: the list is bounded by what exists.
+    let off: Vec<Topic> = Topic::ALL
+        .into_iter()
+        .filter(|t| wanted.off.contains(t))
+        .collect();
+    notifications::mute(&state.pool, &user.id, &off).await?;
+    Ok(Json(MailPreferences { off }))
+}

@@ -1,0 +1,482 @@
+//! Notices to people: written in the transaction of the change that causes them (so no change
+//! goes untold and no rolled-back change is told), one per recipient under a stable id, read in
+//! the app, and sent by e-mail by the mailer (`crate::mail`) with retries.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rules::{Actor, Case, Event, EventKind, Party};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, Tx};
+
+use super::{corrupt, instant, millis, StoreError};
+
+/// What a person may turn the e-mails of off. Reminders and what the clock did are always sent:
+/// a party who is not told loses by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// A new case on the seller's store.
+    NewCases,
+    /// Proposals, counter-offers, acceptances, rejections, escalations and rulings.
+    Talks,
+    Messages,
+    /// The goods' way: an address given, a parcel shipped or delivered, receipt confirmed.
+    Steps,
+    Refunds,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 5] = [
+        Topic::NewCases,
+        Topic::Talks,
+        Topic::Messages,
+        Topic::Steps,
+        Topic::Refunds,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Topic::NewCases => "new_cases",
+            Topic::Talks => "talks",
+            Topic::Messages => "messages",
+            Topic::Steps => "steps",
+            Topic::Refunds => "refunds",
+        }
+    }
+
+    /// The topic of a notice's kind; `None` for what cannot be turned off.
+    pub fn of(kind: &str) -> Option<Topic> {
+        Some(match kind {
+            "filed" => Topic::NewCases,
+            "message" => Topic::Messages,
+            "refund_issued" => Topic::Refunds,
+            "propose" | "withdraw_proposal" | "accept" | "reject" | "withdraw" | "escalate"
+            | "rule" => Topic::Talks,
+            k if k.starts_with("auto.") || k == "reminder" => return None,
+            _ => Topic::Steps,
+        })
+    }
+}
+
+/// The kind of notice an event makes: its action's code, `filed`, or `auto.<what the clock did>`.
+fn kind(event: &Event) -> String {
+    match &event.what {
+        EventKind::Filed { .. } => "filed".into(),
+        EventKind::Acted(action) => action.kind().code().into(),
+        EventKind::Automatic(deadline) => match deadline.then {
+            // Whose proposal: the words of the notice say it.
+            rules::AutoAction::CarryOutProposal { of } => {
+                format!("auto.carry_out_proposal.{}", of.code())
+            }
+            then => format!("auto.{}", then.code()),
+        },
+    }
+}
+
+/// The people who act as `party` on the case `?`: its buyer, its store's owner, or every
+/// mediator. The query's one parameter is the case's id.
+fn recipients(party: Party) -> &'static str {
+    match party {
+        Party::Buyer => "SELECT c.buyer_id AS user_id FROM cases c WHERE c.id = ?",
+        Party::Seller => {
+            "SELECT s.owner_id AS user_id FROM cases c JOIN stores s ON s.id = c.store_id \
+             WHERE c.id = ?"
+        }
+        Party::Platform => {
+            "SELECT u.id AS user_id FROM users u WHERE u.role = 'mediator' AND u.id <> ?"
+        }
+    }
+}
+
+/// What a notice tells: what happened (`kind`), done by `actor`, at `at`.
+struct Told<'a> {
+    kind: &'a str,
+    actor: Actor,
+    at: DateTime<Utc>,
+}
+
+/// Writes one notice for each person `party` stands for, under `prefix` and their user id,
+/// unless it exists already; its e-mail is off when they turned its topic off. `except` is who
+/// acted: never told of their own move.
+async fn notify(
+    tx: &mut Tx,
+    case_id: &str,
+    party: Party,
+    prefix: &str,
+    told: &Told<'_>,
+    except: Option<&str>,
+) -> Result<u64, StoreError> {
+    let Told { kind, actor, at } = *told;
+    let topic = Topic::of(kind).map_or("", Topic::code);
+    let sql = format!(
+        "INSERT INTO notifications \
+         (id, user_id, case_id, kind, actor, created_at, mail, next_attempt_at) \
+         SELECT ? || r.user_id, r.user_id, ?, ?, ?, ?, \
+           CASE WHEN EXISTS (SELECT 1 FROM mail_preferences p \
+             WHERE p.user_id = r.user_id AND p.topic = ?) THEN 'off' ELSE 'pending' END, ? \
+         FROM ({}) r WHERE r.user_id <> ? ON CONFLICT (id) DO NOTHING",
+        recipients(party)
+    );
+    // A mediator's query names no case: its parameter is anyone's id that cannot match.
+    let key = if party == Party::Platform {
+        ""
+    } else {
+        case_id
+    };
+    crate::on_tx!(tx, &sql, |sql, c| sqlx::query(sql)
+        .bind(prefix)
+        .bind(case_id)
+        .bind(kind)
+        .bind(actor.code())
+        .bind(millis(at))
+        .bind(topic)
+        .bind(millis(at))
+        .bind(key)
+        .bind(except.unwrap_or(""))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(StoreError::from)
+}
+
+/// The notices of `events`, the case's timeline entries from position `first_seq` on, done by
+/// `user` (`None` for the clock), written in the transaction that records them.
+pub(crate) async fn queue(
+    tx: &mut Tx,
+    case: &Case,
+    events: &[Event],
+    first_seq: i64,
+    user: Option<&str>,
+    escalated: bool,
+) -> Result<(), StoreError> {
+    for (seq, event) in (first_seq..).zip(events) {
+        let by = user.filter(|_| event.by != rules::Actor::System);
+        let kind = kind(event);
+        let told = Told {
+            kind: &kind,
+            actor: event.by,
+            at: event.at,
+        };
+        for party in rules::told(event, escalated) {
+            let prefix = format!("{}:{seq}:", case.id);
+            notify(tx, &case.id, party, &prefix, &told, by).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The notices of a message `message_id` on `case_id` by `author`, to the other parties
+/// (`parties`), in the transaction that records it.
+pub(crate) async fn queue_message(
+    tx: &mut Tx,
+    case_id: &str,
+    message_id: &str,
+    author: (&str, Party),
+    parties: &[Party],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let told = Told {
+        kind: "message",
+        actor: author.1.into(),
+        at,
+    };
+    for party in parties {
+        let prefix = format!("message:{message_id}:");
+        notify(tx, case_id, *party, &prefix, &told, Some(author.0)).await?;
+    }
+    Ok(())
+}
+
+/// Reminds the party who must act on each open case whose deadline falls within the next day,
+/// once per deadline: the notice's id names the deadline, so a second pass (or a second server,
+/// or the same one after a restart) finds it written. Answers how many were written.
+pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let due: Vec<(String, i64, String)> = crate::on_db!(
+        pool,
+        "SELECT id, deadline_at, deadline_party FROM cases \
+         WHERE deadline_at > ? AND deadline_at <= ? AND deadline_party IS NOT NULL",
+        |sql, p| sqlx::query_as(sql)
+            .bind(millis(now))
+            .bind(millis(now + TimeDelta::hours(24)))
+            .fetch_all(p)
+            .await
+    )?;
+    let mut written = 0;
+    for (case_id, deadline_at, party) in due {
+        let party = Party::from_code(&party).ok_or_else(|| corrupt("deadline party", &party))?;
+        let mut tx = pool.begin().await?;
+        let prefix = format!("reminder:{case_id}:{deadline_at}:");
+        let told = Told {
+            kind: "reminder",
+            actor: Actor::System,
+            at: now,
+        };
+        written += notify(&mut tx, &case_id, party, &prefix, &told, None).await?;
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
+/// A notice as its recipient sees it in the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NoticeView {
+    pub id: String,
+    pub case_id: String,
+    /// The case's number, as people say it.
+    pub number: u32,
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// `GET /api/notifications`: the newest notices and how many are unread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Notices {
+    pub unread: u64,
+    pub items: Vec<NoticeView>,
+}
+
+/// How many notices the app lists at most.
+const LISTED: i64 = 30;
+
+/// `user_id`'s newest notices, and the count of the unread ones.
+pub async fn of_user(pool: &Db, user_id: &str) -> Result<Notices, StoreError> {
+    let unread: i64 = crate::on_db!(
+        pool,
+        "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+        |sql, p| sqlx::query_scalar(sql).bind(user_id).fetch_one(p).await
+    )?;
+    let rows: Vec<(String, String, i64, String, i64, Option<i64>)> = crate::on_db!(
+        pool,
+        "SELECT n.id, n.case_id, c.number, n.kind, n.created_at, n.read_at FROM notifications n \
+         JOIN cases c ON c.id = n.case_id WHERE n.user_id = ? \
+         ORDER BY n.created_at DESC, n.id LIMIT ?",
+        |sql, p| sqlx::query_as(sql)
+            .bind(user_id)
+            .bind(LISTED)
+            .fetch_all(p)
+            .await
+    )?;
+    let items = rows
+        .into_iter()
+        .map(|(id, case_id, number, kind, at, read)| {
+            Ok(NoticeView {
+                number: u32::try_from(number).map_err(|_| corrupt("case number", &id))?,
+                id,
+                case_id,
+                kind,
+                created_at: instant(at)?,
+                read: read.is_some(),
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Notices {
+        unread: u64::try_from(unread).unwrap_or(0),
+        items,
+    })
+}
+
+/// Marks `user_id`'s notices of a case read (opening one goes to the case: the rest of that
+/// case's are seen there). `false` when none of theirs has that id.
+pub async fn read(
+    pool: &Db,
+    user_id: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let marked = crate::on_db!(
+        pool,
+        "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE user_id = ? AND case_id = \
+         (SELECT case_id FROM notifications WHERE id = ? AND user_id = ?)",
+        |sql, p| sqlx::query(sql)
+            .bind(millis(now))
+            .bind(user_id)
+            .bind(id)
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    Ok(marked > 0)
+}
+
+/// The topics `user_id` turned the e-mails of off.
+pub async fn muted(pool: &Db, user_id: &str) -> Result<Vec<Topic>, StoreError> {
+    let topics: Vec<String> = crate::on_db!(
+        pool,
+        "SELECT topic FROM mail_preferences WHERE user_id = ? ORDER BY topic",
+        |sql, p| sqlx::query_scalar(sql).bind(user_id).fetch_all(p).await
+    )?;
+    Ok(Topic::ALL
+        .into_iter()
+        .filter(|t| topics.iter().any(|c| c == t.code()))
+        .collect())
+}
+
+/// Sets the topics `user_id` wants no e-mail about: exactly `off`, the rest on.
+pub async fn mute(pool: &Db, user_id: &str, off: &[Topic]) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    crate::on_tx!(
+        &mut tx,
+        "DELETE FROM mail_preferences WHERE user_id = ?",
+        |sql, c| sqlx::query(sql)
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    for topic in off {
+        crate::on_tx!(
+            &mut tx,
+            "INSERT INTO mail_preferences (user_id, topic) VALUES (?, ?) \
+             ON CONFLICT (user_id, topic) DO NOTHING",
+            |sql, c| sqlx::query(sql)
+                .bind(user_id)
+                .bind(topic.code())
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A notice whose e-mail is due, with what the message needs.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    pub id: String,
+    pub kind: String,
+    pub actor: String,
+    pub case_id: String,
+    pub attempts: i64,
+    pub email: String,
+    pub name: String,
+    pub locale: Option<String>,
+    pub utc_offset_minutes: i32,
+}
+
+/// How long a claim keeps other mailers off a notice.
+const CLAIM: TimeDelta = TimeDelta::minutes(2);
+
+/// Claims up to `limit` notices whose e-mail is due at `now`, for this mailer alone: each claim
+/// is a conditional write, so two instances never send the same one at once.
+pub async fn claim_due(
+    pool: &Db,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Outgoing>, StoreError> {
+    let due: Vec<String> = crate::on_db!(
+        pool,
+        "SELECT id FROM notifications WHERE mail = 'pending' AND next_attempt_at <= ? \
+         AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(millis(now))
+            .bind(millis(now))
+            .bind(limit)
+            .fetch_all(p)
+            .await
+    )?;
+    let mut claimed = Vec::new();
+    for id in due {
+        let won = crate::on_db!(
+            pool,
+            "UPDATE notifications SET claimed_until = ? WHERE id = ? AND mail = 'pending' \
+             AND (claimed_until IS NULL OR claimed_until < ?)",
+            |sql, p| sqlx::query(sql)
+                .bind(millis(now + CLAIM))
+                .bind(&id)
+                .bind(millis(now))
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
+        if won == 0 {
+            continue;
+        }
+        let row: (
+            String,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            Option<String>,
+            i32,
+            String,
+        ) = crate::on_db!(
+            pool,
+            "SELECT n.id, n.kind, n.case_id, n.attempts, u.email, u.display_name, u.locale, \
+                 u.utc_offset_minutes, n.actor FROM notifications n \
+                 JOIN users u ON u.id = n.user_id WHERE n.id = ?",
+            |sql, p| sqlx::query_as(sql).bind(&id).fetch_one(p).await
+        )?;
+        claimed.push(Outgoing {
+            id: row.0,
+            kind: row.1,
+            case_id: row.2,
+            attempts: row.3,
+            email: row.4,
+            name: row.5,
+            locale: row.6,
+            utc_offset_minutes: row.7,
+            actor: row.8,
+        });
+    }
+    Ok(claimed)
+}
+
+/// The notice's e-mail went out.
+pub async fn sent(pool: &Db, id: &str) -> Result<(), StoreError> {
+    crate::on_db!(
+        pool,
+        "UPDATE notifications SET mail = 'sent', claimed_until = NULL, last_error = NULL \
+         WHERE id = ?",
+        |sql, p| sqlx::query(sql)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    Ok(())
+}
+
+/// The notice's e-mail failed with `error`: tried again at `next`, or given up on.
+pub async fn failed(
+    pool: &Db,
+    id: &str,
+    error: &str,
+    next: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    crate::on_db!(
+        pool,
+        "UPDATE notifications SET attempts = attempts + 1, last_error = ?, claimed_until = NULL, \
+         mail = CASE WHEN ? THEN 'pending' ELSE 'failed' END, \
+         next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
+        |sql, p| sqlx::query(sql)
+            .bind(error)
+            .bind(next.is_some())
+            .bind(next.map(millis))
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    Ok(())
+}
+
+/// Remembers the language `user_id` chose in the app, for their e-mails.
+pub async fn set_locale(pool: &Db, user_id: &str, locale: &str) -> Result<(), StoreError> {
+    crate::on_db!(
+        pool,
+        "UPDATE users SET locale = ? WHERE id = ? AND (locale IS NULL OR locale <> ?)",
+        |sql, p| sqlx::query(sql)
+            .bind(locale)
+            .bind(user_id)
+            .bind(locale)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    Ok(())
+}
