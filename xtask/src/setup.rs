@@ -38,10 +38,11 @@ pub fn run(purpose: Purpose) -> Result<usize, String> {
         ("wasm-opt (binaryen)", wasm_opt),
         ("terser (JS minifier)", terser),
     ];
-    let test: [Step; 3] = [
+    let test: [Step; 4] = [
         ("Chromium and ChromeDriver", chromium),
         ("axe-core (accessibility engine)", axe_core),
         ("PostgreSQL server", postgres),
+        ("aiosmtpd (SMTP server)", smtp_server),
     ];
     let steps = build
         .into_iter()
@@ -214,6 +215,48 @@ pub fn load_generator() -> Result<(), String> {
         return Ok(());
     }
     apt_install(&["wrk"])
+}
+
+/// The SMTP server the mail tests send to: PyPI's `aiosmtpd`, in a virtual environment under
+/// `.tools/py` (Debian's `python3-venv` where `venv` is missing).
+const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// The Python that runs `aiosmtpd`, for the mail tests.
+pub fn smtp_python() -> std::path::PathBuf {
+    proc::root().join(".tools/py/bin/python")
+}
+
+fn smtp_server() -> Result<Outcome, String> {
+    let python = smtp_python();
+    let installed = || {
+        std::process::Command::new(&python)
+            .args(["-c", "import aiosmtpd; print(aiosmtpd.__version__)"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let wanted = format!("aiosmtpd {AIOSMTPD_VERSION}");
+    if installed().as_deref() == Some(AIOSMTPD_VERSION) {
+        return Ok(Outcome::Present(wanted));
+    }
+    let venv = proc::root().join(".tools/py");
+    if !python.exists() {
+        let made = proc::run(command("python3").args(["-m", "venv"]).arg(&venv));
+        if made.is_err() {
+            apt_install(&["python3-venv"])?;
+            proc::run(command("python3").args(["-m", "venv"]).arg(&venv))?;
+        }
+    }
+    proc::run(
+        command(venv.join("bin/pip"))
+            .args(["install", "--quiet"])
+            .arg(format!("aiosmtpd=={AIOSMTPD_VERSION}")),
+    )?;
+    match installed() {
+        Some(v) if v == AIOSMTPD_VERSION => Ok(Outcome::Installed(wanted)),
+        other => Err(format!("pip installed aiosmtpd, but it reports {other:?}")),
+    }
 }
 
 /// PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian's `postgresql` package.

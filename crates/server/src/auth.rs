@@ -350,7 +350,7 @@ async fn remember_language(
     user: &CurrentUser,
 ) -> Result<(), AppError> {
     if let Some(asked) = cookie(headers, LOCALE_COOKIE) {
-        let code = crate::words::Words::choose(Some(&asked), None).code();
+        let code = crate::words::Words::choose(Some(asked), None).code();
         crate::store::notifications::set_locale(&state.pool, &user.id, code).await?;
     }
     Ok(())
