@@ -17,7 +17,7 @@ CREATE TABLE notifications (
     read_at         BIGINT,
     -- The e-mail: waiting to go, sent, given up on, or not wanted.
     mail            TEXT NOT NULL CHECK (mail IN ('pending', 'sent', 'failed', 'off')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
+    attempts        BIGINT NOT NULL DEFAULT 0,
     next_attempt_at BIGINT NOT NULL,
     claimed_until   BIGINT,
     last_error      TEXT
