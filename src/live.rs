@@ -12,10 +12,15 @@ pub fn follow_case(case_id: &str, changed: impl Fn() + 'static) {
 /// Calls `changed` at each change the stream at `path` announces, while the calling page is
 /// shown. The browser's `EventSource` reconnects by itself after a dropped connection.
 pub fn follow(path: &str, changed: impl Fn() + 'static) {
+    listen(path, Box::new(changed));
+}
+
+/// What [`follow`] does, compiled once rather than once per page that follows a stream.
+fn listen(path: &str, changed: Box<dyn Fn()>) {
     let Ok(source) = web_sys::EventSource::new(path) else {
         return;
     };
-    let heard = Closure::<dyn Fn()>::new(changed);
+    let heard = Closure::wrap(changed);
     for name in ["case", "reload"] {
         let _ = source.add_event_listener_with_callback(name, heard.as_ref().unchecked_ref());
     }

@@ -597,3 +597,53 @@ pub struct SavedAddress {
     pub store: String,
     pub address: String,
 }
+
+/// What a person may turn the e-mails of off. Reminders and what the clock did are always sent:
+/// a party who is not told loses by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// A new case on the seller's store.
+    NewCases,
+    /// Proposals, counter-offers, acceptances, rejections, escalations and rulings.
+    Talks,
+    Messages,
+    /// The goods' way: an address given, a parcel shipped or delivered, receipt confirmed.
+    Steps,
+    Refunds,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 5] = [
+        Topic::NewCases,
+        Topic::Talks,
+        Topic::Messages,
+        Topic::Steps,
+        Topic::Refunds,
+    ];
+
+    /// Stable code, the same as the JSON form.
+    pub fn code(self) -> &'static str {
+        match self {
+            Topic::NewCases => "new_cases",
+            Topic::Talks => "talks",
+            Topic::Messages => "messages",
+            Topic::Steps => "steps",
+            Topic::Refunds => "refunds",
+        }
+    }
+
+    /// The topic of a notice's kind; `None` for what cannot be turned off.
+    pub fn of(kind: &str) -> Option<Topic> {
+        Some(match kind {
+            "filed" => Topic::NewCases,
+            "message" => Topic::Messages,
+            "refund_issued" => Topic::Refunds,
+            "propose" | "withdraw_proposal" | "accept" | "reject" | "withdraw" | "escalate"
+            | "rule" => Topic::Talks,
+            k if k.starts_with("auto.") || k == "reminder" => return None,
+            _ => Topic::Steps,
+        })
+    }
+}

@@ -148,6 +148,28 @@ pub async fn deliver(state: &AppState) -> Result<Delivered, AppError> {
     }
 }
 
+/// What a notice tells, in words: `kind` done by `actor` ("the seller made a proposal"), what
+/// the clock did, a reminder, or a message. The e-mail's subject and the app's list say it.
+pub fn what(w: &Words, kind: &str, actor: &str) -> String {
+    match kind {
+        "reminder" => w.t("mail.reminder"),
+        "message" => w.t("mail.message"),
+        kind => match kind.strip_prefix("auto.") {
+            Some(then) => {
+                let words = match then.split_once('.') {
+                    Some((family, party)) => w.of(&format!("then.{family}"), party),
+                    None => w.of("then", then),
+                };
+                w.fill("mail.automatic", &[("then", &words)])
+            }
+            None => w.fill(
+                "mail.acted",
+                &[("who", &w.of("who", actor)), ("what", &w.of("event", kind))],
+            ),
+        },
+    }
+}
+
 /// What the clock does, in words: `then.<code>`, or whose proposal it carries out.
 fn then_words(w: &Words, then: rules::AutoAction) -> String {
     match then {
@@ -182,26 +204,7 @@ async fn compose(state: &AppState, notice: &Outgoing) -> Result<Message, AppErro
     )?;
     let case = &stored.case;
     let number = number.to_string();
-    let what = match notice.kind.as_str() {
-        "reminder" => w.t("mail.reminder"),
-        "message" => w.t("mail.message"),
-        kind => match kind.strip_prefix("auto.") {
-            Some(then) => {
-                let words = match then.split_once('.') {
-                    Some((family, party)) => w.of(&format!("then.{family}"), party),
-                    None => w.of("then", then),
-                };
-                w.fill("mail.automatic", &[("then", &words)])
-            }
-            None => w.fill(
-                "mail.acted",
-                &[
-                    ("who", &w.of("who", &notice.actor)),
-                    ("what", &w.of("event", kind)),
-                ],
-            ),
-        },
-    };
+    let what = what(w, &notice.kind, &notice.actor);
     let state_words = w.of("state", case.state.code());
     let deadline = rules::next_deadline(case, &stored.policy).map(|d| {
         w.fill(

@@ -256,6 +256,9 @@ async fn the_seller_gets_one_message_for_a_new_case_in_the_language_they_chose()
         .find(|n| n.case_id == filed.summary.id)
         .expect("the notice in the app");
     assert_eq!((notice.kind.as_str(), notice.read), ("filed", false));
+    // Said by the server in the reader's language: the same words as the e-mail's.
+    let said = format!("Case {}: the buyer filed the request", filed.summary.number);
+    assert_eq!(notice.text, said);
     let read = mei
         .post(
             &format!("/api/notifications/{}/read", notice.id),

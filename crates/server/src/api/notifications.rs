@@ -6,11 +6,15 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::{Api, ApiJson, ApiPath};
-use crate::auth::CurrentUser;
+use axum::http::{header, HeaderMap};
+
+use crate::auth::{cookie, CurrentUser, LOCALE_COOKIE};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
-use crate::store::notifications::{self, Notices, Topic};
+use crate::store::notifications::{self, Notices};
+use crate::words::Words;
 use crate::AppState;
+use rules::api::Topic;
 
 /// The e-mails a person turned off; reminders and what the clock did always go.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -54,19 +58,47 @@ pub(super) fn routes(api: Api) -> Api {
     )
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Notices>, AppError> {
-    Ok(Json(notifications::of_user(&state.pool, &user.id).await?))
+/// `user`'s notices, each said in the language of the app (its cookie) or of the browser.
+async fn notices(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &CurrentUser,
+) -> Result<Json<Notices>, AppError> {
+    let mut notices = notifications::of_user(&state.pool, &user.id).await?;
+    let w = Words::choose(
+        cookie(headers, LOCALE_COOKIE),
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    for n in &mut notices.items {
+        let what = crate::mail::what(w, &n.kind, &n.actor);
+        n.text = w.fill(
+            "mail.case",
+            &[("number", &n.number.to_string()), ("what", &what)],
+        );
+    }
+    Ok(Json(notices))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+) -> Result<Json<Notices>, AppError> {
+    notices(&state, &headers, &user).await
 }
 
 async fn read(
     State(state): State<AppState>,
+    headers: HeaderMap,
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Notices>, AppError> {
     if !notifications::read(&state.pool, &user.id, &id, state.now()).await? {
         return Err(AppError::NotFound("notification"));
     }
-    Ok(Json(notifications::of_user(&state.pool, &user.id).await?))
+    notices(&state, &headers, &user).await
 }
 
 async fn preferences(

@@ -3,60 +3,13 @@
 //! the app, and sent by e-mail by the mailer (`crate::mail`) with retries.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rules::api::Topic;
 use rules::{Actor, Case, Event, EventKind, Party};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, Tx};
 
 use super::{corrupt, instant, millis, StoreError};
-
-/// What a person may turn the e-mails of off. Reminders and what the clock did are always sent:
-/// a party who is not told loses by default.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Topic {
-    /// A new case on the seller's store.
-    NewCases,
-    /// Proposals, counter-offers, acceptances, rejections, escalations and rulings.
-    Talks,
-    Messages,
-    /// The goods' way: an address given, a parcel shipped or delivered, receipt confirmed.
-    Steps,
-    Refunds,
-}
-
-impl Topic {
-    pub const ALL: [Topic; 5] = [
-        Topic::NewCases,
-        Topic::Talks,
-        Topic::Messages,
-        Topic::Steps,
-        Topic::Refunds,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Topic::NewCases => "new_cases",
-            Topic::Talks => "talks",
-            Topic::Messages => "messages",
-            Topic::Steps => "steps",
-            Topic::Refunds => "refunds",
-        }
-    }
-
-    /// The topic of a notice's kind; `None` for what cannot be turned off.
-    pub fn of(kind: &str) -> Option<Topic> {
-        Some(match kind {
-            "filed" => Topic::NewCases,
-            "message" => Topic::Messages,
-            "refund_issued" => Topic::Refunds,
-            "propose" | "withdraw_proposal" | "accept" | "reject" | "withdraw" | "escalate"
-            | "rule" => Topic::Talks,
-            k if k.starts_with("auto.") || k == "reminder" => return None,
-            _ => Topic::Steps,
-        })
-    }
-}
 
 /// The kind of notice an event makes: its action's code, `filed`, or `auto.<what the clock did>`.
 fn kind(event: &Event) -> String {
@@ -225,6 +178,10 @@ pub struct NoticeView {
     /// The case's number, as people say it.
     pub number: u32,
     pub kind: String,
+    /// Who did it: `buyer`, `seller`, `platform` or `system`.
+    pub actor: String,
+    /// What it tells, in the reader's language: "Case 3016: the buyer filed the request".
+    pub text: String,
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }
@@ -234,6 +191,18 @@ pub struct NoticeView {
 pub struct Notices {
     pub unread: u64,
     pub items: Vec<NoticeView>,
+}
+
+/// A notice as stored, with its case's number.
+#[derive(sqlx::FromRow)]
+struct NoticeRow {
+    id: String,
+    case_id: String,
+    number: i64,
+    kind: String,
+    created_at: i64,
+    read_at: Option<i64>,
+    actor: String,
 }
 
 /// How many notices the app lists at most.
@@ -246,9 +215,10 @@ pub async fn of_user(pool: &Db, user_id: &str) -> Result<Notices, StoreError> {
         "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
         |sql, p| sqlx::query_scalar(sql).bind(user_id).fetch_one(p).await
     )?;
-    let rows: Vec<(String, String, i64, String, i64, Option<i64>)> = crate::on_db!(
+    let rows: Vec<NoticeRow> = crate::on_db!(
         pool,
-        "SELECT n.id, n.case_id, c.number, n.kind, n.created_at, n.read_at FROM notifications n \
+        "SELECT n.id, n.case_id, c.number, n.kind, n.created_at, n.read_at, n.actor \
+         FROM notifications n \
          JOIN cases c ON c.id = n.case_id WHERE n.user_id = ? \
          ORDER BY n.created_at DESC, n.id LIMIT ?",
         |sql, p| sqlx::query_as(sql)
@@ -259,14 +229,16 @@ pub async fn of_user(pool: &Db, user_id: &str) -> Result<Notices, StoreError> {
     )?;
     let items = rows
         .into_iter()
-        .map(|(id, case_id, number, kind, at, read)| {
+        .map(|row| {
             Ok(NoticeView {
-                number: u32::try_from(number).map_err(|_| corrupt("case number", &id))?,
-                id,
-                case_id,
-                kind,
-                created_at: instant(at)?,
-                read: read.is_some(),
+                text: String::new(),
+                actor: row.actor,
+                number: u32::try_from(row.number).map_err(|_| corrupt("case number", &row.id))?,
+                id: row.id,
+                case_id: row.case_id,
+                kind: row.kind,
+                created_at: instant(row.created_at)?,
+                read: row.read_at.is_some(),
             })
         })
         .collect::<Result<_, StoreError>>()?;
@@ -343,7 +315,7 @@ pub async fn mute(pool: &Db, user_id: &str, off: &[Topic]) -> Result<(), StoreEr
 }
 
 /// A notice whose e-mail is due, with what the message needs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Outgoing {
     pub id: String,
     pub kind: String,
@@ -394,34 +366,14 @@ pub async fn claim_due(
         if won == 0 {
             continue;
         }
-        let row: (
-            String,
-            String,
-            String,
-            i64,
-            String,
-            String,
-            Option<String>,
-            i32,
-            String,
-        ) = crate::on_db!(
+        let outgoing: Outgoing = crate::on_db!(
             pool,
-            "SELECT n.id, n.kind, n.case_id, n.attempts, u.email, u.display_name, u.locale, \
-                 u.utc_offset_minutes, n.actor FROM notifications n \
-                 JOIN users u ON u.id = n.user_id WHERE n.id = ?",
+            "SELECT n.id, n.kind, n.actor, n.case_id, n.attempts, u.email, \
+             u.display_name AS name, u.locale, u.utc_offset_minutes FROM notifications n \
+             JOIN users u ON u.id = n.user_id WHERE n.id = ?",
             |sql, p| sqlx::query_as(sql).bind(&id).fetch_one(p).await
         )?;
-        claimed.push(Outgoing {
-            id: row.0,
-            kind: row.1,
-            case_id: row.2,
-            attempts: row.3,
-            email: row.4,
-            name: row.5,
-            locale: row.6,
-            utc_offset_minutes: row.7,
-            actor: row.8,
-        });
+        claimed.push(outgoing);
     }
     Ok(claimed)
 }
