@@ -382,7 +382,7 @@ const ORDERS: &[DemoOrder] = &[
         currency: "CNY",
         shipping_minor: 600,
         ship: Ship::Delivered { days_ago: 5 },
-        lines: &[("Glass tea cups, set of 4", "home", false, 1, 12800, 900)],
+        lines: &[("Glass tea cups, set of 4", "home", false, 1, 32800, 900)],
     },
 ];
 

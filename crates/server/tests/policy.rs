@@ -321,3 +321,29 @@ fn the_example_policy_file_is_valid_and_documents_every_default() {
         "every field is documented once: {settings}"
     );
 }
+
+/// `cargo xtask serve` seeds the demo under `policy.example.toml`: every demo case must be one
+/// its rules allow (a return that costs more than the goods is refunded without one).
+#[tokio::test]
+async fn the_demo_seeds_under_the_example_policy() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../policy.example.toml"
+    ))
+    .unwrap();
+    let policies = PolicySet::from_toml(&example).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let url = common::database_url(data.path()).await;
+    let pool = db::connect(&url).await.unwrap();
+    let clock = TestClock::at(fixed_now());
+    let mut state = AppState::new(pool, clock.clock(), data.path().into(), data.path().into());
+    state.policies = Arc::new(policies);
+    let seeded = retour_server::demo::seed_if_empty(
+        &state.pool,
+        &state.photos,
+        fixed_now(),
+        &state.policies,
+    )
+    .await;
+    assert!(matches!(seeded, Ok(true)), "{seeded:?}");
+}
