@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{CreditView, Login, NewMessage, NewReturn, OrderView, Role};
+use rules::api::{first, CreditView, Login, NewMessage, NewReturn, Notices, OrderView, Role};
 
 use crate::body::{Json, ToBody};
 use crate::decode::{FromJs, Obj};
@@ -48,15 +48,23 @@ impl ApiError {
     }
 }
 
+/// A request that failed on the way, with the browser's own words. Not the error's `Display`:
+/// that compiles in serde_json's messages (for a JSON reading the app never asks gloo for),
+/// about 0.6 KB of the first load, measured.
+fn network(error: gloo_net::Error) -> ApiError {
+    ApiError::Network(match error {
+        gloo_net::Error::JsError(js) => js.message,
+        gloo_net::Error::GlooError(said) => said,
+        _ => "the request failed".into(),
+    })
+}
+
 /// The body of a successful answer; anything else becomes an [`ApiError`]. Not generic, so it is
 /// compiled once for every endpoint.
 async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiError> {
-    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = sent.map_err(network)?;
     let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let text = response.text().await.map_err(network)?;
     check(status, text)
 }
 
@@ -195,12 +203,22 @@ impl<T: Decode> Load<T> {
 
 /// The signed-in buyer's orders.
 pub fn orders() -> Load<Vec<OrderView>> {
-    Load::new(Signal::stored(rules::api::first::ORDERS.into()))
+    Load::new(Signal::stored(first::ORDERS.into()))
 }
 
 /// The store credit the signed-in buyer holds.
 pub fn credits() -> Load<Vec<CreditView>> {
-    Load::new(Signal::stored(rules::api::first::CREDITS.into()))
+    Load::new(Signal::stored(first::CREDITS.into()))
+}
+
+/// The signed-in person's newest notices, those of the case `open` (whose page is open) read
+/// first; its resource's `refetch` reads them again.
+pub fn notices(open: Option<&str>) -> Load<Notices> {
+    let path = match open {
+        Some(case) => format!("{}?open={}", first::NOTICES, encode(case)),
+        None => first::NOTICES.into(),
+    };
+    Load::new(Signal::stored(path))
 }
 
 /// One of the buyer's orders.
@@ -255,9 +273,7 @@ async fn post_text(path: &str, json: String, key: Option<&str>) -> Result<String
     if let Some(key) = key {
         request = request.header("idempotency-key", key);
     }
-    let built = request
-        .body(json)
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let built = request.body(json).map_err(network)?;
     body(built.send().await).await
 }
 
@@ -268,7 +284,7 @@ async fn post(path: &str, body: &dyn ToBody) -> Result<String, ApiError> {
 /// Who is signed in; `Ok(None)` when nobody is (the session endpoint says so without an error,
 /// so the browser logs none for a visitor who has not signed in).
 pub async fn me() -> Result<Option<Viewer>, ApiError> {
-    let text = get_text(rules::api::first::SESSION.into()).await?;
+    let text = get_text(first::SESSION.into()).await?;
     if text.trim() == "null" {
         return Ok(None);
     }

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
 use rules::api::{
     BuyerRisk, CaseLine, CaseView, CodeCount, CreditView, EvidenceView, Leg, LineCase, MessageView,
-    OrderView, ParcelEvent, ParcelStatus, RiskSignals, SavedAddress, SellerRisk, SellerStats,
-    StorePolicy,
+    NoticeView, Notices, OrderView, ParcelEvent, ParcelStatus, RiskSignals, SavedAddress,
+    SellerRisk, SellerStats, StorePolicy,
 };
 use rules::{
     ActionKind, Actor, Agreement, AutoAction, Carrier, CaseState, Category, Country, Currency,
@@ -377,6 +377,30 @@ impl FromJs for CreditView {
             amount: o.get("amount")?,
             issued_at: o.instant("issued_at")?,
             store: o.text("store")?,
+        })
+    }
+}
+
+impl FromJs for NoticeView {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(NoticeView {
+            id: o.text("id")?,
+            case_id: o.text("case_id")?,
+            number: o.count("number")?,
+            kind: o.text("kind")?,
+            actor: o.text("actor")?,
+            text: o.text("text")?,
+            created_at: o.instant("created_at")?,
+            read: o.flag("read")?,
+        })
+    }
+}
+
+impl FromJs for Notices {
+    fn from_js(o: &Obj) -> Read<Self> {
+        Ok(Notices {
+            unread: o.count("unread")?,
+            items: o.list("items")?,
         })
     }
 }

@@ -24,6 +24,12 @@ fn listen(path: &str, changed: Box<dyn Fn()>) {
     for name in ["case", "reload"] {
         let _ = source.add_event_listener_with_callback(name, heard.as_ref().unchecked_ref());
     }
+    // Leaving the page (a reload, another address typed, the back-forward cache) closes the
+    // stream too, rather than keeping one of the few connections a browser opens per server.
+    if let Ok(close) = js_sys::Reflect::get(&source, &"close".into()) {
+        let close = close.unchecked_into::<js_sys::Function>().bind0(&source);
+        let _ = window().add_event_listener_with_callback("pagehide", &close);
+    }
     let source = send_wrapper::SendWrapper::new((source, heard));
     on_cleanup(move || source.0.close());
 }

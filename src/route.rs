@@ -260,6 +260,7 @@ mod tests {
                 id: "case-3001".into(),
             },
             Route::MyReturns,
+            Route::Credits,
             Route::SellerReturns,
             Route::Analytics,
             Route::SellerPolicy,

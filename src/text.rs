@@ -404,12 +404,13 @@ mod tests {
 
     /// The families of the second half: the words of the case page, the analytics and the
     /// policy, downloaded when one of them first opens.
-    const LATER: [&str; 33] = [
+    const LATER: [&str; 34] = [
         "address",
         "analytics",
         "automatic",
         "board",
         "carrier",
+        "case",
         "confirm",
         "credits",
         "event",

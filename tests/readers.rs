@@ -519,6 +519,24 @@ fn the_other_answers_read_as_the_server_writes_them() {
     let read = Vec::<rules::api::CreditView>::decode(&json(&credits)).unwrap();
     assert_eq!(read, credits);
 
+    let notices = rules::api::Notices {
+        unread: 1,
+        items: vec![rules::api::NoticeView {
+            id: "case-9:4:u-2".into(),
+            case_id: "case-9".into(),
+            number: 3009,
+            kind: "propose".into(),
+            actor: "seller".into(),
+            text: "Case 3009: the seller proposed a partial refund".into(),
+            created_at: ago(2),
+            read: false,
+        }],
+    };
+    assert_eq!(
+        rules::api::Notices::decode(&json(&notices)).unwrap(),
+        notices
+    );
+
     let saved = vec![SavedAddress {
         store: "Northwind".into(),
         address: "1 Dock Road".into(),

@@ -5,7 +5,7 @@ use crate::api::{self, Decode, Load};
 use crate::clock;
 use crate::components::status_header::consequence;
 use crate::components::ErrorView;
-use crate::markup::{el, esc, text as tag, Act, Markup};
+use crate::markup::{el, esc, target, text as tag, Act, Markup};
 use crate::queue::{rows_for_pages, QueueFilters, QueuePage, QueueRow, PAGE_SIZE};
 use crate::route::Route;
 use crate::text::{self, code, t, tf};
@@ -140,60 +140,64 @@ pub fn filters_view(
         chosen.search = typed.get_untracked();
         apply(chosen);
     };
-    let options = |items: Vec<(&'static str, String)>| {
-        items
-            .into_iter()
-            .map(|(value, label)| view! { <option value=value>{label}</option> })
-            .collect_view()
+    // Each list as markup: a view per option cost the first load more, measured.
+    let options = |all: &'static str, family: &'static str, codes: Vec<&'static str>| {
+        let labels: Vec<String> = codes.iter().map(|c| code(family, c)).collect();
+        let any = t(all);
+        crate::markup::options(
+            std::iter::once(("", any.as_str()))
+                .chain(codes.iter().zip(&labels).map(|(c, l)| (*c, l.as_str()))),
+            "",
+        )
     };
-    let states = CaseState::ALL
-        .into_iter()
-        .map(|s| (s.code(), code("state", s.code())))
-        .collect();
-    let reasons = Reason::ALL
-        .into_iter()
-        .map(|r| (r.code(), code("reason", r.code())))
-        .collect();
+    let states = options(
+        "queue.all_states",
+        "state",
+        CaseState::ALL.map(CaseState::code).to_vec(),
+    );
+    let reasons = options(
+        "queue.all_reasons",
+        "reason",
+        Reason::ALL.map(Reason::code).to_vec(),
+    );
     // A ticked box filters at once: "needs my action", "escalated".
-    let check = move |id: &'static str,
-                      label: &'static str,
-                      read: fn(&QueueFilters) -> bool,
-                      write: fn(&mut QueueFilters, bool)| {
-        view! {
-            <label class="check">
-                <input
-                    type="checkbox"
-                    id=id
-                    prop:checked=move || filters.with(read)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        change(&|f| write(f, on))
-                    }
-                />
-                " "
-                {t(label)}
-            </label>
+    let check = |id: &'static str, label: &'static str| {
+        Markup::fill(
+            "<label class=\"check\"><input type=\"checkbox\" id=\"{}\"> {}</label>",
+            &[&Markup::tags(id), &esc(&t(label))],
+        )
+    };
+    let mut checks = check("f-mine", "queue.mine");
+    if escalated {
+        checks.push(check("f-escalated", "queue.escalated"));
+    }
+    // One handler for every field, told apart by its id: a handler per field cost the first
+    // load more, measured. The search applies when it changes (Enter, or the field left).
+    let changed = move |ev: leptos::ev::Event| {
+        let id = target::<web_sys::Element>(&ev)
+            .map(|e| e.id())
+            .unwrap_or_default();
+        let (value, on) = (event_target_value(&ev), event_target_checked(&ev));
+        match id.as_str() {
+            // Read again: a field emptied without typing (its clear button, a script) may
+            // announce only the change.
+            "f-q" => {
+                typed.set(value);
+                change(&|_| {})
+            }
+            "f-state" => change(&|f| f.state = CaseState::from_code(&value)),
+            "f-reason" => change(&|f| f.reason = Reason::from_code(&value)),
+            "f-mine" => change(&|f| f.needs_my_action = on),
+            "f-escalated" => change(&|f| f.escalated = on),
+            _ => {}
         }
     };
-    let mine = check(
-        "f-mine",
-        "queue.mine",
-        |f| f.needs_my_action,
-        |f, on| f.needs_my_action = on,
-    );
-    let escalated = escalated.then(|| {
-        check(
-            "f-escalated",
-            "queue.escalated",
-            |f| f.escalated,
-            |f, on| f.escalated = on,
-        )
-    });
     view! {
         <form
             id="queue-filters"
             class="filters"
             role="search"
+            on:change=changed
             on:submit=move |ev| {
                 ev.prevent_default();
                 change(&|_| {});
@@ -209,41 +213,21 @@ pub fn filters_view(
                     spellcheck="false"
                     prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev))
-                    // Read again: a field emptied without typing (its clear button, a script)
-                    // may announce only the change.
-                    on:change=move |ev| {
-                        typed.set(event_target_value(&ev));
-                        change(&|_| {})
-                    }
                 />
             </span>
             <span class="field">
                 <label for="f-state">{t("queue.state")}</label>
                 <select
                     id="f-state"
+                    inner_html=states.into_html()
                     prop:value=move || filters.with(|f| f.state.map_or("", CaseState::code))
-                    on:change=move |ev| {
-                        change(&|f| f.state = CaseState::from_code(&event_target_value(&ev)))
-                    }
-                >
-                    <option value="">{t("queue.all_states")}</option>
-                    {options(states)}
-                </select>
+                ></select>
             </span>
             <span class="field">
                 <label for="f-reason">{t("queue.reason")}</label>
-                <select
-                    id="f-reason"
-                    on:change=move |ev| {
-                        change(&|f| f.reason = Reason::from_code(&event_target_value(&ev)))
-                    }
-                >
-                    <option value="">{t("queue.all_reasons")}</option>
-                    {options(reasons)}
-                </select>
+                <select id="f-reason" inner_html=reasons.into_html()></select>
             </span>
-            {mine}
-            {escalated}
+            <span class="checks" inner_html=checks.into_html()></span>
         </form>
     }
 }
@@ -373,7 +357,7 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
                 Markup::default()
             };
             let mine = if row.needs_my_action {
-                tag("span", "badge", &t("case.your_move"))
+                tag("span", "badge", &t("queue.your_move"))
             } else {
                 Markup::default()
             };
@@ -413,7 +397,7 @@ pub fn row_markup(row: &QueueRow, now: chrono::DateTime<chrono::Utc>, viewer: Pa
             "<a href=\"{}\">{}</a><br>{}",
             &[
                 &esc(&Route::Case { id: c.id.clone() }.href()),
-                &esc(&tf("case.number", &[("number", &c.number.to_string())])),
+                &esc(&tf("queue.number", &[("number", &c.number.to_string())])),
                 &tag("span", "muted", &format!("{} · {}", c.order_id, c.store)),
             ],
         ),

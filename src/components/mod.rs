@@ -10,6 +10,7 @@ pub mod gallery;
 mod loaded;
 pub mod messages;
 mod nav;
+pub mod notices;
 pub mod order_card;
 pub mod parcel;
 pub mod photo_picker;

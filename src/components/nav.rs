@@ -4,6 +4,7 @@ use crate::markup::Markup;
 use rules::api::Role;
 
 use crate::api;
+use crate::components::notices::NoticesMenu;
 use crate::session::use_session;
 use crate::text::{t, Locale};
 
@@ -55,6 +56,7 @@ pub fn Nav() -> impl IntoView {
     let who = session.me.with_untracked(|me| {
         me.as_ref().map(|me| {
             view! {
+                <NoticesMenu />
                 <span class="who">{me.display_name.clone()}</span>
                 <button type="button" class="link" on:click=sign_out>
                     {t("nav.sign_out")}

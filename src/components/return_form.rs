@@ -405,28 +405,41 @@ fn ReasonStep(
     /// Where each change goes.
     set_draft: WriteSignal<ReturnDraft>,
 ) -> impl IntoView {
-    let options = |fault: Fault| {
-        Reason::ALL
+    let group = |label: &'static str, fault: Fault| {
+        let reasons: Vec<(&str, String)> = Reason::ALL
             .into_iter()
             .filter(|r| r.fault() == fault)
-            .map(|r| view! { <option value=r.code()>{code("reason", r.code())}</option> })
-            .collect_view()
+            .map(|r| (r.code(), code("reason", r.code())))
+            .collect();
+        Markup::fill(
+            "<optgroup label=\"{}\">{}</optgroup>",
+            &[
+                &esc(&t(label)),
+                &options(reasons.iter().map(|(c, l)| (*c, l.as_str())), ""),
+            ],
+        )
     };
+    // The choices as markup: a view per option cost the bundle more, measured.
+    let choices = Markup::fill(
+        "<option value=\"\">{}</option>{}{}",
+        &[
+            &esc(&t("wizard.choose_reason")),
+            &group("wizard.group_problem", Fault::Seller),
+            &group("wizard.group_mind", Fault::Buyer),
+        ],
+    );
     view! {
         {heading("wizard.reason_title")}
         <label for="reason">{t("wizard.reason")}</label>
         <select
             id="reason"
+            inner_html=choices.into_html()
             prop:value=move || draft.with(|d| d.reason.map_or("", Reason::code))
             on:change=move |ev| {
                 let chosen = Reason::from_code(&event_target_value(&ev));
                 set_draft.update(|d| d.reason = chosen);
             }
-        >
-            <option value="">{t("wizard.choose_reason")}</option>
-            <optgroup label=t("wizard.group_problem")>{options(Fault::Seller)}</optgroup>
-            <optgroup label=t("wizard.group_mind")>{options(Fault::Buyer)}</optgroup>
-        </select>
+        ></select>
     }
 }
 

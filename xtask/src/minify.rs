@@ -231,6 +231,38 @@ fn rename_in_glue(glue: &str, renames: &Renames, modules: (&str, &str)) -> Resul
     Ok(out.replace(&key, &format!("\"{new}\": import0")))
 }
 
+/// The glue without the JavaScript classes of the exports [`dead_export`] removed from the
+/// wasm: wasm-bindgen writes each as `export class Name {` … `}` (the `}` alone on its line),
+/// then a line giving it `Symbol.dispose`; terser keeps an exported class, and what it alone
+/// uses (its finalization registry), however unused. About 0.4 KB of the glue as sent.
+fn without_dead_classes(glue: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(glue.len());
+    let mut lines = glue.split_inclusive('\n');
+    let mut removed = 0;
+    while let Some(line) = lines.next() {
+        let class = line
+            .strip_prefix("export class ")
+            .and_then(|rest| rest.split_whitespace().next());
+        match class {
+            Some(name) if dead_export(&name.to_ascii_lowercase()) => {
+                if !lines.by_ref().any(|l| l.trim_end() == "}") {
+                    return Err(format!("the glue's class {name} never ends"));
+                }
+                let dispose = lines.next().unwrap_or_default();
+                if !dispose.starts_with(&format!("if (Symbol.dispose) {name}.prototype")) {
+                    out.push_str(dispose);
+                }
+                removed += 1;
+            }
+            _ => out.push_str(line),
+        }
+    }
+    if removed == 0 {
+        return Err("the glue has none of the classes of the exports removed".into());
+    }
+    Ok(out)
+}
+
 /// Optimises the app's wasm: first removes the exports of code it never calls (see
 /// [`dead_export`]), then runs wasm-opt at -O2 and shortens the names of the module's imports
 /// and exports (wasm-bindgen's carry a 16-digit hash each, written in the wasm and again in the
@@ -291,7 +323,11 @@ pub fn wasm(dist: &Path) -> Result<(), String> {
     );
     let glue_before = std::fs::read_to_string(&glue)
         .map_err(|e| format!("cannot read {}: {e}", glue.display()))?;
-    let glue_after = rename_in_glue(&glue_before, &renames(&map)?, (&old_module, &new_module))?;
+    let glue_after = rename_in_glue(
+        &without_dead_classes(&glue_before)?,
+        &renames(&map)?,
+        (&old_module, &new_module),
+    )?;
     std::fs::write(&glue, &glue_after)
         .map_err(|e| format!("cannot write {}: {e}", glue.display()))?;
     replace_integrity(dist, &glue, glue_before.as_bytes(), glue_after.as_bytes())?;
@@ -349,7 +385,24 @@ pub fn javascript(dist: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{dead_export, graph, integrity, interface, rename_in_glue, renames, Renames};
+    use super::{
+        dead_export, graph, integrity, interface, rename_in_glue, renames, without_dead_classes,
+        Renames,
+    };
+
+    #[test]
+    fn the_classes_of_removed_exports_leave_the_glue() {
+        let glue =
+            "export class IntoUnderlyingSink {\n    close() {\n        wasm.x();\n    }\n}\n\
+                    if (Symbol.dispose) IntoUnderlyingSink.prototype[Symbol.dispose] = 1;\n\n\
+                    export class Kept {\n}\nexport function run() {}\n";
+        assert_eq!(
+            without_dead_classes(glue).unwrap(),
+            "\nexport class Kept {\n}\nexport function run() {}\n"
+        );
+        assert!(without_dead_classes("export function run() {}\n").is_err());
+        assert!(without_dead_classes("export class IntoUnderlyingSink {\n").is_err());
+    }
 
     #[test]
     fn the_glue_calls_the_module_by_its_minified_names() {

@@ -437,6 +437,8 @@ pub mod first {
     pub const SESSION: &str = "/api/session";
     /// The buyer's store credit.
     pub const CREDITS: &str = "/api/credits";
+    /// The signed-in person's newest notices.
+    pub const NOTICES: &str = "/api/notifications";
 }
 
 /// A page of a queue. A client that needs only the summaries reads `Queue<CaseView>`.
@@ -596,6 +598,40 @@ pub struct SellerRisk {
 pub struct SavedAddress {
     pub store: String,
     pub address: String,
+}
+
+/// A notice as its recipient sees it in the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NoticeView {
+    pub id: String,
+    pub case_id: String,
+    /// The case's number, as people say it.
+    pub number: u32,
+    pub kind: String,
+    /// Who did it: `buyer`, `seller`, `platform` or `system`.
+    pub actor: String,
+    /// What it tells, in the reader's language: "Case 3016: the buyer filed the request".
+    pub text: String,
+    #[serde(deserialize_with = "crate::wire::instant")]
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// `GET /api/notifications`: the newest notices and how many are unread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Notices {
+    pub unread: u32,
+    pub items: Vec<NoticeView>,
+}
+
+/// `GET`/`POST /api/account/mail`: the e-mails a person turned off; reminders and what the clock
+/// did always go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MailPreferences {
+    pub off: Vec<Topic>,
 }
 
 /// What a person may turn the e-mails of off. Reminders and what the clock did are always sent:

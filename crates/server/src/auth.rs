@@ -344,7 +344,7 @@ pub async fn get_me(
 }
 
 /// Keeps the language chosen in the app (its cookie) for the person's e-mails.
-async fn remember_language(
+pub(crate) async fn remember_language(
     state: &AppState,
     headers: &HeaderMap,
     user: &CurrentUser,

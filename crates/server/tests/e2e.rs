@@ -106,6 +106,8 @@ async fn browser_with(driver: &Driver, phone_width: Option<u32>) -> Client {
             "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 2.0 }
         });
     }
+    // Two TLS providers are compiled in (lettre's and fantoccini's): name the one to use.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("goog:chromeOptions".into(), options);
     driver.profiles.lock().unwrap().push(profile);
@@ -1729,6 +1731,95 @@ async fn an_exchange_for_another_size_in_two_browsers_and_the_buyers_store_credi
     assert!(credits.contains("Case 3014"), "{credits}");
     accessible(&buyer, "the buyer's store credit").await;
     buyer.close().await.unwrap();
+    seller.close().await.unwrap();
+    no_csp_violations(&app).await;
+}
+
+/// The unread count in the header, as the page has it (none shown when nothing is unread), once
+/// the notices are in.
+async fn unread(client: &Client) -> i64 {
+    wait_for(client, ".notice-list ul, .notice-list .empty").await;
+    let count = client
+        .execute(
+            "const c = document.querySelector('.notices .count');\
+             return c ? parseInt(c.textContent, 10) : 0;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    count.as_i64().expect("the count is a number")
+}
+
+/// The header's count, once it is `expected`: it changes as the server's answer arrives.
+async fn wait_for_unread(client: &Client, expected: i64) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = unread(client).await;
+        if now == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the unread count stayed {now}, not {expected}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A seller is told of a new return in the header without reloading: the count goes up live,
+/// the notice says which case in her language, and opening it goes to the case and marks it
+/// read.
+#[tokio::test]
+async fn the_header_counts_notices_live_and_opening_one_shows_its_case() {
+    let Journey {
+        app,
+        _driver,
+        client: seller,
+    } = journey().await;
+    sign_in(&seller, "jordan@demo.retour").await;
+    wait_for(&seller, "#queue-filters").await;
+    let before = unread(&seller).await;
+
+    let case = app
+        .lucia()
+        .await
+        .file_line("ord-1005", "defective", "return_and_refund")
+        .await;
+    let id = case.summary.id.clone();
+    wait_for_unread(&seller, before + 1).await;
+
+    click(&seller, ".notices summary").await;
+    let newest = format!(".notice-list li.unread a[href='/returns/{id}']");
+    let said = text_of(&seller, &newest).await;
+    assert!(
+        said.contains(&format!("Case {}", case.summary.number)),
+        "{said}"
+    );
+    accessible(&seller, "the notifications menu, open").await;
+    click(&seller, &newest).await;
+    wait_for_text(&seller, ".board", "The buyer's proposal").await;
+    assert!(seller.current_url().await.unwrap().path().ends_with(&id));
+    wait_for_unread(&seller, before).await;
+    let open = seller
+        .execute("return document.querySelector('.notices').open", vec![])
+        .await
+        .unwrap();
+    assert_eq!(open, json!(false), "the menu closes as the case opens");
+
+    // In Spanish, the notices are the server's words in Spanish.
+    choose(&seller, ".language select", "es").await;
+    // The case page draws again once the rest of the Spanish words are in, its header too.
+    wait_for_text(&seller, "main h1", "Caso").await;
+    click(&seller, ".notices summary").await;
+    wait_for_text(
+        &seller,
+        ".notice-list",
+        &format!("Caso {}", case.summary.number),
+    )
+    .await;
+    assert_translated(&seller, &families()).await;
+    choose(&seller, ".language select", "en").await;
+
     seller.close().await.unwrap();
     no_csp_violations(&app).await;
 }

@@ -249,7 +249,7 @@ async fn the_seller_gets_one_message_for_a_new_case_in_the_language_they_chose()
     // The buyer, who filed it, is not told of her own filing.
     assert!(smtpd.to("lucia@demo.retour", &id).is_empty());
     // And the app lists it for Mei, unread, until she opens it.
-    let notices: notifications::Notices = mei.get_json("/api/notifications").await;
+    let notices: rules::api::Notices = mei.get_json("/api/notifications").await;
     let notice = notices
         .items
         .iter()
@@ -266,8 +266,34 @@ async fn the_seller_gets_one_message_for_a_new_case_in_the_language_they_chose()
         )
         .await;
     assert!(read.status().is_success());
-    let after: notifications::Notices = mei.get_json("/api/notifications").await;
+    let after: rules::api::Notices = mei.get_json("/api/notifications").await;
     assert_eq!(after.unread + 1, notices.unread);
+    // She switches the app to Spanish (its header reads the notices again): they are said in
+    // Spanish, and her e-mails will be too.
+    let in_spanish: rules::api::Notices = plain
+        .get(app.url("/api/notifications"))
+        .header("cookie", format!("{session}; retour.locale=es"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let caso = format!("Caso {}:", filed.summary.number);
+    assert!(
+        in_spanish.items.iter().any(|n| n.text.starts_with(&caso)),
+        "{in_spanish:?}"
+    );
+    let locale: Option<String> = on_db!(
+        &app.state.pool,
+        "SELECT locale FROM users WHERE email = ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind("mei@demo.retour")
+            .fetch_one(p)
+            .await
+    )
+    .unwrap();
+    assert_eq!(locale.as_deref(), Some("es"));
 }
 
 #[tokio::test]
@@ -461,4 +487,36 @@ async fn a_topic_turned_off_sends_no_mail_but_stays_in_the_app() {
         .post("/api/account/mail", &json!({"off": ["reminders"]}))
         .await;
     assert_eq!(bad.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The app's header reads the notices with the open case's id: that case's are read first, in
+/// the same request, and nobody can read another person's by naming their case.
+#[tokio::test]
+async fn the_notices_of_the_case_whose_page_is_open_are_read() {
+    let app = common::spawn_app().await;
+    let (mei, jordan) = (app.mei().await, app.jordan().await);
+    let filed = app
+        .lucia()
+        .await
+        .file_line("ord-1006", "arrived_late", "return_and_refund")
+        .await;
+    let id = filed.summary.id.clone();
+    let unread_of = |notices: &rules::api::Notices| {
+        notices
+            .items
+            .iter()
+            .filter(|n| n.case_id == id && !n.read)
+            .count()
+    };
+    let before: rules::api::Notices = mei.get_json("/api/notifications").await;
+    assert_eq!(unread_of(&before), 1, "{before:?}");
+    // Another seller naming her case reads nothing of hers.
+    let _: rules::api::Notices = jordan
+        .get_json(&format!("/api/notifications?open={id}"))
+        .await;
+    let still: rules::api::Notices = mei.get_json("/api/notifications").await;
+    assert_eq!(still.unread, before.unread);
+    let opened: rules::api::Notices = mei.get_json(&format!("/api/notifications?open={id}")).await;
+    assert_eq!(unread_of(&opened), 0, "{opened:?}");
+    assert_eq!(opened.unread + 1, before.unread);
 }

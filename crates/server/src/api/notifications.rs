@@ -3,33 +3,29 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Json;
-use serde::{Deserialize, Serialize};
 
-use super::{Api, ApiJson, ApiPath};
+use super::{Api, ApiJson, ApiPath, ApiQuery};
 use axum::http::{header, HeaderMap};
 
 use crate::auth::{cookie, CurrentUser, LOCALE_COOKIE};
 use crate::error::AppError;
 use crate::openapi::{schema_of, Op, Response};
-use crate::store::notifications::{self, Notices};
+use crate::store::notifications;
 use crate::words::Words;
 use crate::AppState;
-use rules::api::Topic;
-
-/// The e-mails a person turned off; reminders and what the clock did always go.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct MailPreferences {
-    pub off: Vec<Topic>,
-}
+use rules::api::{MailPreferences, Notices, Topic};
+use serde::Deserialize;
 
 pub(super) fn routes(api: Api) -> Api {
     api.get(
         "/notifications",
         get(list),
         Op::new(
-            "The newest notices of the signed-in person, and how many are unread",
+            "The newest notices of the signed-in person, and how many are unread; with `open`, \
+             the notices of that case are read first (its page is open)",
             Response::Json(schema_of::<Notices>),
-        ),
+        )
+        .query(&[("open", "The id of the case whose page the person has open")]),
     )
     .post(
         "/notifications/{id}/read",
@@ -81,11 +77,25 @@ async fn notices(
     Ok(Json(notices))
 }
 
+/// The case whose page is open, if any: its notices are read.
+#[derive(Deserialize)]
+struct Open {
+    open: Option<String>,
+}
+
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     user: CurrentUser,
+    ApiQuery(open): ApiQuery<Open>,
 ) -> Result<Json<Notices>, AppError> {
+    if let Some(case_id) = open.open {
+        // Read before counting, in one request: the header drawn with a case page never
+        // counts that case's notices unread. Marking someone else's case matches no row.
+        notifications::read_case(&state.pool, &user.id, &case_id, state.now()).await?;
+    }
+    // The header reads these again whenever the app's language changes: the e-mails follow it.
+    crate::auth::remember_language(&state, &headers, &user).await?;
     notices(&state, &headers, &user).await
 }
 

@@ -3,9 +3,8 @@
 //! the app, and sent by e-mail by the mailer (`crate::mail`) with retries.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rules::api::Topic;
+use rules::api::{NoticeView, Notices, Topic};
 use rules::{Actor, Case, Event, EventKind, Party};
-use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, Tx};
 
@@ -170,29 +169,6 @@ pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
     Ok(written)
 }
 
-/// A notice as its recipient sees it in the app.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct NoticeView {
-    pub id: String,
-    pub case_id: String,
-    /// The case's number, as people say it.
-    pub number: u32,
-    pub kind: String,
-    /// Who did it: `buyer`, `seller`, `platform` or `system`.
-    pub actor: String,
-    /// What it tells, in the reader's language: "Case 3016: the buyer filed the request".
-    pub text: String,
-    pub created_at: DateTime<Utc>,
-    pub read: bool,
-}
-
-/// `GET /api/notifications`: the newest notices and how many are unread.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Notices {
-    pub unread: u64,
-    pub items: Vec<NoticeView>,
-}
-
 /// A notice as stored, with its case's number.
 #[derive(sqlx::FromRow)]
 struct NoticeRow {
@@ -243,7 +219,7 @@ pub async fn of_user(pool: &Db, user_id: &str) -> Result<Notices, StoreError> {
         })
         .collect::<Result<_, StoreError>>()?;
     Ok(Notices {
-        unread: u64::try_from(unread).unwrap_or(0),
+        unread: u32::try_from(unread).unwrap_or(u32::MAX),
         items,
     })
 }
@@ -270,6 +246,28 @@ pub async fn read(
             .map(|r| r.rows_affected())
     )?;
     Ok(marked > 0)
+}
+
+/// Marks `user_id`'s notices of the case `case_id` read: its page is open.
+pub async fn read_case(
+    pool: &Db,
+    user_id: &str,
+    case_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    crate::on_db!(
+        pool,
+        "UPDATE notifications SET read_at = ? WHERE user_id = ? AND case_id = ? \
+         AND read_at IS NULL",
+        |sql, p| sqlx::query(sql)
+            .bind(millis(now))
+            .bind(user_id)
+            .bind(case_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
+    Ok(())
 }
 
 /// The topics `user_id` turned the e-mails of off.
