@@ -441,8 +441,11 @@ async fn the_queue_filters_follow_the_form_and_flag_what_is_due_soon() {
     type_in("f-q", "ord-10");
     // The search applies once the field is left (or Enter is pressed), not at each keystroke.
     assert_eq!(chosen_by_seller.get_untracked().search, "");
+    // Leaving the field: the browser's change event, which bubbles.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
     find(&root, "#f-q")
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
         .unwrap();
     let picked = chosen_by_seller.get_untracked();
     assert_eq!(picked.state, Some(CaseState::AwaitingSeller));

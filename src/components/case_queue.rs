@@ -177,18 +177,20 @@ pub fn filters_view(
         let id = target::<web_sys::Element>(&ev)
             .map(|e| e.id())
             .unwrap_or_default();
-        let (value, on) = (event_target_value(&ev), event_target_checked(&ev));
+        // A box is read for whether it is ticked, the other fields for their value.
+        let on = || event_target_checked(&ev);
+        let value = || event_target_value(&ev);
         match id.as_str() {
             // Read again: a field emptied without typing (its clear button, a script) may
             // announce only the change.
             "f-q" => {
-                typed.set(value);
+                typed.set(value());
                 change(&|_| {})
             }
-            "f-state" => change(&|f| f.state = CaseState::from_code(&value)),
-            "f-reason" => change(&|f| f.reason = Reason::from_code(&value)),
-            "f-mine" => change(&|f| f.needs_my_action = on),
-            "f-escalated" => change(&|f| f.escalated = on),
+            "f-state" => change(&|f| f.state = CaseState::from_code(&value())),
+            "f-reason" => change(&|f| f.reason = Reason::from_code(&value())),
+            "f-mine" => change(&|f| f.needs_my_action = on()),
+            "f-escalated" => change(&|f| f.escalated = on()),
             _ => {}
         }
     };
