@@ -48,24 +48,20 @@ pub fn NoticesMenu() -> impl IntoView {
     }
 }
 
-/// The menu's name, with the count of unread notices when there are any.
+/// The menu's name, with the count of unread notices when there are any. The count's place is
+/// kept while there is none, so the header does not move when the first arrives.
 pub fn summary_markup(notices: Option<&Result<Notices, ApiError>>) -> Markup {
-    let unread = match notices {
-        Some(Ok(n)) if n.unread > 0 => n.unread,
-        _ => 0,
+    let (number, unread) = match notices {
+        Some(Ok(n)) if n.unread > 0 => (
+            Markup::number(n.unread),
+            tag("span", "visually-hidden", &t("notices.unread")),
+        ),
+        _ => Default::default(),
     };
-    let count = if unread == 0 {
-        Markup::default()
-    } else {
-        Markup::fill(
-            "<span class=\"count\">{}{}</span>",
-            &[
-                &Markup::number(unread),
-                &tag("span", "visually-hidden", &t("notices.unread")),
-            ],
-        )
-    };
-    esc(&t("notices.title")).join(count)
+    esc(&t("notices.title")).join(Markup::fill(
+        "<span class=\"count\">{}{}</span>",
+        &[&number, &unread],
+    ))
 }
 
 /// The list as the menu shows it: loading, the error, nothing yet, or the notices newest first,
@@ -142,6 +138,29 @@ mod tests {
              <a href=\"/returns/case%201%2F2\"><span>Case 3016: read</span>\
              <span class=\"muted\">2026-11-30 09:05 UTC</span></a></li></ul>"
         );
+    }
+
+    #[test]
+    fn the_count_keeps_its_place_while_nothing_is_unread() {
+        let some = Notices {
+            unread: 12,
+            items: vec![],
+        };
+        assert_eq!(
+            summary_markup(Some(&Ok(some))).into_html(),
+            "notices.title<span class=\"count\">12<span class=\"visually-hidden\">\
+             notices.unread</span></span>"
+        );
+        let none = Notices {
+            unread: 0,
+            items: vec![],
+        };
+        for empty in [None, Some(&Ok(none))] {
+            assert_eq!(
+                summary_markup(empty).into_html(),
+                "notices.title<span class=\"count\"></span>"
+            );
+        }
     }
 
     #[test]

@@ -197,6 +197,8 @@ async fn main() {
             ],
         }),
     );
+    // Two TLS providers are compiled in (lettre's and fantoccini's): name the one to use.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut client = None;
     for _ in 0..50 {
         match ClientBuilder::rustls()

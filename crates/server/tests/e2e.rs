@@ -1735,14 +1735,14 @@ async fn an_exchange_for_another_size_in_two_browsers_and_the_buyers_store_credi
     no_csp_violations(&app).await;
 }
 
-/// The unread count in the header, as the page has it (none shown when nothing is unread), once
-/// the notices are in.
+/// The unread count in the header, as the page has it (an empty place when nothing is unread),
+/// once the notices are in.
 async fn unread(client: &Client) -> i64 {
     wait_for(client, ".notice-list ul, .notice-list .empty").await;
     let count = client
         .execute(
             "const c = document.querySelector('.notices .count');\
-             return c ? parseInt(c.textContent, 10) : 0;",
+             return parseInt(c.textContent, 10) || 0;",
             vec![],
         )
         .await
