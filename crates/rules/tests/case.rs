@@ -11,36 +11,13 @@ mod common;
 use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
 use retour_rules::{
-    advance, apply, file, Action, ActionKind, Actor, Case, CaseError, CaseState, Currency, Decree,
-    EventKind, Filing, Fulfillment, Money, Offer, Outcome, Party, Permission, Policy, Reached,
-    Reason, Resolution, TrackingNumber,
+    advance, apply, file, Action, ActionKind, Actor, Case, CaseError, CaseState, Decree, EventKind,
+    Filing, Fulfillment, Offer, Outcome, Party, Permission, Policy, Reached, Reason, Resolution,
+    TrackingNumber,
 };
-
-fn t0() -> DateTime<Utc> {
-    delivered_at() + TimeDelta::days(1)
-}
 
 fn hours(n: i64) -> DateTime<Utc> {
     t0() + TimeDelta::hours(n)
-}
-
-fn offer(resolution: Resolution) -> Offer {
-    Offer {
-        resolution,
-        partial_amount_minor: None,
-        return_shipping_paid_by: resolution.sends_goods_back().then_some(Party::Seller),
-        note: String::new(),
-        evidence: vec![],
-        exchange_for: None,
-    }
-}
-
-/// The offer citing a photo, as a filing for a defect must.
-fn with_photo(offer: Offer) -> Offer {
-    Offer {
-        evidence: vec!["photo-1".into()],
-        ..offer
-    }
 }
 
 fn partial(minor: i64) -> Offer {
@@ -49,10 +26,6 @@ fn partial(minor: i64) -> Offer {
         note: "Keep it, with this off".into(),
         ..offer(Resolution::PartialRefund)
     }
-}
-
-fn eur(minor: i64) -> Money {
-    Money::new(minor, Currency::EUR)
 }
 
 /// Both items of line "a" (2 × 12.50) arrived defective: up to 29.99 with shipping.

@@ -12,21 +12,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
 use retour_rules::{
     advance, apply, eligibility, file, next_deadline, settlement, triggers, Action, ActionKind,
-    Actor, AutoAction, Case, CaseError, CaseState, Currency, Decree, Event, EventKind, Filing,
-    Money, Offer, Order, Outcome, Party, Policy, PolicySet, Reached, Reason, RefundError,
-    Resolution, TrackingNumber, Trigger,
+    Actor, AutoAction, Case, CaseError, CaseState, Decree, Event, EventKind, Filing, Offer, Order,
+    Outcome, Party, Policy, PolicySet, Reached, Reason, RefundError, Resolution, TrackingNumber,
+    Trigger,
 };
-
-fn t0() -> DateTime<Utc> {
-    delivered_at() + TimeDelta::days(1)
-}
 
 fn days(n: i64) -> DateTime<Utc> {
     t0() + TimeDelta::days(n)
-}
-
-fn eur(minor: i64) -> Money {
-    Money::new(minor, Currency::EUR)
 }
 
 /// DOMAIN.md's policy with a 10 % bonus on store credit.
@@ -37,21 +29,10 @@ fn policy() -> Policy {
     }
 }
 
-fn offer(resolution: Resolution) -> Offer {
-    Offer {
-        resolution,
-        partial_amount_minor: None,
-        return_shipping_paid_by: resolution.sends_goods_back().then_some(Party::Seller),
-        note: String::new(),
-        evidence: vec!["photo-1".into()],
-        exchange_for: None,
-    }
-}
-
 fn exchange(to: &str) -> Offer {
     Offer {
         exchange_for: Some(to.into()),
-        ..offer(Resolution::Exchange)
+        ..with_photo(offer(Resolution::Exchange))
     }
 }
 
@@ -75,12 +56,17 @@ fn filed_on(order: &Order, reason: Reason, offer: Offer) -> Result<Case, CaseErr
 /// Line "a" of a delivered order came defective: filed with a photo, asking for `resolution`.
 fn defect(resolution: Resolution) -> Case {
     let order = general_order(0, delivered());
-    filed_on(&order, Reason::Defective, offer(resolution)).unwrap()
+    filed_on(&order, Reason::Defective, with_photo(offer(resolution))).unwrap()
 }
 
 /// `party` puts forward `resolution` at `at`.
 fn propose(case: &Case, party: Party, resolution: Resolution, at: DateTime<Utc>) -> Case {
-    step(case, party, Action::Propose(offer(resolution)), at)
+    step(
+        case,
+        party,
+        Action::Propose(with_photo(offer(resolution))),
+        at,
+    )
 }
 
 fn step(case: &Case, party: Party, action: Action, at: DateTime<Utc>) -> Case {
@@ -139,9 +125,9 @@ fn repair_is_offered_for_faults_a_repair_can_fix() {
     let wrong = filed_on(
         &order,
         Reason::WrongItemSent,
-        offer(Resolution::ReturnAndRefund),
+        with_photo(offer(Resolution::ReturnAndRefund)),
     );
-    let repair = Action::Propose(offer(Resolution::Repair));
+    let repair = Action::Propose(with_photo(offer(Resolution::Repair)));
     let refused = apply(&wrong.unwrap(), Party::Seller, repair, days(1), &policy());
     assert_eq!(refused.unwrap_err(), CaseError::NotRepairable);
 }
@@ -289,7 +275,7 @@ fn an_exchange_names_a_variant_the_listing_offers() {
     let order = sized_order();
     let mind = Reason::NoLongerWanted;
     assert_eq!(
-        filed_on(&order, mind, offer(Resolution::Exchange)).unwrap_err(),
+        filed_on(&order, mind, with_photo(offer(Resolution::Exchange))).unwrap_err(),
         CaseError::VariantRequired
     );
     assert_eq!(
@@ -303,7 +289,7 @@ fn an_exchange_names_a_variant_the_listing_offers() {
     );
     let stray = Offer {
         exchange_for: Some("L".into()),
-        ..offer(Resolution::ReturnAndRefund)
+        ..with_photo(offer(Resolution::ReturnAndRefund))
     };
     assert_eq!(
         filed_on(&order, mind, stray).unwrap_err(),
@@ -342,7 +328,7 @@ fn the_seller_may_counter_an_exchange_with_a_refund_and_silence_takes_the_item_a
     let case = filed_on(&sized_order(), Reason::NoLongerWanted, exchange("S")).unwrap();
     let refund = Offer {
         return_shipping_paid_by: Some(Party::Buyer),
-        ..offer(Resolution::ReturnAndRefund)
+        ..with_photo(offer(Resolution::ReturnAndRefund))
     };
     let countered = step(&case, Party::Seller, Action::Propose(refund), days(1));
     assert_eq!(countered.awaiting, Some(Party::Buyer));
@@ -393,7 +379,7 @@ fn store_credit_is_worth_the_refund_plus_the_bonus_and_settles_when_accepted() {
     // No amount of one's own: the credit is what the policy says.
     let priced = Offer {
         partial_amount_minor: Some(5000),
-        ..offer(Resolution::StoreCredit)
+        ..with_photo(offer(Resolution::StoreCredit))
     };
     let refused = apply(
         &case,
@@ -448,7 +434,7 @@ fn the_mediator_rules_store_credit_only_when_the_buyer_asked_for_it() {
     );
     let escalated = step(&rejected, Party::Buyer, Action::Escalate, days(2));
     let rule_credit = || Action::Rule {
-        decree: Decree::Plan(offer(Resolution::StoreCredit)),
+        decree: Decree::Plan(with_photo(offer(Resolution::StoreCredit))),
         reason: "Credit".into(),
     };
     let refused = apply(
@@ -470,7 +456,7 @@ fn a_buyer_cannot_file_for_store_credit_it_is_the_sellers_to_offer() {
     let refused = filed_on(
         &general_order(0, delivered()),
         Reason::Defective,
-        offer(Resolution::StoreCredit),
+        with_photo(offer(Resolution::StoreCredit)),
     );
     assert_eq!(
         refused.unwrap_err(),

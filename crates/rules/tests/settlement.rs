@@ -12,8 +12,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
 use retour_rules::{
     advance, apply, file, refund_unmatched_group_buy, settlement, triggers, Action, Actor, Case,
-    Currency, Decree, Event, Filing, Fulfillment, Money, Offer, Outcome, Party, Policy, Reached,
-    Reason, Resolution, Trigger,
+    Decree, Event, Filing, Fulfillment, Offer, Outcome, Party, Policy, Reached, Reason, Resolution,
+    Trigger,
 };
 
 /// A case and every event recorded for it so far.
@@ -73,10 +73,6 @@ fn offer(resolution: Resolution, partial: Option<i64>) -> Offer {
         evidence: vec!["photo-1".into()],
         exchange_for: None,
     }
-}
-
-fn eur(minor: i64) -> Money {
-    Money::new(minor, Currency::EUR)
 }
 
 #[test]

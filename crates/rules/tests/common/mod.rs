@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 use retour_rules::{
-    Category, Currency, Fulfillment, LineSelection, Money, Order, OrderLine, Product, Reason,
-    ReturnRequest,
+    Category, Currency, Fulfillment, LineSelection, Money, Offer, Order, OrderLine, Party, Product,
+    Reason, Resolution, ReturnRequest,
 };
 
 pub const SECOND: TimeDelta = TimeDelta::seconds(1);
@@ -90,4 +90,33 @@ pub fn one(line_id: &str, quantity: u32) -> Vec<LineSelection> {
 
 pub fn request(line_id: &str, quantity: u32, reason: Reason) -> ReturnRequest {
     ReturnRequest::new(one(line_id, quantity), reason)
+}
+
+/// A day after delivery: when the cases of the tests are filed.
+pub fn t0() -> DateTime<Utc> {
+    delivered_at() + TimeDelta::days(1)
+}
+
+pub fn eur(minor: i64) -> Money {
+    Money::new(minor, Currency::EUR)
+}
+
+/// A plan of `resolution` with nothing else: the seller pays return shipping where goods go back.
+pub fn offer(resolution: Resolution) -> Offer {
+    Offer {
+        resolution,
+        partial_amount_minor: None,
+        return_shipping_paid_by: resolution.sends_goods_back().then_some(Party::Seller),
+        note: String::new(),
+        evidence: vec![],
+        exchange_for: None,
+    }
+}
+
+/// The offer citing a photo, as a filing for a defect must.
+pub fn with_photo(offer: Offer) -> Offer {
+    Offer {
+        evidence: vec!["photo-1".into()],
+        ..offer
+    }
 }
