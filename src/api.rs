@@ -4,7 +4,10 @@ use std::marker::PhantomData;
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use rules::api::{first, CreditView, Login, NewMessage, NewReturn, Notices, OrderView, Role};
+use rules::api::{
+    first, CreditView, Login, MailPreferences, NewMessage, NewReturn, Notices, OrderView, Role,
+    Topic,
+};
 
 use crate::body::{Json, ToBody};
 use crate::decode::{FromJs, Obj};
@@ -219,6 +222,16 @@ pub fn notices(open: Option<&str>) -> Load<Notices> {
         None => first::NOTICES.into(),
     };
     Load::new(Signal::stored(path))
+}
+
+/// The e-mails the signed-in person turned off.
+pub fn mail() -> Load<MailPreferences> {
+    Load::new(Signal::stored(first::MAIL.into()))
+}
+
+/// Turns off exactly the e-mails of `off`, the others on.
+pub async fn save_mail(off: Vec<Topic>) -> Result<(), ApiError> {
+    post(first::MAIL, &MailPreferences { off }).await.map(drop)
 }
 
 /// One of the buyer's orders.

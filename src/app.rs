@@ -3,7 +3,7 @@ use rules::api::Role;
 
 use crate::components::ErrorView;
 use crate::components::Nav;
-use crate::pages::account::SignInPage;
+use crate::pages::account::{MailPage, SignInPage};
 use crate::pages::buyer::{CreditsPage, MyReturnsPage, OrdersPage, ReturnRequestPage};
 use crate::pages::mediator::DisputesPage;
 use crate::pages::seller::{AnalyticsPage, PolicyPage, SellerReturnsPage};
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     view! { <ReturnRequestPage order_id line /> }.into_any()
                 }
                 (Some(_), Route::Case { id }) => view! { <CasePage id /> }.into_any(),
+                (Some(role), Route::Account) => view! { <MailPage role /> }.into_any(),
                 (Some(Role::Buyer), Route::MyReturns) => view! { <MyReturnsPage /> }.into_any(),
                 (Some(Role::Buyer), Route::Credits) => view! { <CreditsPage /> }.into_any(),
                 (Some(Role::Seller), Route::Analytics) => view! { <AnalyticsPage /> }.into_any(),

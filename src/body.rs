@@ -4,8 +4,8 @@
 
 use js_sys::{Array, Object, Reflect};
 use rules::api::{
-    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
-    RuleBody, TrackingBody,
+    AcceptBody, AddressBody, Login, MailPreferences, NewMessage, NewReturn, NoFields, RateBody,
+    ReasonBody, RuleBody, TrackingBody,
 };
 use rules::{Action, Decree, Offer};
 use wasm_bindgen::JsValue;
@@ -58,6 +58,13 @@ impl ToBody for Login {
         Json::new()
             .set("email", self.email.as_str())
             .set("password", self.password.as_str())
+    }
+}
+
+impl ToBody for MailPreferences {
+    fn body(&self) -> Json {
+        let off: Array = self.off.iter().map(|t| JsValue::from(t.code())).collect();
+        Json::new().set("off", off)
     }
 }
 

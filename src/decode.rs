@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
 use rules::api::{
-    BuyerRisk, CaseLine, CaseView, CodeCount, CreditView, EvidenceView, Leg, LineCase, MessageView,
-    NoticeView, Notices, OrderView, ParcelEvent, ParcelStatus, RiskSignals, SavedAddress,
-    SellerRisk, SellerStats, StorePolicy,
+    BuyerRisk, CaseLine, CaseView, CodeCount, CreditView, EvidenceView, Leg, LineCase,
+    MailPreferences, MessageView, NoticeView, Notices, OrderView, ParcelEvent, ParcelStatus,
+    RiskSignals, SavedAddress, SellerRisk, SellerStats, StorePolicy, Topic,
 };
 use rules::{
     ActionKind, Actor, Agreement, AutoAction, Carrier, CaseState, Category, Country, Currency,
@@ -402,6 +402,16 @@ impl FromJs for Notices {
             unread: o.count("unread")?,
             items: o.list("items")?,
         })
+    }
+}
+
+impl FromJs for MailPreferences {
+    fn from_js(o: &Obj) -> Read<Self> {
+        let mut off = Vec::new();
+        for code in o.list::<String>("off")? {
+            off.push(Topic::from_code(&code).ok_or(Wrong("off"))?);
+        }
+        Ok(MailPreferences { off })
     }
 }
 

@@ -30,6 +30,8 @@ pub enum Route {
     Analytics,
     /// The rules the seller's orders are judged by.
     SellerPolicy,
+    /// Which e-mails the signed-in person wants.
+    Account,
     NotFound,
 }
 
@@ -44,6 +46,7 @@ impl Route {
                 | Route::Credits
                 | Route::Analytics
                 | Route::SellerPolicy
+                | Route::Account
         )
     }
 
@@ -77,6 +80,7 @@ impl Route {
             ["seller", "analytics"] => Route::Analytics,
             ["seller", "policy"] => Route::SellerPolicy,
             ["mediator", "cases"] => Route::Disputes,
+            ["account"] => Route::Account,
             _ => Route::NotFound,
         }
     }
@@ -101,6 +105,7 @@ impl Route {
             Route::Analytics => "/seller/analytics".into(),
             Route::SellerPolicy => "/seller/policy".into(),
             Route::Disputes => "/mediator/cases".into(),
+            Route::Account => "/account".into(),
             Route::NotFound => "/not-found".into(),
         }
     }
@@ -265,6 +270,7 @@ mod tests {
             Route::Analytics,
             Route::SellerPolicy,
             Route::Disputes,
+            Route::Account,
         ];
         for route in routes {
             let href = route.href();

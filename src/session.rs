@@ -70,10 +70,35 @@ fn remember_for_the_server(locale: Locale) {
     let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &cookie.into());
 }
 
-/// One half of `locale`'s catalogue: the first screens' words, or `.more` for the rest.
+/// One half of `locale`'s catalogue: the first screens' words, or `.more` for the rest, with
+/// the later pages' stylesheet downloaded meanwhile: a later page is never drawn unstyled and
+/// then moved.
 async fn catalogue(locale: Locale, half: &str) -> Result<text::Catalogue, ApiError> {
-    let json = api::text(&format!("/locales/{}{half}.json", locale.code())).await?;
-    text::parse_catalogue(&json).map_err(ApiError::Decode)
+    let styled = if half == ".more" { later_style() } else { None };
+    let json = api::text(&format!("/locales/{}{half}.json", locale.code())).await;
+    if let Some(styled) = styled {
+        let _ = styled.await;
+    }
+    text::parse_catalogue(&json?).map_err(ApiError::Decode)
+}
+
+/// The stylesheet of the pages past the first screens: `index.html` links it disabled, so the
+/// browser does not download it until [`later_style`] enables it.
+pub const LATER_STYLE: &str = "/style/later.css";
+
+/// Enables the later pages' stylesheet, once. The browser downloads it at once; the answer is
+/// done when the browser has it (or could not get it: the pages read without it).
+fn later_style() -> Option<wasm_bindgen_futures::JsFuture> {
+    let link = document()
+        .get_element_by_id("later-style")
+        .filter(|link| link.has_attribute("disabled"))?;
+    let arrived = js_sys::Promise::new(&mut |done, _| {
+        for event in ["load", "error"] {
+            let _ = link.add_event_listener_with_callback(event, &done);
+        }
+    });
+    let _ = link.remove_attribute("disabled");
+    Some(arrived.into())
 }
 
 /// Downloads `locale`'s catalogue (with the rest of its words when `all`) and speaks it from

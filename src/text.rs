@@ -404,7 +404,8 @@ mod tests {
 
     /// The families of the second half: the words of the case page, the analytics and the
     /// policy, downloaded when one of them first opens.
-    const LATER: [&str; 34] = [
+    const LATER: [&str; 36] = [
+        "account",
         "address",
         "analytics",
         "automatic",
@@ -434,6 +435,7 @@ mod tests {
         "settled",
         "step",
         "timeline",
+        "topic",
         "tracking",
         "trigger",
         "verdict",
@@ -474,8 +476,10 @@ mod tests {
     }
 
     /// The modules that speak with the second half: only the pages that wait for it.
-    const LATER_MODULES: [&str; 28] = [
+    const LATER_MODULES: [&str; 30] = [
         "pages/case.rs",
+        "components/bar_chart.rs",
+        "pages/account/mail.rs",
         "pages/buyer/credits.rs",
         "pages/buyer/return_request.rs",
         "components/return_form.rs",
@@ -516,8 +520,32 @@ mod tests {
                 assert!(later(key), "{}: {key} is a first screen's", locale.code());
             }
         }
+        for (module, source) in modules() {
+            for family in LATER {
+                // A key written out, or a family completed by a code at run time (a method of
+                // the same name, `o.code("carrier", …)`, reads a JSON field).
+                let used = source.contains(&format!("\"{family}."))
+                    || ["code(", "code_for(", "key_for(", "named("]
+                        .iter()
+                        .any(|call| {
+                            let called = format!("{call}\"{family}\"");
+                            source
+                                .match_indices(&called)
+                                .any(|(at, _)| !source[..at].ends_with('.'))
+                        });
+                assert!(
+                    !used || LATER_MODULES.contains(&module.as_str()),
+                    "{module} uses the later words of {family:?} on a first screen"
+                );
+            }
+        }
+    }
+
+    /// Every module of the app under `src/`, by its path there, with its source.
+    fn modules() -> Vec<(String, String)> {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut stack = vec![src.clone()];
+        let mut found = Vec::new();
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -525,32 +553,126 @@ mod tests {
                     stack.push(path);
                     continue;
                 }
-                let module = path
-                    .strip_prefix(&src)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                let source = std::fs::read_to_string(&path).unwrap();
-                for family in LATER {
-                    // A key written out, or a family completed by a code at run time (a
-                    // method of the same name, `o.code("carrier", …)`, reads a JSON field).
-                    let used = source.contains(&format!("\"{family}."))
-                        || ["code(", "code_for(", "key_for(", "named("]
-                            .iter()
-                            .any(|call| {
-                                let called = format!("{call}\"{family}\"");
-                                source
-                                    .match_indices(&called)
-                                    .any(|(at, _)| !source[..at].ends_with('.'))
-                            });
-                    assert!(
-                        !used || LATER_MODULES.contains(&module.as_str()),
-                        "{module} uses the later words of {family:?} on a first screen"
-                    );
+                let module = path.strip_prefix(&src).unwrap().to_string_lossy();
+                found.push((module.into_owned(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+        found
+    }
+
+    /// The class or id each selector of a stylesheet is anchored on: its first name, which an
+    /// element must carry (or sit inside one that does) for the rule to apply. A selector that
+    /// starts with an element's name (`blockquote`) has none.
+    fn anchors(css: &str) -> BTreeSet<String> {
+        let mut plain = String::new();
+        let mut rest = css;
+        while let Some((before, comment)) = rest.split_once("/*") {
+            plain.push_str(before);
+            rest = comment.split_once("*/").map_or("", |(_, after)| after);
+        }
+        plain.push_str(rest);
+        // What comes before each `{` is a selector list (or an at-rule's condition).
+        let selectors = plain.split('}').flat_map(|block| {
+            let parts: Vec<&str> = block.split('{').collect();
+            parts[..parts.len() - 1]
+                .iter()
+                .flat_map(|list| list.split(','))
+                .map(str::trim)
+                .collect::<Vec<_>>()
+        });
+        selectors
+            .filter(|s| s.starts_with(['.', '#']))
+            .map(|s| s[1..].chars().take_while(|&c| name_char(c)).collect())
+            .collect()
+    }
+
+    fn name_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '-' || c == '_'
+    }
+
+    /// The string literals of a Rust source (or the whole of any other text), escapes kept:
+    /// where every class and id the app draws is written.
+    fn literals(source: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        // A quote as a character literal opens no string.
+        let mut chars = source
+            .replace("'\"'", "' '")
+            .chars()
+            .collect::<Vec<_>>()
+            .into_iter();
+        while let Some(c) = chars.next() {
+            if c != '"' {
+                continue;
+            }
+            let mut literal = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => literal.extend(chars.next()),
+                    '"' => break,
+                    c => literal.push(c),
+                }
+            }
+            found.push(literal);
+        }
+        found
+    }
+
+    /// Whether `name` stands in `text` as a word of its own, not as part of a longer name.
+    fn names(text: &str, name: &str) -> bool {
+        text.match_indices(name).any(|(at, _)| {
+            !text[..at].ends_with(name_char) && !text[at + name.len()..].starts_with(name_char)
+        })
+    }
+
+    #[test]
+    fn the_later_stylesheet_styles_only_the_later_pages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = crate::session::LATER_STYLE.trim_start_matches('/');
+        let later = anchors(&std::fs::read_to_string(root.join(path)).unwrap());
+        assert!(
+            later.contains("proposals") && later.contains("address"),
+            "{later:?}"
+        );
+        // The modules that draw the first screens: not the later pages', nor those that only
+        // read and write the API's JSON (whose field names may be any word).
+        let index = std::fs::read_to_string(root.join("index.html")).unwrap();
+        // Linked disabled, so not downloaded before a later page asks for it.
+        let link = format!(
+            "<link id=\"later-style\" rel=\"stylesheet\" href=\"{}\" disabled",
+            crate::session::LATER_STYLE
+        );
+        assert!(index.contains(&link), "index.html lacks {link}");
+        let first_screens = modules()
+            .into_iter()
+            .filter(|(module, _)| {
+                !LATER_MODULES.contains(&module.as_str())
+                    && !JSON_MODULES.contains(&module.as_str())
+            })
+            // A button's action (`data-act="photo"`) names no class; tests draw no screen.
+            .map(|(module, source)| {
+                let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+                let drawn = literals(code)
+                    .into_iter()
+                    .filter(|l| crate::markup::Act::parse(l).is_none());
+                (module, drawn.collect::<Vec<_>>())
+            })
+            .chain([("index.html".to_owned(), vec![index])]);
+        let mut misplaced = Vec::new();
+        for (module, literals) in first_screens {
+            for name in &later {
+                if literals.iter().any(|l| names(l, name)) {
+                    misplaced.push(format!("{module}: {name}"));
                 }
             }
         }
+        assert!(
+            misplaced.is_empty(),
+            "styled by {path}, which the first screens do not load: {misplaced:?}"
+        );
     }
+
+    /// The modules that read and write the API's JSON and draw nothing.
+    const JSON_MODULES: [&str; 2] = ["body.rs", "decode.rs"];
 
     /// Families of keys the app completes with a code at run time (`code("reason", …)`).
     const FAMILIES: [&str; 11] = [
@@ -620,6 +742,9 @@ mod tests {
         }
         for c in Category::ALL {
             add("category", c.code());
+        }
+        for topic in rules::api::Topic::ALL {
+            add("topic", topic.code());
         }
         // The seller's policy page: each field, and who pays return shipping.
         for name in rules::DURATION_NAMES.into_iter().chain([

@@ -4,8 +4,8 @@
 
 use retour::body::ToBody;
 use rules::api::{
-    AcceptBody, AddressBody, Login, NewMessage, NewReturn, NoFields, RateBody, ReasonBody,
-    RepairFailedBody, RuleBody, TrackingBody,
+    AcceptBody, AddressBody, Login, MailPreferences, NewMessage, NewReturn, NoFields, RateBody,
+    ReasonBody, RepairFailedBody, RuleBody, Topic, TrackingBody,
 };
 use rules::{Action, Decree, LineSelection, Offer, Party, Reason, Resolution, TrackingNumber};
 use serde::Serialize;
@@ -25,6 +25,10 @@ fn every_body_matches_its_api_type() {
         email: "lucia@demo.retour".into(),
         password: "p\"w\\n".into(),
     });
+    same(MailPreferences {
+        off: vec![Topic::NewCases, Topic::Steps],
+    });
+    same(MailPreferences { off: vec![] });
     same(NewMessage {
         body: "Hola — 你好\nline two".into(),
     });

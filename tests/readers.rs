@@ -11,8 +11,9 @@ use retour::queue::QueuePage;
 use retour::screen::{CaseScreen, What};
 use rules::api::{
     BuyerRisk, CaseDetail, CaseLine, CaseView, CodeCount, ErrorBody, EvidenceView, Leg, LineCase,
-    Me, MessageView, OrderView, ParcelEvent, ParcelStatus, Queue, QueueItem, RiskSignals, Role,
-    SavedAddress, SellerRisk, SellerStats, StateCount, StorePolicy, StoreRef, TimelineEntry,
+    MailPreferences, Me, MessageView, OrderView, ParcelEvent, ParcelStatus, Queue, QueueItem,
+    RiskSignals, Role, SavedAddress, SellerRisk, SellerStats, StateCount, StorePolicy, StoreRef,
+    TimelineEntry, Topic,
 };
 use rules::{
     advance, apply, file, next_deadline, Action, Actor, Case, Category, Country, Currency, Event,
@@ -536,6 +537,13 @@ fn the_other_answers_read_as_the_server_writes_them() {
         rules::api::Notices::decode(&json(&notices)).unwrap(),
         notices
     );
+
+    for off in [vec![], vec![Topic::Talks, Topic::Refunds]] {
+        let mail = MailPreferences { off };
+        assert_eq!(MailPreferences::decode(&json(&mail)).unwrap(), mail);
+    }
+    // A topic this version of the app does not know is an error, never dropped in silence.
+    assert!(MailPreferences::decode(r#"{"off":["talks","faxes"]}"#).is_err());
 
     let saved = vec![SavedAddress {
         store: "Northwind".into(),

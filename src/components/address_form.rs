@@ -9,6 +9,7 @@ use crate::components::form_parts::{choice, SendRow, TextBox};
 use crate::markup::options;
 use rules::api::SavedAddress;
 
+use crate::api::{ApiError, Load};
 use crate::decode::{Obj, Read};
 use crate::text::{error, t};
 
@@ -41,47 +42,33 @@ pub fn AddressForm(
     }
 }
 
-/// What the choice of saved addresses says: still loading, the list, or why there is none.
-#[derive(Clone, Debug, PartialEq)]
-enum Saved {
-    Loading,
-    Listed(Vec<String>),
-    Failed(String),
-}
-
 #[component]
 fn AddressFields(control: CaseControl) -> impl IntoView {
     let address = RwSignal::new(String::new());
     let problem = RwSignal::new(String::new());
-    let saved = RwSignal::new(Saved::Loading);
-    leptos::task::spawn_local(async move {
-        let answer = crate::api::text("/api/seller/addresses").await;
-        let listed = match answer {
-            Ok(text) => {
-                let list: Vec<String> = saved_addresses(&text)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|a| a.address)
-                    .collect();
-                // The most recent one, unless something is typed already.
-                if let Some(first) = list.first() {
-                    if address.try_with_untracked(|a| a.trim().is_empty()) == Some(true) {
-                        address.set(first.clone());
-                    }
-                }
-                Saved::Listed(list)
+    let load = Load::<Vec<SavedAddress>>::new(Signal::stored("/api/seller/addresses".into()));
+    let saved = move || {
+        let answer = load.resource.get()?;
+        Some(answer.and_then(|text| saved_addresses(&text).map_err(ApiError::from)))
+    };
+    // The most recent one goes into the field, unless something is typed already.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = saved() {
+            if let (Some(first), true) = (
+                list.first(),
+                address.with_untracked(|a| a.trim().is_empty()),
+            ) {
+                address.set(first.address.clone());
             }
-            Err(e) => Saved::Failed(e.describe()),
-        };
-        saved.try_set(listed);
+        }
     });
     let options = Signal::derive(move || {
-        let list = match saved.get() {
-            Saved::Loading => vec![(String::new(), t("address.loading"))],
-            Saved::Failed(why) => vec![(String::new(), why)],
-            Saved::Listed(list) if list.is_empty() => vec![(String::new(), t("address.none"))],
-            Saved::Listed(list) => std::iter::once((String::new(), t("address.pick")))
-                .chain(list.into_iter().map(|a| (a.clone(), a)))
+        let list = match saved() {
+            None => vec![(String::new(), t("address.loading"))],
+            Some(Err(why)) => vec![(String::new(), why.describe())],
+            Some(Ok(list)) if list.is_empty() => vec![(String::new(), t("address.none"))],
+            Some(Ok(list)) => std::iter::once((String::new(), t("address.pick")))
+                .chain(list.into_iter().map(|a| (a.address.clone(), a.address)))
                 .collect(),
         };
         options(list.iter().map(|(v, l)| (v.as_str(), l.as_str())), "")

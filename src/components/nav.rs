@@ -57,7 +57,7 @@ pub fn Nav() -> impl IntoView {
         me.as_ref().map(|me| {
             view! {
                 <NoticesMenu />
-                <span class="who">{me.display_name.clone()}</span>
+                <a class="who" href="/account">{me.display_name.clone()}</a>
                 <button type="button" class="link" on:click=sign_out>
                     {t("nav.sign_out")}
                 </button>

@@ -3,8 +3,10 @@
 
 use rules::api::RiskSignals;
 
-use crate::decode::{FromJs, Obj};
 use leptos::prelude::*;
+
+use crate::api::Load;
+use crate::components::Loaded;
 
 use crate::markup::{esc, facts, text as tag, Markup};
 use crate::text::{percent, t, tf};
@@ -50,40 +52,16 @@ pub fn RiskPanel(
     /// The case's id.
     case_id: String,
 ) -> impl IntoView {
-    let numbers_read = RwSignal::new(None::<Markup>);
-    leptos::task::spawn_local(async move {
-        let answer = crate::api::text(&crate::api::case_path(&case_id, "/risk")).await;
-        let html = match answer {
-            Ok(text) => Obj::parse(&text)
-                .and_then(|o| RiskSignals::from_js(&o))
-                .map(|risk| risk_markup(&risk))
-                .unwrap_or_else(|why| {
-                    tag(
-                        "p",
-                        "form-error",
-                        &crate::text::error("decode", &why.to_string()),
-                    )
-                }),
-            Err(e) => tag("p", "form-error", &e.describe()),
-        };
-        numbers_read.try_set(Some(html));
-    });
+    let load = Load::<RiskSignals>::new(Signal::stored(crate::api::case_path(&case_id, "/risk")));
+    let render = |risk: RiskSignals| {
+        view! { <div inner_html=risk_markup(&risk).into_html()></div> }.into_any()
+    };
     view! {
-        <section
-            class="card risk"
-            aria-labelledby="risk-title"
-            aria-busy=move || if numbers_read.with(Option::is_none) { "true" } else { "false" }
-        >
+        <section class="card risk" aria-labelledby="risk-title">
             <h2 id="risk-title">{t("risk.title")}</h2>
-            <div
-                id="risk"
-                inner_html=move || {
-                    numbers_read
-                        .get()
-                        .unwrap_or_else(|| tag("p", "muted", &t("risk.loading")))
-                        .into_html()
-                }
-            ></div>
+            <div id="risk">
+                <Loaded load loading="risk.loading" render />
+            </div>
         </section>
     }
 }

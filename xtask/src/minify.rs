@@ -233,12 +233,13 @@ fn rename_in_glue(glue: &str, renames: &Renames, modules: (&str, &str)) -> Resul
 
 /// The glue without the JavaScript classes of the exports [`dead_export`] removed from the
 /// wasm: wasm-bindgen writes each as `export class Name {` … `}` (the `}` alone on its line),
-/// then a line giving it `Symbol.dispose`; terser keeps an exported class, and what it alone
-/// uses (its finalization registry), however unused. About 0.4 KB of the glue as sent.
+/// then a line giving it `Symbol.dispose`, and elsewhere its finalization registry
+/// (`const NameFinalization = …;`, which terser keeps for its `new`); terser keeps an exported
+/// class however unused. About 0.5 KB of the glue as sent.
 fn without_dead_classes(glue: &str) -> Result<String, String> {
     let mut out = String::with_capacity(glue.len());
     let mut lines = glue.split_inclusive('\n');
-    let mut removed = 0;
+    let mut removed = Vec::new();
     while let Some(line) = lines.next() {
         let class = line
             .strip_prefix("export class ")
@@ -252,15 +253,53 @@ fn without_dead_classes(glue: &str) -> Result<String, String> {
                 if !dispose.starts_with(&format!("if (Symbol.dispose) {name}.prototype")) {
                     out.push_str(dispose);
                 }
-                removed += 1;
+                removed.push(format!("const {name}Finalization "));
             }
             _ => out.push_str(line),
         }
     }
-    if removed == 0 {
+    if removed.is_empty() {
         return Err("the glue has none of the classes of the exports removed".into());
     }
-    Ok(out)
+    let mut kept = String::with_capacity(out.len());
+    let mut lines = out.split_inclusive('\n');
+    while let Some(line) = lines.next() {
+        if removed.iter().any(|r| line.starts_with(r.as_str())) {
+            // The statement ends with the first line that ends it.
+            if !line.trim_end().ends_with(';')
+                && !lines.by_ref().any(|l| l.trim_end().ends_with(';'))
+            {
+                return Err(format!(
+                    "the glue's statement {} never ends",
+                    line.trim_end()
+                ));
+            }
+        } else {
+            kept.push_str(line);
+        }
+    }
+    Ok(kept)
+}
+
+/// The glue without `initSync`, which instantiates the module from bytes already in hand: the
+/// page starts the app with the default export, which streams the module. The function, its
+/// export, and the warnings only it gives, about 0.2 KB as sent.
+fn without_init_sync(glue: &str) -> Result<String, String> {
+    const EXPORTS: (&str, &str) = (
+        "export { initSync, __wbg_init as default };",
+        "export { __wbg_init as default };",
+    );
+    let start = glue
+        .find("\nfunction initSync(")
+        .ok_or("the glue has no initSync to remove")?;
+    let end = glue[start..]
+        .find("\n}\n")
+        .map(|at| start + at + 3)
+        .ok_or("the glue's initSync never ends")?;
+    if !glue.contains(EXPORTS.0) {
+        return Err("the glue does not export initSync as expected".into());
+    }
+    Ok(format!("{}{}", &glue[..start + 1], &glue[end..]).replace(EXPORTS.0, EXPORTS.1))
 }
 
 /// Optimises the app's wasm: first removes the exports of code it never calls (see
@@ -324,7 +363,7 @@ pub fn wasm(dist: &Path) -> Result<(), String> {
     let glue_before = std::fs::read_to_string(&glue)
         .map_err(|e| format!("cannot read {}: {e}", glue.display()))?;
     let glue_after = rename_in_glue(
-        &without_dead_classes(&glue_before)?,
+        &without_init_sync(&without_dead_classes(&glue_before)?)?,
         &renames(&map)?,
         (&old_module, &new_module),
     )?;
@@ -387,7 +426,7 @@ pub fn javascript(dist: &Path) -> Result<(), String> {
 mod tests {
     use super::{
         dead_export, graph, integrity, interface, rename_in_glue, renames, without_dead_classes,
-        Renames,
+        without_init_sync, Renames,
     };
 
     #[test]
@@ -395,13 +434,28 @@ mod tests {
         let glue =
             "export class IntoUnderlyingSink {\n    close() {\n        wasm.x();\n    }\n}\n\
                     if (Symbol.dispose) IntoUnderlyingSink.prototype[Symbol.dispose] = 1;\n\n\
-                    export class Kept {\n}\nexport function run() {}\n";
+                    export class Kept {\n}\nexport function run() {}\n\
+                    const IntoUnderlyingSinkFinalization = (typeof FinalizationRegistry === 'undefined')\n    \
+                    ? { register: () => {} }\n    : new FinalizationRegistry(ptr => wasm.free(ptr, 1));\n\
+                    const KeptFinalization = 1;\n";
         assert_eq!(
             without_dead_classes(glue).unwrap(),
-            "\nexport class Kept {\n}\nexport function run() {}\n"
+            "\nexport class Kept {\n}\nexport function run() {}\nconst KeptFinalization = 1;\n"
         );
         assert!(without_dead_classes("export function run() {}\n").is_err());
         assert!(without_dead_classes("export class IntoUnderlyingSink {\n").is_err());
+    }
+
+    #[test]
+    fn init_sync_leaves_the_glue_and_its_exports() {
+        let glue = "let wasm;\nfunction initSync(module) {\n    if (module) {\n        warn();\n    }\n}\n\
+                    \nasync function __wbg_init(m) {\n}\n\
+                    export { initSync, __wbg_init as default };\n";
+        assert_eq!(
+            without_init_sync(glue).unwrap(),
+            "let wasm;\n\nasync function __wbg_init(m) {\n}\nexport { __wbg_init as default };\n"
+        );
+        assert!(without_init_sync("export { __wbg_init as default };\n").is_err());
     }
 
     #[test]

@@ -439,6 +439,8 @@ pub mod first {
     pub const CREDITS: &str = "/api/credits";
     /// The signed-in person's newest notices.
     pub const NOTICES: &str = "/api/notifications";
+    /// The e-mails the signed-in person turned off.
+    pub const MAIL: &str = "/api/account/mail";
 }
 
 /// A page of a queue. A client that needs only the summaries reads `Queue<CaseView>`.
@@ -667,6 +669,20 @@ impl Topic {
             Topic::Messages => "messages",
             Topic::Steps => "steps",
             Topic::Refunds => "refunds",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// Whether notices of this topic ever reach `role` (`rules::told`): only sellers are told
+    /// of new cases, only buyers of refunds.
+    pub fn concerns(self, role: Role) -> bool {
+        match self {
+            Topic::NewCases => role == Role::Seller,
+            Topic::Refunds => role == Role::Buyer,
+            Topic::Talks | Topic::Messages | Topic::Steps => true,
         }
     }
 

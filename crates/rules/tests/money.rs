@@ -96,3 +96,32 @@ fn amounts_parse_as_people_type_them() {
         Err(MoneyError::Overflow)
     );
 }
+
+#[test]
+fn mail_topics_round_trip_and_say_which_notices_they_cover() {
+    use retour_rules::api::Topic;
+    for topic in Topic::ALL {
+        assert_eq!(Topic::from_code(topic.code()), Some(topic));
+        assert_eq!(
+            serde_json::to_value(topic).unwrap().as_str(),
+            Some(topic.code())
+        );
+    }
+    assert_eq!(Topic::from_code("reminders"), None);
+    let of = |role| -> Vec<Topic> {
+        Topic::ALL
+            .into_iter()
+            .filter(|t| t.concerns(role))
+            .collect()
+    };
+    use retour_rules::api::Role;
+    use Topic::*;
+    assert_eq!(of(Role::Seller), [NewCases, Talks, Messages, Steps]);
+    assert_eq!(of(Role::Buyer), [Talks, Messages, Steps, Refunds]);
+    assert_eq!(of(Role::Mediator), [Talks, Messages, Steps]);
+    assert_eq!(Topic::of("filed"), Some(Topic::NewCases));
+    assert_eq!(Topic::of("propose"), Some(Topic::Talks));
+    // What the clock did, and the reminders before it does, cannot be turned off.
+    assert_eq!(Topic::of("reminder"), None);
+    assert_eq!(Topic::of("auto.refund"), None);
+}

@@ -98,6 +98,7 @@ fn first_requests(path: &str, role: Option<Role>, language: &str) -> Vec<String>
         }
         (Some(Role::Buyer), [] | ["orders"]) => Some(first::ORDERS.to_owned()),
         (Some(Role::Buyer), ["credits"]) => Some(first::CREDITS.to_owned()),
+        (Some(_), ["account"]) => Some(first::MAIL.to_owned()),
         (Some(Role::Buyer), ["returns"])
         | (Some(Role::Seller), [] | ["seller", "returns"])
         | (Some(Role::Mediator), [] | ["mediator", "cases"]) => Some(first::QUEUE.to_owned()),
@@ -109,21 +110,31 @@ fn first_requests(path: &str, role: Option<Role>, language: &str) -> Vec<String>
             ["returns", _]
                 | ["orders", _, "return"]
                 | ["credits"]
+                | ["account"]
                 | ["seller", "analytics" | "policy"]
         );
     let mut wanted = vec![format!("/locales/{language}.json")];
     if all_words {
+        // The later pages' words come with their stylesheet.
         wanted.push(format!("/locales/{language}.more.json"));
+        wanted.push(LATER_STYLE.to_owned());
     }
     wanted.extend(data);
     wanted
 }
 
-/// The `Link` header that preloads `paths` as the app's own `fetch` asks for them.
+/// The stylesheet of the pages past the first screens, which the app enables with their words.
+const LATER_STYLE: &str = "/style/later.css";
+
+/// The `Link` header that preloads `paths` as the app asks for them: the stylesheet as the page
+/// links it, the rest as its own `fetch` does.
 fn preload_header(paths: &[String]) -> String {
     paths
         .iter()
-        .map(|p| format!("<{p}>; rel=preload; as=fetch; crossorigin"))
+        .map(|p| match p.ends_with(".css") {
+            true => format!("<{p}>; rel=preload; as=style"),
+            false => format!("<{p}>; rel=preload; as=fetch; crossorigin"),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -191,7 +202,7 @@ async fn app_page(request: Request, index: PathBuf, state: AppState) -> Response
 
 #[cfg(test)]
 mod tests {
-    use super::{content_hashed, first_requests, preload_header};
+    use super::{content_hashed, first_requests, preload_header, LATER_STYLE};
     use rules::api::Role;
 
     #[test]
@@ -218,6 +229,7 @@ mod tests {
             [
                 "/locales/es.json",
                 "/locales/es.more.json",
+                LATER_STYLE,
                 "/api/cases/case-3001"
             ]
         );
@@ -226,21 +238,44 @@ mod tests {
             [
                 "/locales/es.json",
                 "/locales/es.more.json",
+                LATER_STYLE,
                 "/api/orders/ord-1005"
             ]
         );
         // An id the app would write otherwise is left for the app to ask for.
         assert_eq!(
             wanted("/returns/a%20b", Some(Role::Buyer)),
-            ["/locales/es.json", "/locales/es.more.json"]
+            ["/locales/es.json", "/locales/es.more.json", LATER_STYLE]
         );
         assert_eq!(
             wanted("/credits", Some(Role::Buyer)),
-            ["/locales/es.json", "/locales/es.more.json", "/api/credits"]
+            [
+                "/locales/es.json",
+                "/locales/es.more.json",
+                LATER_STYLE,
+                "/api/credits"
+            ]
         );
         assert_eq!(
             wanted("/seller/analytics", Some(Role::Seller)),
-            ["/locales/es.json", "/locales/es.more.json"]
+            ["/locales/es.json", "/locales/es.more.json", LATER_STYLE]
+        );
+        for role in [Role::Buyer, Role::Seller, Role::Mediator] {
+            assert_eq!(
+                wanted("/account", Some(role)),
+                [
+                    "/locales/es.json",
+                    "/locales/es.more.json",
+                    LATER_STYLE,
+                    "/api/account/mail"
+                ]
+            );
+        }
+        assert_eq!(
+            preload_header(&wanted("/seller/policy", Some(Role::Seller))),
+            "</locales/es.json>; rel=preload; as=fetch; crossorigin, \
+             </locales/es.more.json>; rel=preload; as=fetch; crossorigin, \
+             </style/later.css>; rel=preload; as=style"
         );
         assert_eq!(
             preload_header(&wanted("/", Some(Role::Buyer))),

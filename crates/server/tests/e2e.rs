@@ -1533,6 +1533,7 @@ async fn every_page_fits_a_360_px_phone_in_each_language() {
                     ("/orders/ord-1005/return?line=ord-1005-1", ".wizard"),
                     ("/returns", "tr[data-case]"),
                     (&format!("/returns/{}", case.summary.id), ".messages li"),
+                    ("/account", ".mail input"),
                 ],
             ),
             (
@@ -1543,6 +1544,7 @@ async fn every_page_fits_a_360_px_phone_in_each_language() {
                     ("/returns/case-3004", ".proposal[data-party=platform]"),
                     ("/seller/analytics", ".charts svg"),
                     ("/seller/policy", ".facts"),
+                    ("/account", ".mail input"),
                 ],
             ),
             (
@@ -1817,6 +1819,81 @@ async fn the_header_counts_notices_live_and_opening_one_shows_its_case() {
         &format!("Caso {}", case.summary.number),
     )
     .await;
+    assert_translated(&seller, &families()).await;
+    choose(&seller, ".language select", "en").await;
+
+    seller.close().await.unwrap();
+    no_csp_violations(&app).await;
+}
+
+/// Whether the page has the later pages' stylesheet: downloaded, and applied.
+async fn later_style(client: &Client) -> (bool, bool) {
+    let said = client
+        .execute(
+            "const url = location.origin + '/style/later.css';\
+             return [performance.getEntriesByName(url).length > 0,\
+                     [...document.styleSheets].some(s => s.href === url)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(said).unwrap()
+}
+
+/// Each person chooses their e-mails on their account page, reached from their name in the
+/// header: a seller is asked about new returns but not refunds, and what she saves is what the
+/// server keeps and what the page shows again. The first screens never download the later
+/// pages' stylesheet; the account page has it before it is drawn.
+#[tokio::test]
+async fn a_seller_chooses_her_emails_on_her_account_page() {
+    let Journey {
+        app,
+        _driver,
+        client: seller,
+    } = journey().await;
+    sign_in(&seller, "jordan@demo.retour").await;
+    wait_for(&seller, "#queue-filters").await;
+    assert_eq!(later_style(&seller).await, (false, false));
+
+    click(&seller, "a.who").await;
+    wait_for(&seller, ".mail input[value=new_cases]").await;
+    assert!(seller
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/account"));
+    assert_eq!(later_style(&seller).await, (true, true));
+    let boxes = "return [...document.querySelectorAll('.mail input')]\
+                 .map(b => b.value + (b.checked ? ' on' : ' off'));";
+    let shown = seller.execute(boxes, vec![]).await.unwrap();
+    assert_eq!(
+        shown,
+        json!(["new_cases on", "talks on", "messages on", "steps on"])
+    );
+    accessible(&seller, "the account page").await;
+
+    // With the keyboard: the first box unticked with the space bar, then saved.
+    tab_to(&seller, ".mail input[value=new_cases]").await;
+    press(&seller, Key::Space).await;
+    tab_to(&seller, ".mail button[type=submit]").await;
+    press(&seller, Key::Enter).await;
+    wait_for_text(&seller, "#mail-said", "Saved").await;
+    let again = "return !document.querySelector('.mail button').disabled";
+    assert_eq!(seller.execute(again, vec![]).await.unwrap(), json!(true));
+    let kept: serde_json::Value = app.jordan().await.get_json("/api/account/mail").await;
+    assert_eq!(kept, json!({ "off": ["new_cases"] }));
+
+    seller.refresh().await.unwrap();
+    wait_for(&seller, ".mail input[value=new_cases]").await;
+    let shown = seller.execute(boxes, vec![]).await.unwrap();
+    assert_eq!(
+        shown,
+        json!(["new_cases off", "talks on", "messages on", "steps on"])
+    );
+
+    choose(&seller, ".language select", "es").await;
+    wait_for_text(&seller, "main h1", "Tus correos").await;
     assert_translated(&seller, &families()).await;
     choose(&seller, ".language select", "en").await;
 
