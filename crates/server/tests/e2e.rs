@@ -1768,6 +1768,14 @@ async fn wait_for_unread(client: &Client, expected: i64) {
     }
 }
 
+/// A fresh app with Jordan, a seller, signed in and her queue on screen.
+async fn jordan_at_her_queue() -> Journey {
+    let journey = journey().await;
+    sign_in(&journey.client, "jordan@demo.retour").await;
+    wait_for(&journey.client, "#queue-filters").await;
+    journey
+}
+
 /// A seller is told of a new return in the header without reloading: the count goes up live,
 /// the notice says which case in her language, and opening it goes to the case and marks it
 /// read.
@@ -1777,9 +1785,7 @@ async fn the_header_counts_notices_live_and_opening_one_shows_its_case() {
         app,
         _driver,
         client: seller,
-    } = journey().await;
-    sign_in(&seller, "jordan@demo.retour").await;
-    wait_for(&seller, "#queue-filters").await;
+    } = jordan_at_her_queue().await;
     let before = unread(&seller).await;
 
     let case = app
@@ -1850,9 +1856,7 @@ async fn a_seller_chooses_her_emails_on_her_account_page() {
         app,
         _driver,
         client: seller,
-    } = journey().await;
-    sign_in(&seller, "jordan@demo.retour").await;
-    wait_for(&seller, "#queue-filters").await;
+    } = jordan_at_her_queue().await;
     assert_eq!(later_style(&seller).await, (false, false));
 
     click(&seller, "a.who").await;
