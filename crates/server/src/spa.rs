@@ -66,7 +66,7 @@ pub fn service(state: &AppState) -> Router {
     let state = state.clone();
     let fallback: MethodRouter =
         get(move |request: Request| app_page(request, index.clone(), state.clone()));
-    // `/` goes to the fallback too, so index.html is always served with `no-cache`: a browser
+    // `/` goes to the fallback too, so index.html is always served with `no-store`: a browser
     // must never keep an old page that points at assets a new deployment removed.
     // `cargo xtask build` writes FILE.br and FILE.gz beside each file: sent as they are, with
     // Content-Encoding and Vary, to browsers that accept them; nothing is compressed per request.
@@ -166,7 +166,9 @@ async fn app_page(request: Request, index: PathBuf, state: AppState) -> Response
             let preload = preload_header(&first_requests(uri.path(), role, language));
             let head = [
                 (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-                (CACHE_CONTROL, "no-cache".to_owned()),
+                // Never kept, not even whole in the back-forward cache: the page holds live
+                // streams that close when it is left, and data that is stale when it returns.
+                (CACHE_CONTROL, "no-store".to_owned()),
                 (CONTENT_SECURITY_POLICY, policy),
                 // The page differs by who asks and in which language.
                 (VARY, "accept-encoding, accept-language, cookie".to_owned()),

@@ -488,7 +488,7 @@ async fn app_paths_get_the_app_and_unknown_api_or_asset_paths_get_404() {
     );
     for page in ["/", "/seller/returns"] {
         let response = get(page).await.unwrap();
-        assert_eq!(response.headers()["cache-control"], "no-cache", "{page}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{page}");
     }
     // The page as `cargo xtask build` compressed it, for a browser that takes Brotli.
     let page = "<!DOCTYPE html><title>Retour</title>";

@@ -1904,3 +1904,31 @@ async fn a_seller_chooses_her_emails_on_her_account_page() {
     seller.close().await.unwrap();
     no_csp_violations(&app).await;
 }
+
+/// A page left for another site and come back to with the browser's Back button is drawn anew
+/// (its data current, its live streams open), never restored as it was left: the streams closed
+/// when it was left. And drawn for whoever is signed in: the preloads of a page come back to are
+/// taken from the cache where the answers allow it.
+#[tokio::test]
+async fn coming_back_from_another_site_draws_the_page_anew() {
+    let Journey {
+        app,
+        _driver,
+        client: seller,
+    } = jordan_at_her_queue().await;
+    seller
+        .execute("window.leftAt = 'the queue'", vec![])
+        .await
+        .unwrap();
+    // Another site: a page of the test server's own that is not the app.
+    seller.goto(&app.url("/api/openapi.json")).await.unwrap();
+    seller.back().await.unwrap();
+    wait_for(&seller, "#queue-filters").await;
+    let kept = seller
+        .execute("return window.leftAt === undefined", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, json!(true), "the page came back as it was left");
+    seller.close().await.unwrap();
+    no_csp_violations(&app).await;
+}

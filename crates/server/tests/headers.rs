@@ -91,6 +91,32 @@ async fn every_answer_carries_the_security_headers() {
         .is_some());
 }
 
+/// The page, and a person's data, are never kept by the browser (a page come back to with Back
+/// takes what it may from the cache); the orders are kept and revalidated by their ETag.
+#[tokio::test]
+async fn the_page_and_a_persons_data_are_never_kept() {
+    let app = spawn_app().await;
+    std::fs::write(dist_of(&app).join("index.html"), PAGE).unwrap();
+    let anonymous = reqwest::Client::new();
+    for path in ["/", "/seller/returns", "/api/session"] {
+        let answer = anonymous.get(app.url(path)).send().await.unwrap();
+        assert_eq!(answer.headers()[CACHE_CONTROL], "no-store", "{path}");
+    }
+    let lucia = app.lucia().await;
+    for path in [
+        "/api/session",
+        "/api/cases?limit=25",
+        "/api/notifications",
+        "/api/credits",
+    ] {
+        let answer = lucia.get(path).await;
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+        assert_eq!(answer.headers()[CACHE_CONTROL], "no-store", "{path}");
+    }
+    let orders = lucia.get("/api/orders").await;
+    assert_eq!(orders.headers()[CACHE_CONTROL], "private, no-cache");
+}
+
 #[tokio::test]
 async fn a_browsers_csp_report_is_counted() {
     let app = spawn_app().await;

@@ -13,11 +13,12 @@ mod queues;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use rules::api::{Login, Me};
 use serde_json::{json, Value};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth;
 use crate::error::AppError;
@@ -154,6 +155,13 @@ pub fn router() -> Router<AppState> {
             }),
         )
         .layer(axum::extract::DefaultBodyLimit::max(JSON_LIMIT))
+        // A person's data is never kept by the browser unless an answer says how (the orders
+        // are revalidated by their ETag): a page come back to with Back may take its preloads
+        // from the cache without asking, and met "nobody is signed in" from before signing in.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         // Without its own fallback a nested router inherits the app's, which serves index.html.
         .fallback(unknown_endpoint)
         .method_not_allowed_fallback(wrong_method)
