@@ -228,6 +228,13 @@ async fn compose(state: &AppState, notice: &Outgoing) -> Result<Message, AppErro
         text += &format!("\n\n{deadline}");
     }
     text += &format!("\n\n{}\n{link}\n", w.t("mail.open"));
+    // Where to choose the e-mails, or, for one that cannot be turned off, why it came anyway.
+    let account = format!("{}/account", state.mailer.public_url);
+    let footer = match rules::api::Topic::of(&notice.kind) {
+        Some(_) => w.t("mail.choose"),
+        None => format!("{} {}", w.t("mail.always"), w.t("mail.choose")),
+    };
+    text += &format!("\n{footer}\n{account}\n");
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -239,9 +246,12 @@ async fn compose(state: &AppState, notice: &Outgoing) -> Result<Message, AppErro
         html += &format!("<p>{}</p>", escape(line));
     }
     html += &format!(
-        "<p><a href=\"{}\">{}</a></p></body></html>",
+        "<p><a href=\"{}\">{}</a></p><hr><p><small>{} <a href=\"{}\">{}</a></small></p></body></html>",
         escape(&link),
-        escape(&w.t("mail.open"))
+        escape(&w.t("mail.open")),
+        escape(&footer),
+        escape(&account),
+        escape(&account)
     );
     let to = Mailbox::new(
         Some(notice.name.clone()),

@@ -149,25 +149,49 @@ fn decoded_subject(message: &str) -> String {
     words
 }
 
-/// The plain-text part of a message, decoded (lettre writes UTF-8 text in base64).
+/// The plain-text part of a message, decoded: lettre writes it as it is (7bit), in
+/// quoted-printable (long lines) or in base64 (UTF-8 beyond ASCII).
 fn plain_text(message: &str) -> String {
     use base64::Engine;
     let part = message
         .split("Content-Type: text/plain")
         .nth(1)
         .expect("a plain-text part");
-    let body: String = part
-        .split("\r\n\r\n")
-        .nth(1)
-        .or_else(|| part.split("\n\n").nth(1))
-        .unwrap_or_default()
-        .lines()
-        .take_while(|l| !l.starts_with("--"))
-        .map(str::trim)
-        .collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(body.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}: {body}"));
+    let (headers, body) = part
+        .split_once("\r\n\r\n")
+        .or_else(|| part.split_once("\n\n"))
+        .unwrap_or_default();
+    let lines: Vec<&str> = body.lines().take_while(|l| !l.starts_with("--")).collect();
+    if headers.contains("base64") {
+        let joined: String = lines.iter().map(|l| l.trim()).collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(joined.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}: {joined}"));
+        return String::from_utf8(bytes).unwrap();
+    }
+    let text = lines.join("\n");
+    if !headers.contains("quoted-printable") {
+        return text;
+    }
+    // Soft line breaks joined, then each `=XX` the byte it names.
+    let joined = text.replace("=\n", "");
+    let mut bytes = Vec::new();
+    let mut rest = joined.as_bytes();
+    while let Some((&first, after)) = rest.split_first() {
+        match (
+            first,
+            after.get(..2).and_then(|h| std::str::from_utf8(h).ok()),
+        ) {
+            (b'=', Some(hex)) if u8::from_str_radix(hex, 16).is_ok() => {
+                bytes.push(u8::from_str_radix(hex, 16).unwrap());
+                rest = &after[2..];
+            }
+            _ => {
+                bytes.push(first);
+                rest = after;
+            }
+        }
+    }
     String::from_utf8(bytes).unwrap()
 }
 
@@ -234,6 +258,9 @@ async fn the_seller_gets_one_message_for_a_new_case_in_the_language_they_chose()
         text.contains(&format!("http://retour.test/returns/{}", filed.summary.id)),
         "{text}"
     );
+    // Where she chooses her e-mails: a new case may be turned off.
+    assert!(text.contains("http://retour.test/account"), "{text}");
+    assert!(!text.contains("总会发送"), "{text}");
     // What happens if nobody acts, and by when, in her time zone (Hangzhou, UTC+08:00).
     assert!(
         text.contains("(UTC+08:00)") && text.contains("如果"),
@@ -426,6 +453,15 @@ async fn a_reminder_goes_out_a_day_before_a_deadline_once_even_across_a_restart(
         reminders.len(),
         2,
         "the new case, then its reminder: {reminders:?}"
+    );
+    // A reminder cannot be turned off, and says so beside where the others can.
+    let said: Vec<String> = reminders.iter().map(|m| plain_text(m)).collect();
+    assert_eq!(
+        said.iter()
+            .filter(|t| t.contains("are always sent") && t.contains("/account"))
+            .count(),
+        1,
+        "{said:?}"
     );
 
     // The server restarts and runs its passes again: the reminder is not sent twice.
