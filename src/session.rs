@@ -82,15 +82,15 @@ async fn catalogue(locale: Locale, half: &str) -> Result<text::Catalogue, ApiErr
     text::parse_catalogue(&json?).map_err(ApiError::Decode)
 }
 
-/// The stylesheet of the pages past the first screens: `index.html` links it disabled, so the
-/// browser does not download it until [`later_style`] enables it.
-pub const LATER_STYLE: &str = "/style/later.css";
+/// The `id` of the link to the later pages' stylesheet (`style/later.css`): `index.html` links
+/// it disabled, so the browser does not download it until [`later_style`] enables it.
+pub const LATER_STYLE: &str = "later-style";
 
 /// Enables the later pages' stylesheet, once. The browser downloads it at once; the answer is
 /// done when the browser has it (or could not get it: the pages read without it).
 fn later_style() -> Option<wasm_bindgen_futures::JsFuture> {
     let link = document()
-        .get_element_by_id("later-style")
+        .get_element_by_id(LATER_STYLE)
         .filter(|link| link.has_attribute("disabled"))?;
     let arrived = js_sys::Promise::new(&mut |done, _| {
         for event in ["load", "error"] {

@@ -627,7 +627,7 @@ mod tests {
     #[test]
     fn the_later_stylesheet_styles_only_the_later_pages() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let path = crate::session::LATER_STYLE.trim_start_matches('/');
+        let path = "style/later.css";
         let later = anchors(&std::fs::read_to_string(root.join(path)).unwrap());
         assert!(
             later.contains("proposals") && later.contains("address"),
@@ -638,7 +638,8 @@ mod tests {
         let index = std::fs::read_to_string(root.join("index.html")).unwrap();
         // Linked disabled, so not downloaded before a later page asks for it.
         let link = format!(
-            "<link id=\"later-style\" rel=\"stylesheet\" href=\"{}\" disabled",
+            "<link data-trunk rel=\"css\" href=\"{path}\" data-target-path=\"style\" \
+             data-integrity=\"none\" id=\"{}\" disabled",
             crate::session::LATER_STYLE
         );
         assert!(index.contains(&link), "index.html lacks {link}");

@@ -144,16 +144,14 @@ pub fn report() -> Result<(), String> {
     );
     // Said, not counted: what opening a case (or the analytics, or the policy) adds later: the
     // rest of the words and the later pages' stylesheet.
-    let later_style = dist.join("style/later.css");
-    if let (Ok(words), Ok(style)) = (
-        std::fs::metadata(beside(&more, "br")),
-        std::fs::metadata(beside(&later_style, "br")),
-    ) {
+    let later_style = files_with_extension(&dist.join("style"), &["css"]).unwrap_or_default();
+    if let (Ok(words), [style]) = (std::fs::metadata(beside(&more, "br")), &later_style[..]) {
         println!(
-            "opening a case, the analytics or the policy later adds {} ({}) and {} (style/later.css)",
+            "opening a case, the analytics or the policy later adds {} ({}) and {} ({})",
             kb(words.len() as usize),
             more.file_name().unwrap_or_default().to_string_lossy(),
-            kb(style.len() as usize)
+            kb(std::fs::metadata(beside(style, "br")).map_or(0, |m| m.len() as usize)),
+            style.file_name().unwrap_or_default().to_string_lossy()
         );
     }
     if br_total > budget {

@@ -81,9 +81,15 @@ pub fn service(state: &AppState) -> Router {
 }
 
 /// What the first screen of `path` will ask for, for whoever has `role` and speaks `language`:
-/// its words (all of them where the page needs the second half too) and its data. Named in the
-/// page's `Link` header, they download while the app does instead of after it starts.
-fn first_requests(path: &str, role: Option<Role>, language: &str) -> Vec<String> {
+/// its words (all of them where the page needs the second half too, with `later_style`, the
+/// later pages' stylesheet) and its data. Named in the page's `Link` header, they download while
+/// the app does instead of after it starts.
+fn first_requests(
+    path: &str,
+    role: Option<Role>,
+    language: &str,
+    later_style: Option<&str>,
+) -> Vec<String> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     // An id goes into an address as it is only when the app would write it the same way.
     let plain = |id: &str| {
@@ -117,14 +123,22 @@ fn first_requests(path: &str, role: Option<Role>, language: &str) -> Vec<String>
     if all_words {
         // The later pages' words come with their stylesheet.
         wanted.push(format!("/locales/{language}.more.json"));
-        wanted.push(LATER_STYLE.to_owned());
+        wanted.extend(later_style.map(str::to_owned));
     }
     wanted.extend(data);
     wanted
 }
 
-/// The stylesheet of the pages past the first screens, which the app enables with their words.
-const LATER_STYLE: &str = "/style/later.css";
+/// The address of the later pages' stylesheet, which the page links disabled (`id=later-style`)
+/// under the name the build gave it (with its content hash), and the app enables with their words.
+fn later_style(page: &str) -> Option<&str> {
+    let at = page.find("later-style")?;
+    let tag = &page[page[..at].rfind('<')?..];
+    let tag = &tag[..tag.find('>')?];
+    let href = &tag[tag.find("href=")? + "href=".len()..];
+    let href = href.trim_start_matches('"');
+    Some(&href[..href.find(['"', ' ', '>']).unwrap_or(href.len())]).filter(|h| h.ends_with(".css"))
+}
 
 /// The `Link` header that preloads `paths` as the app asks for them: the stylesheet as the page
 /// links it, the rest as its own `fetch` does.
@@ -163,7 +177,12 @@ async fn app_page(request: Request, index: PathBuf, state: AppState) -> Response
                 .await
                 .ok()
                 .map(|user| user.role);
-            let preload = preload_header(&first_requests(uri.path(), role, language));
+            let preload = preload_header(&first_requests(
+                uri.path(),
+                role,
+                language,
+                later_style(&html),
+            ));
             let head = [
                 (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
                 // Never kept, not even whole in the back-forward cache: the page holds live
@@ -204,12 +223,25 @@ async fn app_page(request: Request, index: PathBuf, state: AppState) -> Response
 
 #[cfg(test)]
 mod tests {
-    use super::{content_hashed, first_requests, preload_header, LATER_STYLE};
+    use super::{content_hashed, first_requests, later_style, preload_header};
+
+    const LATER_STYLE: &str = "/style/later-0123456789abcdef.css";
+
+    #[test]
+    fn the_later_stylesheet_is_found_under_the_name_the_build_gave_it() {
+        for page in [
+            "<link disabled href=/style/later-0123456789abcdef.css id=later-style rel=stylesheet>",
+            "<link rel=\"stylesheet\" id=\"later-style\" href=\"/style/later-0123456789abcdef.css\" disabled>",
+        ] {
+            assert_eq!(later_style(page), Some(LATER_STYLE), "{page}");
+        }
+        assert_eq!(later_style("<link href=/main.css rel=stylesheet>"), None);
+    }
     use rules::api::Role;
 
     #[test]
     fn each_first_screen_preloads_its_words_and_its_data() {
-        let wanted = |path, role| first_requests(path, role, "es");
+        let wanted = |path, role| first_requests(path, role, "es", Some(LATER_STYLE));
         assert_eq!(wanted("/", None), ["/locales/es.json"]);
         assert_eq!(wanted("/seller/returns", None), ["/locales/es.json"]);
         assert_eq!(
@@ -277,7 +309,7 @@ mod tests {
             preload_header(&wanted("/seller/policy", Some(Role::Seller))),
             "</locales/es.json>; rel=preload; as=fetch; crossorigin, \
              </locales/es.more.json>; rel=preload; as=fetch; crossorigin, \
-             </style/later.css>; rel=preload; as=style"
+             </style/later-0123456789abcdef.css>; rel=preload; as=style"
         );
         assert_eq!(
             preload_header(&wanted("/", Some(Role::Buyer))),

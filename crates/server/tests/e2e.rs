@@ -1836,9 +1836,9 @@ async fn the_header_counts_notices_live_and_opening_one_shows_its_case() {
 async fn later_style(client: &Client) -> (bool, bool) {
     let said = client
         .execute(
-            "const url = location.origin + '/style/later.css';\
-             return [performance.getEntriesByName(url).length > 0,\
-                     [...document.styleSheets].some(s => s.href === url)];",
+            "const later = url => url && url.includes('/style/later-');\
+             return [performance.getEntriesByType('resource').some(e => later(e.name)),\
+                     [...document.styleSheets].some(s => later(s.href) && !s.disabled)];",
             vec![],
         )
         .await

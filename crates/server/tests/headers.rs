@@ -246,7 +246,12 @@ async fn files_compressed_at_build_time_are_sent_as_they_are() {
 #[tokio::test]
 async fn the_page_preloads_its_first_screens_words_and_data() {
     let app = spawn_app().await;
-    std::fs::write(dist_of(&app).join("index.html"), PAGE).unwrap();
+    // The later pages' stylesheet as the build links it: disabled, under its hashed name.
+    let page = PAGE.replace(
+        "</head>",
+        "<link disabled href=/style/later-0123456789abcdef.css id=later-style rel=stylesheet></head>",
+    );
+    std::fs::write(dist_of(&app).join("index.html"), page).unwrap();
     let link =
         |response: &reqwest::Response| response.headers()["link"].to_str().unwrap().to_owned();
     let stranger = reqwest::Client::new()
@@ -281,5 +286,11 @@ async fn the_page_preloads_its_first_screens_words_and_data() {
         .unwrap();
     let case = link(&case);
     assert!(case.contains("</locales/en.more.json>"), "{case}");
+    assert!(
+        case.contains("</style/later-0123456789abcdef.css>; rel=preload; as=style"),
+        "{case}"
+    );
     assert!(case.contains("</api/cases/case-3001>"), "{case}");
+    // A first screen does not download the later pages' styles.
+    assert!(!orders.contains("later"), "{orders}");
 }
