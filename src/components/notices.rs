@@ -21,8 +21,8 @@ pub fn NoticesMenu() -> impl IntoView {
         _ => None,
     };
     let resource = api::notices(open).resource;
-    // Every change to a case of theirs may have told them something; a reminder the mailer
-    // wrote (no case changed) is counted when the next page opens, the header with it.
+    // Every change to a case of theirs may have told them something; the mailer announces the
+    // case of each reminder it writes (no case changed) on the same streams.
     crate::live::follow("/api/live", move || resource.refetch());
     let notices = move || {
         resource

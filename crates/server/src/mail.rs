@@ -286,7 +286,7 @@ pub async fn run(state: AppState, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
-        if let Err(e) = notifications::remind(&state.pool, state.now()).await {
+        if let Err(e) = crate::workflow::remind(&state).await {
             tracing::error!(error = %e, "reminders could not be written");
         }
         match deliver(&state).await {

@@ -14,9 +14,9 @@ use crate::carrier;
 use crate::digest::sha256_hex;
 use crate::error::AppError;
 use crate::photos::MAX_PER_CASE;
-use crate::store::addresses;
 use crate::store::cases::{self, Inserted, Keyed, NewCase, Scope, Stored};
 use crate::store::orders;
+use crate::store::{addresses, notifications};
 use crate::AppState;
 
 /// Keys the server files under itself (an unmatched group buy's refund, the demo). A client may
@@ -40,6 +40,19 @@ pub enum Filed {
 /// Publishes a stored change to the live streams.
 pub fn publish(state: &AppState, stored: &Stored) {
     state.live.publish(stored.change());
+}
+
+/// Writes the reminders of the deadlines a day ahead, and tells the live streams of each case
+/// reminded: a reminder changes no case, but the header of whoever must act counts it at once.
+#[tracing::instrument(skip(state))]
+pub async fn remind(state: &AppState) -> Result<usize, AppError> {
+    let reminded = notifications::remind(&state.pool, state.now()).await?;
+    for case_id in &reminded {
+        if let Some(stored) = cases::load_any(&state.pool, case_id).await? {
+            publish(state, &stored);
+        }
+    }
+    Ok(reminded.len())
 }
 
 /// The case as `party` sees it.

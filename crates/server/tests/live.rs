@@ -118,3 +118,30 @@ async fn a_move_on_one_instance_reaches_a_screen_on_another() {
     let change = buyer_screen.next("case").await;
     assert_eq!(change["version"], json!(case.version + 1));
 }
+
+/// A reminder changes no case, yet whoever must act hears of it at once (the header's count
+/// reads the notices again at each event); a second pass writes nothing new and says nothing.
+#[tokio::test]
+async fn a_reminder_reaches_the_stream_of_whoever_must_act() {
+    let app = spawn_app().await;
+    let (lucia, mei) = (app.lucia().await, app.mei().await);
+    let filed = lucia
+        .file_line("ord-1006", "arrived_late", "return_and_refund")
+        .await;
+    let due = filed.next_deadline.unwrap().at;
+    let mut header = Events::open(&mei, "/api/live").await;
+    header.next("ready").await;
+    app.clock.set(due - chrono::TimeDelta::hours(23));
+    let reminded = retour_server::workflow::remind(&app.state).await.unwrap();
+    assert!(reminded >= 1, "{reminded}");
+    let mut heard = header.next("case").await;
+    // Other cases of hers may be due too: hers is among what she hears.
+    while heard["case_id"] != json!(filed.summary.id) {
+        heard = header.next("case").await;
+    }
+    assert_eq!(heard["version"], json!(filed.version));
+    assert_eq!(
+        retour_server::workflow::remind(&app.state).await.unwrap(),
+        0
+    );
+}

@@ -141,8 +141,8 @@ pub(crate) async fn queue_message(
 
 /// Reminds the party who must act on each open case whose deadline falls within the next day,
 /// once per deadline: the notice's id names the deadline, so a second pass (or a second server,
-/// or the same one after a restart) finds it written. Answers how many were written.
-pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
+/// or the same one after a restart) finds it written. Answers the cases with a reminder new.
+pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     let due: Vec<(String, i64, String)> = crate::on_db!(
         pool,
         "SELECT id, deadline_at, deadline_party FROM cases \
@@ -153,7 +153,7 @@ pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
             .fetch_all(p)
             .await
     )?;
-    let mut written = 0;
+    let mut reminded = Vec::new();
     for (case_id, deadline_at, party) in due {
         let party = Party::from_code(&party).ok_or_else(|| corrupt("deadline party", &party))?;
         let mut tx = pool.begin().await?;
@@ -163,10 +163,13 @@ pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
             actor: Actor::System,
             at: now,
         };
-        written += notify(&mut tx, &case_id, party, &prefix, &told, None).await?;
+        let written = notify(&mut tx, &case_id, party, &prefix, &told, None).await?;
         tx.commit().await?;
+        if written > 0 {
+            reminded.push(case_id);
+        }
     }
-    Ok(written)
+    Ok(reminded)
 }
 
 /// A notice as stored, with its case's number.
