@@ -125,8 +125,18 @@ fn first_requests(
         wanted.push(format!("/locales/{language}.more.json"));
         wanted.extend(later_style.map(str::to_owned));
     }
-    wanted.extend(data);
+    wanted.extend(data.map(as_fetched));
     wanted
+}
+
+/// An address of the API as the app's HTTP client asks for it: gloo-net ends an address that
+/// has a query with `&` (it appends its own parameters, none here). A preload is used only by a
+/// request for the very same address: without the `&` the queue's first page was fetched twice.
+fn as_fetched(path: String) -> String {
+    match path.contains('?') {
+        true => path + "&",
+        false => path,
+    }
 }
 
 /// The address of the later pages' stylesheet, which the page links disabled (`id=later-style`)
@@ -250,12 +260,12 @@ mod tests {
         );
         assert_eq!(
             wanted("/returns", Some(Role::Buyer)),
-            ["/locales/es.json", "/api/cases?limit=25"]
+            ["/locales/es.json", "/api/cases?limit=25&"]
         );
         for (path, role) in [("/", Role::Seller), ("/mediator/cases", Role::Mediator)] {
             assert_eq!(
                 wanted(path, Some(role)),
-                ["/locales/es.json", "/api/cases?limit=25"]
+                ["/locales/es.json", "/api/cases?limit=25&"]
             );
         }
         assert_eq!(

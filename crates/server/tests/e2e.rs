@@ -1932,3 +1932,30 @@ async fn coming_back_from_another_site_draws_the_page_anew() {
     seller.close().await.unwrap();
     no_csp_violations(&app).await;
 }
+
+/// A signed-in seller opening the app: the queue's first page that the page preloads is the one
+/// the app reads, asked for once.
+#[tokio::test]
+async fn the_queues_first_page_is_asked_for_once() {
+    let Journey {
+        app,
+        _driver,
+        client: seller,
+    } = jordan_at_her_queue().await;
+    seller.goto(&app.url("/")).await.unwrap();
+    wait_for(&seller, "tr[data-case]").await;
+    let asked = seller
+        .execute(
+            "return performance.getEntriesByType('resource')\
+             .filter(e => e.name.includes('/api/cases?')).map(e => e.initiatorType)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        asked,
+        json!(["link"]),
+        "preloaded, then read from the preload"
+    );
+    seller.close().await.unwrap();
+}
