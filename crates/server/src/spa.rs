@@ -133,9 +133,10 @@ fn first_requests(
 /// has a query with `&` (it appends its own parameters, none here). A preload is used only by a
 /// request for the very same address: without the `&` the queue's first page was fetched twice.
 fn as_fetched(path: String) -> String {
-    match path.contains('?') {
-        true => path + "&",
-        false => path,
+    if path.contains('?') {
+        path + "&"
+    } else {
+        path
     }
 }
 
@@ -155,9 +156,12 @@ fn later_style(page: &str) -> Option<&str> {
 fn preload_header(paths: &[String]) -> String {
     paths
         .iter()
-        .map(|p| match p.ends_with(".css") {
-            true => format!("<{p}>; rel=preload; as=style"),
-            false => format!("<{p}>; rel=preload; as=fetch; crossorigin"),
+        .map(|p| {
+            if p.ends_with(".css") {
+                format!("<{p}>; rel=preload; as=style")
+            } else {
+                format!("<{p}>; rel=preload; as=fetch; crossorigin")
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -234,6 +238,7 @@ async fn app_page(request: Request, index: PathBuf, state: AppState) -> Response
 #[cfg(test)]
 mod tests {
     use super::{content_hashed, first_requests, later_style, preload_header};
+    use rules::api::Role;
 
     const LATER_STYLE: &str = "/style/later-0123456789abcdef.css";
 
@@ -247,7 +252,6 @@ mod tests {
         }
         assert_eq!(later_style("<link href=/main.css rel=stylesheet>"), None);
     }
-    use rules::api::Role;
 
     #[test]
     fn each_first_screen_preloads_its_words_and_its_data() {
