@@ -44,15 +44,16 @@ pub fn publish(state: &AppState, stored: &Stored) {
 
 /// Writes the reminders of the deadlines a day ahead, and tells the live streams of each case
 /// reminded: a reminder changes no case, but the header of whoever must act counts it at once.
+/// Answers the cases reminded.
 #[tracing::instrument(skip(state))]
-pub async fn remind(state: &AppState) -> Result<usize, AppError> {
+pub async fn remind(state: &AppState) -> Result<Vec<String>, AppError> {
     let reminded = notifications::remind(&state.pool, state.now()).await?;
     for case_id in &reminded {
         if let Some(stored) = cases::load_any(&state.pool, case_id).await? {
             publish(state, &stored);
         }
     }
-    Ok(reminded.len())
+    Ok(reminded)
 }
 
 /// The case as `party` sees it.

@@ -24,6 +24,16 @@ impl Events {
         }
     }
 
+    /// The next change announced of the case `id` (other cases' skipped).
+    async fn case(&mut self, id: &str) -> Value {
+        loop {
+            let heard = self.next("case").await;
+            if heard["case_id"] == json!(id) {
+                return heard;
+            }
+        }
+    }
+
     /// The next event named `name` (skipping keep-alives and others), with its JSON data.
     async fn next(&mut self, name: &str) -> Value {
         let wait = async {
@@ -131,17 +141,31 @@ async fn a_reminder_reaches_the_stream_of_whoever_must_act() {
     let due = filed.next_deadline.unwrap().at;
     let mut header = Events::open(&mei, "/api/live").await;
     header.next("ready").await;
+    let remind = || retour_server::workflow::remind(&app.state);
+    let id = filed.summary.id.clone();
     app.clock.set(due - chrono::TimeDelta::hours(23));
-    let reminded = retour_server::workflow::remind(&app.state).await.unwrap();
-    assert!(reminded >= 1, "{reminded}");
-    let mut heard = header.next("case").await;
+    assert!(remind().await.unwrap().contains(&id));
     // Other cases of hers may be due too: hers is among what she hears.
-    while heard["case_id"] != json!(filed.summary.id) {
-        heard = header.next("case").await;
-    }
-    assert_eq!(heard["version"], json!(filed.version));
-    assert_eq!(
-        retour_server::workflow::remind(&app.state).await.unwrap(),
-        0
-    );
+    assert_eq!(header.case(&id).await["version"], json!(filed.version));
+    assert!(!remind().await.unwrap().contains(&id));
+
+    // She answers: the deadline is now the buyer's, and its own reminder comes a day before it.
+    let case = mei.case(&id).await;
+    let answered = mei
+        .act(
+            &case,
+            "reject",
+            json!({"reason": "Delivered on the promised day"}),
+        )
+        .await;
+    let next = answered.next_deadline.expect("the buyer's deadline");
+    assert_ne!(next.at, due);
+    app.clock.set(next.at - chrono::TimeDelta::hours(25));
+    assert!(!remind().await.unwrap().contains(&id), "too early");
+    let mut buyer_header = Events::open(&lucia, "/api/live").await;
+    buyer_header.next("ready").await;
+    app.clock.set(next.at - chrono::TimeDelta::hours(23));
+    assert!(remind().await.unwrap().contains(&id));
+    buyer_header.case(&id).await;
+    assert!(!remind().await.unwrap().contains(&id));
 }

@@ -478,6 +478,74 @@ async fn a_reminder_goes_out_a_day_before_a_deadline_once_even_across_a_restart(
     assert_eq!(smtpd.to("mei@demo.retour", &filed.summary.id).len(), 2);
 }
 
+/// Eight mailers (as on several instances) claiming at once: every notice due is claimed, and
+/// none by two of them.
+#[tokio::test]
+async fn mailers_claiming_at_once_never_share_a_notice() {
+    let app = common::spawn_app().await;
+    let due: i64 = on_db!(
+        &app.state.pool,
+        "SELECT COUNT(*) FROM notifications WHERE mail = 'pending' AND next_attempt_at <= ?",
+        |sql, p| sqlx::query_scalar(sql)
+            .bind(app.clock.now().timestamp_millis())
+            .fetch_one(p)
+            .await
+    )
+    .unwrap();
+    assert!(due > 20, "the demo's notices: {due}");
+    let claims = futures_util::future::join_all(
+        (0..8).map(|_| notifications::claim_due(&app.state.pool, app.clock.now(), 20)),
+    )
+    .await;
+    let mut ids: Vec<String> = claims
+        .into_iter()
+        .flat_map(|claimed| claimed.unwrap())
+        .map(|notice| notice.id)
+        .collect();
+    let claimed = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), claimed, "a notice claimed twice");
+    assert_eq!(claimed as i64, due);
+}
+
+/// Twenty choices sent at once by one person: what is kept is one of them whole, never a mix.
+#[tokio::test]
+async fn choices_sent_at_once_leave_one_of_them() {
+    let app = common::spawn_app().await;
+    let mei = app.mei().await;
+    let choices: Vec<Vec<&str>> = (0..20)
+        .map(|i| match i % 4 {
+            0 => vec!["new_cases", "messages"],
+            1 => vec!["talks"],
+            2 => vec!["steps", "refunds", "talks"],
+            _ => vec![],
+        })
+        .collect();
+    let bodies: Vec<serde_json::Value> = choices.iter().map(|off| json!({ "off": off })).collect();
+    let sent = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|body| mei.post("/api/account/mail", body)),
+    )
+    .await;
+    assert!(sent.iter().all(|r| r.status().is_success()));
+    let kept: serde_json::Value = mei.get_json("/api/account/mail").await;
+    let ordered = |off: &[&str]| {
+        let mut off: Vec<&str> = rules::api::Topic::ALL
+            .iter()
+            .map(|t| t.code())
+            .filter(|c| off.contains(c))
+            .collect();
+        off.dedup();
+        json!({ "off": off })
+    };
+    assert!(
+        choices.iter().any(|off| ordered(off) == kept),
+        "a mix of the choices: {kept}"
+    );
+}
+
 #[tokio::test]
 async fn without_an_smtp_server_the_messages_are_files_in_the_data_directory() {
     let app = common::spawn_app().await;

@@ -140,13 +140,16 @@ pub(crate) async fn queue_message(
 }
 
 /// Reminds the party who must act on each open case whose deadline falls within the next day,
-/// once per deadline: the notice's id names the deadline, so a second pass (or a second server,
-/// or the same one after a restart) finds it written. Answers the cases with a reminder new.
+/// once per deadline: the case records the deadline reminded of, in the transaction that writes
+/// the notices, so a pass looks only at the cases not reminded yet; and the notice's id names the
+/// deadline, so a second server reminding at the same moment (or the same one after a restart)
+/// finds it written. Answers the cases with a reminder new.
 pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     let due: Vec<(String, i64, String)> = crate::on_db!(
         pool,
         "SELECT id, deadline_at, deadline_party FROM cases \
-         WHERE deadline_at > ? AND deadline_at <= ? AND deadline_party IS NOT NULL",
+         WHERE deadline_at > ? AND deadline_at <= ? AND deadline_party IS NOT NULL \
+         AND (reminded_deadline_at IS NULL OR reminded_deadline_at <> deadline_at)",
         |sql, p| sqlx::query_as(sql)
             .bind(millis(now))
             .bind(millis(now + TimeDelta::hours(24)))
@@ -164,6 +167,16 @@ pub async fn remind(pool: &Db, now: DateTime<Utc>) -> Result<Vec<String>, StoreE
             at: now,
         };
         let written = notify(&mut tx, &case_id, party, &prefix, &told, None).await?;
+        crate::on_tx!(
+            &mut tx,
+            "UPDATE cases SET reminded_deadline_at = ? WHERE id = ?",
+            |sql, c| sqlx::query(sql)
+                .bind(deadline_at)
+                .bind(&case_id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
+        )?;
         tx.commit().await?;
         if written > 0 {
             reminded.push(case_id);
@@ -289,15 +302,18 @@ pub async fn muted(pool: &Db, user_id: &str) -> Result<Vec<Topic>, StoreError> {
 /// Sets the topics `user_id` wants no e-mail about: exactly `off`, the rest on.
 pub async fn mute(pool: &Db, user_id: &str, off: &[Topic]) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    crate::on_tx!(
-        &mut tx,
+    // One choice at a time per person: their row is locked first (a write that changes nothing),
+    // so two choices sent at once leave one of them, never a mix of both. Then all off.
+    for sql in [
+        "UPDATE users SET locale = locale WHERE id = ?",
         "DELETE FROM mail_preferences WHERE user_id = ?",
-        |sql, c| sqlx::query(sql)
+    ] {
+        crate::on_tx!(&mut tx, sql, |sql, c| sqlx::query(sql)
             .bind(user_id)
             .execute(c)
             .await
-            .map(|r| r.rows_affected())
-    )?;
+            .map(|r| r.rows_affected()))?;
+    }
     for topic in off {
         crate::on_tx!(
             &mut tx,
@@ -332,51 +348,52 @@ pub struct Outgoing {
 /// How long a claim keeps other mailers off a notice.
 const CLAIM: TimeDelta = TimeDelta::minutes(2);
 
-/// Claims up to `limit` notices whose e-mail is due at `now`, for this mailer alone: each claim
-/// is a conditional write, so two instances never send the same one at once.
+/// Claims up to `limit` notices whose e-mail is due at `now`, for this mailer alone: the claim is
+/// one conditional write, which re-checks each notice as it writes it, so two instances never
+/// send the same one at once. Two queries, however many are claimed.
 pub async fn claim_due(
     pool: &Db,
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Outgoing>, StoreError> {
-    let due: Vec<String> = crate::on_db!(
+    const FREE: &str = "mail = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)";
+    let claimed: Vec<String> = crate::on_db!(
         pool,
-        "SELECT id FROM notifications WHERE mail = 'pending' AND next_attempt_at <= ? \
-         AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?",
+        format!(
+            "UPDATE notifications SET claimed_until = ? WHERE {FREE} AND id IN \
+             (SELECT id FROM notifications WHERE {FREE} AND next_attempt_at <= ? \
+              ORDER BY next_attempt_at, id LIMIT ?) RETURNING id"
+        ),
         |sql, p| sqlx::query_scalar(sql)
+            .bind(millis(now + CLAIM))
+            .bind(millis(now))
             .bind(millis(now))
             .bind(millis(now))
             .bind(limit)
             .fetch_all(p)
             .await
     )?;
-    let mut claimed = Vec::new();
-    for id in due {
-        let won = crate::on_db!(
-            pool,
-            "UPDATE notifications SET claimed_until = ? WHERE id = ? AND mail = 'pending' \
-             AND (claimed_until IS NULL OR claimed_until < ?)",
-            |sql, p| sqlx::query(sql)
-                .bind(millis(now + CLAIM))
-                .bind(&id)
-                .bind(millis(now))
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
-        )?;
-        if won == 0 {
-            continue;
-        }
-        let outgoing: Outgoing = crate::on_db!(
-            pool,
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = vec!["?"; claimed.len()].join(", ");
+    let outgoing: Vec<Outgoing> = crate::on_db!(
+        pool,
+        format!(
             "SELECT n.id, n.kind, n.actor, n.case_id, n.attempts, u.email, \
              u.display_name AS name, u.locale, u.utc_offset_minutes FROM notifications n \
-             JOIN users u ON u.id = n.user_id WHERE n.id = ?",
-            |sql, p| sqlx::query_as(sql).bind(&id).fetch_one(p).await
-        )?;
-        claimed.push(outgoing);
-    }
-    Ok(claimed)
+             JOIN users u ON u.id = n.user_id WHERE n.id IN ({ids}) \
+             ORDER BY n.next_attempt_at, n.id"
+        ),
+        |sql, p| {
+            let mut query = sqlx::query_as(sql);
+            for id in &claimed {
+                query = query.bind(id);
+            }
+            query.fetch_all(p).await
+        }
+    )?;
+    Ok(outgoing)
 }
 
 /// The notice's e-mail went out.
